@@ -1,0 +1,176 @@
+"""Read and write scenario files (YAML or JSON, UTF-8) with located validation messages."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from ..model import Scenario, ScenarioError, reference_problems
+from ..model.scenario import SKIP_REFERENCE_CHECKS
+from ._messages import validation_messages
+
+SCENARIO_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """A safe YAML loader that refuses a key repeated in one mapping."""
+
+
+def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+    seen: dict[Any, Any] = {}
+    for key_node, _value_node in node.value:
+        key = loader.construct_object(key_node)
+        if key in seen:
+            mark = key_node.start_mark
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r}", mark
+            )
+        seen[key] = True
+    loader.flatten_mapping(node)
+    return dict(loader.construct_pairs(node))
+
+
+_UniqueKeyLoader.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping
+)
+
+
+def parse_scenario(data: Any, *, source: str | None = None) -> Scenario:
+    """Validate plain data (parsed YAML/JSON) into a :class:`Scenario`.
+
+    Parameters
+    ----------
+    data
+        The scenario as nested mappings and lists.
+    source
+        Where the data came from, used in the error message.
+
+    Returns
+    -------
+    Scenario
+        The validated scenario.
+
+    Raises
+    ------
+    ScenarioError
+        With every problem found, each located (``areas[3].demand.tnt: …``).
+    """
+    if not isinstance(data, Mapping):
+        raise ScenarioError(
+            [f"(top level): must be a mapping of scenario fields (got {type(data).__name__})"],
+            source=source,
+        )
+    problems = reference_problems(data)
+    try:
+        scenario = Scenario.model_validate(data, context={SKIP_REFERENCE_CHECKS: True})
+    except ValidationError as err:
+        problems = validation_messages(err) + problems
+    if problems:
+        raise ScenarioError(problems, source=source)
+    return scenario
+
+
+def load_scenario_data(path: str | os.PathLike[str]) -> Any:
+    """Read a scenario file into plain data without validating it.
+
+    Raises
+    ------
+    ScenarioError
+        When the file is missing, not UTF-8, or not well-formed YAML/JSON.
+    """
+    file = Path(path)
+    source = str(file)
+    if file.suffix.lower() not in SCENARIO_SUFFIXES:
+        raise ScenarioError(
+            [f"(file): unsupported extension {file.suffix!r} (use .yaml, .yml or .json)"],
+            source=source,
+        )
+    try:
+        text = file.read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        raise ScenarioError(["(file): no such file"], source=source) from None
+    except IsADirectoryError:
+        raise ScenarioError(["(file): is a directory, not a scenario file"], source=source) from None
+    except UnicodeDecodeError as err:
+        raise ScenarioError(
+            [f"(file): not UTF-8 text (byte {err.start}: {err.reason})"], source=source
+        ) from None
+    if file.suffix.lower() == ".json":
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as err:
+            raise ScenarioError(
+                [f"line {err.lineno}, column {err.colno}: malformed JSON: {err.msg}"],
+                source=source,
+            ) from None
+    try:
+        return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as err:
+        raise ScenarioError([_yaml_message(err)], source=source) from None
+
+
+def _yaml_message(err: yaml.YAMLError) -> str:
+    mark = getattr(err, "problem_mark", None)
+    problem = getattr(err, "problem", None) or str(err)
+    if mark is not None:
+        return f"line {mark.line + 1}, column {mark.column + 1}: malformed YAML: {problem}"
+    return f"(file): malformed YAML: {problem}"
+
+
+def read_scenario(path: str | os.PathLike[str]) -> Scenario:
+    """Read and validate a scenario file (``.yaml``, ``.yml`` or ``.json``).
+
+    Parameters
+    ----------
+    path
+        The scenario file.
+
+    Returns
+    -------
+    Scenario
+        The validated scenario.
+
+    Raises
+    ------
+    ScenarioError
+        With every problem found in the file, each located.
+    """
+    return parse_scenario(load_scenario_data(path), source=str(path))
+
+
+def scenario_to_data(scenario: Scenario) -> dict[str, Any]:
+    """The scenario as plain data, in the file format (defaults left out)."""
+    return scenario.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+
+def write_scenario(scenario: Scenario, path: str | os.PathLike[str]) -> None:
+    """Write a scenario as YAML or JSON (by extension), atomically, UTF-8."""
+    file = Path(path)
+    data = scenario_to_data(scenario)
+    if file.suffix.lower() == ".json":
+        text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    else:
+        text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+    write_text_atomic(file, text)
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """Write UTF-8 text so that readers see the old file or the new one, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

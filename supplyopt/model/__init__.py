@@ -1,0 +1,45 @@
+"""Domain model: scenarios, plans and their key figures. Imports nothing else of supplyopt."""
+
+from .errors import PlanFileError, ScenarioError, SolverUnavailableError, SupplyOptError
+from .kpi import area_coverage, count_deliveries, item_coverage, plan_status, summarize
+from .plan import Plan, Stop, Summary, Trip, Unmet, UnmetReason
+from .scenario import (
+    Area,
+    GraphEdge,
+    GraphNode,
+    GraphRoads,
+    GreatCircleRoads,
+    Item,
+    Scenario,
+    VehicleType,
+    Warehouse,
+    reference_problems,
+)
+
+__all__ = [
+    "Area",
+    "GraphEdge",
+    "GraphNode",
+    "GraphRoads",
+    "GreatCircleRoads",
+    "Item",
+    "Plan",
+    "PlanFileError",
+    "Scenario",
+    "ScenarioError",
+    "SolverUnavailableError",
+    "Stop",
+    "Summary",
+    "SupplyOptError",
+    "Trip",
+    "Unmet",
+    "UnmetReason",
+    "VehicleType",
+    "Warehouse",
+    "area_coverage",
+    "count_deliveries",
+    "item_coverage",
+    "plan_status",
+    "reference_problems",
+    "summarize",
+]

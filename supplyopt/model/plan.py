@@ -1,0 +1,100 @@
+"""The plan: trips with timed stops, what is left unmet and why, and KPIs.
+
+Mirrors section 2 of the public contract. A plan is plain data; it is built
+by a solver and can be read back from a plan file and re-checked with
+:func:`supplyopt.check_plan`.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class UnmetReason(StrEnum):
+    """Why an (area, item) is left short.
+
+    ``stock``: every unit of the item that could reach the area in time was
+    used elsewhere or does not exist. ``fleet``: stock that could reach the
+    area in time was left in a warehouse because no vehicle or loading bay was
+    free to carry it in time. ``deadline``: the area can be reached, but not
+    by the deadline from any warehouse holding the item. ``unreachable``: no
+    road connects any warehouse holding the item to the area.
+    """
+
+    STOCK = "stock"
+    FLEET = "fleet"
+    DEADLINE = "deadline"
+    UNREACHABLE = "unreachable"
+
+
+class _Data(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+class Stop(_Data):
+    """One visit of a trip: where, when it arrives, and what it unloads."""
+
+    area: str
+    arrive_hours: float
+    deliver: dict[str, int]
+
+
+class Trip(_Data):
+    """One loading at a warehouse and the stops that follow."""
+
+    vehicle: str
+    warehouse: str
+    vehicle_type: str
+    load_start_hours: float
+    depart_hours: float
+    stops: list[Stop]
+    return_hours: float
+    distance_km: float
+
+
+class Unmet(_Data):
+    """Units of one item an area does not get by the deadline, and why."""
+
+    area: str
+    item: str
+    quantity: int
+    reason: UnmetReason
+    detail: str | None = None
+
+
+class Summary(_Data):
+    """Key figures of a plan (see contract section 2 for the definitions)."""
+
+    demand_units: int = 0
+    delivered_units: int = 0
+    on_time_units: int = 0
+    coverage_on_time: float = 0.0
+    weighted_coverage_on_time: float = 0.0
+    min_area_coverage: float = 0.0
+    makespan_hours: float = 0.0
+    vehicles_used: int = 0
+    distance_km: float = 0.0
+    solve_seconds: float = 0.0
+
+
+PlanStatus = Literal["complete", "partial", "empty"]
+
+
+class Plan(_Data):
+    """A relief plan: the contract's plan file as a typed object."""
+
+    scenario: str
+    deadline_hours: float
+    status: PlanStatus
+    summary: Summary
+    trips: list[Trip] = Field(default_factory=list)
+    unmet: list[Unmet] = Field(default_factory=list)
+    seed: int | None = None
+    time_limit_s: float | None = None
+
+    def to_json(self, *, indent: int | None = 2) -> str:
+        """Serialise to the plan file format (UTF-8 text, names unescaped)."""
+        return self.model_dump_json(indent=indent, exclude_none=True)

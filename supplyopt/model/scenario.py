@@ -1,0 +1,286 @@
+"""The scenario: what is stocked where, who needs what, and how trucks move.
+
+A :class:`Scenario` mirrors section 1 of the public contract. Field-level
+rules (positive capacities, whole non-negative quantities, lat/lon ranges) are
+enforced by pydantic; cross-references (unknown item ids, duplicate ids) by
+:func:`reference_problems`, which works on raw mappings too so that a file
+with both kinds of defect gets every problem reported at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Annotated, Any, Literal, TypeVar
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+    ValidationInfo,
+    model_validator,
+)
+
+#: A whole, non-negative number of units (no floats, no booleans).
+Quantity = Annotated[StrictInt, Field(ge=0)]
+PositiveFloat = Annotated[float, Field(gt=0, allow_inf_nan=False, strict=True)]
+NonNegativeFloat = Annotated[float, Field(ge=0, allow_inf_nan=False, strict=True)]
+Id = Annotated[StrictStr, Field(min_length=1, max_length=200)]
+Latitude = Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False, strict=True)]
+Longitude = Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False, strict=True)]
+
+SKIP_REFERENCE_CHECKS = "skip_reference_checks"
+_T = TypeVar("_T", "Item", "VehicleType", "Warehouse", "Area")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
+
+
+class Item(_Strict):
+    """A relief item type (a tent, a quilt…) with its packed size."""
+
+    id: Id
+    name: StrictStr | None = None
+    weight_kg: PositiveFloat
+    volume_m3: PositiveFloat
+
+
+class VehicleType(_Strict):
+    """A kind of vehicle: how much it carries and, optionally, how fast it goes."""
+
+    id: Id
+    name: StrictStr | None = None
+    capacity_kg: PositiveFloat
+    capacity_m3: PositiveFloat
+    speed_kmh: PositiveFloat | None = None
+
+
+class Warehouse(_Strict):
+    """A reserve warehouse with its stock, its based fleet and its loading crews."""
+
+    id: Id
+    name: StrictStr | None = None
+    lat: Latitude
+    lon: Longitude
+    stock: dict[StrictStr, Quantity] = Field(default_factory=dict)
+    fleet: dict[StrictStr, Quantity] = Field(default_factory=dict)
+    ready_hours: NonNegativeFloat = 0.0
+    loading_hours: NonNegativeFloat = 0.0
+    loading_bays: Annotated[StrictInt, Field(ge=1)] | None = None
+
+    @property
+    def vehicle_count(self) -> int:
+        """Number of vehicles based here, all types together."""
+        return sum(self.fleet.values())
+
+
+class Area(_Strict):
+    """An affected area: where people are and what they need."""
+
+    id: Id
+    name: StrictStr | None = None
+    lat: Latitude
+    lon: Longitude
+    population: Quantity | None = None
+    demand: dict[StrictStr, Quantity] = Field(default_factory=dict)
+    priority: Annotated[StrictInt, Field(ge=1)] = 1
+    unloading_hours: NonNegativeFloat = 0.0
+
+
+class GreatCircleRoads(_Strict):
+    """Straight-line travel: haversine distance times a circuity factor."""
+
+    model: Literal["great_circle"] = "great_circle"
+    circuity: Annotated[float, Field(ge=1.0, allow_inf_nan=False, strict=True)] = 1.3
+    speed_kmh: PositiveFloat = 60.0
+
+
+class GraphNode(_Strict):
+    """A road junction of an explicit road graph."""
+
+    id: Id
+    lat: Latitude
+    lon: Longitude
+
+
+class GraphEdge(_Strict):
+    """A road segment between two nodes of an explicit road graph.
+
+    ``speed_kmh`` defaults to the road model's ``speed_kmh``; a vehicle type's
+    own ``speed_kmh``, when given, caps it. Edges are two-way unless
+    ``oneway`` is true.
+    """
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    from_node: Id = Field(alias="from")
+    to_node: Id = Field(alias="to")
+    length_km: PositiveFloat
+    speed_kmh: PositiveFloat | None = None
+    oneway: StrictBool = False
+
+
+class GraphRoads(_Strict):
+    """An explicit road network: nodes, edges with length and speed."""
+
+    model: Literal["graph"]
+    speed_kmh: PositiveFloat = 60.0
+    nodes: Annotated[list[GraphNode], Field(min_length=1)]
+    edges: list[GraphEdge] = Field(default_factory=list)
+
+
+Roads = Annotated[GreatCircleRoads | GraphRoads, Field(discriminator="model")]
+
+
+class Scenario(_Strict):
+    """A complete relief planning problem (contract section 1).
+
+    Build one from a file with :func:`supplyopt.read_scenario`, from a
+    mapping with ``Scenario.model_validate(data)``, or in code. Change one in
+    a notebook with ``scenario.model_copy(update=...)`` or by assigning
+    fields; :func:`supplyopt.plan_relief` validates it again before solving.
+    """
+
+    name: Id
+    deadline_hours: PositiveFloat
+    items: Annotated[list[Item], Field(min_length=1)]
+    vehicle_types: Annotated[list[VehicleType], Field(min_length=1)]
+    warehouses: Annotated[list[Warehouse], Field(min_length=1)]
+    areas: Annotated[list[Area], Field(min_length=1)]
+    roads: Roads = Field(default_factory=GreatCircleRoads)
+
+    @model_validator(mode="after")
+    def _check_references(self, info: ValidationInfo) -> Scenario:
+        context = info.context or {}
+        if not context.get(SKIP_REFERENCE_CHECKS):
+            problems = reference_problems(self.model_dump(by_alias=True))
+            if problems:
+                raise ValueError("; ".join(problems))
+        return self
+
+    # -- lookups ---------------------------------------------------------
+    def item(self, item_id: str) -> Item:
+        """Return the item with this id (``KeyError`` if there is none)."""
+        return _by_id(self.items, item_id, "item")
+
+    def vehicle_type(self, type_id: str) -> VehicleType:
+        """Return the vehicle type with this id."""
+        return _by_id(self.vehicle_types, type_id, "vehicle type")
+
+    def warehouse(self, warehouse_id: str) -> Warehouse:
+        """Return the warehouse with this id."""
+        return _by_id(self.warehouses, warehouse_id, "warehouse")
+
+    def area(self, area_id: str) -> Area:
+        """Return the area with this id."""
+        return _by_id(self.areas, area_id, "area")
+
+    @property
+    def item_ids(self) -> list[str]:
+        """Item ids in file order."""
+        return [item.id for item in self.items]
+
+
+def _by_id(entries: Sequence[_T], wanted: str, kind: str) -> _T:
+    for entry in entries:
+        if entry.id == wanted:
+            return entry
+    raise KeyError(f"no {kind} with id {wanted!r}")
+
+
+def _ids(entries: Any) -> list[str]:
+    if not isinstance(entries, list):
+        return []
+    return [e["id"] for e in entries if isinstance(e, Mapping) and isinstance(e.get("id"), str)]
+
+
+def _known(ids: Sequence[str]) -> str:
+    shown = ", ".join(ids[:12]) + (", …" if len(ids) > 12 else "")
+    return f"(known: {shown})" if ids else "(none declared)"
+
+
+def _duplicate_problems(entries: Any, where: str) -> list[str]:
+    problems: list[str] = []
+    if not isinstance(entries, list):
+        return problems
+    first_at: dict[str, int] = {}
+    for idx, entry in enumerate(entries):
+        if not isinstance(entry, Mapping) or not isinstance(entry.get("id"), str):
+            continue
+        entry_id = entry["id"]
+        if entry_id in first_at:
+            problems.append(
+                f"{where}[{idx}].id: duplicate id {entry_id!r} "
+                f"(first used at {where}[{first_at[entry_id]}])"
+            )
+        else:
+            first_at[entry_id] = idx
+    return problems
+
+
+def _unknown_key_problems(
+    entries: Any, where: str, field: str, known: Sequence[str], kind: str
+) -> list[str]:
+    problems: list[str] = []
+    if not isinstance(entries, list):
+        return problems
+    known_set = set(known)
+    for idx, entry in enumerate(entries):
+        if not isinstance(entry, Mapping):
+            continue
+        mapping = entry.get(field)
+        if not isinstance(mapping, Mapping):
+            continue
+        for key in mapping:
+            if key not in known_set:
+                problems.append(
+                    f"{where}[{idx}].{field}.{key}: unknown {kind} {key!r} {_known(known)}"
+                )
+    return problems
+
+
+def reference_problems(data: Mapping[str, Any]) -> list[str]:
+    """List cross-reference problems in raw scenario data.
+
+    Checks duplicate ids in every list, and that stock, demand and fleet maps
+    (and graph edges) name declared ids. Tolerates malformed structure: parts
+    that are not of the expected shape are skipped here (field validation
+    reports them).
+
+    Parameters
+    ----------
+    data
+        The scenario as plain data (parsed YAML/JSON or ``model_dump``).
+
+    Returns
+    -------
+    list[str]
+        One located message per problem; empty when all references resolve.
+    """
+    problems: list[str] = []
+    for key in ("items", "vehicle_types", "warehouses", "areas"):
+        problems += _duplicate_problems(data.get(key), key)
+    item_ids = _ids(data.get("items"))
+    type_ids = _ids(data.get("vehicle_types"))
+    problems += _unknown_key_problems(data.get("warehouses"), "warehouses", "stock", item_ids, "item")
+    problems += _unknown_key_problems(
+        data.get("warehouses"), "warehouses", "fleet", type_ids, "vehicle type"
+    )
+    problems += _unknown_key_problems(data.get("areas"), "areas", "demand", item_ids, "item")
+    roads = data.get("roads")
+    if isinstance(roads, Mapping) and roads.get("model") == "graph":
+        problems += _duplicate_problems(roads.get("nodes"), "roads.nodes")
+        node_ids = set(_ids(roads.get("nodes")))
+        edges = roads.get("edges")
+        if isinstance(edges, list):
+            for idx, edge in enumerate(edges):
+                if not isinstance(edge, Mapping):
+                    continue
+                for end in ("from", "to"):
+                    node = edge.get(end)
+                    if isinstance(node, str) and node not in node_ids:
+                        problems.append(f"roads.edges[{idx}].{end}: unknown node {node!r}")
+    return problems
