@@ -1,0 +1,38 @@
+"""The ``supplyopt`` command line: one module per subcommand, each with ``register``."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+#: Subcommand modules under ``supplyopt.cli``; each defines ``register(subparsers)``
+#: which adds its parser and sets ``func`` to a callable taking the parsed
+#: arguments and returning the exit code.
+COMMANDS = ("plan", "check")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand registered."""
+    parser = argparse.ArgumentParser(
+        prog="supplyopt",
+        description="Plan emergency relief logistics: which warehouse sends what, on which "
+        "truck, arriving when, within the delivery deadline.",
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name in COMMANDS:
+        importlib.import_module(f"{__name__}.{name}").register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the process exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        code: int = args.func(args)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    return code
