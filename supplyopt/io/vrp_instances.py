@@ -302,7 +302,7 @@ def _read_vrplib(path: Path) -> VrpInstance:
 
     _read_text(path)  # uniform message for unreadable files
     try:
-        data = vrplib.read_instance(str(path), compute_edge_weights=True)
+        data = vrplib.read_instance(str(path), compute_edge_weights=False)
     except Exception as err:  # vrplib raises many kinds on malformed text
         raise VrpInstanceError(f"{path}: not a readable VRPLIB file ({err})") from err
     missing = [k for k in ("dimension", "capacity", "demand", "depot") if k not in data]
@@ -346,6 +346,8 @@ def _read_vrplib(path: Path) -> VrpInstance:
         early, late = np.zeros(dimension), np.full(dimension, math.inf)
     explicit = None
     if convention == "explicit":
+        if "edge_weight" not in data:
+            raise VrpInstanceError(f"{path}: EDGE_WEIGHT_SECTION is missing")
         explicit = np.asarray(data["edge_weight"], dtype=np.float64)[np.ix_(order, order)]
     vehicles = [int(data["vehicles"])] if "vehicles" in data else None
     limit = float(data["distance"]) if "distance" in data else math.inf
