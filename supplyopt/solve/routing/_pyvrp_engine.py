@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 
 import pyvrp
+from pyvrp.exceptions import PenaltyBoundWarning
 from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria, NoImprovement
 
 from .problem import UNLIMITED, RoutingProblem
@@ -134,7 +136,10 @@ def solve_with_pyvrp(
     if should_stop is not None:
         criteria.append(_ShouldStop(should_stop))
     data = to_pyvrp(problem)
-    result = pyvrp.solve(
-        data, stop=MultipleCriteria(criteria), seed=seed, collect_stats=False, display=False
-    )
+    with warnings.catch_warnings():
+        # PyVRP warns when tiny problems make its penalty bounds degenerate; harmless here.
+        warnings.simplefilter("ignore", PenaltyBoundWarning)
+        result = pyvrp.solve(
+            data, stop=MultipleCriteria(criteria), seed=seed, collect_stats=False, display=False
+        )
     return from_pyvrp(problem, result, seed=seed)
