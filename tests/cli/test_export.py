@@ -6,7 +6,7 @@ import pytest
 
 from supplyopt.cli import export
 from supplyopt.io import write_plan, write_scenario
-from supplyopt.model import Plan, Scenario
+from tests.report.tiny_plan import make_plan, make_scenario
 
 
 def _run(*argv: str) -> int:
@@ -18,7 +18,9 @@ def _run(*argv: str) -> int:
 
 
 @pytest.fixture
-def files(scenario: Scenario, plan: Plan, tmp_path: Path) -> tuple[str, str]:
+def files(tmp_path: Path) -> tuple[str, str]:
+    scenario = make_scenario()
+    plan = make_plan(scenario)
     write_scenario(scenario, tmp_path / "scenario.yaml")
     write_plan(plan, tmp_path / "plan.json")
     return str(tmp_path / "scenario.yaml"), str(tmp_path / "plan.json")
