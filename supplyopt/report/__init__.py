@@ -1,7 +1,7 @@
-"""Reports of a plan: GeoJSON, loading manifests, dispatch sheets and figures.
+"""Reports of a plan: terminal summaries, GeoJSON, loading manifests, dispatch sheets, figures.
 
 Everything here is computed from a scenario and a plan and written by the
-project's own code (SVG, HTML, CSV, JSON); only the PNG figures use
+project's own code (text, SVG, HTML, CSV, JSON); only the PNG figures use
 matplotlib, an optional dependency (``supplyopt[report]``).
 """
 
@@ -12,6 +12,7 @@ from .exports import EXPORT_FORMATS, ExportFormat, write_exports
 from .geojson import plan_geojson, plan_geojson_text
 from .manifest import manifest_csv, manifest_rows, vehicles
 from .map_svg import map_svg
+from .summary import print_summary, summary_renderable
 from .timeline import Segment, trip_segments, vehicle_timelines
 from .timeline_svg import timeline_svg
 
@@ -29,6 +30,8 @@ __all__ = [
     "map_svg",
     "plan_geojson",
     "plan_geojson_text",
+    "print_summary",
+    "summary_renderable",
     "timeline_svg",
     "trip_segments",
     "vehicle_timelines",
