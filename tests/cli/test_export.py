@@ -1,20 +1,15 @@
-import argparse
 import json
 from pathlib import Path
 
 import pytest
 
-from supplyopt.cli import export
+from supplyopt.cli import main
 from supplyopt.io import write_plan, write_scenario
 from tests.report.tiny_plan import make_plan, make_scenario
 
 
 def _run(*argv: str) -> int:
-    parser = argparse.ArgumentParser()
-    export.register(parser.add_subparsers())
-    args = parser.parse_args(["export", *argv])
-    code: int = args.func(args)
-    return code
+    return main(["export", *argv])
 
 
 @pytest.fixture
