@@ -25,7 +25,7 @@ from supplyopt.report import (
 )
 
 from ..auth import require
-from ..errors import Conflict, NotFound
+from ..errors import ConflictError, NotFoundError
 from ..keys import Principal
 from ..routers._common import PlanIdPath, answers
 from ..state import services
@@ -81,18 +81,18 @@ def export(
     404 for an unknown plan or export name; 409 while the plan is not done.
     """
     if name not in EXPORTS:
-        raise NotFound(f"no export {name!r} (known: {', '.join(EXPORTS)})")
+        raise NotFoundError(f"no export {name!r} (known: {', '.join(EXPORTS)})")
     with services(request).db.read() as session:
         row = session.get(PlanJobRow, plan_id)
         if row is None:
-            raise NotFound(f"no plan with id {plan_id!r}")
+            raise NotFoundError(f"no plan with id {plan_id!r}")
         if row.status != "done" or row.plan is None:
-            raise Conflict(f"plan {plan_id!r} has no result yet (status {row.status!r})")
+            raise ConflictError(f"plan {plan_id!r} has no result yet (status {row.status!r})")
         scenario = planned_scenario(row)
         plan = Plan.model_validate(row.plan)
     media_type, render = EXPORTS[name]
     if vehicle is not None and vehicle not in {t.vehicle for t in plan.trips}:
-        raise NotFound(f"plan {plan_id!r} has no vehicle {vehicle!r}")
+        raise NotFoundError(f"plan {plan_id!r} has no vehicle {vehicle!r}")
     filename = re.sub(r"[^A-Za-z0-9._-]+", "_", f"{plan.scenario}-{plan_id}-{name}")
     return Response(
         render(scenario, plan, vehicle).encode("utf-8"),

@@ -7,7 +7,7 @@ from pathlib import Path
 from fastapi import APIRouter
 from fastapi.responses import FileResponse, HTMLResponse
 
-from ..errors import NotFound
+from ..errors import NotFoundError
 
 STATIC_DIR = Path(__file__).with_name("static")
 _TYPES = {
@@ -38,5 +38,5 @@ def asset(asset: str) -> FileResponse:
     path = STATIC_DIR / asset
     media_type = _TYPES.get(path.suffix)
     if media_type is None or "/" in asset or asset.startswith(".") or not path.is_file():
-        raise NotFound(f"no dashboard asset {asset!r}")
+        raise NotFoundError(f"no dashboard asset {asset!r}")
     return FileResponse(path, media_type=media_type, headers={"Cache-Control": "no-cache"})

@@ -18,7 +18,7 @@ from supplyopt.io import load_scenario_data, parse_scenario, read_scenario, scen
 from supplyopt.model import ScenarioError
 
 from ..auth import require
-from ..errors import InvalidInput, NotFound, parse_path
+from ..errors import InvalidInputError, NotFoundError, parse_path
 from ..keys import Principal
 from ..routers._common import IdPath, answers
 
@@ -38,7 +38,7 @@ def get_bundled(name: IdPath, who: Viewer) -> dict[str, Any]:
     """The bundled scenario ``name`` in the scenario file format (as JSON)."""
     path = bundled_scenarios().get(name)
     if path is None:
-        raise NotFound(f"no bundled scenario {name!r} (known: {', '.join(bundled_scenarios())})")
+        raise NotFoundError(f"no bundled scenario {name!r} (known: {', '.join(bundled_scenarios())})")
     return scenario_to_data(read_scenario(path))
 
 
@@ -67,7 +67,7 @@ async def parse(
             path.write_bytes(raw)
             scenario = parse_scenario(load_scenario_data(path), source="upload")
     except ScenarioError as err:
-        raise InvalidInput([(_where(p), _message(p)) for p in err.problems]) from None
+        raise InvalidInputError([(_where(p), _message(p)) for p in err.problems]) from None
     return {"scenario": scenario_to_data(scenario)}
 
 
