@@ -75,8 +75,10 @@ def export(
     vehicle: Annotated[str | None, Query(max_length=300, description=(
         "Only this vehicle (manifest.csv and sheets.html)."))] = None,
 ) -> Response:
-    """One export of a finished plan: ``plan.geojson``, ``manifest.csv``, ``sheets.html``,
-    ``map.svg``, ``timeline.svg`` or ``coverage.svg``.
+    """One export of a finished plan.
+
+    ``name`` is ``plan.geojson``, ``manifest.csv``, ``sheets.html``, ``map.svg``,
+    ``timeline.svg`` or ``coverage.svg``.
 
     404 for an unknown plan or export name; 409 while the plan is not done.
     """

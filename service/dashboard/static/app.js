@@ -44,7 +44,7 @@
       else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
       else node.setAttribute(k, v === true ? "" : v);
     }
-    for (const c of children.flat()) if (c !== null && c !== undefined) node.append(c instanceof Node ? c : String(c));
+    for (const c of children.flat(Infinity)) if (c !== null && c !== undefined) node.append(c instanceof Node ? c : String(c));
     return node;
   }
   function svg(tag, attrs, ...children) {
@@ -315,7 +315,7 @@
       ["kpiMakespan", num(s.makespan_hours, 2)], ["kpiVehicles", s.vehicles_used], ["kpiDistance", num(s.distance_km, 0)],
       ["kpiUnits", s.on_time_units + " / " + s.demand_units]];
     $("kpis").replaceChildren(...kpis.map(([k, v]) => el("div", { class: "kpi" }, el("div", { class: "v" }, v), el("div", { class: "k" }, t(k)))));
-    $("approval").textContent = job.approval ? t("approvalState", { state: job.approval }) : "";
+    $("approval").textContent = job.approval ? t("approvalState", { state: t("appr_" + job.approval) }) : "";
     $("approve").disabled = !!job.approval && job.approval !== "released";
     drawMap(geo);
     drawAreaTable(geo);
@@ -432,7 +432,7 @@
       const job = await api("POST", "/plans/" + state.planId + "/approve");
       state.job = job;
       sayKey("approved");
-      $("approval").textContent = t("approvalState", { state: job.approval });
+      $("approval").textContent = t("approvalState", { state: t("appr_" + job.approval) });
       $("approve").disabled = true;
     } catch (err) {
       const lines = ((err.body && err.body.shortfall) || []).map((s) => JSON.stringify(s)).join("; ");

@@ -37,7 +37,7 @@ window.I18N = {
     approved: "Approved: stock reserved.", approvalState: "Approval: {state}",
     imported: "Imported {created} new, {existing} already there.", error: "Error {code}: {detail}",
     noTrips: "No trips.", hours: "h", none: "—", pickTwo: "Pick two finished plans.",
-    mapLabel: "Map of warehouses, areas and trips", timelineLabel: "Timeline of each vehicle",
+    mapLabel: "Map of warehouses, areas and trips", appr_approved: "approved", appr_dispatched: "dispatched", appr_released: "released", timelineLabel: "Timeline of each vehicle",
   },
   zh: {
     skip: "跳到内容", title: "救灾物资调度", apiKey: "API 密钥", connect: "连接",
@@ -75,6 +75,6 @@ window.I18N = {
     approved: "已批准：库存已预留。", approvalState: "审批：{state}",
     imported: "新建 {created} 个，已存在 {existing} 个。", error: "错误 {code}：{detail}",
     noTrips: "没有车次。", hours: "小时", none: "—", pickTwo: "请选择两个已完成的方案。",
-    mapLabel: "仓库、受灾点与车次地图", timelineLabel: "各车辆时间线",
+    mapLabel: "仓库、受灾点与车次地图", appr_approved: "已批准", appr_dispatched: "已发运", appr_released: "已释放", timelineLabel: "各车辆时间线",
   },
 };
