@@ -48,18 +48,6 @@ class SvgDocument:
         head = f"<{tag} {_attrs(attrs)}".rstrip()
         self._parts.append(f"{head}>{inner}</{tag}>" if inner else f"{head}/>")
 
-    def raw_group(self, label: str, build: Iterable[str]) -> None:
-        """Append a ``<g>`` with pre-rendered children (already escaped)."""
-        self._parts.append(f'<g class="{escape(label)}">' + "".join(build) + "</g>")
-
-    def open_group(self, **attrs: object) -> None:
-        """Start a ``<g>`` element."""
-        self._parts.append(f"<g {_attrs(attrs)}>")
-
-    def close_group(self) -> None:
-        """End the innermost ``<g>``."""
-        self._parts.append("</g>")
-
     def render(self) -> str:
         """Render the SVG document as text (UTF-8 XML declaration included)."""
         head = (
