@@ -1,5 +1,15 @@
 """Domain model: scenarios, plans and their key figures. Imports nothing else of supplyopt."""
 
+from .disruption_effects import apply_disruptions
+from .disruptions import (
+    Circle,
+    CloseRoads,
+    Disruption,
+    ReduceFleet,
+    ScaleDemand,
+    SlowRoads,
+    WarehouseOut,
+)
 from .errors import PlanFileError, ScenarioError, SolverUnavailableError, SupplyOptError
 from .kpi import area_coverage, count_deliveries, item_coverage, plan_status, summarize
 from .plan import Plan, Stop, Summary, Trip, Unmet, UnmetReason
@@ -10,6 +20,7 @@ from .scenario import (
     GraphRoads,
     GreatCircleRoads,
     Item,
+    OsmRoads,
     Scenario,
     VehicleType,
     Warehouse,
@@ -18,6 +29,15 @@ from .scenario import (
 
 __all__ = [
     "Area",
+    "Circle",
+    "CloseRoads",
+    "Disruption",
+    "OsmRoads",
+    "ReduceFleet",
+    "ScaleDemand",
+    "SlowRoads",
+    "WarehouseOut",
+    "apply_disruptions",
     "GraphEdge",
     "GraphNode",
     "GraphRoads",
