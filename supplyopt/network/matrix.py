@@ -118,10 +118,12 @@ def _pack(
 
 
 def _unpack(packed: _Packed, weight: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    units = np.floor(weight / packed.m)
-    metres = weight - units * packed.m
-    hours = np.where(np.isfinite(weight), units * packed.resolution_h, np.inf)
-    km = np.where(np.isfinite(weight), metres / 1000.0, np.inf)
+    finite = np.isfinite(weight)
+    safe = np.where(finite, weight, 0.0)
+    units = np.floor(safe / packed.m)
+    metres = safe - units * packed.m
+    hours = np.where(finite, units * packed.resolution_h, np.inf)
+    km = np.where(finite, metres / 1000.0, np.inf)
     return hours, km
 
 
