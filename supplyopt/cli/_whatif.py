@@ -13,18 +13,34 @@ from ..whatif import delta_rows, render_table, run_variants, write_csv
 def add_run_options(parser: argparse.ArgumentParser) -> None:
     """Options every what-if command takes."""
     parser.add_argument("--csv", metavar="FILE", help="also write the table as CSV")
-    parser.add_argument("--time-limit", type=float, default=None, metavar="SECONDS",
-                        help="planner time limit per variant")
+    parser.add_argument(
+        "--time-limit",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="planner time limit per variant",
+    )
     parser.add_argument("--seed", type=int, default=None, help="planner seed (default 0)")
-    parser.add_argument("--workers", type=int, default=None,
-                        help="local processes (default: one per CPU; 1 = in this process)")
-    parser.add_argument("--scheduler", metavar="ADDRESS",
-                        help="plan on this Dask scheduler (tcp://host:8786) instead")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="local processes (default: one per CPU; 1 = in this process)",
+    )
+    parser.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="plan on this Dask scheduler (tcp://host:8786) instead",
+    )
 
 
 def _progress(done: int, total: int, name: str) -> None:
-    print(f"\r[{done}/{total}] {name[:60]:<60}", end="" if done < total else "\n",
-          file=sys.stderr, flush=True)
+    print(
+        f"\r[{done}/{total}] {name[:60]:<60}",
+        end="" if done < total else "\n",
+        file=sys.stderr,
+        flush=True,
+    )
 
 
 def run_and_print(

@@ -9,7 +9,7 @@ from typing import Any
 
 from ..model import ScenarioError
 from ..whatif import criticality_variants, read_sweep
-from ..whatif.sweep import variant_scenario, sweep_variants
+from ..whatif.sweep import sweep_variants, variant_scenario
 from ._common import EXIT_INVALID, load_scenario_or_exit
 from ._whatif import add_run_options, run_and_print
 
@@ -25,10 +25,17 @@ def register(subparsers: Any) -> None:
         "roads is closed in turn, ranked by the coverage it costs.",
     )
     parser.add_argument("file", help="sweep file (or scenario file with --criticality)")
-    parser.add_argument("--criticality", action="store_true",
-                        help="rank warehouses and major roads by the coverage lost when closed")
-    parser.add_argument("--roads", type=int, default=20,
-                        help="with --criticality: how many major roads to try (default 20)")
+    parser.add_argument(
+        "--criticality",
+        action="store_true",
+        help="rank warehouses and major roads by the coverage lost when closed",
+    )
+    parser.add_argument(
+        "--roads",
+        type=int,
+        default=20,
+        help="with --criticality: how many major roads to try (default 20)",
+    )
     add_run_options(parser)
     parser.set_defaults(func=run)
 

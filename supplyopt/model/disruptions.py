@@ -41,17 +41,19 @@ class _RoadSelection(_Strict):
     osm_way: StrictInt | None = None
     between: Annotated[list[NodeRef], Field(min_length=2, max_length=2)] | None = None
     circle: Circle | None = None
-    polygon: Annotated[list[Annotated[list[float], Field(min_length=2, max_length=2)]],
-                       Field(min_length=3)] | None = None
+    polygon: (
+        Annotated[
+            list[Annotated[list[float], Field(min_length=2, max_length=2)]], Field(min_length=3)
+        ]
+        | None
+    ) = None
 
     @model_validator(mode="after")
     def _one_selector(self) -> _RoadSelection:
         given = [name for name in ROAD_SELECTORS if getattr(self, name) is not None]
         if len(given) != 1:
             shown = ", ".join(given) if given else "none"
-            raise ValueError(
-                f"give exactly one of {', '.join(ROAD_SELECTORS)} (given: {shown})"
-            )
+            raise ValueError(f"give exactly one of {', '.join(ROAD_SELECTORS)} (given: {shown})")
         if self.polygon is not None:
             for lat, lon in self.polygon:
                 if not (-90 <= lat <= 90 and -180 <= lon <= 180):

@@ -48,7 +48,8 @@ def route_usage(scenario: Scenario) -> Counter[RoadKey]:
     )
     n = graph.n_nodes
     edge_of = {
-        int(t) * n + int(h): idx for idx, (t, h) in enumerate(zip(graph.tail, graph.head, strict=True))
+        int(t) * n + int(h): idx
+        for idx, (t, h) in enumerate(zip(graph.tail, graph.head, strict=True))
     }
     major = _major_mask(scenario, graph)
     usage: Counter[RoadKey] = Counter()
@@ -71,7 +72,9 @@ def _major_mask(scenario: Scenario, graph: RoadGraph) -> np.ndarray:
         return np.ones(len(graph.tail), dtype=bool)
     from .osm import MAJOR_CLASSES
 
-    return np.array([label.endswith(tuple(f"({c})" for c in MAJOR_CLASSES)) for label in graph.road_label])
+    return np.array(
+        [label.endswith(tuple(f"({c})" for c in MAJOR_CLASSES)) for label in graph.road_label]
+    )
 
 
 def _road_key(graph: RoadGraph, edge: int) -> RoadKey:

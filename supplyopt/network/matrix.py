@@ -117,7 +117,9 @@ def _pack(
     return _Packed(csr=csr, m=m, resolution_h=resolution_h, limit=limit)
 
 
-def _unpack(packed: _Packed, weight: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+def _unpack(
+    packed: _Packed, weight: NDArray[np.float64]
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     finite = np.isfinite(weight)
     safe = np.where(finite, weight, 0.0)
     units = np.floor(safe / packed.m)
@@ -127,7 +129,9 @@ def _unpack(packed: _Packed, weight: NDArray[np.float64]) -> tuple[NDArray[np.fl
     return hours, km
 
 
-def _tree_keys(pred: NDArray[np.int32], source: int, targets: NDArray[np.int64], n: int) -> NDArray[np.int64]:
+def _tree_keys(
+    pred: NDArray[np.int32], source: int, targets: NDArray[np.int64], n: int
+) -> NDArray[np.int64]:
     """Keys of the edges on the fastest paths from ``source`` to ``targets``."""
     visited = np.zeros(n, dtype=bool)
     visited[source] = True
@@ -146,7 +150,7 @@ _worker_packed: _Packed | None = None
 
 
 def _init_worker(packed: _Packed) -> None:
-    global _worker_packed  # noqa: PLW0603 - per-process read-only state of the pool
+    global _worker_packed
     _worker_packed = packed
 
 
@@ -184,7 +188,9 @@ def _rows(
         with ProcessPoolExecutor(
             max_workers=workers, mp_context=ctx, initializer=_init_worker, initargs=(packed,)
         ) as pool:
-            for chunk, rows in zip(chunks, pool.map(_rows_worker, [(c, targets) for c in chunks]), strict=True):
+            for chunk, rows in zip(
+                chunks, pool.map(_rows_worker, [(c, targets) for c in chunks]), strict=True
+            ):
                 out[done : done + len(chunk)] = rows
                 done += len(chunk)
                 if progress:
@@ -194,7 +200,11 @@ def _rows(
     for chunk in chunks:
         if trees:
             dist, pred = dijkstra(
-                packed.csr, directed=True, indices=chunk, limit=packed.limit, return_predecessors=True
+                packed.csr,
+                directed=True,
+                indices=chunk,
+                limit=packed.limit,
+                return_predecessors=True,
             )
             assert tree_list is not None
             for row, source in enumerate(chunk):
@@ -214,7 +224,14 @@ def _default_workers(n_nodes: int, n_sources: int) -> int:
     return max(1, min(os.cpu_count() or 1, 2 * n_sources))
 
 
-def content_key(graph: RoadGraph, hours: NDArray[np.float64], nodes: NDArray[np.int64], horizon_h: float, *, trees: bool) -> str:
+def content_key(
+    graph: RoadGraph,
+    hours: NDArray[np.float64],
+    nodes: NDArray[np.int64],
+    horizon_h: float,
+    *,
+    trees: bool,
+) -> str:
     """Content hash of everything a node matrix depends on."""
     digest = hashlib.sha256()
     for array in (graph.tail, graph.head, graph.length_km, hours, nodes):
@@ -277,10 +294,15 @@ def node_matrix(
         return _cache[key]
     packed = _pack(graph, hours, horizon_h)
     n_workers = workers if workers is not None else _default_workers(graph.n_nodes, len(nodes))
-    weight, tree_list = _rows(packed, nodes, nodes, trees=trees, workers=n_workers, progress=progress)
+    weight, tree_list = _rows(
+        packed, nodes, nodes, trees=trees, workers=n_workers, progress=progress
+    )
     h, km = _unpack(packed, weight)
     return _remember(
-        key, NodeMatrix(nodes=nodes, hours=h, km=km, trees=None if tree_list is None else tuple(tree_list))
+        key,
+        NodeMatrix(
+            nodes=nodes, hours=h, km=km, trees=None if tree_list is None else tuple(tree_list)
+        ),
     )
 
 
@@ -322,9 +344,15 @@ def node_matrix_variant(
     base = node_matrix(graph, base_hours, nodes, horizon_h=horizon_h, trees=True)
     assert base.trees is not None
     changed = np.flatnonzero(hours != base_hours)
-    changed_keys = np.unique(graph.tail[changed].astype(np.int64) * graph.n_nodes + graph.head[changed])
+    changed_keys = np.unique(
+        graph.tail[changed].astype(np.int64) * graph.n_nodes + graph.head[changed]
+    )
     stale = np.array(
-        [row for row, tree in enumerate(base.trees) if np.isin(changed_keys, tree, assume_unique=True).any()],
+        [
+            row
+            for row, tree in enumerate(base.trees)
+            if np.isin(changed_keys, tree, assume_unique=True).any()
+        ],
         dtype=np.int64,
     )
     h, km = base.hours.copy(), base.km.copy()
@@ -346,8 +374,12 @@ def node_rows(
     """Hours and km from some source nodes to some target nodes (not cached)."""
     packed = _pack(graph, hours, horizon_h)
     weight, _ = _rows(
-        packed, np.asarray(sources, np.int64), np.asarray(targets, np.int64),
-        trees=False, workers=1, progress=None,
+        packed,
+        np.asarray(sources, np.int64),
+        np.asarray(targets, np.int64),
+        trees=False,
+        workers=1,
+        progress=None,
     )
     return _unpack(packed, weight)
 

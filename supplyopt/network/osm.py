@@ -187,7 +187,9 @@ def read_osm_network(path: Path, *, use_cache: bool = True) -> OsmNetwork:
     if use_cache and cached.is_file():
         try:
             with np.load(cached, allow_pickle=False) as data:
-                network = OsmNetwork(**{name: data[name] for name in OsmNetwork.__dataclass_fields__})
+                network = OsmNetwork(
+                    **{name: data[name] for name in OsmNetwork.__dataclass_fields__}
+                )
         except (OSError, KeyError, ValueError):
             network = None
     if network is None:

@@ -34,9 +34,7 @@ _MAX_SAMPLES = 64
 
 def road_disruptions(disruptions: Sequence[Disruption]) -> list[tuple[int, RoadDisruption]]:
     """The road disruptions with their position in the scenario's list."""
-    return [
-        (idx, d) for idx, d in enumerate(disruptions) if isinstance(d, CloseRoads | SlowRoads)
-    ]
+    return [(idx, d) for idx, d in enumerate(disruptions) if isinstance(d, CloseRoads | SlowRoads)]
 
 
 def _factor(disruption: RoadDisruption) -> float:
@@ -84,9 +82,7 @@ def _segment_points(
     return lat, lon
 
 
-def edge_speed_factors(
-    graph: RoadGraph, disruptions: Sequence[Disruption]
-) -> NDArray[np.float64]:
+def edge_speed_factors(graph: RoadGraph, disruptions: Sequence[Disruption]) -> NDArray[np.float64]:
     """Speed factor of every edge: 1 unaffected, 0 closed, else the lowest slow factor.
 
     Raises
@@ -128,7 +124,7 @@ def _select_edges(
         graph.node_lat[graph.head],
         graph.node_lon[graph.head],
     )
-    mask = in_zone(disruption, lat, lon).any(axis=1)
+    mask = np.asarray(in_zone(disruption, lat, lon).any(axis=1), dtype=bool)
     return mask, None
 
 
@@ -179,7 +175,7 @@ def _stretch_of_way(graph: RoadGraph, way: int, a: int, b: int) -> NDArray[np.bo
         node = p
     keys = graph.tail.astype(np.int64) * n + graph.head
     wanted = np.array([t * n + h for t, h in pairs], dtype=np.int64)
-    return on_way & np.isin(keys, wanted)
+    return np.asarray(on_way & np.isin(keys, wanted), dtype=bool)
 
 
 def leg_time_factors(
@@ -192,7 +188,9 @@ def leg_time_factors(
     straight legs (way and node selectors need a road network).
     """
     n = len(lat)
-    zones = [(i, d) for i, d in road_disruptions(disruptions) if d.selector in ("circle", "polygon")]
+    zones = [
+        (i, d) for i, d in road_disruptions(disruptions) if d.selector in ("circle", "polygon")
+    ]
     if not zones:
         return np.ones((n, n))
     p_lat, p_lon = _segment_points(
@@ -206,7 +204,6 @@ def leg_time_factors(
         inside = in_zone(disruption, p_lat, p_lon)
         factor[inside] = np.minimum(factor[inside], _factor(disruption))
     with np.errstate(divide="ignore"):
-        slowdown = (1.0 / factor).mean(axis=2)
+        slowdown = np.asarray((1.0 / factor).mean(axis=2), dtype=np.float64)
     np.fill_diagonal(slowdown, 1.0)
     return slowdown
-

@@ -32,7 +32,9 @@ def site_names(scenario: Scenario) -> list[str]:
     return [*(w.id for w in scenario.warehouses), *(a.id for a in scenario.areas)]
 
 
-def edge_hours(graph: RoadGraph, speed_cap_kmh: float | None, factors: NDArray[np.float64]) -> NDArray[np.float64]:
+def edge_hours(
+    graph: RoadGraph, speed_cap_kmh: float | None, factors: NDArray[np.float64]
+) -> NDArray[np.float64]:
     """Hours per edge at the capped speed times the disruption factor (``inf`` when closed)."""
     speed = graph.speed_kmh if speed_cap_kmh is None else np.minimum(graph.speed_kmh, speed_cap_kmh)
     with np.errstate(divide="ignore"):

@@ -54,4 +54,3 @@ def usage_label(base: Scenario, way: int) -> str | None:
 def criticality_variants(base: Scenario, *, roads: int = 20) -> list[Variant]:
     """Every warehouse out in turn, then the ``roads`` most used major roads closed in turn."""
     return [*warehouse_variants(base), *major_road_variants(base, limit=roads)]
-

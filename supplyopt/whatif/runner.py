@@ -21,7 +21,9 @@ from .outcome import Outcome, outcome_of
 SweepProgress = Callable[[int, int, str], None]
 
 
-def solve_variant(name: str, scenario_data: dict[str, Any], time_limit_s: float, seed: int) -> Outcome:
+def solve_variant(
+    name: str, scenario_data: dict[str, Any], time_limit_s: float, seed: int
+) -> Outcome:
     """Plan one variant and summarise it (runs in a worker; arguments are plain data)."""
     from ..solve import plan_relief
 
@@ -95,15 +97,14 @@ def _run_dask(
     from distributed import Client
     from distributed import as_completed as dask_completed
 
-    with Client(scheduler) as client:
+    with Client(scheduler) as client:  # type: ignore[no-untyped-call]
         futures = [
             client.submit(solve_variant, name, data, time_limit_s, seed, pure=False)
             for name, data in jobs
         ]
         index = {future.key: idx for idx, future in enumerate(futures)}
-        done = 0
-        for future in dask_completed(futures):
-            done += 1
+        completed = dask_completed(futures)  # type: ignore[no-untyped-call]
+        for done, future in enumerate(completed, start=1):
             if progress:
                 progress(done, len(jobs), jobs[index[future.key]][0])
         outcomes: list[Outcome] = client.gather(futures)

@@ -26,7 +26,9 @@ COLUMNS = [
 ]
 
 
-def delta_rows(base: Outcome, variants: Sequence[Outcome], *, rank: bool = False) -> list[dict[str, Any]]:
+def delta_rows(
+    base: Outcome, variants: Sequence[Outcome], *, rank: bool = False
+) -> list[dict[str, Any]]:
     """One row for the base and one per variant, with deltas against the base.
 
     With ``rank``, variants are ordered by coverage lost (most first), then
@@ -35,7 +37,9 @@ def delta_rows(base: Outcome, variants: Sequence[Outcome], *, rank: bool = False
     rows = [_row(base, base)]
     ordered = list(variants)
     if rank:
-        ordered.sort(key=lambda o: (o.coverage - base.coverage, base.latest_arrival_h - o.latest_arrival_h))
+        ordered.sort(
+            key=lambda o: (o.coverage - base.coverage, base.latest_arrival_h - o.latest_arrival_h)
+        )
     rows += [_row(base, outcome) for outcome in ordered]
     return rows
 
@@ -59,7 +63,13 @@ def _row(base: Outcome, o: Outcome) -> dict[str, Any]:
 def render_table(rows: Sequence[dict[str, Any]]) -> str:
     """The rows as an aligned text table (first row: the base)."""
     headers = [
-        "variant", "coverage", "Δ", "worst area", "latest h", "Δ h", "km",
+        "variant",
+        "coverage",
+        "Δ",
+        "worst area",
+        "latest h",
+        "Δ h",
+        "km",
         *(f"short:{r}" for r in REASONS),
     ]
     cells = [

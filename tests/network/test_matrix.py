@@ -53,11 +53,16 @@ def test_hours_match_networkx_within_rounding() -> None:
 def test_km_is_the_length_of_the_fastest_path() -> None:
     """The km reported are those of the fastest path, not the shortest one."""
     graph = RoadGraph(
-        node_lat=np.zeros(3), node_lon=np.zeros(3),
-        tail=np.array([0, 0, 2]), head=np.array([1, 2, 1]),
-        length_km=np.array([10.0, 8.0, 8.0]), speed_kmh=np.array([20.0, 80.0, 80.0]),
+        node_lat=np.zeros(3),
+        node_lon=np.zeros(3),
+        tail=np.array([0, 0, 2]),
+        head=np.array([1, 2, 1]),
+        length_km=np.array([10.0, 8.0, 8.0]),
+        speed_kmh=np.array([20.0, 80.0, 80.0]),
     )
-    result = matrix.node_matrix(graph, graph.length_km / graph.speed_kmh, np.array([0, 1]), horizon_h=5.0)
+    result = matrix.node_matrix(
+        graph, graph.length_km / graph.speed_kmh, np.array([0, 1]), horizon_h=5.0
+    )
     assert result.hours[0, 1] == pytest.approx(0.2)
     assert result.km[0, 1] == pytest.approx(16.0)
 

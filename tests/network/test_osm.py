@@ -21,7 +21,14 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.mark.parametrize(
     ("value", "kmh"),
-    [("50", 50.0), ("30 mph", 30 * 1.609344), ("90;30", 30.0), (["80", "70"], 70.0), ("RO:urban", math.nan), (None, math.nan)],
+    [
+        ("50", 50.0),
+        ("30 mph", 30 * 1.609344),
+        ("90;30", 30.0),
+        (["80", "70"], 70.0),
+        ("RO:urban", math.nan),
+        (None, math.nan),
+    ],
 )
 def test_parse_maxspeed(value: object, kmh: float) -> None:
     """Signed limits in km/h or mph are read; several values give the lowest."""
@@ -32,12 +39,21 @@ def test_parse_maxspeed(value: object, kmh: float) -> None:
 def test_truck_speed_is_class_default_capped_by_maxspeed_and_truck_limit() -> None:
     """Speed = min(class default, maxspeed, max_truck_kmh); overrides per class apply."""
     net = osm.OsmNetwork(
-        node_id=np.array([1, 2]), node_lat=np.array([0.0, 0.0]), node_lon=np.array([0.0, 0.01]),
-        tail=np.array([0, 0, 0]), head=np.array([1, 1, 1]), length_km=np.ones(3),
-        way_id=np.array([7, 8, 9]), highway=np.array(["motorway", "primary", "residential"]),
-        maxspeed_kmh=np.array([120.0, 50.0, np.nan]), ref=np.array(["", "", ""]), name=np.array(["", "", ""]),
+        node_id=np.array([1, 2]),
+        node_lat=np.array([0.0, 0.0]),
+        node_lon=np.array([0.0, 0.01]),
+        tail=np.array([0, 0, 0]),
+        head=np.array([1, 1, 1]),
+        length_km=np.ones(3),
+        way_id=np.array([7, 8, 9]),
+        highway=np.array(["motorway", "primary", "residential"]),
+        maxspeed_kmh=np.array([120.0, 50.0, np.nan]),
+        ref=np.array(["", "", ""]),
+        name=np.array(["", "", ""]),
     )
-    roads = OsmRoads(model="osm", file="x.osm", max_truck_kmh=75, truck_speeds_kmh={"residential": 20})
+    roads = OsmRoads(
+        model="osm", file="x.osm", max_truck_kmh=75, truck_speeds_kmh={"residential": 20}
+    )
     assert osm.truck_graph(net, roads).speed_kmh.tolist() == [75.0, 50.0, 20.0]
 
 
@@ -48,7 +64,11 @@ def oakland_scenario(tmp_path: Path, **roads: object) -> Path:
     data = tiny_data()
     data["warehouses"][0].update(lat=37.8045, lon=-122.2955)
     data["warehouses"][1].update(lat=37.8080, lon=-122.2900)
-    for area, (lat, lon) in zip(data["areas"], [(37.8100, -122.2930), (37.8060, -122.2880), (37.8030, -122.2920)], strict=True):
+    for area, (lat, lon) in zip(
+        data["areas"],
+        [(37.8100, -122.2930), (37.8060, -122.2880), (37.8030, -122.2920)],
+        strict=True,
+    ):
         area.update(lat=lat, lon=lon)
     data["roads"] = {"model": "osm", "file": "oakland.osm.bz2", **roads}
     path = tmp_path / "oakland.yaml"
@@ -63,7 +83,8 @@ def test_west_oakland_plans_on_real_roads(tmp_path: Path) -> None:
     assert Path(str(scenario.roads.file)).is_absolute()
     travel = supplyopt.build_travel_times(scenario)
     hours = travel.duration_h["truck"]
-    assert np.isfinite(hours[0, 2:]).all() and (hours[0, 2:] > 0).all()
+    assert np.isfinite(hours[0, 2:]).all()
+    assert (hours[0, 2:] > 0).all()
     plan = supplyopt.plan_relief(scenario, time_limit_s=5)
     assert_valid(scenario, plan)
 
@@ -88,12 +109,15 @@ def test_missing_extract_is_a_clear_scenario_error(tmp_path: Path) -> None:
 
 def test_place_is_never_downloaded_unless_asked(monkeypatch: pytest.MonkeyPatch) -> None:
     """Without download: true a place missing from the cache is refused, with no fetch."""
+
     def no_fetch(place: str) -> Path:
         raise AssertionError("must not download")
 
     monkeypatch.setattr(osm, "fetch_place", no_fetch)
-    scenario = supplyopt.parse_scenario(tiny_data(roads={"model": "osm", "place": "Nowhere, Atlantis"}))
-    with pytest.raises(ScenarioError, match="not in the cache.*download: true"):
+    scenario = supplyopt.parse_scenario(
+        tiny_data(roads={"model": "osm", "place": "Nowhere, Atlantis"})
+    )
+    with pytest.raises(ScenarioError, match=r"not in the cache.*download: true"):
         supplyopt.build_travel_times(scenario)
 
 
@@ -109,7 +133,9 @@ def test_unknown_osm_way_is_reported_when_building(tmp_path: Path) -> None:
     data = scenario.model_dump(by_alias=True)
     data["disruptions"] = [{"kind": "close_roads", "osm_way": 1}]
     bad = supplyopt.parse_scenario(data)
-    with pytest.raises(ScenarioError, match=r"disruptions\[0\]\.osm_way: no drivable road with OSM way id 1"):
+    with pytest.raises(
+        ScenarioError, match=r"disruptions\[0\]\.osm_way: no drivable road with OSM way id 1"
+    ):
         supplyopt.build_travel_times(bad)
 
 

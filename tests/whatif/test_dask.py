@@ -18,8 +18,12 @@ distributed = pytest.importorskip("distributed")
 def scheduler() -> Iterator[str]:
     """A LocalCluster of two worker processes on 127.0.0.1."""
     with distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-        dashboard_address=None, silence_logs=40,
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        host="127.0.0.1",
+        dashboard_address=None,
+        silence_logs=40,
     ) as cluster:
         yield cluster.scheduler_address
 
@@ -42,7 +46,9 @@ def test_dask_sweep_matches_serial(scheduler: str) -> None:
     """Twelve variants on the cluster give exactly the serial outcomes, in order."""
     jobs = variants(12)
     seen: list[int] = []
-    on_cluster = run_variants(jobs, time_limit_s=10, scheduler=scheduler, progress=lambda d, t, n: seen.append(d))
+    on_cluster = run_variants(
+        jobs, time_limit_s=10, scheduler=scheduler, progress=lambda d, t, n: seen.append(d)
+    )
     assert on_cluster == run_variants(jobs, time_limit_s=10, workers=1)
     assert seen == list(range(1, 13))
 
@@ -51,4 +57,6 @@ def test_dask_sweep_matches_serial(scheduler: str) -> None:
 def test_two_hundred_variant_sweep_matches_serial(scheduler: str) -> None:
     """A 200-variant sweep on the two-worker cluster equals the serial run."""
     jobs = variants(200)
-    assert run_variants(jobs, time_limit_s=10, scheduler=scheduler) == run_variants(jobs, time_limit_s=10, workers=1)
+    assert run_variants(jobs, time_limit_s=10, scheduler=scheduler) == run_variants(
+        jobs, time_limit_s=10, workers=1
+    )
