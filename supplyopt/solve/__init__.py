@@ -1,4 +1,7 @@
-"""Solvers: the relief planner (allocation LP + dispatch). The only package importing OR-Tools."""
+"""Solvers: the relief planner (allocation LP + dispatch) and the routing engine.
+
+The only package that imports OR-Tools or PyVRP.
+"""
 
 from .planner import plan_relief
 from .progress import Progress

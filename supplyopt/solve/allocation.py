@@ -183,7 +183,6 @@ def allocate(
     for (w, k), uses in fleet_use.items():
         free = fleet.vehicle_free_h[w][k]
         budget = sum(max(0.0, deadline - max(f, float(inst.ready_h[w]))) for f in free)
-        budget += len(free) * max_back[w, k]
         row = solver.Constraint(-inf, budget)
         for t, cycle in uses:
             row.SetCoefficient(t, cycle)

@@ -91,8 +91,13 @@ class WarehouseDispatcher:
             per_type[v.k].append(v.free_h)
         return per_type, sorted(self.bays)
 
-    def run(self, pending: NDArray[np.int64]) -> list[TimedTrip]:
-        """Carry as much of ``pending`` (A, I), updated in place, as fits in time."""
+    def run(self, pending: NDArray[np.int64], *, rule: str = "slack") -> list[TimedTrip]:
+        """Carry as much of ``pending`` (A, I), updated in place, as fits in time.
+
+        ``rule`` picks each trip's first area: ``slack`` (the area whose latest
+        departure comes soonest, right when the fleet can carry everything) or
+        ``density`` (the most value per vehicle hour, right when it cannot).
+        """
         inst = self.inst
         for v in self.idle:
             heapq.heappush(self.vehicles, v)
@@ -103,7 +108,7 @@ class WarehouseDispatcher:
             start = max(v.free_h, float(inst.ready_h[self.w]))
             if self.bays:
                 start = max(start, self.bays[0])
-            trip = self._best_trip(v, start, pending)
+            trip = self._best_trip(v, start, pending, rule)
             if trip is None:
                 self.idle.append(v)
                 continue
@@ -116,7 +121,9 @@ class WarehouseDispatcher:
         self.vehicles = []
         return trips
 
-    def _best_trip(self, v: _Vehicle, start: float, pending: NDArray[np.int64]) -> TimedTrip | None:
+    def _best_trip(
+        self, v: _Vehicle, start: float, pending: NDArray[np.int64], rule: str
+    ) -> TimedTrip | None:
         inst, w, k = self.inst, self.w, v.k
         deadline = inst.deadline_h
         n_w = inst.n_warehouses
@@ -131,8 +138,10 @@ class WarehouseDispatcher:
         feasible = open_areas[depart + out[open_areas] <= deadline]
         if feasible.size == 0:
             return None
-        # Least slack first: the farthest area, whose latest departure comes soonest.
-        area = int(feasible[np.argmax(out[feasible])])
+        if rule == "density":
+            area = self._densest(feasible, pending, out, hours[n_w:, w], cap_kg, cap_m3)
+        else:  # least slack first: the farthest area, whose latest departure comes soonest
+            area = int(feasible[np.argmax(out[feasible])])
         arrive_h = depart + float(out[area])
         distance = float(km[w, n_w + area])
         stops: list[TimedStop] = []
@@ -156,6 +165,25 @@ class WarehouseDispatcher:
         return_h = stops[-1].arrive_h + float(inst.unload_h[last]) + float(hours[n_w + last, w])
         distance += float(km[n_w + last, w])
         return TimedTrip(w, k, v.number, start, depart, stops, return_h, distance)
+
+    def _densest(
+        self,
+        areas: NDArray[np.int64],
+        pending: NDArray[np.int64],
+        out_h: NDArray[np.float64],
+        back_h: NDArray[np.float64],
+        cap_kg: float,
+        cap_m3: float,
+    ) -> int:
+        """The area whose truckload brings the most value per hour of vehicle time."""
+        inst = self.inst
+        load = pending[areas]
+        kg = load @ inst.weight_kg
+        m3 = load @ inst.volume_m3
+        share = np.minimum(1.0, 1.0 / np.maximum(np.maximum(kg / cap_kg, m3 / cap_m3), 1e-12))
+        value = share * (load * inst.value[areas]).sum(axis=1)
+        cycle = float(inst.load_h[self.w]) + out_h[areas] + inst.unload_h[areas] + back_h[areas]
+        return int(areas[np.argmax(value / np.maximum(cycle, 1e-9))])
 
     def _loadable(self, pending: NDArray[np.int64], room: list[float]) -> NDArray[np.int64]:
         """Areas with pending units of which at least one fits in ``room``."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -15,6 +17,8 @@ from .unmet import explain_unmet
 
 #: Allocation/dispatch rounds at most; a round that delivers nothing new ends the loop.
 MAX_ROUNDS = 8
+#: First-area rules tried by the dispatcher, per warehouse and round.
+DISPATCH_RULES = ("slack", "density")
 #: Decimals kept for hours in the plan file (0.0001 h = 0.36 s).
 TIME_DECIMALS = 4
 
@@ -104,9 +108,10 @@ def _plan_trips(inst: Instance, clock: Clock) -> list[TimedTrip]:
                 inst, stock, need, on_time, fleet_state(dispatchers), time_limit_s=budget
             ).units
         new: list[TimedTrip] = []
-        for w, dispatcher in enumerate(dispatchers):
+        for w in range(inst.n_warehouses):
             if pending[w].any():
-                new += dispatcher.run(pending[w].copy())
+                dispatchers[w], trips_w = _dispatch_best(inst, dispatchers[w], pending[w])
+                new += trips_w
         delivered = _units_delivered(inst, new)
         if delivered.sum() == 0:
             if greedy:
@@ -123,6 +128,21 @@ def _plan_trips(inst: Instance, clock: Clock) -> list[TimedTrip]:
             f"round {round_no}: {len(trips)} trips, weighted coverage {coverage:.3f}",
         )
     return trips
+
+
+def _dispatch_best(
+    inst: Instance, dispatcher: WarehouseDispatcher, pending: IntArray
+) -> tuple[WarehouseDispatcher, list[TimedTrip]]:
+    """Dispatch with each first-area rule and keep the one that delivers more value."""
+    best: tuple[float, WarehouseDispatcher, list[TimedTrip]] | None = None
+    for rule in DISPATCH_RULES:
+        trial = copy.deepcopy(dispatcher)
+        trips = trial.run(pending.copy(), rule=rule)
+        value = float((inst.value * _units_delivered(inst, trips)).sum())
+        if best is None or value > best[0] + 1e-12:
+            best = (value, trial, trips)
+    assert best is not None
+    return best[1], best[2]
 
 
 def _greedy_allocation(
