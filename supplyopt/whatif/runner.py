@@ -97,13 +97,13 @@ def _run_dask(
     from distributed import Client
     from distributed import as_completed as dask_completed
 
-    with Client(scheduler) as client:  # type: ignore[no-untyped-call]
+    with Client(scheduler) as client:
         futures = [
             client.submit(solve_variant, name, data, time_limit_s, seed, pure=False)
             for name, data in jobs
         ]
         index = {future.key: idx for idx, future in enumerate(futures)}
-        completed = dask_completed(futures)  # type: ignore[no-untyped-call]
+        completed = dask_completed(futures)
         for done, future in enumerate(completed, start=1):
             if progress:
                 progress(done, len(jobs), jobs[index[future.key]][0])
