@@ -132,7 +132,7 @@ def _validation_answer(exc: RequestValidationError) -> JSONResponse:
             {
                 "loc": loc,
                 "path": format_path(loc),
-                "msg": str(error.get("msg", "")),
+                "msg": str(error.get("msg", "")).removeprefix("Value error, "),
                 "type": str(error.get("type", "")),
             }
         )
