@@ -22,14 +22,22 @@ def test_approve_reserves_and_dispatch_issues(
     client: TestClient, stocked: dict[str, str], store_done_plan: StorePlan
 ) -> None:
     """Approval moves units from available to reserved; dispatch takes them off on-hand."""
-    plan_id = store_done_plan(plan_taking({"north": {"tent": 60, "quilt": 200}, "east": {"tent": 9}}))
+    plan_id = store_done_plan(
+        plan_taking({"north": {"tent": 60, "quilt": 200}, "east": {"tent": 9}})
+    )
     approved = client.post(f"/plans/{plan_id}/approve", headers=stocked)
     assert approved.status_code == 200, approved.text
     assert approved.json()["approval"] == "approved"
     assert approved.json()["reservations"] == {"north": {"quilt": 200, "tent": 60}}
-    assert levels(client, stocked, "north")["tent"] == {"on_hand": 100, "reserved": 60, "available": 40}
+    assert levels(client, stocked, "north")["tent"] == {
+        "on_hand": 100,
+        "reserved": 60,
+        "available": 40,
+    }
     issue = {"item": "tent", "kind": "issue", "quantity": -41}
-    assert client.post("/warehouses/north/movements", json=issue, headers=stocked).status_code == 409
+    assert (
+        client.post("/warehouses/north/movements", json=issue, headers=stocked).status_code == 409
+    )
     assert client.post(f"/plans/{plan_id}/approve", headers=stocked).status_code == 409
     dispatched = client.post(f"/plans/{plan_id}/dispatch", headers=stocked)
     assert dispatched.json()["approval"] == "dispatched"
@@ -39,8 +47,12 @@ def test_approve_reserves_and_dispatch_issues(
     }
     ledger = client.get("/warehouses/north/movements", headers=stocked).json()
     kinds = [(m["kind"], m["quantity"], m["reserved_change"], m["plan_id"]) for m in ledger[-4:]]
-    assert kinds == [("reserve", 0, 200, plan_id), ("reserve", 0, 60, plan_id),
-                     ("issue", -200, -200, plan_id), ("issue", -60, -60, plan_id)]
+    assert kinds == [
+        ("reserve", 0, 200, plan_id),
+        ("reserve", 0, 60, plan_id),
+        ("issue", -200, -200, plan_id),
+        ("issue", -60, -60, plan_id),
+    ]
     assert client.post(f"/plans/{plan_id}/release", headers=stocked).status_code == 409
 
 
@@ -53,7 +65,11 @@ def test_release_gives_stock_back(
     assert levels(client, stocked, "south")["tent"]["available"] == 0
     released = client.post(f"/plans/{plan_id}/release", headers=stocked)
     assert released.json()["approval"] == "released"
-    assert levels(client, stocked, "south")["tent"] == {"on_hand": 50, "reserved": 0, "available": 50}
+    assert levels(client, stocked, "south")["tent"] == {
+        "on_hand": 50,
+        "reserved": 0,
+        "available": 50,
+    }
     assert client.post(f"/plans/{plan_id}/dispatch", headers=stocked).status_code == 409
 
 
@@ -61,7 +77,9 @@ def test_approval_short_of_stock_is_409_and_reserves_nothing(
     client: TestClient, stocked: dict[str, str], store_done_plan: StorePlan
 ) -> None:
     """One short pair makes the whole approval fail with the shortfall; nothing is reserved."""
-    plan_id = store_done_plan(plan_taking({"north": {"tent": 100, "quilt": 1001}, "south": {"tent": 5}}))
+    plan_id = store_done_plan(
+        plan_taking({"north": {"tent": 100, "quilt": 1001}, "south": {"tent": 5}})
+    )
     answer = client.post(f"/plans/{plan_id}/approve", headers=stocked)
     assert answer.status_code == 409
     assert answer.json()["shortfall"] == [
@@ -91,10 +109,12 @@ def test_only_done_plans_can_be_approved(
 def race(client: TestClient, headers: dict[str, str], plan_ids: list[str]) -> list[int]:
     """Approve every plan at once from as many threads; return the status codes in order."""
     with ThreadPoolExecutor(len(plan_ids)) as pool:
-        return list(pool.map(
-            lambda pid: client.post(f"/plans/{pid}/approve", headers=headers).status_code,
-            plan_ids,
-        ))
+        return list(
+            pool.map(
+                lambda pid: client.post(f"/plans/{pid}/approve", headers=headers).status_code,
+                plan_ids,
+            )
+        )
 
 
 def test_twenty_racing_approvals_never_over_commit(
@@ -104,7 +124,11 @@ def test_twenty_racing_approvals_never_over_commit(
     plan_ids = [store_done_plan(plan_taking({"north": {"tent": 30}})) for _ in range(20)]
     codes = race(client, stocked, plan_ids)
     assert sorted(codes) == [200] * 3 + [409] * 17
-    assert levels(client, stocked, "north")["tent"] == {"on_hand": 100, "reserved": 90, "available": 10}
+    assert levels(client, stocked, "north")["tent"] == {
+        "on_hand": 100,
+        "reserved": 90,
+        "available": 10,
+    }
     approved = [p for p, c in zip(plan_ids, codes, strict=True) if c == 200]
     for plan_id in plan_ids:
         job = client.get(f"/plans/{plan_id}", headers=stocked).json()
