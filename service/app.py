@@ -10,6 +10,7 @@ from fastapi import FastAPI
 
 from supplyopt import __version__
 
+from . import dashboard
 from .db import Database
 from .errors import install_error_handlers
 from .jobs import JobRunner, SolveFn, solve_with_library
@@ -63,6 +64,7 @@ def create_app(settings: Settings | None = None, *, solve: SolveFn = solve_with_
     install_error_handlers(app)
     for router in ROUTERS:
         app.include_router(router)
+    app.include_router(dashboard.router)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     logging.getLogger("supplyopt.service").setLevel(logging.INFO)
     return app

@@ -1,0 +1,1 @@
+"""Benchmark harnesses; results are written to ``benchmarks/results/``."""
