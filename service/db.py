@@ -48,11 +48,12 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        """Return a session for reading; rolled back at the end."""
+        """Return a session for reading; rolled back at the end (loaded rows stay usable)."""
         with self._reader() as session:
             try:
                 yield session
             finally:
+                session.expunge_all()
                 session.rollback()
 
     @contextmanager

@@ -33,16 +33,29 @@ class Server:
     def __init__(self, database_url: str, workdir: Path) -> None:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        self.env = {**os.environ, "SUPPLYOPT_DATABASE_URL": database_url,
-                    "PYTHONPATH": str(ROOT)}
+        self.env = {**os.environ, "SUPPLYOPT_DATABASE_URL": database_url, "PYTHONPATH": str(ROOT)}
         self.workdir = workdir
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "--factory", "service.app:create_app",
-             "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "warning"],
-            cwd=self.workdir, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "--factory",
+                "service.app:create_app",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--log-level",
+                "warning",
+            ],
+            cwd=self.workdir,
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
         )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -74,8 +87,10 @@ def test_kill_9_mid_write_loses_no_acknowledged_movement(
     try:
         with httpx.Client(base_url=server.base, headers=headers, timeout=10) as http:
             http.post("/items", json={"id": "tent", "weight_kg": 75.0, "volume_m3": 0.4})
-            http.post("/warehouses", json={"id": "north", "lat": 44.0, "lon": 87.0,
-                                           "stock": {"tent": 1000}})
+            http.post(
+                "/warehouses",
+                json={"id": "north", "lat": 44.0, "lon": 87.0, "stock": {"tent": 1000}},
+            )
         acknowledged: dict[str, int] = {}
         attempted: dict[str, dict[str, Any]] = {}
         lock = threading.Lock()
@@ -84,13 +99,20 @@ def test_kill_9_mid_write_loses_no_acknowledged_movement(
             with httpx.Client(base_url=server.base, headers=headers, timeout=10) as http:
                 for n in range(10_000):
                     key = f"w{worker}-{n}"
-                    body = {"item": "tent", "kind": "receipt" if n % 3 else "issue",
-                            "quantity": 5 if n % 3 else -3, "note": key}
+                    body = {
+                        "item": "tent",
+                        "kind": "receipt" if n % 3 else "issue",
+                        "quantity": 5 if n % 3 else -3,
+                        "note": key,
+                    }
                     with lock:
                         attempted[key] = body
                     try:
-                        answer = http.post("/warehouses/north/movements", json=body,
-                                           headers={"Idempotency-Key": key})
+                        answer = http.post(
+                            "/warehouses/north/movements",
+                            json=body,
+                            headers={"Idempotency-Key": key},
+                        )
                     except httpx.TransportError:
                         return
                     if answer.status_code == 201:
@@ -117,8 +139,9 @@ def test_kill_9_mid_write_loses_no_acknowledged_movement(
                 sum(m["quantity"] for m in ledger[: i + 1]) for i in range(len(ledger))
             ]
             for key, body in attempted.items():
-                answer = http.post("/warehouses/north/movements", json=body,
-                                   headers={"Idempotency-Key": key})
+                answer = http.post(
+                    "/warehouses/north/movements", json=body, headers={"Idempotency-Key": key}
+                )
                 assert answer.status_code == 201
                 if key in acknowledged:
                     assert answer.json()["id"] == acknowledged[key]
