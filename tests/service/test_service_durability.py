@@ -77,8 +77,7 @@ class Server:
 def test_kill_9_mid_write_loses_no_acknowledged_movement(
     db_url: str, db: Database, tmp_path: Path
 ) -> None:
-    """After kill -9 during concurrent writes, every acknowledged movement is in the ledger,
-    stock equals the ledger's sum, and retries with the same keys apply each movement once."""
+    """After kill -9 mid-write: acknowledged movements kept, stock = ledger sum, retries apply once."""
     with db.write() as session:
         _row, token = keys.create_key(session, "admin")
     headers = {"Authorization": f"Bearer {token}"}
