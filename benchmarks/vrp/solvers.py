@@ -65,7 +65,7 @@ def _late(scaling: Scaling, value: float, horizon: int) -> int:
 def _horizon(instance: VrpInstance, duration: NDArray[np.int64]) -> int:
     finite = instance.tw_late[np.isfinite(instance.tw_late)]
     if finite.size:
-        return int(math.floor(float(finite.max()) * instance_scaling(instance).time_factor)) + 1
+        return math.floor(float(finite.max()) * instance_scaling(instance).time_factor) + 1
     return int(duration.max()) * (instance.num_locations + 1)
 
 
@@ -73,7 +73,7 @@ def _horizon(instance: VrpInstance, duration: NDArray[np.int64]) -> int:
 
 
 def run_supplyopt(instance: VrpInstance, time_limit_s: float, seed: int) -> SolverOutcome:
-    """supplyopt's routing layer (``solve-vrp``)."""
+    """Supplyopt's routing layer (``solve-vrp``)."""
     start = time.perf_counter()
     result = solve_vrp_instance(instance, time_limit_s=time_limit_s, seed=seed)
     return SolverOutcome(result.routes, time.perf_counter() - start)
@@ -233,7 +233,7 @@ def run_vroom(instance: VrpInstance, time_limit_s: float, seed: int) -> SolverOu
                              timeout=timedelta(seconds=time_limit_s))
     seconds = time.perf_counter() - start
     frame = solution.routes
-    depot_of = {v: d for v, d in _vehicle_depots(fleet(instance))}
+    depot_of = dict(_vehicle_depots(fleet(instance)))
     routes = []
     for vehicle_id, group in frame.groupby("vehicle_id", sort=True):
         jobs = [int(j) for t, j in zip(group["type"], group["id"], strict=True) if t == "job"]

@@ -6,6 +6,7 @@ engine's integers, so it can judge every solver the same way.
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 from collections.abc import Sequence
@@ -43,7 +44,7 @@ def route_cost(instance: VrpInstance, routes: Sequence[VrpRoute]) -> float:
         if not route.customers:
             continue
         path = [route.depot, *route.customers, route.depot]
-        total += float(sum(dist[a, b] for a, b in zip(path, path[1:], strict=False)))
+        total += float(sum(dist[a, b] for a, b in itertools.pairwise(path)))
     return total
 
 
@@ -78,7 +79,9 @@ def verify_routes(
             continue
         for c in route.customers:
             if c in seen:
-                problems.append(f"customer {num[c]}: visited twice (routes {seen[c]} and {r_idx + 1})")
+                problems.append(
+                    f"customer {num[c]}: visited twice (routes {seen[c]} and {r_idx + 1})"
+                )
             else:
                 seen[c] = r_idx + 1
         load = float(sum(instance.demand[c] for c in route.customers))
@@ -192,4 +195,5 @@ def write_vrp_solution(
         "solve_seconds": round(solve_seconds, 3),
     }
     payload.update(extra or {})
-    Path(path).write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    text = json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+    Path(path).write_text(text, encoding="utf-8")

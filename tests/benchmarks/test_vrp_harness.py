@@ -53,7 +53,8 @@ def test_supplyopt_row_is_verified(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SUPPLYOPT_SHARED_DATA", str(shared_data()))
     result = run_one("solomon", "C101", "supplyopt", 1.0, 0)
     assert result.feasible, result.note
-    assert result.gap_pct is not None and result.gap_pct < 1.0
+    assert result.gap_pct is not None
+    assert result.gap_pct < 1.0
 
 
 @pytest.mark.slow

@@ -56,7 +56,8 @@ def test_solves_and_visits_each_client_once() -> None:
 def test_multi_trip_with_required_clients() -> None:
     """One vehicle with reloads serves 6 clients needing 30 units in three trips of 10."""
     solution = solve_routing(line_problem(6, max_reloads=5), time_limit_s=5, max_iterations=500)
-    assert solution.feasible and not solution.unvisited
+    assert solution.feasible
+    assert not solution.unvisited
     assert len(solution.routes) == 1
     assert len(solution.routes[0].trips) == 3
 
@@ -107,7 +108,8 @@ def test_invalid_problem_lists_every_problem() -> None:
                      "clients[1]: tw_early 5 > tw_late 1", "vehicle_types[0].count",
                      "vehicle_types[0].depot: 2"):
         assert expected in text
-    assert isinstance(info.value, SupplyOptError) and isinstance(info.value, ValueError)
+    assert isinstance(info.value, SupplyOptError)
+    assert isinstance(info.value, ValueError)
 
 
 def test_time_limit_must_be_positive() -> None:

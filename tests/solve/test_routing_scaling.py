@@ -79,9 +79,9 @@ def test_engine_feasible_schedule_is_really_feasible(
     coords = np.array(data.draw(st.lists(st.tuples(reals, reals), min_size=n + 1,
                                          max_size=n + 1)))
     travel = np.sqrt(((coords[:, None] - coords[None]) ** 2).sum(-1))
-    service = np.array([0.0] + data.draw(st.lists(reals, min_size=n, max_size=n)))
-    early = np.array([0.0] + data.draw(st.lists(reals, min_size=n, max_size=n)))
-    width = np.array([0.0] + data.draw(st.lists(reals, min_size=n, max_size=n)))
+    service = np.array([0.0, *data.draw(st.lists(reals, min_size=n, max_size=n))])
+    early = np.array([0.0, *data.draw(st.lists(reals, min_size=n, max_size=n))])
+    width = np.array([0.0, *data.draw(st.lists(reals, min_size=n, max_size=n))])
     late = early + width
     depot_late = data.draw(st.floats(min_value=0.0, max_value=400.0))
     order = data.draw(st.permutations(list(range(1, n + 1))))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable
+from typing import Any
 
 import pyvrp
 from pyvrp.exceptions import PenaltyBoundWarning
@@ -62,8 +63,8 @@ def to_pyvrp(problem: RoutingProblem) -> pyvrp.ProblemData:
         clients=clients,
         depots=depots,
         vehicle_types=vehicle_types,
-        distance_matrices=[problem.distance],
-        duration_matrices=[problem.duration],
+        distance_matrices=[problem.distance],  # type: ignore[list-item]
+        duration_matrices=[problem.duration],  # type: ignore[list-item]
     )
 
 
@@ -128,7 +129,7 @@ def solve_with_pyvrp(
     should_stop: Callable[[], bool] | None,
 ) -> RoutingSolution:
     """Run PyVRP's iterated local search on ``problem``."""
-    criteria: list[object] = [MaxRuntime(time_limit_s)]
+    criteria: list[Any] = [MaxRuntime(time_limit_s)]
     if max_no_improvement is not None:
         criteria.append(NoImprovement(max_no_improvement))
     if max_iterations is not None:
