@@ -121,7 +121,7 @@ def write_outputs(rows: Sequence[Row], solvers: Sequence[str], stem: str, out_di
 
 
 def markdown(rows: Sequence[Row], solvers: Sequence[str], *, header: str = "") -> str:
-    """The summary and the per-instance table as Markdown."""
+    """Render the summary and the per-instance table as Markdown."""
     lines = [header, "", "| solver | instances | feasible | mean gap % | mean s | compared on |",
              "|---|---|---|---|---|---|"]
     for s in summarise(rows, solvers):
@@ -137,7 +137,7 @@ def markdown(rows: Sequence[Row], solvers: Sequence[str], *, header: str = "") -
 
 
 def plot(rows: Sequence[Row], solvers: Sequence[str], path: Path, *, title: str) -> None:
-    """Grouped bars: gap to BKS per instance and solver."""
+    """Plot grouped bars: gap to BKS per instance and solver."""
     import matplotlib
 
     matplotlib.use("Agg")

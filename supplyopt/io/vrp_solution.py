@@ -155,7 +155,7 @@ def routes_to_json(instance: VrpInstance, routes: Sequence[VrpRoute]) -> list[An
 
 
 def routes_from_json(instance: VrpInstance, data: Sequence[Any]) -> list[VrpRoute]:
-    """The inverse of :func:`routes_to_json`.
+    """Read routes written by :func:`routes_to_json`.
 
     Raises
     ------

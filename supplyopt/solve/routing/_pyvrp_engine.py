@@ -15,7 +15,7 @@ from .solution import RoutedVehicle, RoutingSolution
 
 
 def to_pyvrp(problem: RoutingProblem) -> pyvrp.ProblemData:
-    """The PyVRP problem data for ``problem`` (same integers, same indices)."""
+    """Build the PyVRP problem data for ``problem`` (same integers, same indices)."""
     locations = [pyvrp.Location(x=float(x), y=float(y)) for x, y in problem.coords]
     depots = [
         pyvrp.Depot(
@@ -81,7 +81,7 @@ class _ShouldStop:
 def from_pyvrp(
     problem: RoutingProblem, result: pyvrp.Result, *, seed: int
 ) -> RoutingSolution:
-    """The routing-layer solution for a PyVRP result."""
+    """Convert a PyVRP result into a routing-layer solution."""
     best = result.best
     routes: list[RoutedVehicle] = []
     visited: set[int] = set()
