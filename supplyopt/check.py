@@ -11,7 +11,15 @@ import itertools
 import math
 from collections import defaultdict
 
-from .model import Plan, Scenario, UnmetReason, count_deliveries, plan_status, summarize
+from .model import (
+    Plan,
+    Scenario,
+    UnmetReason,
+    apply_disruptions,
+    count_deliveries,
+    plan_status,
+    summarize,
+)
 from .network import TravelTimes, build_travel_times
 
 #: Times may be rounded by up to 0.01 h (contract §2); differences of two
@@ -39,6 +47,7 @@ def check_plan(scenario: Scenario, plan: Plan, *, travel: TravelTimes | None = N
     list[str]
         One located message per violation; empty when the plan is valid.
     """
+    scenario = apply_disruptions(scenario)
     travel = travel or build_travel_times(scenario)
     problems: list[str] = []
     if plan.scenario != scenario.name:
