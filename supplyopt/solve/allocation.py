@@ -79,6 +79,7 @@ def allocate(
     fleet: FleetState,
     *,
     time_limit_s: float,
+    fleet_scale: float = 1.0,
 ) -> Allocation:
     """Solve the allocation LP on what is left and round it to whole units.
 
@@ -96,6 +97,10 @@ def allocate(
         When vehicles and bays are next free.
     time_limit_s
         Budget for all LP solves together.
+    fleet_scale
+        Multiplies every vehicle-hour budget. Below 1 it makes the LP plan for
+        a fleet smaller than the relaxation believes, which pays off when the
+        fleet binds (fractional trips make the LP optimistic).
 
     Returns
     -------
@@ -186,6 +191,7 @@ def allocate(
     for (w, k), uses in fleet_use.items():
         free = fleet.vehicle_free_h[w][k]
         budget = sum(max(0.0, deadline - max(f, float(inst.ready_h[w]))) for f in free)
+        budget *= fleet_scale
         row = solver.Constraint(-inf, budget)
         for t, cycle in uses:
             row.SetCoefficient(t, cycle)
