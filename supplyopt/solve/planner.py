@@ -150,9 +150,13 @@ def _plan_trips(inst: Instance, clock: Clock, fleet_scale: float) -> list[TimedT
                 fleet_scale=fleet_scale if round_no == 1 else 1.0,
             ).units
         new: list[TimedTrip] = []
+        spare_need = np.maximum(need - pending.sum(axis=0), 0)
         for w in range(inst.n_warehouses):
             if pending[w].any():
-                dispatchers[w], trips_w = _dispatch_best(inst, dispatchers[w], pending[w])
+                spare_stock = np.maximum(stock[w] - pending[w].sum(axis=0), 0)
+                dispatchers[w], trips_w, spare_need = _dispatch_best(
+                    inst, dispatchers[w], pending[w], spare_need, spare_stock
+                )
                 new += trips_w
         delivered = _units_delivered(inst, new)
         if delivered.sum() == 0:
@@ -173,18 +177,28 @@ def _plan_trips(inst: Instance, clock: Clock, fleet_scale: float) -> list[TimedT
 
 
 def _dispatch_best(
-    inst: Instance, dispatcher: WarehouseDispatcher, pending: IntArray
-) -> tuple[WarehouseDispatcher, list[TimedTrip]]:
-    """Dispatch with each first-area rule and keep the one that delivers more value."""
-    best: tuple[float, WarehouseDispatcher, list[TimedTrip]] | None = None
+    inst: Instance,
+    dispatcher: WarehouseDispatcher,
+    pending: IntArray,
+    spare_need: IntArray,
+    spare_stock: IntArray,
+) -> tuple[WarehouseDispatcher, list[TimedTrip], IntArray]:
+    """Dispatch with each first-area rule; keep the one that delivers more value.
+
+    Returns the dispatcher's new state, its trips and the spare need left.
+    """
+    best: tuple[float, WarehouseDispatcher, list[TimedTrip], IntArray] | None = None
     for rule in DISPATCH_RULES:
         trial = copy.deepcopy(dispatcher)
-        trips = trial.run(pending.copy(), rule=rule)
+        need_left = spare_need.copy()
+        trips = trial.run(
+            pending.copy(), rule=rule, spare_need=need_left, spare_stock=spare_stock.copy()
+        )
         value = float((inst.value * _units_delivered(inst, trips)).sum())
         if best is None or value > best[0] + 1e-12:
-            best = (value, trial, trips)
+            best = (value, trial, trips, need_left)
     assert best is not None
-    return best[1], best[2]
+    return best[1], best[2], best[3]
 
 
 def _greedy_allocation(
