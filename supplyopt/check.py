@@ -314,11 +314,7 @@ def _check_reason(
         return [f"unmet[{idx}].area: unknown area {area_id!r}"]
     site = travel.area_site(area_idx)
     holders = [w_idx for w_idx, w in enumerate(scenario.warehouses) if w.stock.get(item_id, 0) > 0]
-    connected = [
-        w_idx
-        for w_idx in holders
-        if any(math.isfinite(float(m[w_idx, site])) for m in travel.duration_h.values())
-    ]
+    connected = [w_idx for w_idx in holders if travel.road_from_warehouse(w_idx, site)]
     if reason is UnmetReason.UNREACHABLE and connected:
         return [
             f"unmet[{idx}].reason: 'unreachable', but a road leads there from a warehouse holding {item_id}"
