@@ -215,6 +215,8 @@ def main() -> None:
         'networkx on the sources it ran; "= scipy" compares hours and km entry for entry.',
         "",
         compiled,
+        f"Load average when the cases started: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs "
+        "(other work on the machine slows wall-clock times; CPU times are less affected).",
         "",
         "| case | nodes | directed edges | K sites | horizon | engine | workers | wall | CPU (this process) "
         "| networkx | speed-up vs networkx | same hours | = scipy |",
