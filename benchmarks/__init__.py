@@ -1,0 +1,1 @@
+"""Benchmarks of supplyopt: generated relief families and standard routing instances."""

@@ -72,7 +72,7 @@ def generate(family: str | Family, seed: int) -> Scenario:
 
 
 def generate_data(family: str | Family, seed: int) -> dict[str, Any]:
-    """The generated scenario as plain data (the scenario file format)."""
+    """Generate the scenario as plain data (the scenario file format)."""
     fam = FAMILIES[family] if isinstance(family, str) else family
     rng = np.random.default_rng([zlib.crc32(fam.name.encode()), seed])
     half = fam.region_km / 2

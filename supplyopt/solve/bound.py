@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -285,7 +286,8 @@ def _solve_lp(
         shape=(rows.count, n_vars),
     )
     row_upper = np.concatenate(rows.upper)
-    model = mbh.ModelBuilderHelper()
+    # OR-Tools' stubs mistype the numpy arguments of this call; it takes float64 arrays.
+    model: Any = mbh.ModelBuilderHelper()
     model.fill_model_from_sparse_data(
         np.zeros(n_vars),
         upper.astype(np.float64),
