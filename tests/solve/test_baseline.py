@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from itertools import pairwise
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
@@ -70,7 +71,7 @@ def invariants(scenario: Scenario, plan: Plan) -> None:
         assert qty <= scenario.area(area_id).demand.get(item_id, 0)
     for spans in by_vehicle.values():
         spans.sort()
-        assert all(nxt[0] >= prev[1] - 1e-9 for prev, nxt in zip(spans, spans[1:], strict=False))
+        assert all(nxt[0] >= prev[1] - 1e-9 for prev, nxt in pairwise(spans))
     for wh in scenario.warehouses:
         if wh.loading_bays is None or wh.loading_hours == 0:
             continue
