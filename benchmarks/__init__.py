@@ -1,1 +1,1 @@
-"""Benchmarks of supplyopt: generated relief families and standard routing instances."""
+"""Benchmark harnesses; results are written to ``benchmarks/results/``."""

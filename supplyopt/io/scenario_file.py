@@ -29,17 +29,13 @@ def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict
         key = loader.construct_object(key_node)
         if key in seen:
             mark = key_node.start_mark
-            raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r}", mark
-            )
+            raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", mark)
         seen[key] = True
     loader.flatten_mapping(node)
     return dict(loader.construct_pairs(node))
 
 
-_UniqueKeyLoader.add_constructor(
-    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping
-)
+_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
 def parse_scenario(data: Any, *, source: str | None = None) -> Scenario:
@@ -97,7 +93,9 @@ def load_scenario_data(path: str | os.PathLike[str]) -> Any:
     except FileNotFoundError:
         raise ScenarioError(["(file): no such file"], source=source) from None
     except IsADirectoryError:
-        raise ScenarioError(["(file): is a directory, not a scenario file"], source=source) from None
+        raise ScenarioError(
+            ["(file): is a directory, not a scenario file"], source=source
+        ) from None
     except UnicodeDecodeError as err:
         raise ScenarioError(
             [f"(file): not UTF-8 text (byte {err.start}: {err.reason})"], source=source
@@ -111,7 +109,7 @@ def load_scenario_data(path: str | os.PathLike[str]) -> Any:
                 source=source,
             ) from None
     try:
-        return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(text, Loader=_UniqueKeyLoader)
     except yaml.YAMLError as err:
         raise ScenarioError([_yaml_message(err)], source=source) from None
 

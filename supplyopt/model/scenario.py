@@ -265,7 +265,9 @@ def reference_problems(data: Mapping[str, Any]) -> list[str]:
         problems += _duplicate_problems(data.get(key), key)
     item_ids = _ids(data.get("items"))
     type_ids = _ids(data.get("vehicle_types"))
-    problems += _unknown_key_problems(data.get("warehouses"), "warehouses", "stock", item_ids, "item")
+    problems += _unknown_key_problems(
+        data.get("warehouses"), "warehouses", "stock", item_ids, "item"
+    )
     problems += _unknown_key_problems(
         data.get("warehouses"), "warehouses", "fleet", type_ids, "vehicle type"
     )

@@ -165,7 +165,11 @@ def graph_travel_times(scenario: Scenario) -> TravelTimes:
             leg_speed = roads.speed_kmh if cap is None else min(roads.speed_kmh, cap)
             leg_h = snap.distance_km / leg_speed
             hours = leg_h[:, None] + node_h[rows][:, snap.node_idx] + leg_h[None, :]
-            km = snap.distance_km[:, None] + node_km[rows][:, snap.node_idx] + snap.distance_km[None, :]
+            km = (
+                snap.distance_km[:, None]
+                + node_km[rows][:, snap.node_idx]
+                + snap.distance_km[None, :]
+            )
             np.fill_diagonal(hours, 0.0)
             np.fill_diagonal(km, 0.0)
             cache[cap] = (hours, km)

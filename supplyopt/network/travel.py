@@ -50,11 +50,9 @@ class TravelTimes:
 
 def site_coordinates(scenario: Scenario) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Latitudes and longitudes of all sites, warehouses first."""
-    sites = [*scenario.warehouses, *scenario.areas]
-    return (
-        np.array([s.lat for s in sites], dtype=np.float64),
-        np.array([s.lon for s in sites], dtype=np.float64),
-    )
+    lat = [w.lat for w in scenario.warehouses] + [a.lat for a in scenario.areas]
+    lon = [w.lon for w in scenario.warehouses] + [a.lon for a in scenario.areas]
+    return np.array(lat, dtype=np.float64), np.array(lon, dtype=np.float64)
 
 
 def vehicle_speed_kmh(scenario: Scenario, type_id: str, default_kmh: float) -> float:

@@ -1,0 +1,163 @@
+"""Items and warehouses: creation (with opening stock), reading, import from a scenario."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from supplyopt.model import Item, Scenario, Warehouse
+
+from . import audit
+from .errors import ConflictError, InvalidInputError, Loc
+from .inventory import change_stock, ensure_stock_rows, lock_stock, require_warehouse
+from .schemas import WarehouseOut
+from .tables import ItemRow, StockRow, WarehouseRow
+
+
+def create_item(session: Session, item: Item, *, key_id: int | None) -> ItemRow:
+    """Add an item to the catalogue; 409 if the id is taken."""
+    if session.get(ItemRow, item.id) is not None:
+        raise ConflictError(f"item {item.id!r} already exists")
+    row = ItemRow(id=item.id, name=item.name, weight_kg=item.weight_kg, volume_m3=item.volume_m3)
+    session.add(row)
+    audit.record(session, key_id, "item.create", f"items/{item.id}", item.model_dump(mode="json"))
+    return row
+
+
+def item_model(row: ItemRow) -> Item:
+    """Return the library item of a catalogue row."""
+    return Item(id=row.id, name=row.name, weight_kg=row.weight_kg, volume_m3=row.volume_m3)
+
+
+def list_items(session: Session) -> list[Item]:
+    """Return the catalogue, by id."""
+    return [item_model(r) for r in session.scalars(select(ItemRow).order_by(ItemRow.id))]
+
+
+def create_warehouse(
+    session: Session, warehouse: Warehouse, *, key_id: int | None, where: Loc | None = None
+) -> WarehouseRow:
+    """Add a warehouse; its ``stock`` becomes opening receipts in the ledger.
+
+    Raises
+    ------
+    ConflictError
+        If the id is taken.
+    InvalidInputError
+        If the stock names items missing from the catalogue (each located).
+    """
+    where = ["body"] if where is None else where
+    if session.get(WarehouseRow, warehouse.id) is not None:
+        raise ConflictError(f"warehouse {warehouse.id!r} already exists")
+    unknown = _unknown_items(session, warehouse.stock)
+    if unknown:
+        raise InvalidInputError(
+            [
+                ([*where, "stock", i], f"unknown item {i!r}; create it with POST /items first")
+                for i in unknown
+            ]
+        )
+    row = WarehouseRow(
+        id=warehouse.id,
+        name=warehouse.name,
+        lat=warehouse.lat,
+        lon=warehouse.lon,
+        fleet=dict(warehouse.fleet),
+        ready_hours=warehouse.ready_hours,
+        loading_hours=warehouse.loading_hours,
+        loading_bays=warehouse.loading_bays,
+    )
+    session.add(row)
+    session.flush()
+    opening = {i: q for i, q in warehouse.stock.items() if q > 0}
+    ensure_stock_rows(session, [(warehouse.id, i) for i in opening])
+    locked = lock_stock(session, [(warehouse.id, i) for i in opening])
+    for item_id, quantity in sorted(opening.items()):
+        change_stock(
+            session,
+            locked[(warehouse.id, item_id)],
+            kind="receipt",
+            quantity=quantity,
+            note="opening balance",
+            key_id=key_id,
+        )
+    audit.record(
+        session,
+        key_id,
+        "warehouse.create",
+        f"warehouses/{warehouse.id}",
+        warehouse.model_dump(mode="json"),
+    )
+    return row
+
+
+def _unknown_items(session: Session, stock: dict[str, int]) -> list[str]:
+    if not stock:
+        return []
+    known = set(session.scalars(select(ItemRow.id).where(ItemRow.id.in_(list(stock)))))
+    return [i for i in stock if i not in known]
+
+
+def warehouse_out(session: Session, row: WarehouseRow) -> WarehouseOut:
+    """Return a warehouse with its current on-hand and available stock."""
+    balances = session.scalars(select(StockRow).where(StockRow.warehouse_id == row.id))
+    on_hand: dict[str, int] = {}
+    available: dict[str, int] = {}
+    for b in sorted(balances, key=lambda b: b.item_id):
+        on_hand[b.item_id] = b.on_hand
+        available[b.item_id] = b.on_hand - b.reserved
+    return WarehouseOut(
+        id=row.id,
+        name=row.name,
+        lat=row.lat,
+        lon=row.lon,
+        stock=on_hand,
+        available=available,
+        fleet={k: int(v) for k, v in row.fleet.items()},
+        ready_hours=row.ready_hours,
+        loading_hours=row.loading_hours,
+        loading_bays=row.loading_bays,
+    )
+
+
+def get_warehouse(session: Session, warehouse_id: str) -> WarehouseOut:
+    """One warehouse, or 404."""
+    return warehouse_out(session, require_warehouse(session, warehouse_id))
+
+
+def list_warehouses(session: Session) -> list[WarehouseOut]:
+    """Every warehouse, by id."""
+    rows = session.scalars(select(WarehouseRow).order_by(WarehouseRow.id))
+    return [warehouse_out(session, r) for r in rows]
+
+
+def import_scenario(
+    session: Session, scenario: Scenario, *, key_id: int | None
+) -> dict[str, list[str]]:
+    """Create the scenario's items and warehouses that do not exist yet.
+
+    Existing ones are left unchanged (stock is never overwritten: record
+    movements for that). New warehouses get the scenario stock as opening balance.
+    """
+    result: dict[str, list[str]] = {
+        "created_items": [],
+        "existing_items": [],
+        "created_warehouses": [],
+        "existing_warehouses": [],
+    }
+    for item in scenario.items:
+        if session.get(ItemRow, item.id) is None:
+            create_item(session, item, key_id=key_id)
+            result["created_items"].append(item.id)
+        else:
+            result["existing_items"].append(item.id)
+    session.flush()
+    for idx, warehouse in enumerate(scenario.warehouses):
+        if session.get(WarehouseRow, warehouse.id) is None:
+            create_warehouse(
+                session, warehouse, key_id=key_id, where=["body", "scenario", "warehouses", idx]
+            )
+            result["created_warehouses"].append(warehouse.id)
+        else:
+            result["existing_warehouses"].append(warehouse.id)
+    return result

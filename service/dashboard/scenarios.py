@@ -1,0 +1,83 @@
+"""Scenario files for the dashboard: the bundled ones, and parsing an uploaded YAML/JSON file.
+
+A browser cannot read YAML by itself; the page posts the file's text here and
+gets the scenario back as JSON, or every problem located, as ``supplyopt
+check`` would report it.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Query, Request
+
+from supplyopt.bundled import bundled_scenarios, default_scenario_path
+from supplyopt.io import load_scenario_data, parse_scenario, read_scenario, scenario_to_data
+from supplyopt.model import ScenarioError
+
+from ..auth import require
+from ..errors import InvalidInputError, NotFoundError, parse_path
+from ..keys import Principal
+from ..routers._common import IdPath, answers
+
+router = APIRouter(prefix="/scenarios", tags=["scenarios"])
+Viewer = Annotated[Principal, Depends(require("viewer"))]
+
+
+@router.get("/bundled", summary="Scenarios bundled with supplyopt", responses=answers())
+def list_bundled(who: Viewer) -> dict[str, Any]:
+    """Names of the bundled scenarios and which one is the default."""
+    default = default_scenario_path().stem
+    return {"scenarios": [{"name": n, "default": n == default} for n in bundled_scenarios()]}
+
+
+@router.get("/bundled/{name}", summary="One bundled scenario as JSON", responses=answers(404))
+def get_bundled(name: IdPath, who: Viewer) -> dict[str, Any]:
+    """The bundled scenario ``name`` in the scenario file format (as JSON)."""
+    path = bundled_scenarios().get(name)
+    if path is None:
+        raise NotFoundError(f"no bundled scenario {name!r} (known: {', '.join(bundled_scenarios())})")
+    return scenario_to_data(read_scenario(path))
+
+
+@router.post(
+    "/parse",
+    summary="Validate a scenario file's text",
+    responses=answers(413),
+    openapi_extra={"requestBody": {"required": True, "content": {
+        "text/plain": {"schema": {"type": "string"}},
+        "application/yaml": {"schema": {"type": "string"}},
+    }}},
+)
+async def parse(
+    request: Request,
+    who: Viewer,
+    file_format: Annotated[Literal["yaml", "json"], Query(alias="format")] = "yaml",
+) -> dict[str, Any]:
+    """Parse and validate the body (a YAML or JSON scenario file, UTF-8).
+
+    Answers ``{"scenario": {...}}``, or 422 with one located error per problem.
+    """
+    raw = await request.body()
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / f"upload.{file_format}"
+            path.write_bytes(raw)
+            scenario = parse_scenario(load_scenario_data(path), source="upload")
+    except ScenarioError as err:
+        raise InvalidInputError([(_where(p), _message(p)) for p in err.problems]) from None
+    return {"scenario": scenario_to_data(scenario)}
+
+
+def _where(problem: str) -> list[str | int]:
+    path, sep, _ = problem.partition(": ")
+    if not sep or path.startswith(("(", "line ")):
+        return ["body"]
+    return ["body", *parse_path(path)]
+
+
+def _message(problem: str) -> str:
+    path, sep, message = problem.partition(": ")
+    return problem if not sep or path.startswith(("(", "line ")) else message

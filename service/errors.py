@@ -1,0 +1,186 @@
+"""Service errors and the one place that maps every error to an HTTP answer.
+
+Routes and services raise the exceptions below (or let validation fail);
+:func:`install_error_handlers` turns each into a JSON body with a
+human-readable ``detail``. Unexpected exceptions are logged with their
+traceback and answered with a bare 500 and a reference, never the trace.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import IntegrityError, OperationalError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from supplyopt.model import SupplyOptError
+
+log = logging.getLogger("supplyopt.service")
+
+Loc = list[str | int]
+
+
+class ServiceError(SupplyOptError):
+    """Base of the errors the service answers with; ``status_code`` is the HTTP status."""
+
+    status_code = 400
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+    def body(self) -> dict[str, Any]:
+        """Return the JSON body of the answer."""
+        return {"detail": self.detail}
+
+
+class UnauthorizedError(ServiceError, PermissionError):
+    """No API key, or one the service does not know (or revoked)."""
+
+    status_code = 401
+
+
+class ForbiddenError(ServiceError, PermissionError):
+    """A known key whose role is too low for the request."""
+
+    status_code = 403
+
+
+class NotFoundError(ServiceError, LookupError):
+    """The addressed resource does not exist."""
+
+    status_code = 404
+
+
+class ConflictError(ServiceError, ValueError):
+    """The request conflicts with the stored state (duplicate id, wrong job state…)."""
+
+    status_code = 409
+
+
+class InsufficientStockError(ConflictError):
+    """Stock is not there: nothing was changed. ``shortfall`` says what is missing."""
+
+    def __init__(self, detail: str, shortfall: Sequence[dict[str, Any]]) -> None:
+        super().__init__(detail)
+        self.shortfall = list(shortfall)
+
+    def body(self) -> dict[str, Any]:
+        """Return the JSON body, with the shortfall per warehouse and item."""
+        return {"detail": self.detail, "shortfall": self.shortfall}
+
+
+class InvalidInputError(ServiceError, ValueError):
+    """A request that passed schema validation but is still wrong; ``errors`` locate it."""
+
+    status_code = 422
+
+    def __init__(self, errors: Sequence[tuple[Loc, str]]) -> None:
+        self.errors = [{"loc": loc, "path": format_path(loc), "msg": msg} for loc, msg in errors]
+        super().__init__(_summary(self.errors))
+
+    def body(self) -> dict[str, Any]:
+        """Return the JSON body with one entry per bad field."""
+        return {"detail": self.detail, "errors": self.errors}
+
+
+class TooBusyError(ServiceError):
+    """Too many plan jobs are waiting; try again later."""
+
+    status_code = 429
+
+
+def format_path(loc: Sequence[str | int]) -> str:
+    """Render a location as ``body.scenario.areas[3].demand.tnt``."""
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+_PATH_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+def parse_path(path: str) -> Loc:
+    """Inverse of :func:`format_path` for library messages (``areas[3].demand.tnt``)."""
+    loc: Loc = []
+    for name, index in _PATH_PART.findall(path):
+        loc.append(int(index) if index else name)
+    return loc
+
+
+def _summary(errors: Sequence[dict[str, Any]]) -> str:
+    count = len(errors)
+    head = f"{count} invalid field{'s' if count != 1 else ''}"
+    shown = "; ".join(f"{e['path']}: {e['msg']}" for e in errors[:10])
+    more = f"; … and {count - 10} more" if count > 10 else ""
+    return f"{head}: {shown}{more}"
+
+
+def _validation_answer(exc: RequestValidationError) -> JSONResponse:
+    errors = []
+    for error in exc.errors():
+        loc = [p if isinstance(p, int) else str(p) for p in error.get("loc", ())]
+        errors.append(
+            {
+                "loc": loc,
+                "path": format_path(loc),
+                "msg": str(error.get("msg", "")),
+                "type": str(error.get("type", "")),
+            }
+        )
+    return JSONResponse({"detail": _summary(errors), "errors": errors}, status_code=422)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Register the mapping from exceptions to HTTP answers on ``app``."""
+
+    @app.exception_handler(ServiceError)
+    async def _service_error(_request: Request, exc: ServiceError) -> JSONResponse:
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None
+        return JSONResponse(exc.body(), status_code=exc.status_code, headers=headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        return _validation_answer(exc)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        detail = exc.detail if isinstance(exc.detail, str) else "request refused"
+        return JSONResponse({"detail": detail}, status_code=exc.status_code, headers=exc.headers)
+
+    @app.exception_handler(IntegrityError)
+    async def _integrity(_request: Request, exc: IntegrityError) -> JSONResponse:
+        log.warning("integrity error refused a change: %s", exc.orig)
+        return JSONResponse(
+            {
+                "detail": "the change conflicts with stored data (e.g. stock would go negative) "
+                "and was not applied"
+            },
+            status_code=409,
+        )
+
+    @app.exception_handler(OperationalError)
+    async def _operational(_request: Request, exc: OperationalError) -> JSONResponse:
+        log.error("database unavailable: %s", exc.orig)
+        return JSONResponse(
+            {"detail": "the database is busy or unavailable; retry shortly"},
+            status_code=503,
+            headers={"Retry-After": "1"},
+        )
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
+        reference = uuid.uuid4().hex[:12]
+        log.error("unexpected error (reference %s)", reference, exc_info=exc)
+        return JSONResponse(
+            {"detail": f"internal error (reference {reference}); nothing was changed"},
+            status_code=500,
+        )

@@ -1,0 +1,14 @@
+"""HTTP routes, one module per resource, collected in :data:`ROUTERS`."""
+
+from __future__ import annotations
+
+from . import audit, health, items, keys, plans, warehouses
+
+ROUTERS = (
+    health.router,
+    keys.router,
+    items.router,
+    warehouses.router,
+    plans.router,
+    audit.router,
+)

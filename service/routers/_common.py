@@ -1,0 +1,32 @@
+"""Shared route pieces: documented error answers and path parameters."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import Path
+
+from ..schemas import Error, StockConflict, ValidationFailure
+
+IdPath = Annotated[str, Path(min_length=1, max_length=200, examples=["urumqi-reserve"])]
+PlanIdPath = Annotated[str, Path(min_length=1, max_length=32, examples=["6f1c2a9e0b7d4f7e"])]
+
+_ANSWERS: dict[int, dict[str, Any]] = {
+    401: {"model": Error, "description": "Missing, unknown or revoked API key."},
+    403: {"model": Error, "description": "The key's role is too low."},
+    404: {"model": Error, "description": "No such resource."},
+    409: {
+        "model": StockConflict,
+        "description": "Conflicts with the stored state; nothing changed.",
+    },
+    413: {"model": Error, "description": "Request body too large."},
+    422: {"model": ValidationFailure, "description": "Invalid request; every bad field located."},
+    429: {"model": Error, "description": "Too many plans queued or running."},
+    503: {"model": Error, "description": "Database busy or unavailable; retry."},
+}
+
+
+def answers(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` for the given error codes, plus 401, 403, 422 and 503."""
+    wanted = sorted({401, 403, 422, 503, *codes})
+    return {code: _ANSWERS[code] for code in wanted}

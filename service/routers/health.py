@@ -1,0 +1,15 @@
+"""``GET /health``: liveness, no key needed."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from ..schemas import Health
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/health", summary="Liveness check (no API key needed)")
+def health() -> Health:
+    """Answer ``{"status": "ok"}`` while the service runs."""
+    return Health()

@@ -1,0 +1,317 @@
+"""Request and response bodies of the HTTP API (with OpenAPI examples).
+
+Items and warehouses reuse the library's scenario models, so the service
+accepts exactly the fields of a scenario file.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator
+from pydantic_core.core_schema import ValidationInfo
+
+from supplyopt.model import Item, Plan, Scenario, Warehouse
+
+from .tables import MovementRow
+
+Id = Annotated[str, Field(min_length=1, max_length=200)]
+MAX_QUANTITY = 10**12
+
+
+def as_utc(moment: datetime | None) -> datetime | None:
+    """Return a stored time as timezone-aware UTC (SQLite hands back naive times)."""
+    if moment is None:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+class Health(BaseModel):
+    """Liveness answer."""
+
+    status: Literal["ok"] = "ok"
+
+
+class Error(BaseModel):
+    """An error: what went wrong, for a human."""
+
+    detail: str = Field(examples=["no warehouse with id 'urumqi'"])
+
+
+class FieldError(BaseModel):
+    """One bad field of a request."""
+
+    loc: list[str | int] = Field(examples=[["body", "quantity"]])
+    path: str = Field(examples=["body.quantity"])
+    msg: str = Field(examples=["an issue takes stock out: quantity must be negative"])
+    type: str | None = None
+
+
+class ValidationFailure(BaseModel):
+    """A 422 answer: a summary and every bad field with its path."""
+
+    detail: str
+    errors: list[FieldError]
+
+
+class Shortfall(BaseModel):
+    """Units missing at one warehouse for one item."""
+
+    warehouse: str
+    item: str
+    requested: int
+    available: int
+    missing: int
+
+
+class StockConflict(BaseModel):
+    """A 409 answer for stock that is not there; nothing was changed."""
+
+    detail: str
+    shortfall: list[Shortfall] = Field(default_factory=list)
+
+
+# -- keys ----------------------------------------------------------------
+Role = Literal["viewer", "planner", "manager", "admin"]
+
+
+class KeyCreate(BaseModel):
+    """Ask for a new API key."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"role": "planner", "name": "command-centre dashboard"}]},
+    )
+
+    role: Role
+    name: Annotated[str, Field(max_length=200)] | None = None
+
+
+class KeyOut(_Out):
+    """An API key as listed (never the token itself)."""
+
+    id: int
+    role: Role
+    name: str | None
+    prefix: str = Field(description="First characters of the token, to recognise it.")
+    created_at: datetime
+    revoked_at: datetime | None
+
+    @field_validator("created_at", "revoked_at")
+    @classmethod
+    def _utc(cls, value: datetime | None) -> datetime | None:
+        return as_utc(value)
+
+
+class KeyCreated(KeyOut):
+    """A new key, with its token: shown only in this answer."""
+
+    key: str
+
+
+# -- items and warehouses -----------------------------------------------
+ItemIn = Item
+
+
+class WarehouseOut(BaseModel):
+    """A warehouse: the scenario fields, ``stock`` being the current on-hand stock."""
+
+    id: str
+    name: str | None = None
+    lat: float
+    lon: float
+    stock: dict[str, int] = Field(description="On-hand units per item.")
+    available: dict[str, int] = Field(description="On hand minus reserved, per item.")
+    fleet: dict[str, int]
+    ready_hours: float
+    loading_hours: float
+    loading_bays: int | None = None
+
+
+WarehouseIn = Warehouse
+
+
+class StockLevel(BaseModel):
+    """Stock of one item at one warehouse."""
+
+    on_hand: int = Field(examples=[3000])
+    reserved: int = Field(examples=[400])
+    available: int = Field(examples=[2600])
+
+
+class ScenarioImport(BaseModel):
+    """Import a scenario's items and warehouses (with their stock as opening balance)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    scenario: ScenarioIn
+
+
+class ImportResult(BaseModel):
+    """What an import created and what already existed (left unchanged)."""
+
+    created_items: list[str]
+    existing_items: list[str]
+    created_warehouses: list[str]
+    existing_warehouses: list[str]
+
+
+# -- movements ------------------------------------------------------------
+MovementKind = Literal["receipt", "issue", "adjustment"]
+
+
+class MovementIn(BaseModel):
+    """A stock movement.
+
+    Receipts add (quantity > 0), issues take out (quantity < 0), adjustments
+    correct a count (either sign, not zero).
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"item": "tent", "kind": "receipt", "quantity": 500, "note": "delivery from Xi'an"},
+                {"item": "quilt", "kind": "issue", "quantity": -200, "note": "to Hutubi county"},
+            ]
+        },
+    )
+
+    item: Id
+    kind: MovementKind
+    quantity: Annotated[StrictInt, Field(ge=-MAX_QUANTITY, le=MAX_QUANTITY)]
+    note: Annotated[str, Field(max_length=2000)] | None = None
+
+    @field_validator("quantity")
+    @classmethod
+    def _signed(cls, quantity: int, info: ValidationInfo) -> int:
+        kind = info.data.get("kind")
+        if kind == "receipt" and quantity <= 0:
+            raise ValueError("a receipt adds stock: quantity must be positive")
+        if kind == "issue" and quantity >= 0:
+            raise ValueError("an issue takes stock out: quantity must be negative")
+        if quantity == 0:
+            raise ValueError("quantity must not be zero")
+        return quantity
+
+
+class MovementOut(_Out):
+    """One ledger entry. ``quantity`` changes on-hand stock, ``reserved_change`` reserved stock."""
+
+    id: int
+    warehouse: str = Field(validation_alias="warehouse_id")
+    item: str = Field(validation_alias="item_id")
+    kind: Literal["receipt", "issue", "adjustment", "reserve", "release"]
+    quantity: int
+    reserved_change: int
+    on_hand_after: int
+    reserved_after: int
+    note: str | None
+    plan_id: str | None
+    key_id: int | None
+    created_at: datetime
+
+    @field_validator("created_at")
+    @classmethod
+    def _utc(cls, value: datetime) -> datetime | None:
+        return as_utc(value)
+
+    @classmethod
+    def of(cls, row: MovementRow) -> MovementOut:
+        """Build from a ledger row."""
+        return cls.model_validate(row)
+
+
+# -- plans ------------------------------------------------------------------
+class ScenarioIn(Scenario):
+    """A scenario as submitted over HTTP.
+
+    Cross-references are checked by the route rather than here, so that each
+    unknown id gets its own located error.
+    """
+
+    model_config = ConfigDict(title="Scenario")
+
+    def _check_references(self, info: Any) -> ScenarioIn:  # type: ignore[override]
+        return self
+
+
+class PlanRequest(BaseModel):
+    """Ask for a plan."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    scenario: ScenarioIn
+    use_inventory: bool = Field(
+        default=False,
+        description="Plan each scenario warehouse that exists in the service with its live "
+        "available stock instead of the scenario's.",
+    )
+    time_limit_s: Annotated[float, Field(gt=0, le=86400)] | None = Field(
+        default=None, description="Solver time limit; capped by the server's maximum."
+    )
+    seed: Annotated[int, Field(ge=0, le=2**31 - 1)] = 0
+
+
+JobStatus = Literal["queued", "running", "done", "failed", "cancelled"]
+
+
+class PlanAccepted(BaseModel):
+    """A plan job was queued."""
+
+    id: str = Field(examples=["6f1c2a9e0b7d4f7e9a3c1d2e5f6a7b8c"])
+    status: JobStatus = Field(examples=["queued"])
+
+
+class PlanJob(BaseModel):
+    """A plan job: its state, progress, and the plan when done."""
+
+    id: str
+    status: JobStatus
+    progress: float = Field(ge=0, le=1, description="Fraction of the solve done.")
+    message: str | None = None
+    use_inventory: bool
+    time_limit_s: float
+    seed: int
+    created_at: datetime
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    plan: Plan | None = None
+    error: str | None = None
+    inventory_used: dict[str, dict[str, int]] | None = Field(
+        default=None, description="With use_inventory: the available stock planned with."
+    )
+    approval: Literal["approved", "dispatched", "released"] | None = None
+    reservations: dict[str, dict[str, int]] = Field(
+        default_factory=dict, description="Units held for this plan, per warehouse and item."
+    )
+
+
+class PlanList(BaseModel):
+    """Plan jobs, newest first, without their plans."""
+
+    plans: list[PlanAccepted]
+
+
+class AuditEntry(_Out):
+    """One audit entry."""
+
+    id: int
+    at: datetime
+    key_id: int | None
+    action: str
+    target: str
+    detail: dict[str, Any]
+
+    @field_validator("at")
+    @classmethod
+    def _utc(cls, value: datetime) -> datetime | None:
+        return as_utc(value)
+
+
+ScenarioImport.model_rebuild()

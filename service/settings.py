@@ -1,0 +1,50 @@
+"""Service settings, read from the environment (prefix ``SUPPLYOPT_``) or a ``.env`` file."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Everything the service can be configured with.
+
+    Every field is read from an environment variable named ``SUPPLYOPT_`` plus
+    the field name in capitals, e.g. ``SUPPLYOPT_DATABASE_URL``.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="SUPPLYOPT_", env_file=".env", extra="ignore")
+
+    database_url: str = Field(
+        default="sqlite:///./supplyopt.db",
+        description="SQLAlchemy URL; default an SQLite file in the working directory. "
+        "Use postgresql+psycopg://user@host/db for PostgreSQL.",
+    )
+    plan_workers: int = Field(default=2, ge=1, le=64, description="Plans solved at once.")
+    max_queued_plans: int = Field(
+        default=32, ge=1, description="Plans waiting or running before POST /plans answers 429."
+    )
+    default_time_limit_s: float = Field(default=30.0, gt=0)
+    max_time_limit_s: float = Field(
+        default=120.0, gt=0, description="Cap on a plan's requested time_limit_s."
+    )
+    max_body_bytes: int = Field(default=2_000_000, ge=1024, description="Largest request body.")
+    max_scenario_sites: int = Field(
+        default=1000, ge=2, description="Most warehouses plus areas in a submitted scenario."
+    )
+    max_scenario_items: int = Field(default=200, ge=1)
+    max_scenario_vehicles: int = Field(
+        default=5000, ge=1, description="Most vehicles (fleet total) in a submitted scenario."
+    )
+    sqlite_busy_timeout_s: float = Field(default=30.0, gt=0)
+    progress_interval_s: float = Field(
+        default=0.5, ge=0, description="Least time between two progress writes of a job."
+    )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Return the settings of this process (read once)."""
+    return Settings()

@@ -1,0 +1,321 @@
+"""Independent plan checker: every rule of contract §2, from the scenario alone.
+
+Nothing here looks at how a plan was made. Travel times come from the
+scenario's road model; stock, demand, capacities, loading bays, timing and
+every KPI are recounted and compared with what the plan says.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections import defaultdict
+
+from .model import Plan, Scenario, UnmetReason, count_deliveries, plan_status, summarize
+from .network import TravelTimes, build_travel_times
+
+#: Times may be rounded by up to 0.01 h (contract §2); differences of two
+#: rounded times may therefore be off by twice the rounding of one.
+TIME_TOL_H = 0.0101
+#: Relative slack on capacities and distances (float sums).
+REL_TOL = 1e-6
+_KPI_TOL = 1e-6
+
+
+def check_plan(scenario: Scenario, plan: Plan, *, travel: TravelTimes | None = None) -> list[str]:
+    """List every way the plan breaks the contract for this scenario.
+
+    Parameters
+    ----------
+    scenario
+        The scenario the plan claims to solve.
+    plan
+        The plan to verify.
+    travel
+        Travel matrices, if already computed for this scenario.
+
+    Returns
+    -------
+    list[str]
+        One located message per violation; empty when the plan is valid.
+    """
+    travel = travel or build_travel_times(scenario)
+    problems: list[str] = []
+    if plan.scenario != scenario.name:
+        problems.append(f"scenario: plan is for {plan.scenario!r}, not {scenario.name!r}")
+    if not math.isclose(plan.deadline_hours, scenario.deadline_hours):
+        problems.append(
+            f"deadline_hours: {plan.deadline_hours} differs from the scenario's "
+            f"{scenario.deadline_hours}"
+        )
+    problems += _check_trips(scenario, plan, travel)
+    problems += _check_quantities(scenario, plan)
+    problems += _check_vehicles(scenario, plan)
+    problems += _check_bays(scenario, plan)
+    problems += _check_summary(scenario, plan)
+    problems += _check_unmet(scenario, plan, travel)
+    return problems
+
+
+def _site_index(scenario: Scenario) -> tuple[dict[str, int], dict[str, int]]:
+    n_w = len(scenario.warehouses)
+    warehouses = {w.id: idx for idx, w in enumerate(scenario.warehouses)}
+    areas = {a.id: n_w + idx for idx, a in enumerate(scenario.areas)}
+    return warehouses, areas
+
+
+def _check_trips(scenario: Scenario, plan: Plan, travel: TravelTimes) -> list[str]:
+    problems: list[str] = []
+    wh_site, area_site = _site_index(scenario)
+    items = {item.id: item for item in scenario.items}
+    types = {vt.id: vt for vt in scenario.vehicle_types}
+    for t_idx, trip in enumerate(plan.trips):
+        where = f"trips[{t_idx}]"
+        if trip.warehouse not in wh_site:
+            problems.append(f"{where}.warehouse: unknown warehouse {trip.warehouse!r}")
+            continue
+        if trip.vehicle_type not in types:
+            problems.append(f"{where}.vehicle_type: unknown vehicle type {trip.vehicle_type!r}")
+            continue
+        warehouse = scenario.warehouse(trip.warehouse)
+        vtype = types[trip.vehicle_type]
+        hours = travel.duration_h[vtype.id]
+        km = travel.distance_km[vtype.id]
+        if not trip.stops:
+            problems.append(f"{where}.stops: a trip must have at least one stop")
+        if trip.load_start_hours < warehouse.ready_hours - TIME_TOL_H:
+            problems.append(
+                f"{where}.load_start_hours: {trip.load_start_hours} is before the warehouse is "
+                f"ready ({warehouse.ready_hours})"
+            )
+        if trip.depart_hours < trip.load_start_hours + warehouse.loading_hours - TIME_TOL_H:
+            problems.append(
+                f"{where}.depart_hours: {trip.depart_hours} is before loading ends "
+                f"({trip.load_start_hours} + {warehouse.loading_hours})"
+            )
+        kg = m3 = 0.0
+        here = wh_site[trip.warehouse]
+        ready = trip.depart_hours
+        distance = 0.0
+        seen_areas: set[str] = set()
+        for s_idx, stop in enumerate(trip.stops):
+            at = f"{where}.stops[{s_idx}]"
+            if stop.area not in area_site:
+                problems.append(f"{at}.area: unknown area {stop.area!r}")
+                continue
+            if stop.area in seen_areas:
+                problems.append(f"{at}.area: {stop.area!r} is visited twice on one trip")
+            seen_areas.add(stop.area)
+            site = area_site[stop.area]
+            leg_h = float(hours[here, site])
+            if not math.isfinite(leg_h):
+                problems.append(f"{at}: no road from the previous stop to {stop.area!r}")
+            elif stop.arrive_hours < ready + leg_h - TIME_TOL_H:
+                problems.append(
+                    f"{at}.arrive_hours: {stop.arrive_hours} is earlier than possible "
+                    f"({ready:.4f} + {leg_h:.4f} h of travel)"
+                )
+            distance += float(km[here, site])
+            for item_id, qty in stop.deliver.items():
+                item = items.get(item_id)
+                if item is None:
+                    problems.append(f"{at}.deliver.{item_id}: unknown item {item_id!r}")
+                    continue
+                if not isinstance(qty, int) or qty <= 0:
+                    problems.append(
+                        f"{at}.deliver.{item_id}: must be a positive whole number ({qty})"
+                    )
+                    continue
+                kg += qty * item.weight_kg
+                m3 += qty * item.volume_m3
+            ready = stop.arrive_hours + scenario.area(stop.area).unloading_hours
+            here = site
+        back_h = float(hours[here, wh_site[trip.warehouse]])
+        if trip.stops and trip.return_hours < ready + back_h - TIME_TOL_H:
+            problems.append(
+                f"{where}.return_hours: {trip.return_hours} is earlier than possible "
+                f"({ready:.4f} + {back_h:.4f} h back)"
+            )
+        distance += float(km[here, wh_site[trip.warehouse]])
+        if kg > vtype.capacity_kg * (1 + REL_TOL):
+            problems.append(f"{where}: load {kg:.1f} kg exceeds capacity {vtype.capacity_kg} kg")
+        if m3 > vtype.capacity_m3 * (1 + REL_TOL):
+            problems.append(f"{where}: load {m3:.3f} m3 exceeds capacity {vtype.capacity_m3} m3")
+        if math.isfinite(distance) and not math.isclose(
+            trip.distance_km, distance, rel_tol=1e-4, abs_tol=0.01
+        ):
+            problems.append(
+                f"{where}.distance_km: {trip.distance_km} but the stops are {distance:.3f} km apart"
+            )
+    return problems
+
+
+def _check_quantities(scenario: Scenario, plan: Plan) -> list[str]:
+    problems: list[str] = []
+    taken: defaultdict[tuple[str, str], int] = defaultdict(int)
+    for trip in plan.trips:
+        for stop in trip.stops:
+            for item_id, qty in stop.deliver.items():
+                taken[trip.warehouse, item_id] += qty
+    for (wh_id, item_id), qty in sorted(taken.items()):
+        try:
+            stock = scenario.warehouse(wh_id).stock.get(item_id, 0)
+        except KeyError:
+            continue
+        if qty > stock:
+            problems.append(f"warehouse {wh_id!r}: ships {qty} {item_id} but holds {stock}")
+    delivered = count_deliveries(plan.trips, scenario.deadline_hours).total
+    for (area_id, item_id), qty in sorted(delivered.items()):
+        try:
+            need = scenario.area(area_id).demand.get(item_id, 0)
+        except KeyError:
+            continue
+        if qty > need:
+            problems.append(f"area {area_id!r}: receives {qty} {item_id} but needs {need}")
+    return problems
+
+
+def _check_vehicles(scenario: Scenario, plan: Plan) -> list[str]:
+    problems: list[str] = []
+    by_vehicle: defaultdict[str, list[int]] = defaultdict(list)
+    for idx, trip in enumerate(plan.trips):
+        by_vehicle[trip.vehicle].append(idx)
+    per_fleet: defaultdict[tuple[str, str], int] = defaultdict(int)
+    for vehicle, idxs in by_vehicle.items():
+        homes = {(plan.trips[i].warehouse, plan.trips[i].vehicle_type) for i in idxs}
+        if len(homes) > 1:
+            problems.append(
+                f"vehicle {vehicle!r}: trips from different warehouses or types {sorted(homes)}"
+            )
+            continue
+        (home,) = homes
+        per_fleet[home] += 1
+        ordered = sorted(idxs, key=lambda i: plan.trips[i].load_start_hours)
+        for prev, nxt in itertools.pairwise(ordered):
+            if plan.trips[nxt].load_start_hours < plan.trips[prev].return_hours - TIME_TOL_H:
+                problems.append(
+                    f"trips[{nxt}].load_start_hours: vehicle {vehicle!r} starts loading at "
+                    f"{plan.trips[nxt].load_start_hours} before returning from trips[{prev}] at "
+                    f"{plan.trips[prev].return_hours}"
+                )
+    for (wh_id, type_id), used in sorted(per_fleet.items()):
+        try:
+            owned = scenario.warehouse(wh_id).fleet.get(type_id, 0)
+        except KeyError:
+            continue
+        if used > owned:
+            problems.append(
+                f"warehouse {wh_id!r}: uses {used} vehicles of type {type_id!r}, has {owned}"
+            )
+    return problems
+
+
+def _check_bays(scenario: Scenario, plan: Plan) -> list[str]:
+    problems: list[str] = []
+    for warehouse in scenario.warehouses:
+        if warehouse.loading_bays is None or warehouse.loading_hours <= 0:
+            continue
+        events: list[tuple[float, int]] = []
+        for trip in plan.trips:
+            if trip.warehouse == warehouse.id:
+                # Shrink each interval by the rounding allowance so that
+                # back-to-back loadings do not count as overlapping.
+                start = trip.load_start_hours + TIME_TOL_H / 2
+                end = trip.load_start_hours + warehouse.loading_hours - TIME_TOL_H / 2
+                if end > start:
+                    events += [(start, 1), (end, -1)]
+        busy = peak = 0
+        peak_at = 0.0
+        for time, delta in sorted(events, key=lambda e: (e[0], e[1])):
+            busy += delta
+            if busy > peak:
+                peak, peak_at = busy, time
+        if peak > warehouse.loading_bays:
+            problems.append(
+                f"warehouse {warehouse.id!r}: {peak} vehicles loading at once around "
+                f"{peak_at:.2f} h, but it has {warehouse.loading_bays} loading bays"
+            )
+    return problems
+
+
+def _check_summary(scenario: Scenario, plan: Plan) -> list[str]:
+    problems: list[str] = []
+    expected = summarize(scenario, plan.trips)
+    got = plan.summary
+    for name in ("demand_units", "delivered_units", "on_time_units", "vehicles_used"):
+        if getattr(got, name) != getattr(expected, name):
+            problems.append(
+                f"summary.{name}: {getattr(got, name)}, recounted {getattr(expected, name)}"
+            )
+    for name in ("coverage_on_time", "weighted_coverage_on_time", "min_area_coverage"):
+        if not math.isclose(getattr(got, name), getattr(expected, name), abs_tol=_KPI_TOL):
+            problems.append(
+                f"summary.{name}: {getattr(got, name)}, recounted {getattr(expected, name):.6f}"
+            )
+    if not math.isclose(got.makespan_hours, expected.makespan_hours, abs_tol=TIME_TOL_H):
+        problems.append(
+            f"summary.makespan_hours: {got.makespan_hours}, recounted {expected.makespan_hours}"
+        )
+    if not math.isclose(got.distance_km, expected.distance_km, rel_tol=1e-6, abs_tol=0.01):
+        problems.append(
+            f"summary.distance_km: {got.distance_km}, recounted {expected.distance_km:.3f}"
+        )
+    if plan.status != plan_status(expected):
+        problems.append(
+            f"status: {plan.status!r}, but the deliveries make it {plan_status(expected)!r}"
+        )
+    return problems
+
+
+def _check_unmet(scenario: Scenario, plan: Plan, travel: TravelTimes) -> list[str]:
+    problems: list[str] = []
+    on_time = count_deliveries(plan.trips, scenario.deadline_hours).on_time
+    listed: defaultdict[tuple[str, str], int] = defaultdict(int)
+    for idx, entry in enumerate(plan.unmet):
+        listed[entry.area, entry.item] += entry.quantity
+        if entry.quantity <= 0:
+            problems.append(f"unmet[{idx}].quantity: must be positive ({entry.quantity})")
+        problems += _check_reason(scenario, travel, idx, entry.area, entry.item, entry.reason)
+    for area in scenario.areas:
+        for item_id, need in area.demand.items():
+            short = need - min(on_time.get((area.id, item_id), 0), need)
+            said = listed.pop((area.id, item_id), 0)
+            if said != short:
+                problems.append(
+                    f"unmet: area {area.id!r} is short of {short} {item_id} on time, "
+                    f"the plan lists {said}"
+                )
+    for (area_id, item_id), said in sorted(listed.items()):
+        problems.append(f"unmet: lists {said} {item_id} for {area_id!r}, which has no such demand")
+    return problems
+
+
+def _check_reason(
+    scenario: Scenario,
+    travel: TravelTimes,
+    idx: int,
+    area_id: str,
+    item_id: str,
+    reason: UnmetReason,
+) -> list[str]:
+    """A reason must not contradict the scenario (e.g. 'unreachable' with a road)."""
+    try:
+        area_idx = [a.id for a in scenario.areas].index(area_id)
+    except ValueError:
+        return [f"unmet[{idx}].area: unknown area {area_id!r}"]
+    site = travel.area_site(area_idx)
+    holders = [w_idx for w_idx, w in enumerate(scenario.warehouses) if w.stock.get(item_id, 0) > 0]
+    connected = [
+        w_idx
+        for w_idx in holders
+        if any(math.isfinite(float(m[w_idx, site])) for m in travel.duration_h.values())
+    ]
+    if reason is UnmetReason.UNREACHABLE and connected:
+        return [
+            f"unmet[{idx}].reason: 'unreachable', but a road leads there from a warehouse holding {item_id}"
+        ]
+    if reason in (UnmetReason.DEADLINE, UnmetReason.FLEET) and not connected:
+        return [
+            f"unmet[{idx}].reason: {reason.value!r}, but no warehouse holding {item_id} connects to it"
+        ]
+    return []

@@ -1,0 +1,63 @@
+"""``supplyopt export SCENARIO PLAN --format … --out DIR``: files for people, from a plan."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any, cast
+
+from ..io import read_plan, read_scenario
+from ..model import PlanFileError, ScenarioError
+from ..report import EXPORT_FORMATS, ExportFormat, write_exports
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``export`` subcommand."""
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        "export",
+        help="write GeoJSON, loading manifests, dispatch sheets or figures for a plan",
+        description="Write a plan's exports: geojson (sites and trips), manifest (CSV per truck), "
+        "sheets (printable HTML dispatch sheets per vehicle), svg or png (map, truck timeline, "
+        "coverage by area).",
+    )
+    parser.add_argument(
+        "scenario", metavar="SCENARIO", help="the scenario file the plan was made for"
+    )
+    parser.add_argument(
+        "plan", metavar="PLAN", help="the plan file (JSON, as written by `supplyopt plan`)"
+    )
+    parser.add_argument(
+        "--format",
+        dest="formats",
+        action="append",
+        choices=[*EXPORT_FORMATS, "all"],
+        required=True,
+        help="what to write; repeat for several, or 'all'",
+    )
+    parser.add_argument("--out", required=True, metavar="DIR", help="folder to write into")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Read the scenario and plan, write the exports, list the files; exit 2 on bad input."""
+    try:
+        scenario = read_scenario(args.scenario)
+        plan = read_plan(args.plan)
+    except (ScenarioError, PlanFileError) as err:
+        print(err, file=sys.stderr)
+        return 2
+    formats = list(EXPORT_FORMATS) if "all" in args.formats else list(dict.fromkeys(args.formats))
+    if plan.scenario != scenario.name:
+        print(
+            f"warning: plan is for scenario {plan.scenario!r}, scenario file is {scenario.name!r}",
+            file=sys.stderr,
+        )
+    for export_format in formats:
+        try:
+            paths = write_exports(scenario, plan, args.out, cast(ExportFormat, export_format))
+        except ImportError as err:
+            print(f"{export_format}: {err}", file=sys.stderr)
+            return 1
+        for path in paths:
+            print(path)
+    return 0

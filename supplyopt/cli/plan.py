@@ -1,0 +1,99 @@
+"""``supplyopt plan``: plan a scenario, print a summary, optionally write the plan file."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import threading
+import time
+from typing import Any
+
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from ..io import write_plan
+from ..report import print_summary
+from ..solve import Progress as SolveProgress
+from ..solve import plan_relief
+from ._common import EXIT_INVALID, load_scenario_or_exit
+
+#: Progress is shown only for solves that take longer than this.
+SHOW_PROGRESS_AFTER_S = 2.0
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``plan`` subcommand."""
+    parser = subparsers.add_parser(
+        "plan",
+        help="plan a scenario (the bundled default when none is given)",
+        description="Plan which warehouse sends what, on which vehicle, arriving when. "
+        "Exit 0 for any plan (complete or partial), 2 for invalid input.",
+    )
+    parser.add_argument("scenario", nargs="?", help="scenario file (.yaml, .yml or .json)")
+    parser.add_argument("--out", metavar="PLAN.json", help="write the plan file here")
+    parser.add_argument(
+        "--time-limit",
+        type=float,
+        default=30.0,
+        metavar="SECONDS",
+        help="wall-clock limit for the solve (default 30)",
+    )
+    parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    parser.add_argument("--quiet", action="store_true", help="print no summary")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run ``supplyopt plan``."""
+    if args.time_limit <= 0:
+        print("--time-limit: must be > 0", file=sys.stderr)
+        return EXIT_INVALID
+    scenario = load_scenario_or_exit(args.scenario)
+    if scenario is None:
+        return EXIT_INVALID
+    console = Console(stderr=True)
+    with _LiveProgress(console, enabled=not args.quiet and console.is_terminal) as live:
+        plan = plan_relief(
+            scenario, time_limit_s=args.time_limit, seed=args.seed, progress=live.update
+        )
+    if args.out:
+        write_plan(plan, args.out)
+    if not args.quiet:
+        print_summary(scenario, plan, Console())
+        if args.out:
+            Console().print(f"plan written to {args.out}")
+    return 0
+
+
+class _LiveProgress:
+    """A progress bar that appears only once a solve has run for a couple of seconds."""
+
+    def __init__(self, console: Console, *, enabled: bool) -> None:
+        self._enabled = enabled
+        self._bar = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+        )
+        self._task = self._bar.add_task("planning", total=1.0)
+        self._started = time.perf_counter()
+        self._shown = False
+        self._lock = threading.Lock()
+
+    def __enter__(self) -> _LiveProgress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._shown:
+            self._bar.stop()
+
+    def update(self, report: SolveProgress) -> None:
+        if not self._enabled:
+            return
+        with self._lock:
+            if not self._shown and time.perf_counter() - self._started >= SHOW_PROGRESS_AFTER_S:
+                self._bar.start()
+                self._shown = True
+            self._bar.update(self._task, completed=report.fraction, description=report.message)

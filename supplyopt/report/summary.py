@@ -1,0 +1,111 @@
+"""A readable terminal summary of a plan."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+from rich.console import Console, Group
+from rich.table import Table
+from rich.text import Text
+
+from ..model import Plan, Scenario, area_coverage, count_deliveries, item_coverage
+
+#: How many of the worst-served areas the summary lists.
+WORST_AREAS = 5
+
+
+def _label(entry_id: str, name: str | None) -> str:
+    return f"{name} ({entry_id})" if name and name != entry_id else entry_id
+
+
+def summary_renderable(scenario: Scenario, plan: Plan) -> Group:
+    """Headline figures, per-item coverage, worst-served areas, fleet use and unmet demand."""
+    s = plan.summary
+    headline = Text.assemble(
+        (f"{scenario.name}", "bold"),
+        f": {plan.status} plan, deadline {plan.deadline_hours:g} h\n",
+        "on time: ",
+        (f"{s.on_time_units:,} of {s.demand_units:,} units", "bold"),
+        f"  coverage {s.coverage_on_time:.1%}  weighted {s.weighted_coverage_on_time:.1%}  "
+        f"worst area {s.min_area_coverage:.1%}\n",
+        f"latest arrival {s.makespan_hours:.2f} h  vehicles used {s.vehicles_used}  "
+        f"trips {len(plan.trips)}  distance {s.distance_km:,.0f} km  solved in {s.solve_seconds:.1f} s",
+    )
+    on_time = count_deliveries(plan.trips, scenario.deadline_hours).on_time
+    items = Table(title="Coverage by item", title_justify="left")
+    items.add_column("item")
+    items.add_column("on time", justify="right")
+    items.add_column("demand", justify="right")
+    items.add_column("coverage", justify="right")
+    per_item = item_coverage(scenario, on_time)
+    for item in scenario.items:
+        need = sum(a.demand.get(item.id, 0) for a in scenario.areas)
+        if need == 0:
+            continue
+        got = sum(
+            min(on_time.get((a.id, item.id), 0), a.demand.get(item.id, 0)) for a in scenario.areas
+        )
+        items.add_row(
+            _label(item.id, item.name), f"{got:,}", f"{need:,}", f"{per_item[item.id]:.1%}"
+        )
+
+    worst = Table(title=f"Worst-served areas (of {len(scenario.areas)})", title_justify="left")
+    for column in ("area", "priority", "coverage", "first arrival", "short of"):
+        worst.add_column(column, justify="left" if column == "area" else "right")
+    coverage = area_coverage(scenario, on_time)
+    first_arrival: dict[str, float] = {}
+    for trip in plan.trips:
+        for stop in trip.stops:
+            first_arrival[stop.area] = min(
+                first_arrival.get(stop.area, stop.arrive_hours), stop.arrive_hours
+            )
+    short: defaultdict[str, list[str]] = defaultdict(list)
+    for entry in plan.unmet:
+        short[entry.area].append(f"{entry.quantity:,} {entry.item} ({entry.reason.value})")
+    for area_id, cov in sorted(coverage.items(), key=lambda kv: (kv[1], kv[0]))[:WORST_AREAS]:
+        area = scenario.area(area_id)
+        arrival = first_arrival.get(area_id)
+        worst.add_row(
+            _label(area.id, area.name),
+            str(area.priority),
+            f"{cov:.1%}",
+            f"{arrival:.2f} h" if arrival is not None else "-",
+            "; ".join(short[area_id][:3]) + (" …" if len(short[area_id]) > 3 else "") or "-",
+        )
+
+    fleet = Table(title="Fleet use", title_justify="left")
+    for column in ("warehouse", "vehicles used", "trips", "units shipped", "last return"):
+        fleet.add_column(column, justify="left" if column == "warehouse" else "right")
+    used: defaultdict[str, set[str]] = defaultdict(set)
+    trips = Counter(trip.warehouse for trip in plan.trips)
+    shipped: Counter[str] = Counter()
+    last_return: dict[str, float] = {}
+    for trip in plan.trips:
+        used[trip.warehouse].add(trip.vehicle)
+        shipped[trip.warehouse] += sum(q for stop in trip.stops for q in stop.deliver.values())
+        last_return[trip.warehouse] = max(last_return.get(trip.warehouse, 0.0), trip.return_hours)
+    for wh in scenario.warehouses:
+        fleet.add_row(
+            _label(wh.id, wh.name),
+            f"{len(used[wh.id])} / {wh.vehicle_count}",
+            str(trips[wh.id]),
+            f"{shipped[wh.id]:,}",
+            f"{last_return[wh.id]:.2f} h" if wh.id in last_return else "-",
+        )
+    parts: list[Text | Table] = [headline, items, worst, fleet]
+    if plan.unmet:
+        by_reason: Counter[str] = Counter()
+        for entry in plan.unmet:
+            by_reason[entry.reason.value] += entry.quantity
+        parts.append(
+            Text(
+                "unmet by reason: "
+                + ", ".join(f"{reason} {qty:,} units" for reason, qty in by_reason.most_common())
+            )
+        )
+    return Group(*parts)
+
+
+def print_summary(scenario: Scenario, plan: Plan, console: Console | None = None) -> None:
+    """Print the plan summary to the terminal."""
+    (console or Console()).print(summary_renderable(scenario, plan))

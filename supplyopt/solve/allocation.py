@@ -1,0 +1,275 @@
+"""Allocation LP: how many units of each item each warehouse sends to each area.
+
+A linear programme over x[w, a, i] (units) and t[w, a, k] (truckloads of
+vehicle type k, fractional), solved lexicographically with GLOP:
+
+1. maximise the on-time value (priority-weighted coverage, contract §2);
+2. keeping that, maximise the smallest area coverage (fairness);
+3. keeping both, minimise the vehicle hours spent, which favours near
+   warehouses and leaves slack for the dispatch stage.
+
+Only (w, a) pairs where some vehicle based at w can arrive by the deadline
+are variables. Fleet and loading bays enter as throughput budgets (vehicle
+hours and bay hours up to the deadline); trips are fractional and always
+direct. The dispatch stage turns the result into real, timed trips; what it
+cannot fit goes back into a later round of this LP.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+from ortools.linear_solver import pywraplp
+
+from .instance import FloatArray, Instance, IntArray
+
+#: How many of the fastest warehouses are considered for each area.
+CANDIDATES_PER_AREA = 8
+_REL_TOL = 1e-6
+
+
+@dataclass(frozen=True)
+class FleetState:
+    """When vehicles and bays can next start loading, per warehouse.
+
+    Attributes
+    ----------
+    vehicle_free_h
+        ``vehicle_free_h[w][k]`` lists, for each vehicle of type k based at
+        w that may still make a trip, the earliest time it can start loading.
+    bay_free_h
+        ``bay_free_h[w]`` lists when each loading bay is next free (empty
+        list for unlimited bays).
+    """
+
+    vehicle_free_h: list[list[list[float]]]
+    bay_free_h: list[list[float]]
+
+
+@dataclass(frozen=True)
+class Allocation:
+    """Whole units to ship, ``units[w, a, i]``, and the LP's own figures."""
+
+    units: NDArray[np.int64]
+    lp_value: float
+    lp_min_coverage: float
+
+
+def _start_h(inst: Instance, fleet: FleetState, w: int, k: int) -> float:
+    free = fleet.vehicle_free_h[w][k]
+    if not free:
+        return np.inf
+    start = max(min(free), float(inst.ready_h[w]))
+    bays = fleet.bay_free_h[w]
+    if bays:
+        start = max(start, min(bays))
+    return start
+
+
+def allocate(
+    inst: Instance,
+    stock: IntArray,
+    need: IntArray,
+    delivered: IntArray,
+    fleet: FleetState,
+    *,
+    time_limit_s: float,
+) -> Allocation:
+    """Solve the allocation LP on what is left and round it to whole units.
+
+    Parameters
+    ----------
+    inst
+        The instance.
+    stock
+        (W, I) units still in each warehouse.
+    need
+        (A, I) units each area still needs on time.
+    delivered
+        (A, I) units already delivered on time (for the fairness stage).
+    fleet
+        When vehicles and bays are next free.
+    time_limit_s
+        Budget for all LP solves together.
+
+    Returns
+    -------
+    Allocation
+        Units per (w, a, i), never more than ``stock`` or ``need``.
+    """
+    n_w, n_a, n_i = inst.n_warehouses, inst.n_areas, inst.n_items
+    deadline = inst.deadline_h
+    units = np.zeros((n_w, n_a, n_i), dtype=np.int64)
+    empty = Allocation(units, 0.0, 0.0)
+    if need.sum() == 0 or stock.sum() == 0:
+        return empty
+
+    # Earliest arrival per (w, a, k) with the vehicles still available.
+    arrival = np.full((n_w, n_a, len(inst.types)), np.inf)
+    for w in range(n_w):
+        for k in range(len(inst.types)):
+            start = _start_h(inst, fleet, w, k)
+            if np.isfinite(start):
+                arrival[w, :, k] = start + inst.load_h[w] + inst.out_h(k)[w]
+    best_arrival = arrival.min(axis=2)
+    reachable = best_arrival <= deadline
+    has_stock = stock.sum(axis=1) > 0
+    candidates: list[list[int]] = []
+    for a in range(n_a):
+        if need[a].sum() == 0:
+            candidates.append([])
+            continue
+        ws = [
+            w
+            for w in np.argsort(best_arrival[:, a], kind="stable")
+            if reachable[w, a] and has_stock[w]
+        ]
+        candidates.append([int(w) for w in ws[:CANDIDATES_PER_AREA]])
+
+    solver = pywraplp.Solver.CreateSolver("GLOP")
+    if solver is None:  # pragma: no cover - GLOP ships with OR-Tools
+        return empty
+    inf = solver.infinity()
+    x: dict[tuple[int, int, int], pywraplp.Variable] = {}
+    trips: dict[tuple[int, int, int], pywraplp.Variable] = {}
+    by_stock: dict[tuple[int, int], list[pywraplp.Variable]] = {}
+    by_need: dict[tuple[int, int], list[pywraplp.Variable]] = {}
+    fleet_use: dict[tuple[int, int], list[tuple[pywraplp.Variable, float]]] = {}
+    max_back: dict[tuple[int, int], float] = {}
+    bay_use: dict[int, list[pywraplp.Variable]] = {}
+    objective = solver.Objective()
+    for a, ws in enumerate(candidates):
+        for w in ws:
+            pair_x = []
+            for i in range(n_i):
+                if need[a, i] > 0 and stock[w, i] > 0 and inst.value[a, i] > 0:
+                    var = solver.NumVar(0.0, float(min(need[a, i], stock[w, i])), "")
+                    x[w, a, i] = var
+                    pair_x.append((var, i))
+                    by_stock.setdefault((w, i), []).append(var)
+                    by_need.setdefault((a, i), []).append(var)
+                    objective.SetCoefficient(var, float(inst.value[a, i]))
+            if not pair_x:
+                continue
+            kg = solver.Constraint(-inf, 0.0)
+            m3 = solver.Constraint(-inf, 0.0)
+            for var, i in pair_x:
+                kg.SetCoefficient(var, float(inst.weight_kg[i]))
+                m3.SetCoefficient(var, float(inst.volume_m3[i]))
+            for k in range(len(inst.types)):
+                if arrival[w, a, k] > deadline:
+                    continue
+                t = solver.NumVar(0.0, inf, "")
+                trips[w, a, k] = t
+                kg.SetCoefficient(t, -float(inst.capacity_kg[k]))
+                m3.SetCoefficient(t, -float(inst.capacity_m3[k]))
+                back = float(inst.back_h(k)[w, a]) + float(inst.unload_h[a])
+                cycle = float(inst.load_h[w] + inst.out_h(k)[w, a]) + back
+                fleet_use.setdefault((w, k), []).append((t, cycle))
+                max_back[w, k] = max(max_back.get((w, k), 0.0), back)
+                bay_use.setdefault(w, []).append(t)
+    if not x:
+        return empty
+    for (w, i), vars_ in by_stock.items():
+        row = solver.Constraint(-inf, float(stock[w, i]))
+        for var in vars_:
+            row.SetCoefficient(var, 1.0)
+    for (a, i), vars_ in by_need.items():
+        row = solver.Constraint(-inf, float(need[a, i]))
+        for var in vars_:
+            row.SetCoefficient(var, 1.0)
+    for (w, k), uses in fleet_use.items():
+        free = fleet.vehicle_free_h[w][k]
+        budget = sum(max(0.0, deadline - max(f, float(inst.ready_h[w]))) for f in free)
+        row = solver.Constraint(-inf, budget)
+        for t, cycle in uses:
+            row.SetCoefficient(t, cycle)
+    for w, uses in bay_use.items():
+        bays = fleet.bay_free_h[w]
+        if bays and inst.load_h[w] > 0:
+            budget = sum(max(0.0, deadline - max(b, float(inst.ready_h[w]))) for b in bays)
+            row = solver.Constraint(-inf, budget / float(inst.load_h[w]))
+            for t in uses:
+                row.SetCoefficient(t, 1.0)
+
+    deadline_s = time_limit_s
+    solver.SetTimeLimit(max(1, int(deadline_s * 1000 / 3)))
+    objective.SetMaximization()
+    if solver.Solve() not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
+        return empty
+    best_value = objective.Value()
+    values = {key: var.solution_value() for key, var in x.items()}
+    min_cov = 0.0
+
+    # Stage 2: fairness, keeping the value.
+    keep = solver.Constraint(best_value * (1 - _REL_TOL) - 1e-12, inf)
+    for key, var in x.items():
+        keep.SetCoefficient(var, float(inst.value[key[1], key[2]]))
+    z = solver.NumVar(0.0, 1.0, "z")
+    demand = inst.demand
+    for a in range(n_a):
+        if not candidates[a]:
+            continue
+        items = [i for i in range(n_i) if demand[a, i] > 0]
+        if not items:
+            continue
+        base = sum(min(delivered[a, i], demand[a, i]) / demand[a, i] for i in items) / len(items)
+        row = solver.Constraint(-inf, base)  # z - sum x/d/n <= base
+        row.SetCoefficient(z, 1.0)
+        for i in items:
+            for w in candidates[a]:
+                var = x.get((w, a, i))
+                if var is not None:
+                    row.SetCoefficient(var, -1.0 / demand[a, i] / len(items))
+    objective.Clear()
+    objective.SetCoefficient(z, 1.0)
+    objective.SetMaximization()
+    if solver.Solve() == pywraplp.Solver.OPTIMAL:
+        values = {key: var.solution_value() for key, var in x.items()}
+        min_cov = z.solution_value()
+        # Stage 3: fewest vehicle hours, keeping value and fairness.
+        fair = solver.Constraint(min_cov * (1 - _REL_TOL) - 1e-12, inf)
+        fair.SetCoefficient(z, 1.0)
+        objective.Clear()
+        for uses in fleet_use.values():
+            for t, cycle in uses:
+                objective.SetCoefficient(t, cycle)
+        objective.SetMinimization()
+        if solver.Solve() == pywraplp.Solver.OPTIMAL:
+            values = {key: var.solution_value() for key, var in x.items()}
+
+    for (w, a, i), val in values.items():
+        units[w, a, i] = int(np.floor(val + 1e-6))
+    _round_up_remainders(units, values, stock, need)
+    return Allocation(units, best_value, min_cov)
+
+
+def _round_up_remainders(
+    units: NDArray[np.int64],
+    values: dict[tuple[int, int, int], float],
+    stock: IntArray,
+    need: IntArray,
+) -> None:
+    """Give the largest fractional parts one more unit where stock and need allow."""
+    fractions = sorted(
+        ((val - units[key], key) for key, val in values.items() if val - units[key] > 1e-6),
+        reverse=True,
+    )
+    used = units.sum(axis=1)  # (W, I)
+    got = units.sum(axis=0)  # (A, I)
+    for frac, (w, a, i) in fractions:
+        if frac < 0.5:
+            break
+        if used[w, i] < stock[w, i] and got[a, i] < need[a, i]:
+            units[w, a, i] += 1
+            used[w, i] += 1
+            got[a, i] += 1
+
+
+def fraction_delivered(delivered: FloatArray, demand: IntArray) -> FloatArray:
+    """Per-area on-time coverage (mean over demanded items)."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = np.where(demand > 0, np.minimum(delivered, demand) / demand, np.nan)
+    return np.asarray(np.nanmean(ratio, axis=1))

@@ -1,0 +1,221 @@
+"""Dispatch: turn allocated units into real, timed trips, vehicle by vehicle.
+
+An event simulation per warehouse. The vehicle that can start loading
+earliest (it is back, a bay is free, the warehouse is ready) takes the next
+trip: the area with the least slack (latest possible departure first, so far
+areas are served while they still can be), loaded with that area's most
+valuable units per unit of truck space; if the truck is not full, the nearest
+areas that can still be reached in time are added as further stops. Every
+time here is real-valued and exact, so the trips satisfy contract §2 by
+construction; what cannot be carried in time stays pending for the next
+allocation round.
+"""
+
+from __future__ import annotations
+
+import heapq
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .allocation import FleetState
+from .instance import Instance
+
+#: At most this many stops on one trip.
+MAX_STOPS = 6
+#: A trip whose truck is fuller than this does not look for more stops.
+FULL_ENOUGH = 0.95
+
+
+@dataclass
+class TimedStop:
+    """A stop of a trip being built: area index, arrival and units per item."""
+
+    area: int
+    arrive_h: float
+    units: NDArray[np.int64]
+
+
+@dataclass
+class TimedTrip:
+    """A trip with exact times, before it is written as a plan ``Trip``."""
+
+    warehouse: int
+    vehicle_type: int
+    vehicle: int  # index within (warehouse, type)
+    load_start_h: float
+    depart_h: float
+    stops: list[TimedStop]
+    return_h: float
+    distance_km: float
+
+
+@dataclass(order=True)
+class _Vehicle:
+    free_h: float
+    order: int
+    k: int = field(compare=False)
+    number: int = field(compare=False)
+
+
+@dataclass
+class WarehouseDispatcher:
+    """Vehicles and loading bays of one warehouse, carried across allocation rounds."""
+
+    inst: Instance
+    w: int
+    vehicles: list[_Vehicle] = field(default_factory=list)
+    idle: list[_Vehicle] = field(default_factory=list)
+    bays: list[float] = field(default_factory=list)  # heap of bay free times; empty = unlimited
+
+    @classmethod
+    def create(cls, inst: Instance, w: int) -> WarehouseDispatcher:
+        """All vehicles based at ``w`` free at its ready time; all bays free."""
+        ready = float(inst.ready_h[w])
+        vehicles: list[_Vehicle] = []
+        # Bigger vehicles first when several are free at once.
+        order_k = sorted(range(len(inst.types)), key=lambda k: -inst.capacity_kg[k])
+        for rank, k in enumerate(order_k):
+            for j in range(int(inst.fleet[w, k])):
+                vehicles.append(_Vehicle(ready, rank * 100_000 + j, k, j))
+        heapq.heapify(vehicles)
+        n_bays = inst.bays[w]
+        bays = [ready] * n_bays if n_bays is not None else []
+        return cls(inst, w, vehicles, [], bays)
+
+    def fleet_state(self) -> tuple[list[list[float]], list[float]]:
+        """Per type, the times the still-useful vehicles are free; bay free times."""
+        per_type: list[list[float]] = [[] for _ in self.inst.types]
+        for v in [*self.vehicles, *self.idle]:
+            per_type[v.k].append(v.free_h)
+        return per_type, sorted(self.bays)
+
+    def run(self, pending: NDArray[np.int64], *, rule: str = "slack") -> list[TimedTrip]:
+        """Carry as much of ``pending`` (A, I), updated in place, as fits in time.
+
+        ``rule`` picks each trip's first area: ``slack`` (the area whose latest
+        departure comes soonest, right when the fleet can carry everything) or
+        ``density`` (the most value per vehicle hour, right when it cannot).
+        """
+        inst = self.inst
+        for v in self.idle:
+            heapq.heappush(self.vehicles, v)
+        self.idle = []
+        trips: list[TimedTrip] = []
+        while self.vehicles and pending.any():
+            v = heapq.heappop(self.vehicles)
+            start = max(v.free_h, float(inst.ready_h[self.w]))
+            if self.bays:
+                start = max(start, self.bays[0])
+            trip = self._best_trip(v, start, pending, rule)
+            if trip is None:
+                self.idle.append(v)
+                continue
+            if self.bays:
+                heapq.heapreplace(self.bays, start + float(inst.load_h[self.w]))
+            trips.append(trip)
+            v.free_h = trip.return_h
+            heapq.heappush(self.vehicles, v)
+        self.idle.extend(self.vehicles)
+        self.vehicles = []
+        return trips
+
+    def _best_trip(
+        self, v: _Vehicle, start: float, pending: NDArray[np.int64], rule: str
+    ) -> TimedTrip | None:
+        inst, w, k = self.inst, self.w, v.k
+        deadline = inst.deadline_h
+        n_w = inst.n_warehouses
+        hours = inst.hours(k)
+        km = inst.km(k)
+        depart = start + float(inst.load_h[w])
+        out = hours[w, n_w:]
+        cap_kg = float(inst.capacity_kg[k])
+        cap_m3 = float(inst.capacity_m3[k])
+        room = [cap_kg, cap_m3]
+        open_areas = self._loadable(pending, room)
+        feasible = open_areas[depart + out[open_areas] <= deadline]
+        if feasible.size == 0:
+            return None
+        if rule == "density":
+            area = self._densest(feasible, pending, out, hours[n_w:, w], cap_kg, cap_m3)
+        else:  # least slack first: the farthest area, whose latest departure comes soonest
+            area = int(feasible[np.argmax(out[feasible])])
+        arrive_h = depart + float(out[area])
+        distance = float(km[w, n_w + area])
+        stops: list[TimedStop] = []
+        while True:
+            stops.append(TimedStop(area, arrive_h, self._fill(area, room, pending)))
+            used = max(1 - room[0] / cap_kg, 1 - room[1] / cap_m3)
+            if used >= FULL_ENOUGH or len(stops) >= MAX_STOPS:
+                break
+            here = n_w + area
+            leave = arrive_h + float(inst.unload_h[area])
+            visited = [s.area for s in stops]
+            nxt = self._loadable(pending, room)
+            nxt = nxt[~np.isin(nxt, visited)]
+            nxt = nxt[leave + hours[here, n_w + nxt] <= deadline]
+            if nxt.size == 0:
+                break
+            area = int(nxt[np.argmin(hours[here, n_w + nxt])])
+            arrive_h = leave + float(hours[here, n_w + area])
+            distance += float(km[here, n_w + area])
+        last = stops[-1].area
+        return_h = stops[-1].arrive_h + float(inst.unload_h[last]) + float(hours[n_w + last, w])
+        distance += float(km[n_w + last, w])
+        return TimedTrip(w, k, v.number, start, depart, stops, return_h, distance)
+
+    def _densest(
+        self,
+        areas: NDArray[np.int64],
+        pending: NDArray[np.int64],
+        out_h: NDArray[np.float64],
+        back_h: NDArray[np.float64],
+        cap_kg: float,
+        cap_m3: float,
+    ) -> int:
+        """The area whose truckload brings the most value per hour of vehicle time."""
+        inst = self.inst
+        load = pending[areas]
+        kg = load @ inst.weight_kg
+        m3 = load @ inst.volume_m3
+        share = np.minimum(1.0, 1.0 / np.maximum(np.maximum(kg / cap_kg, m3 / cap_m3), 1e-12))
+        value = share * (load * inst.value[areas]).sum(axis=1)
+        cycle = float(inst.load_h[self.w]) + out_h[areas] + inst.unload_h[areas] + back_h[areas]
+        return int(areas[np.argmax(value / np.maximum(cycle, 1e-9))])
+
+    def _loadable(self, pending: NDArray[np.int64], room: list[float]) -> NDArray[np.int64]:
+        """Areas with pending units of which at least one fits in ``room``."""
+        inst = self.inst
+        fits = (inst.weight_kg <= room[0] + 1e-9) & (inst.volume_m3 <= room[1] + 1e-9)
+        return np.flatnonzero(((pending > 0) & fits[None, :]).any(axis=1))
+
+    def _fill(self, area: int, room: list[float], pending: NDArray[np.int64]) -> NDArray[np.int64]:
+        """Load the area's most valuable units per unit of space; update room and pending."""
+        inst = self.inst
+        units = np.zeros(inst.n_items, dtype=np.int64)
+        k_kg, k_m3 = room
+        share = np.maximum(inst.weight_kg / max(k_kg, 1e-9), inst.volume_m3 / max(k_m3, 1e-9))
+        order = np.argsort(-inst.value[area] / np.maximum(share, 1e-12), kind="stable")
+        for i in order:
+            if pending[area, i] <= 0:
+                continue
+            fit = min(
+                int(pending[area, i]),
+                int(np.floor(room[0] / inst.weight_kg[i] + 1e-9)),
+                int(np.floor(room[1] / inst.volume_m3[i] + 1e-9)),
+            )
+            if fit <= 0:
+                continue
+            units[i] = fit
+            pending[area, i] -= fit
+            room[0] -= fit * float(inst.weight_kg[i])
+            room[1] -= fit * float(inst.volume_m3[i])
+        return units
+
+
+def fleet_state(dispatchers: list[WarehouseDispatcher]) -> FleetState:
+    """The allocation LP's view of when vehicles and bays are free."""
+    vehicles, bays = zip(*(d.fleet_state() for d in dispatchers), strict=True)
+    return FleetState(vehicle_free_h=list(vehicles), bay_free_h=list(bays))

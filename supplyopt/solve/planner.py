@@ -1,0 +1,207 @@
+"""The relief planner: allocation LP and dispatch, in rounds, within a time limit."""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..model import Plan, Scenario, Stop, Trip, plan_status, summarize
+from ..network import build_travel_times
+from .allocation import allocate
+from .dispatch import TimedTrip, WarehouseDispatcher, fleet_state
+from .instance import Instance, IntArray, build_instance
+from .progress import Clock, ProgressCallback, StopCallback
+from .unmet import explain_unmet
+
+#: Allocation/dispatch rounds at most; a round that delivers nothing new ends the loop.
+MAX_ROUNDS = 8
+#: First-area rules tried by the dispatcher, per warehouse and round.
+DISPATCH_RULES = ("slack", "density")
+#: Decimals kept for hours in the plan file (0.0001 h = 0.36 s).
+TIME_DECIMALS = 4
+
+
+def plan_relief(
+    scenario: Scenario,
+    *,
+    time_limit_s: float = 30.0,
+    seed: int = 0,
+    progress: ProgressCallback | None = None,
+    should_stop: StopCallback | None = None,
+) -> Plan:
+    """Plan which warehouse sends what, on which vehicle, arriving when.
+
+    Parameters
+    ----------
+    scenario
+        The scenario; validated again here, so one changed in code is safe.
+    time_limit_s
+        Wall-clock budget. The best plan found by then is returned.
+    seed
+        Recorded in the plan; the pipeline is deterministic for a given
+        scenario, so the same input always gives the same plan.
+    progress
+        Called with a :class:`~supplyopt.solve.progress.Progress` as stages finish.
+    should_stop
+        Polled between stages; when it returns True the best plan so far is
+        returned (a partial plan is still a valid plan).
+
+    Returns
+    -------
+    Plan
+        Trips, unmet demand with reasons and the contract's KPIs. Never
+        raises for an infeasible scenario: what cannot be done is in ``unmet``.
+
+    Raises
+    ------
+    ScenarioError
+        If the scenario is invalid.
+    """
+    from ..io import parse_scenario
+
+    clock = Clock(time_limit_s, progress, should_stop)
+    scenario = parse_scenario(scenario.model_dump(by_alias=True))
+    clock.report("travel", 0.0, "computing travel times")
+    travel = build_travel_times(scenario)
+    inst = build_instance(scenario, travel)
+    timed = _plan_trips(inst, clock)
+    trips = [_to_trip(inst, trip) for trip in timed]
+    trips.sort(key=lambda t: (t.load_start_hours, t.vehicle))
+    on_time = _units_delivered(inst, timed)
+    left = inst.stock - _units_taken(inst, timed)
+    unmet = explain_unmet(inst, on_time, left)
+    summary = summarize(scenario, trips, solve_seconds=round(clock.elapsed_s, 3))
+    clock.report(
+        "done", 1.0, f"{len(trips)} trips, coverage {summary.weighted_coverage_on_time:.3f}"
+    )
+    return Plan(
+        scenario=scenario.name,
+        deadline_hours=scenario.deadline_hours,
+        status=plan_status(summary),
+        summary=summary,
+        trips=trips,
+        unmet=unmet,
+        seed=seed,
+        time_limit_s=time_limit_s,
+    )
+
+
+def _plan_trips(inst: Instance, clock: Clock) -> list[TimedTrip]:
+    dispatchers = [WarehouseDispatcher.create(inst, w) for w in range(inst.n_warehouses)]
+    stock = inst.stock.copy()
+    on_time = np.zeros_like(inst.demand)
+    trips: list[TimedTrip] = []
+    greedy = False
+    for round_no in range(1, MAX_ROUNDS + 1):
+        if clock.stopped():
+            break
+        need = inst.demand - on_time
+        if need.sum() == 0:
+            break
+        if greedy:
+            pending = _greedy_allocation(inst, stock, need, dispatchers)
+        else:
+            budget = max(0.5, clock.remaining_s / 2)
+            pending = allocate(
+                inst, stock, need, on_time, fleet_state(dispatchers), time_limit_s=budget
+            ).units
+        new: list[TimedTrip] = []
+        for w in range(inst.n_warehouses):
+            if pending[w].any():
+                dispatchers[w], trips_w = _dispatch_best(inst, dispatchers[w], pending[w])
+                new += trips_w
+        delivered = _units_delivered(inst, new)
+        if delivered.sum() == 0:
+            if greedy:
+                break
+            greedy = True  # the LP's relaxed fleet view is stuck: try a plain sweep
+            continue
+        trips += new
+        on_time += delivered
+        stock -= _units_taken(inst, new)
+        coverage = float((inst.value * np.minimum(on_time, inst.demand)).sum())
+        clock.report(
+            "dispatch",
+            min(0.95, round_no / MAX_ROUNDS),
+            f"round {round_no}: {len(trips)} trips, weighted coverage {coverage:.3f}",
+        )
+    return trips
+
+
+def _dispatch_best(
+    inst: Instance, dispatcher: WarehouseDispatcher, pending: IntArray
+) -> tuple[WarehouseDispatcher, list[TimedTrip]]:
+    """Dispatch with each first-area rule and keep the one that delivers more value."""
+    best: tuple[float, WarehouseDispatcher, list[TimedTrip]] | None = None
+    for rule in DISPATCH_RULES:
+        trial = copy.deepcopy(dispatcher)
+        trips = trial.run(pending.copy(), rule=rule)
+        value = float((inst.value * _units_delivered(inst, trips)).sum())
+        if best is None or value > best[0] + 1e-12:
+            best = (value, trial, trips)
+    assert best is not None
+    return best[1], best[2]
+
+
+def _greedy_allocation(
+    inst: Instance, stock: IntArray, need: IntArray, dispatchers: list[WarehouseDispatcher]
+) -> NDArray[np.int64]:
+    """Share what is left warehouse by warehouse, nearest areas first, most valuable first."""
+    pending = np.zeros((inst.n_warehouses, inst.n_areas, inst.n_items), dtype=np.int64)
+    need = need.copy()
+    arrival = inst.earliest_arrival_h()
+    for w in range(inst.n_warehouses):
+        if not any(dispatchers[w].fleet_state()[0]):
+            continue
+        reach = np.flatnonzero(arrival[w] <= inst.deadline_h)
+        for a in reach[np.argsort(arrival[w, reach], kind="stable")]:
+            take = np.minimum(need[a], stock[w] - pending[w].sum(axis=0))
+            pending[w, a] = np.maximum(take, 0)
+            need[a] -= pending[w, a]
+    return pending
+
+
+def _units_delivered(inst: Instance, trips: list[TimedTrip]) -> IntArray:
+    out = np.zeros_like(inst.demand)
+    for trip in trips:
+        for stop in trip.stops:
+            out[stop.area] += stop.units
+    return out
+
+
+def _units_taken(inst: Instance, trips: list[TimedTrip]) -> IntArray:
+    out = np.zeros_like(inst.stock)
+    for trip in trips:
+        for stop in trip.stops:
+            out[trip.warehouse] += stop.units
+    return out
+
+
+def _hours(value: float) -> float:
+    return round(value, TIME_DECIMALS)
+
+
+def _to_trip(inst: Instance, trip: TimedTrip) -> Trip:
+    scenario = inst.scenario
+    warehouse = scenario.warehouses[trip.warehouse]
+    vtype = inst.types[trip.vehicle_type]
+    stops = [
+        Stop(
+            area=scenario.areas[stop.area].id,
+            arrive_hours=_hours(stop.arrive_h),
+            deliver={inst.item_ids[i]: int(q) for i, q in enumerate(stop.units) if q > 0},
+        )
+        for stop in trip.stops
+    ]
+    return Trip(
+        vehicle=f"{warehouse.id}/{vtype.id}/{trip.vehicle + 1}",
+        warehouse=warehouse.id,
+        vehicle_type=vtype.id,
+        load_start_hours=_hours(trip.load_start_h),
+        depart_hours=_hours(trip.depart_h),
+        stops=stops,
+        return_hours=_hours(trip.return_h),
+        distance_km=round(trip.distance_km, 3),
+    )

@@ -1,0 +1,69 @@
+"""Progress reports and cooperative stopping for long solves."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Progress:
+    """A progress report from a running solve.
+
+    Attributes
+    ----------
+    stage
+        Short name of the current stage (``travel``, ``allocate``, ``dispatch``, ``done``).
+    fraction
+        Rough share of the work done, in [0, 1].
+    message
+        A human-readable line about what is happening.
+    elapsed_s
+        Seconds since the solve started.
+    """
+
+    stage: str
+    fraction: float
+    message: str
+    elapsed_s: float
+
+
+ProgressCallback = Callable[[Progress], None]
+StopCallback = Callable[[], bool]
+
+
+class Clock:
+    """Wall-clock budget of one solve, with progress reporting and stop polling."""
+
+    def __init__(
+        self,
+        time_limit_s: float,
+        progress: ProgressCallback | None = None,
+        should_stop: StopCallback | None = None,
+    ) -> None:
+        self.start = time.perf_counter()
+        self.time_limit_s = time_limit_s
+        self._progress = progress
+        self._should_stop = should_stop
+
+    @property
+    def elapsed_s(self) -> float:
+        """Seconds since the solve started."""
+        return time.perf_counter() - self.start
+
+    @property
+    def remaining_s(self) -> float:
+        """Seconds left of the time limit (never negative)."""
+        return max(0.0, self.time_limit_s - self.elapsed_s)
+
+    def stopped(self) -> bool:
+        """True when the caller asked to stop or the time limit is reached."""
+        if self._should_stop is not None and self._should_stop():
+            return True
+        return self.remaining_s <= 0.0
+
+    def report(self, stage: str, fraction: float, message: str) -> None:
+        """Send a progress report to the callback, if there is one."""
+        if self._progress is not None:
+            self._progress(Progress(stage, min(max(fraction, 0.0), 1.0), message, self.elapsed_s))

@@ -1,0 +1,60 @@
+"""The command line: exit codes, default scenario, plan file, check."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from supplyopt.cli import main
+from tests.conftest import SCENARIOS
+
+BAD = Path(__file__).resolve().parents[1] / "data" / "bad"
+
+
+def test_plan_default_scenario_writes_plan(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`supplyopt plan` with no scenario plans the bundled default and writes the file."""
+    out = tmp_path / "plan.json"
+    assert main(["plan", "--out", str(out), "--time-limit", "20"]) == 0
+    printed = capsys.readouterr().out
+    assert "hutubi-earthquake" in printed
+    assert "Coverage by item" in printed
+    plan = json.loads(out.read_text(encoding="utf-8"))
+    assert plan["scenario"] == "hutubi-earthquake"
+    assert main(["check", str(SCENARIOS / "hutubi-earthquake.yaml"), str(out)]) == 0
+
+
+def test_plan_invalid_scenario_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    """An invalid scenario prints its located problems and exits 2, with no traceback."""
+    assert main(["plan", str(BAD / "unknown-item-in-demand.yaml")]) == 2
+    err = capsys.readouterr().err
+    assert "areas[2].demand.tnt: unknown item 'tnt'" in err
+    assert "Traceback" not in err
+
+
+def test_check_reports_violations(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`supplyopt check` exits 1 and lists what a tampered plan breaks."""
+    out = tmp_path / "plan.json"
+    assert (
+        main(["plan", str(SCENARIOS / "hutubi-earthquake.yaml"), "--out", str(out), "--quiet"]) == 0
+    )
+    data = json.loads(out.read_text(encoding="utf-8"))
+    data["trips"][0]["stops"][0]["arrive_hours"] = 0.0
+    out.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    assert main(["check", str(SCENARIOS / "hutubi-earthquake.yaml"), str(out)]) == 1
+    assert "earlier than possible" in capsys.readouterr().out
+
+
+def test_check_unreadable_plan_exits_2(tmp_path: Path) -> None:
+    """A plan file that is not JSON exits 2."""
+    bad = tmp_path / "plan.json"
+    bad.write_text("nope", encoding="utf-8")
+    assert main(["check", str(SCENARIOS / "hutubi-earthquake.yaml"), str(bad)]) == 2
+
+
+def test_bad_time_limit_exits_2() -> None:
+    """A non-positive time limit is refused."""
+    assert main(["plan", "--time-limit", "0"]) == 2

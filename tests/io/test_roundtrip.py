@@ -1,0 +1,56 @@
+"""Scenario and plan files round-trip, UTF-8 names unchanged."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import supplyopt
+from supplyopt import Scenario
+from tests.conftest import assert_valid
+
+
+@pytest.mark.parametrize("suffix", [".yaml", ".json"])
+def test_scenario_roundtrip_keeps_chinese_names(
+    tiny: Scenario, tmp_path: Path, suffix: str
+) -> None:
+    """Writing and reading a scenario gives the same scenario; Chinese text is stored as is."""
+    path = tmp_path / f"s{suffix}"
+    supplyopt.write_scenario(tiny, path)
+    assert "石梯子乡" in path.read_text(encoding="utf-8")
+    assert supplyopt.read_scenario(path) == tiny
+
+
+def test_plan_file_roundtrip(tiny: Scenario, tmp_path: Path) -> None:
+    """A plan written to JSON reads back equal, with names unescaped and checkable."""
+    plan = supplyopt.plan_relief(tiny, time_limit_s=5)
+    path = tmp_path / "plan.json"
+    supplyopt.write_plan(plan, path)
+    text = path.read_text(encoding="utf-8")
+    data = json.loads(text)
+    assert set(data) >= {"scenario", "deadline_hours", "status", "summary", "trips", "unmet"}
+    assert set(data["summary"]) >= {
+        "demand_units",
+        "delivered_units",
+        "on_time_units",
+        "coverage_on_time",
+        "weighted_coverage_on_time",
+        "min_area_coverage",
+        "makespan_hours",
+        "vehicles_used",
+        "distance_km",
+        "solve_seconds",
+    }
+    again = supplyopt.read_plan(path)
+    assert again == plan
+    assert_valid(tiny, again)
+
+
+def test_unreadable_plan_file(tmp_path: Path) -> None:
+    """A plan file that is not JSON raises PlanFileError naming the file."""
+    path = tmp_path / "plan.json"
+    path.write_text("{not json", encoding="utf-8")
+    with pytest.raises(supplyopt.PlanFileError, match=r"plan\.json"):
+        supplyopt.read_plan(path)

@@ -1,0 +1,103 @@
+"""The dashboard's routes: page and assets, scenario files, plan exports."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import time
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from tests.service.conftest import KeyMaker
+
+
+def test_page_is_self_contained(client: TestClient) -> None:
+    """``/`` serves the page without a key; it loads nothing from outside this server."""
+    res = client.get("/")
+    assert res.status_code == 200
+    assert "default-src 'self'" in res.headers["content-security-policy"]
+    assert not re.search(r"(src|href)=\"(https?:)?//", res.text)
+    for asset in ("app.js", "app.css", "i18n.js", "icon.svg"):
+        got = client.get(f"/dashboard/{asset}")
+        assert got.status_code == 200, asset
+        assert "http://" not in got.text.replace("http://www.w3.org/2000/svg", "")
+        assert "https://" not in got.text
+
+
+def test_unknown_asset_is_404(client: TestClient) -> None:
+    """Only the dashboard's own script, style and icon files are served."""
+    assert client.get("/dashboard/index.html").status_code == 404
+    assert client.get("/dashboard/nope.js").status_code == 404
+    assert client.get("/dashboard/..%2Frouter.py").status_code == 404
+
+
+def test_bundled_scenarios(client: TestClient, auth: KeyMaker) -> None:
+    """The bundled scenarios are listed and served as JSON with Chinese names intact."""
+    key = auth("viewer")
+    assert client.get("/scenarios/bundled").status_code == 401
+    listing = client.get("/scenarios/bundled", headers=key).json()["scenarios"]
+    default = next(s["name"] for s in listing if s["default"])
+    assert default == "hutubi-earthquake"
+    data = client.get(f"/scenarios/bundled/{default}", headers=key).json()
+    assert data["name"] == "hutubi-earthquake"
+    assert any("呼图壁" in (w.get("name") or "") for w in data["warehouses"])
+    assert client.get("/scenarios/bundled/nope", headers=key).status_code == 404
+
+
+def test_parse_yaml_upload(client: TestClient, auth: KeyMaker, scenario: dict[str, Any]) -> None:
+    """An uploaded JSON or YAML file comes back as a scenario; problems come back located."""
+    key = auth("viewer")
+    ok = client.post("/scenarios/parse?format=json", headers=key,
+                     content=json.dumps(scenario, ensure_ascii=False).encode("utf-8"))
+    assert ok.status_code == 200
+    assert ok.json()["scenario"]["areas"][0]["name"] == "呼图壁"
+    bad_yaml = "name: x\ndeadline_hours: [\n"
+    res = client.post("/scenarios/parse?format=yaml", headers=key, content=bad_yaml.encode())
+    assert res.status_code == 422
+    assert "malformed YAML" in res.json()["detail"]
+    scenario["areas"][1]["demand"] = {"tnt": 3}
+    res = client.post("/scenarios/parse?format=json", headers=key, content=json.dumps(scenario).encode())
+    assert res.status_code == 422
+    assert [e["path"] for e in res.json()["errors"]] == ["body.areas[1].demand.tnt"]
+
+
+def _finished_plan(client: TestClient, key: dict[str, str], scenario: dict[str, Any]) -> str:
+    job = client.post("/plans", headers=key, json={"scenario": scenario, "time_limit_s": 2})
+    assert job.status_code == 202
+    plan_id: str = job.json()["id"]
+    for _ in range(300):
+        status = client.get(f"/plans/{plan_id}", headers=key).json()["status"]
+        if status not in ("queued", "running"):
+            break
+        time.sleep(0.1)
+    assert status == "done"
+    return plan_id
+
+
+def test_exports_of_a_finished_plan(client: TestClient, auth: KeyMaker, scenario: dict[str, Any]) -> None:
+    """A done plan exports GeoJSON, CSV, HTML and SVG; unknown names and vehicles are 404."""
+    key = auth("planner")
+    plan_id = _finished_plan(client, key, scenario)
+    geo = client.get(f"/plans/{plan_id}/export/plan.geojson", headers=key)
+    assert geo.status_code == 200
+    assert geo.headers["content-type"].startswith("application/geo+json")
+    kinds = {f["properties"]["kind"] for f in geo.json()["features"]}
+    assert {"warehouse", "area", "trip"} <= kinds
+    manifest = client.get(f"/plans/{plan_id}/export/manifest.csv", headers=key)
+    rows = list(csv.DictReader(io.StringIO(manifest.text)))
+    assert rows
+    assert sum(int(r["quantity"]) for r in rows) > 0
+    vehicle = rows[0]["vehicle"]
+    sheet = client.get(f"/plans/{plan_id}/export/sheets.html", headers=key, params={"vehicle": vehicle})
+    assert sheet.text.count('<section class="sheet"') == 1
+    svg = client.get(f"/plans/{plan_id}/export/map.svg", headers=key)
+    assert svg.text.lstrip().startswith("<?xml")
+    assert "呼图壁" in svg.text
+    assert client.get(f"/plans/{plan_id}/export/nope.txt", headers=key).status_code == 404
+    assert client.get(f"/plans/{plan_id}/export/sheets.html", headers=key,
+                      params={"vehicle": "ghost"}).status_code == 404
+    assert client.get("/plans/0000/export/map.svg", headers=key).status_code == 404
+    assert client.get(f"/plans/{plan_id}/export/map.svg").status_code == 401

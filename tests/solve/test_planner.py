@@ -1,0 +1,167 @@
+"""The relief planner honours every rule of the contract and uses its freedoms."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+import pytest
+
+import supplyopt
+from supplyopt import Plan, Scenario
+from tests.conftest import SCENARIOS, assert_valid, tiny_data
+
+
+def plan_of(data: dict[str, Any], **kwargs: Any) -> tuple[Scenario, Plan]:
+    """Validate, plan and check a scenario given as plain data."""
+    scenario = supplyopt.parse_scenario(data)
+    plan = supplyopt.plan_relief(scenario, time_limit_s=kwargs.pop("time_limit_s", 10), **kwargs)
+    assert_valid(scenario, plan)
+    return scenario, plan
+
+
+def test_tiny_scenario_is_fully_covered(tiny: Scenario) -> None:
+    """Enough stock and trucks nearby: everything arrives on time."""
+    plan = supplyopt.plan_relief(tiny, time_limit_s=10)
+    assert_valid(tiny, plan)
+    assert plan.status == "complete"
+    assert plan.summary.coverage_on_time == pytest.approx(1.0)
+    assert plan.unmet == []
+
+
+def test_split_delivery_from_two_warehouses() -> None:
+    """An area needing more than one warehouse holds is served by both."""
+    data = tiny_data()
+    data["areas"] = [data["areas"][0]]
+    data["areas"][0]["demand"] = {"tent": 240, "quilt": 900}  # w1 holds 200 tents, w2 50
+    _, plan = plan_of(data)
+    senders = {t.warehouse for t in plan.trips if any("tent" in s.deliver for s in t.stops)}
+    assert senders == {"w1", "w2"}
+    assert plan.summary.on_time_units == 240 + 900
+
+
+def test_multi_trip_when_one_truck_must_go_twice() -> None:
+    """A single truck returns, reloads and goes again while the deadline allows."""
+    data = tiny_data()
+    data["warehouses"] = [data["warehouses"][0]]
+    data["warehouses"][0]["fleet"] = {"truck": 1}
+    data["areas"] = [dict(data["areas"][1], lat=43.85, lon=87.40)]  # close by
+    data["areas"][0]["demand"] = {"tent": 150}  # 10,500 kg: three loads of 5 t
+    _, plan = plan_of(data)
+    assert len(plan.trips) == 3
+    assert len({t.vehicle for t in plan.trips}) == 1
+    starts = sorted(t.load_start_hours for t in plan.trips)
+    returns = sorted(t.return_hours for t in plan.trips)
+    assert starts[1] >= returns[0]
+    assert starts[2] >= returns[1]
+
+
+def test_multi_stop_trip_serves_small_areas_together() -> None:
+    """Small needs of nearby areas share one truck rather than one truck each."""
+    data = tiny_data()
+    data["warehouses"] = [data["warehouses"][0]]
+    data["warehouses"][0]["fleet"] = {"truck": 1}
+    data["warehouses"][0]["loading_hours"] = 4.0  # one loading only fits before the deadline
+    data["areas"] = [
+        {"id": f"v{n}", "lat": 43.9 + 0.02 * n, "lon": 87.0, "demand": {"quilt": 50}}
+        for n in range(4)
+    ]
+    _, plan = plan_of(data)
+    assert len(plan.trips) == 1
+    assert len(plan.trips[0].stops) == 4
+    assert plan.status == "complete"
+
+
+def test_loading_bays_make_vehicles_queue() -> None:
+    """With one bay, loadings at a warehouse never overlap."""
+    data = tiny_data()
+    data["warehouses"] = [data["warehouses"][0]]
+    data["warehouses"][0].update(fleet={"truck": 3}, loading_bays=1, loading_hours=1.0)
+    _, plan = plan_of(data)
+    starts = sorted(t.load_start_hours for t in plan.trips)
+    assert len(starts) >= 2
+    assert all(b - a >= 1.0 - 1e-6 for a, b in itertools.pairwise(starts))
+
+
+def test_deadline_and_stock_reasons() -> None:
+    """A far area is unmet for 'deadline'; an item nobody has enough of for 'stock'."""
+    data = tiny_data()
+    data["areas"].append({"id": "far", "lat": 48.0, "lon": 80.0, "demand": {"quilt": 10}})
+    data["areas"][0]["demand"]["tent"] = 400  # only 250 tents exist
+    _, plan = plan_of(data)
+    reasons = {(u.area, u.item): u.reason.value for u in plan.unmet}
+    assert reasons[("far", "quilt")] == "deadline"
+    assert "stock" in {u.reason.value for u in plan.unmet if u.item == "tent"}
+    short = sum(u.quantity for u in plan.unmet if u.item == "tent")
+    assert short == 400 + 40 - 250
+
+
+def test_no_vehicles_means_fleet_reason() -> None:
+    """Stock within reach but no vehicle to carry it is unmet for 'fleet'."""
+    data = tiny_data()
+    for warehouse in data["warehouses"]:
+        warehouse["fleet"] = {}
+    _, plan = plan_of(data)
+    assert plan.status == "empty"
+    assert {u.reason.value for u in plan.unmet} == {"fleet"}
+
+
+def test_priority_wins_when_stock_is_short() -> None:
+    """When tents are short, the priority-3 area gets them before the priority-1 area."""
+    data = tiny_data()
+    data["warehouses"][0]["stock"]["tent"] = 100
+    data["warehouses"][1]["stock"]["tent"] = 0
+    _, plan = plan_of(data)
+    got = {u.area: u.quantity for u in plan.unmet if u.item == "tent"}
+    assert got.get("a1", 0) == 20  # a1 (priority 3) needs 120
+    assert got.get("a2", 0) == 40  # a2 (priority 1) gets none
+
+
+def test_same_input_same_plan(tiny: Scenario) -> None:
+    """Same scenario and seed give the same trips."""
+    one = supplyopt.plan_relief(tiny, time_limit_s=10, seed=3)
+    two = supplyopt.plan_relief(tiny, time_limit_s=10, seed=3)
+    assert one.trips == two.trips
+    assert one.seed == 3
+
+
+def test_should_stop_returns_a_valid_partial_plan(tiny: Scenario) -> None:
+    """Asking to stop at once still returns a plan the checker accepts."""
+    plan = supplyopt.plan_relief(tiny, time_limit_s=10, should_stop=lambda: True)
+    assert_valid(tiny, plan)
+    assert plan.status == "empty"
+
+
+def test_progress_is_reported(tiny: Scenario) -> None:
+    """The progress callback sees the stages up to 'done'."""
+    seen: list[supplyopt.Progress] = []
+    supplyopt.plan_relief(tiny, time_limit_s=10, progress=seen.append)
+    assert seen[0].stage == "travel"
+    assert seen[-1].stage == "done"
+    assert seen[-1].fraction == 1.0
+
+
+def test_changed_scenario_is_validated_again(tiny: Scenario) -> None:
+    """A scenario broken in code is refused with located messages, not solved."""
+    tiny.areas[0].demand["tnt"] = 3
+    with pytest.raises(supplyopt.ScenarioError, match=r"areas\[0\]\.demand\.tnt"):
+        supplyopt.plan_relief(tiny, time_limit_s=5)
+
+
+@pytest.mark.parametrize(
+    "name", ["hutubi-earthquake", "changji-snowstorm", "loading-crew-bottleneck"]
+)
+def test_bundled_scenarios_plan_and_check(name: str) -> None:
+    """Every bundled scenario plans into a plan the checker accepts."""
+    scenario = supplyopt.read_scenario(SCENARIOS / f"{name}.yaml")
+    plan = supplyopt.plan_relief(scenario, time_limit_s=20)
+    assert_valid(scenario, plan)
+    assert plan.summary.weighted_coverage_on_time > 0.5
+
+
+def test_snowstorm_reports_areas_beyond_reach() -> None:
+    """The snowstorm's remote areas are unmet for 'deadline', with nothing delivered."""
+    scenario = supplyopt.read_scenario(SCENARIOS / "changji-snowstorm.yaml")
+    plan = supplyopt.plan_relief(scenario, time_limit_s=20)
+    beyond = {u.area for u in plan.unmet if u.reason.value == "deadline"}
+    assert {"dashitou", "beitashan", "chagangol"} <= beyond

@@ -1,0 +1,102 @@
+"""The plan checker catches every kind of violation."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+import supplyopt
+from supplyopt import Plan, Scenario
+
+
+@pytest.fixture
+def planned(tiny: Scenario) -> tuple[Scenario, Plan]:
+    """A valid plan for the tiny scenario."""
+    plan = supplyopt.plan_relief(tiny, time_limit_s=10)
+    assert supplyopt.check_plan(tiny, plan) == []
+    return tiny, plan
+
+
+def _first_stop(plan: Plan) -> supplyopt.Stop:
+    return plan.trips[0].stops[0]
+
+
+def _break_capacity(plan: Plan) -> None:
+    _first_stop(plan).deliver["tent"] = _first_stop(plan).deliver.get("tent", 0) + 100
+
+
+def _break_arrival(plan: Plan) -> None:
+    _first_stop(plan).arrive_hours = plan.trips[0].depart_hours
+
+
+def _break_ready(plan: Plan) -> None:
+    trip = next(t for t in plan.trips if t.warehouse == "w1")
+    trip.load_start_hours = 0.0
+
+
+def _break_loading(plan: Plan) -> None:
+    trip = next(t for t in plan.trips if t.warehouse == "w1")
+    trip.depart_hours = trip.load_start_hours
+
+
+def _break_bays(plan: Plan) -> None:
+    w1 = [t for t in plan.trips if t.warehouse == "w1"]
+    w1[1].load_start_hours = w1[0].load_start_hours
+
+
+def _break_vehicle_overlap(plan: Plan) -> None:
+    plan.trips[1].vehicle = plan.trips[0].vehicle
+    plan.trips[1].warehouse = plan.trips[0].warehouse
+    plan.trips[1].vehicle_type = plan.trips[0].vehicle_type
+    plan.trips[1].load_start_hours = plan.trips[0].load_start_hours + 0.1
+
+
+def _break_summary(plan: Plan) -> None:
+    plan.summary.on_time_units += 1
+
+
+def _break_unmet(plan: Plan) -> None:
+    plan.unmet.append(supplyopt.Unmet(area="a1", item="tent", quantity=5, reason="stock"))
+
+
+def _break_stock(plan: Plan) -> None:
+    for trip in plan.trips:
+        for stop in trip.stops:
+            if "quilt" in stop.deliver:
+                stop.deliver["quilt"] += 5000
+                return
+
+
+BREAKERS: dict[str, tuple[Callable[[Plan], None], str]] = {
+    "capacity": (_break_capacity, "exceeds capacity"),
+    "arrival": (_break_arrival, "earlier than possible"),
+    "ready": (_break_ready, "before the warehouse is ready"),
+    "loading": (_break_loading, "before loading ends"),
+    "bays": (_break_bays, "loading bays"),
+    "vehicle": (_break_vehicle_overlap, "before returning"),
+    "summary": (_break_summary, "summary.on_time_units"),
+    "unmet": (_break_unmet, "unmet:"),
+    "stock": (_break_stock, "but holds"),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(BREAKERS))
+def test_checker_catches(planned: tuple[Scenario, Plan], kind: str) -> None:
+    """Each deliberately broken plan is rejected with a message saying what broke."""
+    scenario, plan = planned
+    broken = plan.model_copy(deep=True)
+    breaker, message = BREAKERS[kind]
+    breaker(broken)
+    problems = supplyopt.check_plan(scenario, broken)
+    assert any(message in p for p in problems), problems
+
+
+def test_unreachable_claim_with_a_road_is_rejected(planned: tuple[Scenario, Plan]) -> None:
+    """Saying 'unreachable' for an area a road leads to contradicts the scenario."""
+    scenario, plan = planned
+    broken = plan.model_copy(deep=True)
+    broken.unmet.append(supplyopt.Unmet(area="a3", item="quilt", quantity=1, reason="unreachable"))
+    assert any(
+        "'unreachable', but a road leads there" in p for p in supplyopt.check_plan(scenario, broken)
+    )
