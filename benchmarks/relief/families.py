@@ -140,4 +140,4 @@ FAMILIES: dict[str, Family] = {
 }
 
 #: Families run by ``python -m benchmarks.relief.run --ci``.
-CI_FAMILIES = ("small-loose", "small-tight-stock")
+CI_FAMILIES = ("small-loose", "small-tight-stock", "medium-tight-fleet")

@@ -15,6 +15,7 @@ from supplyopt.io import parse_scenario
 from supplyopt.model import Plan, Scenario, UnmetReason, summarize
 from supplyopt.network import build_travel_times
 from supplyopt.solve.baseline import plan_baseline
+from tests.conftest import assert_valid
 
 
 def scenario_of(
@@ -39,6 +40,7 @@ def scenario_of(
 
 def invariants(scenario: Scenario, plan: Plan) -> None:
     """Stock, demand, capacity, bays, vehicle reuse, timing, KPIs and unmet all hold."""
+    assert_valid(scenario, plan)
     travel = build_travel_times(scenario)
     n_wh = len(scenario.warehouses)
     wh_idx = {wh.id: i for i, wh in enumerate(scenario.warehouses)}
