@@ -183,7 +183,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--families", help=f"comma-separated, from: {', '.join(FAMILIES)}")
     parser.add_argument("--seeds", default="1", help="comma-separated seeds (default 1)")
-    parser.add_argument("--time-limit", type=float, default=60.0, help="planner seconds")
+    parser.add_argument(
+        "--time-limit", type=float, help="planner seconds (default 60, or 10 with --ci)"
+    )
     parser.add_argument("--out", type=Path, help="results path without suffix")
     parser.add_argument(
         "--ci", action="store_true", help=f"{', '.join(CI_FAMILIES)}, seed 1, 10 s each"
@@ -191,7 +193,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.ci:
         args.families = args.families or ",".join(CI_FAMILIES)
-        args.time_limit = 10.0 if "--time-limit" not in (argv or sys.argv) else args.time_limit
+        args.time_limit = 10.0 if args.time_limit is None else args.time_limit
         args.out = args.out or RESULTS / "relief-ci"
     args.families = (args.families or ",".join(FAMILIES)).split(",")
     unknown = [f for f in args.families if f not in FAMILIES]
@@ -202,6 +204,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     except ValueError:
         parser.error(f"--seeds must be comma-separated integers, got {args.seeds!r}")
     args.out = args.out or RESULTS / "relief"
+    args.time_limit = 60.0 if args.time_limit is None else args.time_limit
     return args
 
 

@@ -81,9 +81,7 @@ def invariants(scenario: Scenario, plan: Plan) -> None:
         for s in starts:
             loading = sum(1 for o in starts if o <= s + 1e-9 < o + wh.loading_hours)
             assert loading <= wh.loading_bays
-    assert plan.summary == summarize(
-        scenario, plan.trips, solve_seconds=plan.summary.solve_seconds
-    )
+    assert plan.summary == summarize(scenario, plan.trips, solve_seconds=plan.summary.solve_seconds)
     short = {(u.area, u.item): u.quantity for u in plan.unmet}
     for area in scenario.areas:
         for item_id, need in area.demand.items():
@@ -124,10 +122,26 @@ def test_nearest_warehouse_first_then_the_next() -> None:
 def test_full_truckloads_in_item_order_and_trucks_reused() -> None:
     """One truck fills with tents first (90 fill 45 m3), then returns for the rest."""
     scenario = scenario_of(
-        [{"id": "w", "lat": 44.0, "lon": 87.0, "stock": {"tent": 100, "quilt": 100},
-          "fleet": {"truck": 1}, "ready_hours": 1.0, "loading_hours": 0.5}],
-        [{"id": "a", "lat": 44.2, "lon": 87.0, "demand": {"tent": 100, "quilt": 100},
-          "unloading_hours": 0.25}],
+        [
+            {
+                "id": "w",
+                "lat": 44.0,
+                "lon": 87.0,
+                "stock": {"tent": 100, "quilt": 100},
+                "fleet": {"truck": 1},
+                "ready_hours": 1.0,
+                "loading_hours": 0.5,
+            }
+        ],
+        [
+            {
+                "id": "a",
+                "lat": 44.2,
+                "lon": 87.0,
+                "demand": {"tent": 100, "quilt": 100},
+                "unloading_hours": 0.25,
+            }
+        ],
     )
     plan = plan_baseline(scenario)
     invariants(scenario, plan)
@@ -142,8 +156,17 @@ def test_full_truckloads_in_item_order_and_trucks_reused() -> None:
 def test_vehicles_queue_for_the_loading_bay() -> None:
     """Three trucks, one bay of 1 h: loadings start at 0, 1 and 2 h."""
     scenario = scenario_of(
-        [{"id": "w", "lat": 44.0, "lon": 87.0, "stock": {"tent": 270}, "fleet": {"truck": 3},
-          "loading_hours": 1.0, "loading_bays": 1}],
+        [
+            {
+                "id": "w",
+                "lat": 44.0,
+                "lon": 87.0,
+                "stock": {"tent": 270},
+                "fleet": {"truck": 3},
+                "loading_hours": 1.0,
+                "loading_bays": 1,
+            }
+        ],
         [{"id": "a", "lat": 45.0, "lon": 87.0, "demand": {"tent": 270}}],
     )
     plan = plan_baseline(scenario)

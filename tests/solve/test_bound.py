@@ -8,6 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import supplyopt
 from benchmarks.relief.families import Family
 from benchmarks.relief.generator import generate
 from supplyopt.io import parse_scenario
@@ -139,4 +140,14 @@ def test_bound_is_never_below_the_baseline(family: Family, seed: int) -> None:
     scenario = generate(family, seed)
     bound = coverage_upper_bound(scenario)
     plan = plan_baseline(scenario)
+    assert plan.summary.weighted_coverage_on_time <= bound.weighted_coverage + 1e-7
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(family=families, seed=st.integers(0, 2**16))
+def test_bound_is_never_below_the_planner(family: Family, seed: int) -> None:
+    """On random small scenarios, plan_relief (multi-stop, multi-trip) never beats the bound."""
+    scenario = generate(family, seed)
+    bound = coverage_upper_bound(scenario)
+    plan = supplyopt.plan_relief(scenario, time_limit_s=2.0)
     assert plan.summary.weighted_coverage_on_time <= bound.weighted_coverage + 1e-7
