@@ -151,3 +151,13 @@ def test_bound_is_never_below_the_planner(family: Family, seed: int) -> None:
     bound = coverage_upper_bound(scenario)
     plan = supplyopt.plan_relief(scenario, time_limit_s=2.0)
     assert plan.summary.weighted_coverage_on_time <= bound.weighted_coverage + 1e-7
+
+
+@pytest.mark.parametrize("name", sorted(supplyopt.bundled_scenarios()))
+def test_bound_holds_on_the_bundled_scenarios(name: str) -> None:
+    """Neither the planner nor hand dispatch beats the bound on a bundled scenario."""
+    scenario = supplyopt.read_scenario(supplyopt.bundled_scenarios()[name])
+    bound = coverage_upper_bound(scenario).weighted_coverage
+    assert plan_baseline(scenario).summary.weighted_coverage_on_time <= bound + 1e-7
+    planned = supplyopt.plan_relief(scenario, time_limit_s=3.0)
+    assert planned.summary.weighted_coverage_on_time <= bound + 1e-7
