@@ -65,7 +65,7 @@ def approve(session: Session, plan_id: str, *, key_id: int | None) -> dict[Pair,
     )
     needed = {pair: q for pair, q in sorted(takes.items()) if pair[0] in known}
     locked = lock_stock(session, needed)
-    shortfall = []
+    shortfall: list[dict[str, Any]] = []
     for (warehouse_id, item_id), quantity in needed.items():
         row = locked.get((warehouse_id, item_id))
         available = 0 if row is None else row.on_hand - row.reserved

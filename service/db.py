@@ -8,8 +8,9 @@ row locks taken by the code that changes stock.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -43,22 +44,31 @@ class Database:
         else:
             engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
             self.read_engine = self.write_engine = engine
+        self._write_lock: AbstractContextManager[Any] = (
+            threading.Lock() if self.is_sqlite else nullcontext()
+        )
         self._reader = sessionmaker(self.read_engine, expire_on_commit=False)
         self._writer = sessionmaker(self.write_engine, expire_on_commit=False)
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        """Return a session for reading; rolled back at the end."""
+        """Return a session for reading; rolled back at the end (loaded rows stay usable)."""
         with self._reader() as session:
             try:
                 yield session
             finally:
+                session.expunge_all()
                 session.rollback()
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """Return a session whose transaction commits at the end (rolls back on error)."""
-        with self._writer() as session, session.begin():
+        """Return a session whose transaction commits at the end (rolls back on error).
+
+        On SQLite, writers of this process also queue on a lock first: waiting
+        there is FIFO-ish and prompt, whereas SQLite's own busy handler polls
+        with growing sleeps (tens of milliseconds of tail latency).
+        """
+        with self._write_lock, self._writer() as session, session.begin():
             yield session
 
     def dispose(self) -> None:

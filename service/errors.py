@@ -17,7 +17,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from supplyopt.model import SupplyOptError
@@ -132,7 +132,7 @@ def _validation_answer(exc: RequestValidationError) -> JSONResponse:
             {
                 "loc": loc,
                 "path": format_path(loc),
-                "msg": str(error.get("msg", "")),
+                "msg": str(error.get("msg", "")).removeprefix("Value error, "),
                 "type": str(error.get("type", "")),
             }
         )
@@ -166,6 +166,14 @@ def install_error_handlers(app: FastAPI) -> None:
             },
             status_code=409,
         )
+
+    @app.exception_handler(DataError)
+    async def _unstorable(_request: Request, exc: DataError) -> JSONResponse:
+        # PostgreSQL refuses some values SQLite takes, e.g. text with a NUL character.
+        log.info("database refused a value: %s", exc.orig)
+        detail = "a value in the request cannot be stored (e.g. text with a NUL character)"
+        errors = [{"loc": ["request"], "path": "request", "msg": detail}]
+        return JSONResponse({"detail": detail, "errors": errors}, status_code=422)
 
     @app.exception_handler(OperationalError)
     async def _operational(_request: Request, exc: OperationalError) -> JSONResponse:

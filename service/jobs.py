@@ -84,11 +84,14 @@ class JobRunner:
     def recover(self) -> None:
         """Fail jobs a previous server left running; queue again the ones it left waiting."""
         with self.db.write() as session:
-            failed = session.execute(
-                update(PlanJobRow)
-                .where(PlanJobRow.status == "running")
-                .values(status="failed", error=INTERRUPTED, finished_at=utcnow())
-            ).rowcount
+            failed = list(
+                session.scalars(
+                    update(PlanJobRow)
+                    .where(PlanJobRow.status == "running")
+                    .values(status="failed", error=INTERRUPTED, finished_at=utcnow())
+                    .returning(PlanJobRow.id)
+                )
+            )
             queued = list(
                 session.scalars(
                     select(PlanJobRow.id)
@@ -97,7 +100,7 @@ class JobRunner:
                 )
             )
         if failed:
-            log.warning("marked %d interrupted plan job(s) as failed", failed)
+            log.warning("marked interrupted plan job(s) as failed: %s", ", ".join(failed))
         for plan_id in queued:
             self._executor.submit(self._run, plan_id)
 

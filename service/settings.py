@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -44,7 +42,6 @@ class Settings(BaseSettings):
     )
 
 
-@lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    """Return the settings of this process (read once)."""
+    """Read the settings from the environment now (each command sees the current one)."""
     return Settings()

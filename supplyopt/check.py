@@ -11,7 +11,15 @@ import itertools
 import math
 from collections import defaultdict
 
-from .model import Plan, Scenario, UnmetReason, count_deliveries, plan_status, summarize
+from .model import (
+    Plan,
+    Scenario,
+    UnmetReason,
+    apply_disruptions,
+    count_deliveries,
+    plan_status,
+    summarize,
+)
 from .network import TravelTimes, build_travel_times
 
 #: Times may be rounded by up to 0.01 h (contract §2); differences of two
@@ -39,6 +47,7 @@ def check_plan(scenario: Scenario, plan: Plan, *, travel: TravelTimes | None = N
     list[str]
         One located message per violation; empty when the plan is valid.
     """
+    scenario = apply_disruptions(scenario)
     travel = travel or build_travel_times(scenario)
     problems: list[str] = []
     if plan.scenario != scenario.name:
@@ -305,11 +314,7 @@ def _check_reason(
         return [f"unmet[{idx}].area: unknown area {area_id!r}"]
     site = travel.area_site(area_idx)
     holders = [w_idx for w_idx, w in enumerate(scenario.warehouses) if w.stock.get(item_id, 0) > 0]
-    connected = [
-        w_idx
-        for w_idx in holders
-        if any(math.isfinite(float(m[w_idx, site])) for m in travel.duration_h.values())
-    ]
+    connected = [w_idx for w_idx in holders if travel.road_from_warehouse(w_idx, site)]
     if reason is UnmetReason.UNREACHABLE and connected:
         return [
             f"unmet[{idx}].reason: 'unreachable', but a road leads there from a warehouse holding {item_id}"

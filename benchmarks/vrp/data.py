@@ -54,12 +54,12 @@ class Bks:
 
 
 def set_dir(name: str) -> Path:
-    """The folder of instance set ``name``."""
+    """Return the folder of instance set ``name``."""
     return shared_data_dir() / SETS[name][0]
 
 
 def instance_path(set_name: str, instance: str) -> Path:
-    """The file of ``instance`` in set ``set_name``."""
+    """Return the file of ``instance`` in set ``set_name``."""
     return set_dir(set_name) / f"{instance}{SETS[set_name][1]}"
 
 
@@ -70,7 +70,7 @@ def list_instances(set_name: str) -> list[str]:
 
 
 def bks_file(set_name: str) -> Path:
-    """The reference file of a set: distance-only BKS where the data has them.
+    """Return the reference file of a set: distance-only BKS where the data has them.
 
     ``solve-vrp`` minimises distance within the fleet limit, so for Solomon the
     distance-only best known values are the fair reference; the other sets
@@ -82,7 +82,7 @@ def bks_file(set_name: str) -> Path:
 
 
 def read_bks(set_name: str) -> dict[str, Bks]:
-    """The set's reference values (see :func:`bks_file`), upper-case instance names."""
+    """Read the set's reference values (see :func:`bks_file`), upper-case instance names."""
     out: dict[str, Bks] = {}
     with bks_file(set_name).open(encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh):

@@ -59,26 +59,28 @@ class Row:
 def run_one(set_name: str, name: str, solver: str, time_limit_s: float, seed: int) -> Row:
     """Solve, verify and score one instance with one solver."""
     bks = read_bks(set_name).get(name.upper())
+    bks_d, bks_v = (bks.distance, bks.vehicles) if bks else (None, None)
+
+    def failed(seconds: float, note: str) -> Row:
+        return Row(set_name, name, solver, None, bks_d, None, None, bks_v, seconds, False, note)
+
     try:
         instance = read_vrp_instance(instance_path(set_name, name))
     except VrpInstanceError as err:
-        return Row(set_name, name, solver, None, bks and bks.distance, None, None,
-                   bks and bks.vehicles, 0.0, False, f"unreadable: {err}")
+        return failed(0.0, f"unreadable: {err}")
     try:
         outcome = SOLVERS[solver](instance, time_limit_s, seed)
     except Exception as err:  # a crashing competitor is a result, not a harness failure
-        return Row(set_name, name, solver, None, bks and bks.distance, None, None,
-                   bks and bks.vehicles, 0.0, False, f"error: {type(err).__name__}: {err}")
+        return failed(0.0, f"error: {type(err).__name__}: {err}")
     if outcome.routes is None:
-        return Row(set_name, name, solver, None, bks and bks.distance, None, None,
-                   bks and bks.vehicles, outcome.seconds, False, outcome.note)
+        return failed(outcome.seconds, outcome.note)
     problems = verify_routes(instance, outcome.routes)
     cost = route_cost(instance, outcome.routes)
-    gap = 100.0 * (cost - bks.distance) / bks.distance if bks else None
+    gap = 100.0 * (cost - bks_d) / bks_d if bks_d else None
     note = "; ".join([outcome.note] * bool(outcome.note) + problems[:3])
-    return Row(set_name, name, solver, round(cost, 2), bks and bks.distance,
+    return Row(set_name, name, solver, round(cost, 2), bks_d,
                None if gap is None else round(gap, 3),
-               sum(1 for r in outcome.routes if r.customers), bks and bks.vehicles,
+               sum(1 for r in outcome.routes if r.customers), bks_v,
                round(outcome.seconds, 2), not problems, note)
 
 
@@ -119,7 +121,7 @@ def write_outputs(rows: Sequence[Row], solvers: Sequence[str], stem: str, out_di
 
 
 def markdown(rows: Sequence[Row], solvers: Sequence[str], *, header: str = "") -> str:
-    """The summary and the per-instance table as Markdown."""
+    """Render the summary and the per-instance table as Markdown."""
     lines = [header, "", "| solver | instances | feasible | mean gap % | mean s | compared on |",
              "|---|---|---|---|---|---|"]
     for s in summarise(rows, solvers):
@@ -135,7 +137,7 @@ def markdown(rows: Sequence[Row], solvers: Sequence[str], *, header: str = "") -
 
 
 def plot(rows: Sequence[Row], solvers: Sequence[str], path: Path, *, title: str) -> None:
-    """Grouped bars: gap to BKS per instance and solver."""
+    """Plot grouped bars: gap to BKS per instance and solver."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -145,17 +147,18 @@ def plot(rows: Sequence[Row], solvers: Sequence[str], path: Path, *, title: str)
     width = 0.8 / max(1, len(solvers))
     fig, ax = plt.subplots(figsize=(max(6.0, 0.6 * len(names) * len(solvers) / 2), 4.5))
     for k, s in enumerate(solvers):
-        gaps = []
+        gaps: list[float] = []
         for n in names:
             hit = [r for r in rows if r.instance == n and r.solver == s]
             ok = hit and hit[0].feasible and hit[0].gap_pct is not None
-            gaps.append(hit[0].gap_pct if ok else float("nan"))
+            gap = hit[0].gap_pct if ok else None
+            gaps.append(float("nan") if gap is None else gap)
         ax.bar([i + k * width for i in range(len(names))], gaps, width, label=s)
     ax.set_xticks([i + 0.4 - width / 2 for i in range(len(names))], names, rotation=60,
                   ha="right", fontsize=8)
     ax.set_ylabel("gap to best known (%)")
     ax.axhline(0.0, color="black", linewidth=0.6)
-    ax.set_title(f"{title} (missing bar: no feasible solution)")
+    ax.set_title(f"{title}: gap per instance (0 % = best known; no verified solution: left out)")
     ax.legend()
     fig.tight_layout()
     fig.savefig(path, dpi=120)
@@ -169,11 +172,12 @@ def rescore(path: Path) -> int:
     rows: list[Row] = []
     for r in raw:
         bks = read_bks(r["set"]).get(r["instance"].upper())
+        bks_d, bks_v = (bks.distance, bks.vehicles) if bks else (None, None)
         cost = float(r["cost"]) if r["cost"] else None
-        gap = None if cost is None or bks is None else round(
-            100.0 * (cost - bks.distance) / bks.distance, 3)
-        rows.append(Row(r["set"], r["instance"], r["solver"], cost, bks and bks.distance, gap,
-                        int(r["routes"]) if r["routes"] else None, bks and bks.vehicles,
+        gap = None if cost is None or bks_d is None else round(
+            100.0 * (cost - bks_d) / bks_d, 3)
+        rows.append(Row(r["set"], r["instance"], r["solver"], cost, bks_d, gap,
+                        int(r["routes"]) if r["routes"] else None, bks_v,
                         float(r["seconds"]), r["feasible"] == "True", r["note"]))
     solvers = list(dict.fromkeys(r.solver for r in rows))
     header = path.with_suffix(".md").read_text(encoding="utf-8").splitlines()[0]

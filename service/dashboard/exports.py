@@ -63,8 +63,10 @@ def planned_scenario(row: PlanJobRow) -> Scenario:
     summary="Download a plan export",
     responses={
         **answers(404, 409),
-        200: {"description": "The file (GeoJSON, CSV, HTML or SVG; UTF-8).",
-              "content": {t: {} for t, _ in EXPORTS.values()}},
+        200: {
+            "description": "The file (GeoJSON, CSV, HTML or SVG; UTF-8).",
+            "content": {t: {} for t, _ in EXPORTS.values()},
+        },
     },
 )
 def export(
@@ -72,8 +74,10 @@ def export(
     plan_id: PlanIdPath,
     name: str,
     who: Viewer,
-    vehicle: Annotated[str | None, Query(max_length=300, description=(
-        "Only this vehicle (manifest.csv and sheets.html)."))] = None,
+    vehicle: Annotated[
+        str | None,
+        Query(max_length=300, description=("Only this vehicle (manifest.csv and sheets.html).")),
+    ] = None,
 ) -> Response:
     """One export of a finished plan.
 

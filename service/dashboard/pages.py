@@ -28,11 +28,16 @@ router = APIRouter(tags=["dashboard"])
 def index() -> HTMLResponse:
     """The single-page dashboard; it asks for an API key and then calls this API."""
     html = (STATIC_DIR / "index.html").read_text(encoding="utf-8")
-    return HTMLResponse(html, headers={"Content-Security-Policy": _CSP, "Cache-Control": "no-cache"})
+    return HTMLResponse(
+        html, headers={"Content-Security-Policy": _CSP, "Cache-Control": "no-cache"}
+    )
 
 
-@router.get("/dashboard/{asset}", summary="A dashboard asset (script, style sheet, icon)",
-            responses={404: {"description": "No such asset."}})
+@router.get(
+    "/dashboard/{asset}",
+    summary="A dashboard asset (script, style sheet, icon)",
+    responses={404: {"description": "No such asset."}},
+)
 def asset(asset: str) -> FileResponse:
     """One file of ``service/dashboard/static`` (scripts, style sheets and icons only)."""
     path = STATIC_DIR / asset

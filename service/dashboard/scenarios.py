@@ -38,7 +38,9 @@ def get_bundled(name: IdPath, who: Viewer) -> dict[str, Any]:
     """The bundled scenario ``name`` in the scenario file format (as JSON)."""
     path = bundled_scenarios().get(name)
     if path is None:
-        raise NotFoundError(f"no bundled scenario {name!r} (known: {', '.join(bundled_scenarios())})")
+        raise NotFoundError(
+            f"no bundled scenario {name!r} (known: {', '.join(bundled_scenarios())})"
+        )
     return scenario_to_data(read_scenario(path))
 
 
@@ -46,10 +48,15 @@ def get_bundled(name: IdPath, who: Viewer) -> dict[str, Any]:
     "/parse",
     summary="Validate a scenario file's text",
     responses=answers(413),
-    openapi_extra={"requestBody": {"required": True, "content": {
-        "text/plain": {"schema": {"type": "string"}},
-        "application/yaml": {"schema": {"type": "string"}},
-    }}},
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "text/plain": {"schema": {"type": "string"}},
+                "application/yaml": {"schema": {"type": "string"}},
+            },
+        }
+    },
 )
 async def parse(
     request: Request,

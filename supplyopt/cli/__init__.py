@@ -10,7 +10,7 @@ from collections.abc import Sequence
 #: Subcommand modules under ``supplyopt.cli``; each defines ``register(subparsers)``
 #: which adds its parser and sets ``func`` to a callable taking the parsed
 #: arguments and returning the exit code.
-COMMANDS = ("plan", "check", "solve_vrp", "serve", "keys", "export")
+COMMANDS = ("plan", "check", "solve_vrp", "serve", "keys", "export", "compare", "sweep")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -8,7 +8,8 @@ from typing import Any
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
-_ROAD_MODELS = ("great_circle", "graph")
+_ROAD_MODELS = ("great_circle", "graph", "osm")
+_DISRUPTION_KINDS = ("close_roads", "slow_roads", "warehouse_out", "reduce_fleet", "scale_demand")
 
 
 def format_location(loc: Sequence[int | str]) -> str:
@@ -17,6 +18,8 @@ def format_location(loc: Sequence[int | str]) -> str:
     for idx, part in enumerate(loc):
         # Discriminated unions insert the tag (``roads.graph.nodes``): drop it.
         if idx > 0 and loc[idx - 1] == "roads" and part in _ROAD_MODELS:
+            continue
+        if idx > 1 and loc[idx - 2] == "disruptions" and part in _DISRUPTION_KINDS:
             continue
         if isinstance(part, int):
             parts.append(f"[{part}]")
@@ -68,13 +71,22 @@ def describe(error: ErrorDetails) -> str:
             return f"must be a list{got}"
         case "dict_type" | "model_type" | "model_attributes_type":
             return f"must be a mapping{got}"
+        case "union_tag_invalid" if ctx.get("discriminator") == "'kind'":
+            return (
+                f"unknown disruption kind {_show(ctx.get('tag'))} "
+                f"(known: {', '.join(_DISRUPTION_KINDS)})"
+            )
         case "union_tag_invalid":
             return (
                 f"unknown road model {_show(ctx.get('tag'))} "
-                f"(known: {', '.join(_ROAD_MODELS)}; 'osm' is not available in this version)"
+                f"(known: {', '.join(_ROAD_MODELS)})"
             )
+        case "union_tag_not_found" if ctx.get("discriminator") == "'kind'":
+            return f"missing 'kind' (known: {', '.join(_DISRUPTION_KINDS)})"
         case "union_tag_not_found":
             return f"missing 'model' (known: {', '.join(_ROAD_MODELS)})"
+        case "value_error":
+            return str(error["msg"]).removeprefix("Value error, ")
         case _:
             return str(error["msg"])
 

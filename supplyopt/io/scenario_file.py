@@ -13,6 +13,7 @@ import yaml
 from pydantic import ValidationError
 
 from ..model import Scenario, ScenarioError, reference_problems
+from ..model.data_files import SHARED_DATA_ENV, locate_data_file
 from ..model.scenario import SKIP_REFERENCE_CHECKS
 from ._messages import validation_messages
 
@@ -140,7 +141,37 @@ def read_scenario(path: str | os.PathLike[str]) -> Scenario:
     ScenarioError
         With every problem found in the file, each located.
     """
-    return parse_scenario(load_scenario_data(path), source=str(path))
+    data = load_scenario_data(path)
+    _resolve_road_file(data, Path(path).resolve().parent, source=str(path))
+    return parse_scenario(data, source=str(path))
+
+
+def _resolve_road_file(data: Any, base_dir: Path, *, source: str) -> None:
+    """Make an OSM ``roads.file`` absolute (it is relative to the scenario file).
+
+    The scenario then plans the same wherever it is copied or written. A
+    missing file is refused here, naming every path tried.
+    """
+    if not isinstance(data, dict):
+        return
+    roads = data.get("roads")
+    if not isinstance(roads, dict) or roads.get("model") != "osm":
+        return
+    file = roads.get("file")
+    if not isinstance(file, str):
+        return
+    found, tried = locate_data_file(file, base_dir)
+    if found is None:
+        shown = ", ".join(str(t) for t in tried)
+        raise ScenarioError(
+            [
+                f"roads.file: no such file {file!r} (tried {shown}; a relative path is "
+                f"relative to the scenario file; set {SHARED_DATA_ENV} to the folder holding "
+                "the shared data's osm/ to find the bundled extracts)"
+            ],
+            source=source,
+        )
+    roads["file"] = str(found)
 
 
 def scenario_to_data(scenario: Scenario) -> dict[str, Any]:

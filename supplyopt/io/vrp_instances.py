@@ -149,7 +149,9 @@ def _read_text(path: Path) -> str:
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as err:
-        raise VrpInstanceError(f"{path}: not a text file (invalid UTF-8 at byte {err.start})") from err
+        raise VrpInstanceError(
+            f"{path}: not a text file (invalid UTF-8 at byte {err.start})"
+        ) from err
 
 
 def guess_format(path: str | Path) -> VrpFormat:
@@ -391,7 +393,8 @@ def _read_cordeau(path: Path) -> VrpInstance:
         )
     limits = [_floats(path, ln, li, 2, "depot limits 'D Q'") for ln, li in numbered[1 : 1 + t]]
     cust = [_floats(path, ln, li, 5, "customer line") for ln, li in numbered[1 + t : 1 + t + n]]
-    deps = [_floats(path, ln, li, 3, "depot line") for ln, li in numbered[1 + t + n : 1 + 2 * t + n]]
+    depot_lines = numbered[1 + t + n : 1 + 2 * t + n]
+    deps = [_floats(path, ln, li, 3, "depot line") for ln, li in depot_lines]
     rows = deps + cust
     numbers = [int(r[0]) for r in rows]
     if len(set(numbers)) != len(numbers):

@@ -79,7 +79,9 @@ def verify_routes(
             continue
         for c in route.customers:
             if c in seen:
-                problems.append(f"customer {num[c]}: visited twice (routes {seen[c]} and {r_idx + 1})")
+                problems.append(
+                    f"customer {num[c]}: visited twice (routes {seen[c]} and {r_idx + 1})"
+                )
             else:
                 seen[c] = r_idx + 1
         load = float(sum(instance.demand[c] for c in route.customers))
@@ -153,7 +155,7 @@ def routes_to_json(instance: VrpInstance, routes: Sequence[VrpRoute]) -> list[An
 
 
 def routes_from_json(instance: VrpInstance, data: Sequence[Any]) -> list[VrpRoute]:
-    """The inverse of :func:`routes_to_json`.
+    """Read routes written by :func:`routes_to_json`.
 
     Raises
     ------
@@ -193,4 +195,5 @@ def write_vrp_solution(
         "solve_seconds": round(solve_seconds, 3),
     }
     payload.update(extra or {})
-    Path(path).write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    text = json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+    Path(path).write_text(text, encoding="utf-8")

@@ -1,5 +1,15 @@
 """Domain model: scenarios, plans and their key figures. Imports nothing else of supplyopt."""
 
+from .disruption_effects import apply_disruptions
+from .disruptions import (
+    Circle,
+    CloseRoads,
+    Disruption,
+    ReduceFleet,
+    ScaleDemand,
+    SlowRoads,
+    WarehouseOut,
+)
 from .errors import PlanFileError, ScenarioError, SolverUnavailableError, SupplyOptError
 from .kpi import area_coverage, count_deliveries, item_coverage, plan_status, summarize
 from .plan import Plan, Stop, Summary, Trip, Unmet, UnmetReason
@@ -10,6 +20,7 @@ from .scenario import (
     GraphRoads,
     GreatCircleRoads,
     Item,
+    OsmRoads,
     Scenario,
     VehicleType,
     Warehouse,
@@ -18,15 +29,22 @@ from .scenario import (
 
 __all__ = [
     "Area",
+    "Circle",
+    "CloseRoads",
+    "Disruption",
     "GraphEdge",
     "GraphNode",
     "GraphRoads",
     "GreatCircleRoads",
     "Item",
+    "OsmRoads",
     "Plan",
     "PlanFileError",
+    "ReduceFleet",
+    "ScaleDemand",
     "Scenario",
     "ScenarioError",
+    "SlowRoads",
     "SolverUnavailableError",
     "Stop",
     "Summary",
@@ -36,6 +54,8 @@ __all__ = [
     "UnmetReason",
     "VehicleType",
     "Warehouse",
+    "WarehouseOut",
+    "apply_disruptions",
     "area_coverage",
     "count_deliveries",
     "item_coverage",

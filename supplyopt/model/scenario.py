@@ -23,6 +23,8 @@ from pydantic import (
     model_validator,
 )
 
+from .disruptions import Disruption
+
 #: A whole, non-negative number of units (no floats, no booleans).
 Quantity = Annotated[StrictInt, Field(ge=0)]
 PositiveFloat = Annotated[float, Field(gt=0, allow_inf_nan=False, strict=True)]
@@ -132,7 +134,35 @@ class GraphRoads(_Strict):
     edges: list[GraphEdge] = Field(default_factory=list)
 
 
-Roads = Annotated[GreatCircleRoads | GraphRoads, Field(discriminator="model")]
+class OsmRoads(_Strict):
+    """An OpenStreetMap road network, read with osmnx (see docs/roads-and-disruptions.md).
+
+    Give ``file`` (an ``.osm``/``.osm.bz2``/``.graphml`` extract; a relative
+    path is relative to the scenario file) or ``place`` (a place name to
+    fetch from OpenStreetMap, only when ``download`` is true; the fetched
+    network is cached and reused offline afterwards). ``speed_kmh`` is the
+    speed of the straight leg from a site to its nearest road node and of
+    roads whose class has no truck default; ``truck_speeds_kmh`` overrides
+    the per-class truck defaults; no road is driven faster than
+    ``max_truck_kmh`` nor faster than its signed ``maxspeed``.
+    """
+
+    model: Literal["osm"]
+    file: StrictStr | None = None
+    place: StrictStr | None = None
+    download: StrictBool = False
+    speed_kmh: PositiveFloat = 30.0
+    max_truck_kmh: PositiveFloat = 80.0
+    truck_speeds_kmh: dict[StrictStr, PositiveFloat] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _file_or_place(self) -> OsmRoads:
+        if (self.file is None) == (self.place is None):
+            raise ValueError("give exactly one of 'file' or 'place'")
+        return self
+
+
+Roads = Annotated[GreatCircleRoads | GraphRoads | OsmRoads, Field(discriminator="model")]
 
 
 class Scenario(_Strict):
@@ -151,6 +181,7 @@ class Scenario(_Strict):
     warehouses: Annotated[list[Warehouse], Field(min_length=1)]
     areas: Annotated[list[Area], Field(min_length=1)]
     roads: Roads = Field(default_factory=GreatCircleRoads)
+    disruptions: list[Disruption] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _check_references(self, info: ValidationInfo) -> Scenario:
@@ -285,4 +316,47 @@ def reference_problems(data: Mapping[str, Any]) -> list[str]:
                     node = edge.get(end)
                     if isinstance(node, str) and node not in node_ids:
                         problems.append(f"roads.edges[{idx}].{end}: unknown node {node!r}")
+    problems += _disruption_problems(data)
+    return problems
+
+
+def _disruption_problems(data: Mapping[str, Any]) -> list[str]:
+    """Cross-references of ``disruptions``: ids that must exist, selectors the road model allows."""
+    entries = data.get("disruptions")
+    if not isinstance(entries, list):
+        return []
+    roads = data.get("roads")
+    model = roads.get("model", "great_circle") if isinstance(roads, Mapping) else "great_circle"
+    known = {
+        "warehouse": _ids(data.get("warehouses")),
+        "vehicle_type": _ids(data.get("vehicle_types")),
+        "areas": _ids(data.get("areas")),
+        "items": _ids(data.get("items")),
+    }
+    kinds = {"warehouse": "warehouse", "vehicle_type": "vehicle type", "areas": "area", "items": "item"}
+    node_ids = set(_ids(roads.get("nodes"))) if isinstance(roads, Mapping) else set()
+    problems: list[str] = []
+    for idx, entry in enumerate(entries):
+        if not isinstance(entry, Mapping):
+            continue
+        where = f"disruptions[{idx}]"
+        for field, ids in known.items():
+            value = entry.get(field)
+            values = value if isinstance(value, list) else [value]
+            for pos, one in enumerate(values):
+                if isinstance(one, str) and one not in ids:
+                    loc = f"{where}.{field}[{pos}]" if isinstance(value, list) else f"{where}.{field}"
+                    problems.append(f"{loc}: unknown {kinds[field]} {one!r} {_known(ids)}")
+        if entry.get("osm_way") is not None and model != "osm":
+            problems.append(f"{where}.osm_way: only for roads of model 'osm' (roads are {model!r})")
+        between = entry.get("between")
+        if between is not None and model == "great_circle":
+            problems.append(
+                f"{where}.between: needs a road network (model 'graph' or 'osm'); "
+                "great_circle roads have no nodes — use circle or polygon"
+            )
+        if isinstance(between, list) and model == "graph":
+            for pos, node in enumerate(between):
+                if isinstance(node, str | int) and str(node) not in node_ids:
+                    problems.append(f"{where}.between[{pos}]: unknown node {node!r}")
     return problems

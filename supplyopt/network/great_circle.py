@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from ..model import GreatCircleRoads, Scenario
 from .geo import pairwise_haversine_km
+from .road_disruptions import leg_time_factors
 from .travel import TravelTimes, site_coordinates, vehicle_speed_kmh
 
 
@@ -18,8 +21,10 @@ def great_circle_travel_times(scenario: Scenario) -> TravelTimes:
     assert isinstance(roads, GreatCircleRoads)
     lat, lon = site_coordinates(scenario)
     distance = pairwise_haversine_km(lat, lon) * roads.circuity
+    slowdown = leg_time_factors(lat, lon, scenario.disruptions)
+    distance = np.where(np.isfinite(slowdown), distance, np.inf)
     duration = {
-        vt.id: distance / vehicle_speed_kmh(scenario, vt.id, roads.speed_kmh)
+        vt.id: distance * slowdown / vehicle_speed_kmh(scenario, vt.id, roads.speed_kmh)
         for vt in scenario.vehicle_types
     }
     return TravelTimes(

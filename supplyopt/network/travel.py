@@ -30,6 +30,17 @@ class TravelTimes:
     notes
         Human-readable remarks from building the matrices (e.g. how far a
         site had to be snapped to the road network).
+    horizon_h
+        When set, travel slower than this many hours was not searched and
+        reads ``inf`` although a road may exist; see ``connected``.
+    connected
+        (W, S) booleans: a road leads from the warehouse to the site at any
+        speed and length (set by road-network models).
+        Road-network models only explore routes up to this many hours (the
+        deadline): a pair slower than that holds ``inf`` even when a road
+        joins it (it cannot serve an on-time delivery). Return legs to a
+        warehouse are always filled in when the outbound leg is finite.
+        ``None`` when every finite route is reported.
     """
 
     n_warehouses: int
@@ -37,6 +48,17 @@ class TravelTimes:
     duration_h: dict[str, NDArray[np.float64]]
     distance_km: dict[str, NDArray[np.float64]]
     notes: tuple[str, ...] = ()
+    horizon_h: float | None = None
+    connected: NDArray[np.bool_] | None = None
+
+    def road_from_warehouse(self, w_idx: int, site: int) -> bool:
+        """Whether any road at all leads from warehouse ``w_idx`` to ``site``.
+
+        Unlike a finite travel time, this holds beyond the search horizon.
+        """
+        if self.connected is not None:
+            return bool(self.connected[w_idx, site])
+        return any(bool(np.isfinite(m[w_idx, site])) for m in self.duration_h.values())
 
     def area_site(self, area_idx: int) -> int:
         """Site index of an area."""
@@ -62,7 +84,11 @@ def vehicle_speed_kmh(scenario: Scenario, type_id: str, default_kmh: float) -> f
 
 
 def build_travel_times(scenario: Scenario) -> TravelTimes:
-    """Travel matrices for the scenario's road model.
+    """Travel matrices for the scenario's road model, under its road disruptions.
+
+    Closed and slowed roads (``close_roads``/``slow_roads`` disruptions) are
+    applied here; the other disruptions change the scenario itself (see
+    :func:`supplyopt.model.apply_disruptions`) and do not affect travel.
 
     Parameters
     ----------
@@ -73,13 +99,22 @@ def build_travel_times(scenario: Scenario) -> TravelTimes:
     -------
     TravelTimes
         Hours and km between every pair of sites, per vehicle type.
+
+    Raises
+    ------
+    ScenarioError
+        When a road disruption selects no road, or the OSM extract cannot be
+        read.
     """
     from .graph import graph_travel_times
     from .great_circle import great_circle_travel_times
+    from .osm import osm_travel_times
 
     match scenario.roads.model:
         case "great_circle":
             return great_circle_travel_times(scenario)
         case "graph":
             return graph_travel_times(scenario)
+        case "osm":
+            return osm_travel_times(scenario)
     raise NotImplementedError(f"road model {scenario.roads.model!r}")  # pragma: no cover

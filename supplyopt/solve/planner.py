@@ -7,7 +7,7 @@ import copy
 import numpy as np
 from numpy.typing import NDArray
 
-from ..model import Plan, Scenario, Stop, Trip, plan_status, summarize
+from ..model import Plan, Scenario, Stop, Trip, apply_disruptions, plan_status, summarize
 from ..network import build_travel_times
 from .allocation import allocate
 from .dispatch import TimedTrip, WarehouseDispatcher, fleet_state
@@ -62,7 +62,7 @@ def plan_relief(
     from ..io import parse_scenario
 
     clock = Clock(time_limit_s, progress, should_stop)
-    scenario = parse_scenario(scenario.model_dump(by_alias=True))
+    scenario = apply_disruptions(parse_scenario(scenario.model_dump(by_alias=True)))
     clock.report("travel", 0.0, "computing travel times")
     travel = build_travel_times(scenario)
     inst = build_instance(scenario, travel)

@@ -29,9 +29,16 @@ def explain_unmet(inst: Instance, on_time: IntArray, left_stock: IntArray) -> li
     """
     arrival = inst.earliest_arrival_h()  # (W, A); inf without vehicles
     n_w = inst.n_warehouses
-    connected = np.zeros((n_w, inst.n_areas), dtype=bool)
-    for k in range(len(inst.types)):
-        connected |= np.isfinite(inst.out_h(k))
+    connected = np.array(
+        [
+            [
+                inst.travel.road_from_warehouse(w, inst.travel.area_site(a))
+                for a in range(inst.n_areas)
+            ]
+            for w in range(n_w)
+        ],
+        dtype=bool,
+    ).reshape(n_w, inst.n_areas)
     has_fleet = inst.fleet.sum(axis=1) > 0
     deadline = inst.deadline_h
     unmet: list[Unmet] = []

@@ -59,7 +59,8 @@ def test_each_violation_caught(
 
 def test_route_duration_limit_caught(tmp_path: Path) -> None:
     """A Cordeau route longer than D (travel + service) is reported."""
-    inst = read_vrp_instance(write(tmp_path, "p.txt", CORDEAU.replace("40 10\n40 10", "15 10\n15 10")))
+    short = CORDEAU.replace("40 10\n40 10", "15 10\n15 10")
+    inst = read_vrp_instance(write(tmp_path, "p.txt", short))
     routes = [VrpRoute(0, (2, 3)), VrpRoute(1, (4,))]
     assert any("duration 24.0000 exceeds the limit 15" in p for p in verify_routes(inst, routes))
     relaxed = read_vrp_instance(write(tmp_path, "q.txt", CORDEAU))

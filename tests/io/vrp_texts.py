@@ -59,7 +59,7 @@ def write(tmp_path: Path, name: str, text: str) -> Path:
 
 
 def shared_data() -> Path:
-    """The shared benchmark data folder, or skip the test when it is missing."""
+    """Return the shared benchmark data folder, or skip the test when it is missing."""
     env = os.environ.get("SUPPLYOPT_SHARED_DATA")
     path = Path(env) if env else Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
     if not path.is_dir():

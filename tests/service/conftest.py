@@ -2,9 +2,8 @@
 
 PostgreSQL: the server at ``SUPPLYOPT_TEST_PG`` (default
 ``postgresql+psycopg://postgres@127.0.0.1:5432/test``). One throw-away
-template database ``supplyopt_test_<random>`` is migrated per test session;
-each test gets its own copy (``CREATE DATABASE … TEMPLATE``); all are
-dropped at the end. No server: the PostgreSQL cases skip, except with
+database ``supplyopt_test_<random>`` is made per test session and dropped at
+the end; each test gets its own schema in it (set as ``search_path``). No server: the PostgreSQL cases skip, except with
 ``CI=true`` where they fail.
 """
 
@@ -40,47 +39,45 @@ def _admin_conninfo() -> str:
 
 
 class PgServer:
-    """A reachable PostgreSQL server on which this session makes and drops databases."""
+    """A throw-away database on the PostgreSQL server; one schema per test inside it."""
 
     def __init__(self) -> None:
-        self.prefix = f"supplyopt_test_{uuid.uuid4().hex[:10]}"
-        self.template = f"{self.prefix}_tmpl"
-        self.made: list[str] = []
+        self.database = f"supplyopt_test_{uuid.uuid4().hex[:10]}"
+        self.schemas = 0
 
-    def execute(self, sql: str) -> None:
-        """Run one statement outside a transaction (CREATE/DROP DATABASE)."""
-        with psycopg.connect(_admin_conninfo(), autocommit=True, connect_timeout=3) as conn:
+    def execute(self, sql: str, *, database: str | None = None) -> None:
+        """Run one statement outside a transaction (CREATE/DROP DATABASE, schemas)."""
+        url = make_url(_admin_conninfo())
+        if database is not None:
+            url = url.set(database=database)
+        conninfo = url.render_as_string(hide_password=False)
+        with psycopg.connect(conninfo, autocommit=True, connect_timeout=3) as conn:
             conn.execute(sql)  # type: ignore[arg-type]
 
-    def url(self, name: str) -> str:
-        """Return the SQLAlchemy URL of database ``name`` on this server."""
-        return make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-
-    def new_database(self) -> str:
-        """Return a fresh, migrated database (copied from the session template)."""
-        name = f"{self.prefix}_{len(self.made)}"
-        self.execute(f'CREATE DATABASE "{name}" TEMPLATE "{self.template}"')
-        self.made.append(name)
-        return self.url(name)
+    def new_schema(self) -> str:
+        """Return the URL of a fresh, empty schema (connections use it as search_path)."""
+        self.schemas += 1
+        schema = f"t{self.schemas}"
+        self.execute(f"CREATE SCHEMA {schema}", database=self.database)
+        url = make_url(PG_URL).set(
+            database=self.database, query={"options": f"-csearch_path={schema}"}
+        )
+        return url.render_as_string(hide_password=False)
 
 
 @pytest.fixture(scope="session")
 def pg_server() -> Iterator[PgServer]:
-    """Return the PostgreSQL server, with a migrated template database for this session."""
+    """Return the PostgreSQL server with this session's throw-away database."""
     server = PgServer()
     try:
-        server.execute(f'CREATE DATABASE "{server.template}"')
+        server.execute(f'CREATE DATABASE "{server.database}"')
     except psycopg.OperationalError as err:
         message = f"PostgreSQL not reachable at {PG_URL}: {err}".strip()
         if os.environ.get("CI") == "true":
             pytest.fail(f"{message} (CI=true: PostgreSQL tests must run)")
         pytest.skip(message)
-    db = Database(server.url(server.template))
-    upgrade(db)
-    db.dispose()
     yield server
-    for name in [*server.made, server.template]:
-        server.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    server.execute(f'DROP DATABASE IF EXISTS "{server.database}" WITH (FORCE)')
 
 
 @pytest.fixture(params=BACKENDS)
@@ -89,7 +86,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'supplyopt.db'}"
     server: PgServer = request.getfixturevalue("pg_server")
-    return server.new_database()
+    return server.new_schema()
 
 
 @pytest.fixture
@@ -175,3 +172,78 @@ def scenario() -> dict[str, Any]:
     import copy
 
     return copy.deepcopy(TINY_SCENARIO)
+
+
+@pytest.fixture
+def stocked(client: TestClient, auth: KeyMaker, scenario: dict[str, Any]) -> dict[str, str]:
+    """Import the tiny scenario's items and warehouses; return a manager's headers."""
+    headers = auth("manager")
+    answer = client.post("/warehouses/import", json={"scenario": scenario}, headers=headers)
+    assert answer.status_code == 200, answer.text
+    return headers
+
+
+@pytest.fixture
+def store_done_plan(db: Database) -> Callable[[dict[str, Any]], str]:
+    """Store a finished plan job holding the given plan file data; return its id."""
+    from service.tables import PlanJobRow
+
+    def store(plan: dict[str, Any]) -> str:
+        plan_id = uuid.uuid4().hex
+        with db.write() as session:
+            session.add(
+                PlanJobRow(
+                    id=plan_id,
+                    status="done",
+                    scenario=TINY_SCENARIO,
+                    use_inventory=False,
+                    time_limit_s=1.0,
+                    seed=0,
+                    progress=1.0,
+                    plan=plan,
+                )
+            )
+        return plan_id
+
+    return store
+
+
+def plan_taking(takes: dict[str, dict[str, int]]) -> dict[str, Any]:
+    """Build plan file data whose trips load ``{warehouse: {item: units}}``."""
+    trips = [
+        {
+            "vehicle": f"{warehouse}/truck/{idx}",
+            "warehouse": warehouse,
+            "vehicle_type": "truck",
+            "load_start_hours": 0.0,
+            "depart_hours": 0.0,
+            "return_hours": 4.0,
+            "distance_km": 50.0,
+            "stops": [{"area": "hutubi", "arrive_hours": 2.0, "deliver": dict(items)}],
+        }
+        for idx, (warehouse, items) in enumerate(takes.items())
+    ]
+    return {
+        "scenario": "tiny",
+        "deadline_hours": 12,
+        "status": "partial",
+        "summary": {"demand_units": 0},
+        "trips": trips,
+        "unmet": [],
+    }
+
+
+@pytest.fixture
+def wait_plan(client: TestClient) -> Callable[..., dict[str, Any]]:
+    """Poll ``GET /plans/{id}`` until the job leaves queued/running (or 60 s pass)."""
+    import time
+
+    def wait(plan_id: str, headers: dict[str, str], timeout_s: float = 60.0) -> dict[str, Any]:
+        deadline = time.monotonic() + timeout_s
+        while True:
+            job: dict[str, Any] = client.get(f"/plans/{plan_id}", headers=headers).json()
+            if job["status"] not in ("queued", "running") or time.monotonic() > deadline:
+                return job
+            time.sleep(0.05)
+
+    return wait

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable
+from typing import Any
 
 import pyvrp
 from pyvrp.exceptions import PenaltyBoundWarning
@@ -14,7 +15,7 @@ from .solution import RoutedVehicle, RoutingSolution
 
 
 def to_pyvrp(problem: RoutingProblem) -> pyvrp.ProblemData:
-    """The PyVRP problem data for ``problem`` (same integers, same indices)."""
+    """Build the PyVRP problem data for ``problem`` (same integers, same indices)."""
     locations = [pyvrp.Location(x=float(x), y=float(y)) for x, y in problem.coords]
     depots = [
         pyvrp.Depot(
@@ -80,7 +81,7 @@ class _ShouldStop:
 def from_pyvrp(
     problem: RoutingProblem, result: pyvrp.Result, *, seed: int
 ) -> RoutingSolution:
-    """The routing-layer solution for a PyVRP result."""
+    """Convert a PyVRP result into a routing-layer solution."""
     best = result.best
     routes: list[RoutedVehicle] = []
     visited: set[int] = set()
@@ -128,7 +129,7 @@ def solve_with_pyvrp(
     should_stop: Callable[[], bool] | None,
 ) -> RoutingSolution:
     """Run PyVRP's iterated local search on ``problem``."""
-    criteria: list[object] = [MaxRuntime(time_limit_s)]
+    criteria: list[Any] = [MaxRuntime(time_limit_s)]
     if max_no_improvement is not None:
         criteria.append(NoImprovement(max_no_improvement))
     if max_iterations is not None:

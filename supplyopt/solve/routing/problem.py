@@ -151,7 +151,9 @@ class RoutingProblem:
             if matrix.ndim != 2 or matrix.shape[0] != matrix.shape[1]:
                 problems.append(f"{name}: must be a square matrix, got shape {matrix.shape}")
             elif n_loc >= 0 and matrix.shape[0] != n_loc:
-                problems.append(f"{name}: has {matrix.shape[0]} rows but there are {n_loc} locations")
+                problems.append(
+                    f"{name}: has {matrix.shape[0]} rows but there are {n_loc} locations"
+                )
             elif not np.issubdtype(matrix.dtype, np.integer):
                 problems.append(f"{name}: must hold integers, got dtype {matrix.dtype}")
             elif (matrix < 0).any():

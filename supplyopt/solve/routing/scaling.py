@@ -88,15 +88,15 @@ class Scaling:
         return int(self.durations(duration))
 
     def time_early(self, time: float) -> int:
-        """Opening of a time window (earliest start), rounded up."""
+        """Scale the opening of a time window (earliest start), rounding up."""
         return int(_ceil(time, self.time_factor))
 
     def time_late(self, time: float) -> int:
-        """Closing of a time window or a duration limit, rounded down."""
+        """Scale the closing of a time window or a duration limit, rounding down."""
         return int(_floor(time, self.time_factor))
 
     def to_time(self, engine_time: int) -> float:
-        """An engine time back in real units."""
+        """Convert an engine time back to real units."""
         return engine_time / self.time_factor
 
     # -- distance -------------------------------------------------------------
@@ -110,11 +110,11 @@ class Scaling:
         return _ceil(distance, self.distance_factor)
 
     def distance_limit(self, distance: float) -> int:
-        """A distance limit, rounded down."""
+        """Scale a distance limit, rounding down."""
         return int(_floor(distance, self.distance_factor))
 
     def to_distance(self, engine_distance: int) -> float:
-        """An engine distance back in real units."""
+        """Convert an engine distance back to real units."""
         return engine_distance / self.distance_factor
 
     # -- amounts --------------------------------------------------------------

@@ -69,7 +69,7 @@ def _late(scaling: Scaling, time: float) -> int:
 
 
 def instance_to_problem(instance: VrpInstance, scaling: Scaling) -> RoutingProblem:
-    """The routing problem for ``instance``; client ``k`` is location ``num_depots + k``."""
+    """Build the routing problem for ``instance``; client ``k`` is location ``num_depots + k``."""
     n_dep = instance.num_depots
     depots = [
         RoutingDepot(

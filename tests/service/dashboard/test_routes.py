@@ -50,8 +50,11 @@ def test_bundled_scenarios(client: TestClient, auth: KeyMaker) -> None:
 def test_parse_yaml_upload(client: TestClient, auth: KeyMaker, scenario: dict[str, Any]) -> None:
     """An uploaded JSON or YAML file comes back as a scenario; problems come back located."""
     key = auth("viewer")
-    ok = client.post("/scenarios/parse?format=json", headers=key,
-                     content=json.dumps(scenario, ensure_ascii=False).encode("utf-8"))
+    ok = client.post(
+        "/scenarios/parse?format=json",
+        headers=key,
+        content=json.dumps(scenario, ensure_ascii=False).encode("utf-8"),
+    )
     assert ok.status_code == 200
     assert ok.json()["scenario"]["areas"][0]["name"] == "呼图壁"
     bad_yaml = "name: x\ndeadline_hours: [\n"
@@ -59,7 +62,9 @@ def test_parse_yaml_upload(client: TestClient, auth: KeyMaker, scenario: dict[st
     assert res.status_code == 422
     assert "malformed YAML" in res.json()["detail"]
     scenario["areas"][1]["demand"] = {"tnt": 3}
-    res = client.post("/scenarios/parse?format=json", headers=key, content=json.dumps(scenario).encode())
+    res = client.post(
+        "/scenarios/parse?format=json", headers=key, content=json.dumps(scenario).encode()
+    )
     assert res.status_code == 422
     assert [e["path"] for e in res.json()["errors"]] == ["body.areas[1].demand.tnt"]
 
@@ -77,7 +82,9 @@ def _finished_plan(client: TestClient, key: dict[str, str], scenario: dict[str, 
     return plan_id
 
 
-def test_exports_of_a_finished_plan(client: TestClient, auth: KeyMaker, scenario: dict[str, Any]) -> None:
+def test_exports_of_a_finished_plan(
+    client: TestClient, auth: KeyMaker, scenario: dict[str, Any]
+) -> None:
     """A done plan exports GeoJSON, CSV, HTML and SVG; unknown names and vehicles are 404."""
     key = auth("planner")
     plan_id = _finished_plan(client, key, scenario)
@@ -91,13 +98,19 @@ def test_exports_of_a_finished_plan(client: TestClient, auth: KeyMaker, scenario
     assert rows
     assert sum(int(r["quantity"]) for r in rows) > 0
     vehicle = rows[0]["vehicle"]
-    sheet = client.get(f"/plans/{plan_id}/export/sheets.html", headers=key, params={"vehicle": vehicle})
+    sheet = client.get(
+        f"/plans/{plan_id}/export/sheets.html", headers=key, params={"vehicle": vehicle}
+    )
     assert sheet.text.count('<section class="sheet"') == 1
     svg = client.get(f"/plans/{plan_id}/export/map.svg", headers=key)
     assert svg.text.lstrip().startswith("<?xml")
     assert "呼图壁" in svg.text
     assert client.get(f"/plans/{plan_id}/export/nope.txt", headers=key).status_code == 404
-    assert client.get(f"/plans/{plan_id}/export/sheets.html", headers=key,
-                      params={"vehicle": "ghost"}).status_code == 404
+    assert (
+        client.get(
+            f"/plans/{plan_id}/export/sheets.html", headers=key, params={"vehicle": "ghost"}
+        ).status_code
+        == 404
+    )
     assert client.get("/plans/0000/export/map.svg", headers=key).status_code == 404
     assert client.get(f"/plans/{plan_id}/export/map.svg").status_code == 401

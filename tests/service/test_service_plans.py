@@ -1,0 +1,254 @@
+"""Plan jobs: submit (202), progress, results, cancel, limits and recovery after a crash."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from service.app import create_app
+from service.db import Database
+from service.jobs import INTERRUPTED, ProgressFn, StopFn
+from service.settings import Settings
+from service.tables import PlanJobRow
+from supplyopt.model import Scenario
+
+from .conftest import KeyMaker
+
+Wait = Callable[..., dict[str, Any]]
+
+
+def test_submit_answers_202_then_the_plan_is_done(
+    client: TestClient, auth: KeyMaker, scenario: dict[str, Any], wait_plan: Wait
+) -> None:
+    """POST /plans answers 202 {id, status} at once; GET /plans/{id} later holds the plan."""
+    planner = auth("planner")
+    answer = client.post("/plans", json={"scenario": scenario, "time_limit_s": 5}, headers=planner)
+    assert answer.status_code == 202
+    assert set(answer.json()) == {"id", "status"}
+    assert answer.json()["status"] == "queued"
+    job = wait_plan(answer.json()["id"], planner)
+    assert job["status"] == "done", job
+    assert job["progress"] == 1.0
+    plan = job["plan"]
+    assert plan["scenario"] == "tiny"
+    assert plan["summary"]["demand_units"] == 720
+    assert {t["warehouse"] for t in plan["trips"]} <= {"north", "south"}
+    listed = client.get("/plans", headers=planner).json()["plans"]
+    assert {"id": job["id"], "status": "done"} in listed
+
+
+def test_time_limit_is_capped_by_the_server(
+    client: TestClient, auth: KeyMaker, scenario: dict[str, Any], wait_plan: Wait
+) -> None:
+    """A requested time limit above the server's maximum is lowered to it (10 s here)."""
+    planner = auth("planner")
+    answer = client.post(
+        "/plans", json={"scenario": scenario, "time_limit_s": 3600}, headers=planner
+    )
+    job = wait_plan(answer.json()["id"], planner)
+    assert job["time_limit_s"] == 10
+
+
+def test_use_inventory_plans_with_live_available_stock(
+    client: TestClient, stocked: dict[str, str], scenario: dict[str, Any], wait_plan: Wait
+) -> None:
+    """With use_inventory, service warehouses plan with their available stock, others with the file's."""
+    issue = {"item": "tent", "kind": "issue", "quantity": -90}
+    assert (
+        client.post("/warehouses/north/movements", json=issue, headers=stocked).status_code == 201
+    )
+    scenario["warehouses"].append(
+        {"id": "east", "lat": 44.0, "lon": 87.0, "stock": {"tent": 7}, "fleet": {"truck": 1}}
+    )
+    answer = client.post(
+        "/plans",
+        headers=stocked,
+        json={"scenario": scenario, "use_inventory": True, "time_limit_s": 5},
+    )
+    job = wait_plan(answer.json()["id"], stocked)
+    assert job["status"] == "done", job
+    assert job["inventory_used"] == {
+        "north": {"tent": 10, "quilt": 1000},
+        "south": {"tent": 50, "quilt": 0},
+    }
+    taken: dict[str, int] = {}
+    for trip in job["plan"]["trips"]:
+        for stop in trip["stops"]:
+            taken[trip["warehouse"]] = taken.get(trip["warehouse"], 0) + stop["deliver"].get(
+                "tent", 0
+            )
+    assert taken.get("north", 0) <= 10
+    assert taken.get("east", 0) <= 7
+    assert sum(taken.values()) == 10 + 50 + 7  # tents are short: every one is sent
+
+
+def test_invalid_scenario_is_422_with_every_path(
+    client: TestClient, auth: KeyMaker, scenario: dict[str, Any]
+) -> None:
+    """Bad fields and unknown ids in a submitted scenario are each reported with their path."""
+    scenario["areas"][1]["demand"]["tnt"] = 4
+    scenario["warehouses"][0]["lat"] = 123.0
+    del scenario["items"][0]["weight_kg"]
+    answer = client.post("/plans", json={"scenario": scenario}, headers=auth("planner"))
+    assert answer.status_code == 422
+    paths = sorted(e["path"] for e in answer.json()["errors"])
+    assert paths == ["body.scenario.items[0].weight_kg", "body.scenario.warehouses[0].lat"]
+    del scenario["warehouses"][0]["lat"]
+    scenario["warehouses"][0]["lat"] = 44.0
+    scenario["items"][0]["weight_kg"] = 75.0
+    answer = client.post(
+        "/plans", json={"scenario": scenario, "time_limit_s": -1}, headers=auth("planner")
+    )
+    assert answer.status_code == 422
+    assert [e["path"] for e in answer.json()["errors"]] == ["body.time_limit_s"]
+    answer = client.post("/plans", json={"scenario": scenario}, headers=auth("planner"))
+    assert answer.status_code == 422
+    assert [e["path"] for e in answer.json()["errors"]] == ["body.scenario.areas[1].demand.tnt"]
+    assert "unknown item 'tnt'" in answer.json()["detail"]
+
+
+def test_scenario_size_and_body_size_are_limited(
+    client: TestClient, auth: KeyMaker, scenario: dict[str, Any]
+) -> None:
+    """Too many sites gets 422 on the list; a body over the server limit gets 413."""
+    area = scenario["areas"][1]
+    scenario["areas"] = [{**area, "id": f"a{i}"} for i in range(1001)]
+    answer = client.post("/plans", json={"scenario": scenario}, headers=auth("planner"))
+    assert answer.status_code == 422
+    assert [e["path"] for e in answer.json()["errors"]] == ["body.scenario.areas"]
+    scenario["areas"] = [{**area, "id": f"area-{i:06d}", "name": "x" * 100} for i in range(2000)]
+    answer = client.post("/plans", json={"scenario": scenario}, headers=auth("planner"))
+    assert answer.status_code == 413
+    assert "larger than" in answer.json()["detail"]
+
+
+def test_unknown_plan_is_404(client: TestClient, auth: KeyMaker) -> None:
+    """Reading, cancelling or approving an unknown plan answers 404."""
+    headers = auth("manager")
+    assert client.get("/plans/nope", headers=headers).status_code == 404
+    assert client.post("/plans/nope/cancel", headers=headers).status_code == 404
+    assert client.post("/plans/nope/approve", headers=headers).status_code == 404
+
+
+class BlockingSolver:
+    """A solve function that reports progress and runs until told to stop, counting its runs."""
+
+    def __init__(self) -> None:
+        self.started = threading.Event()
+        self.stopped = threading.Event()
+        self.runs = 0
+
+    def __call__(
+        self,
+        scenario: Scenario,
+        time_limit_s: float,
+        seed: int,
+        progress: ProgressFn,
+        should_stop: StopFn,
+    ) -> dict[str, Any]:
+        self.runs += 1
+        progress(0.25, "working")
+        self.started.set()
+        while not should_stop():
+            threading.Event().wait(0.01)
+        self.stopped.set()
+        return {
+            "scenario": scenario.name,
+            "deadline_hours": 12,
+            "status": "empty",
+            "summary": {},
+            "trips": [],
+            "unmet": [],
+        }
+
+
+def test_cancel_stops_a_running_solve_and_skips_a_queued_one(
+    settings: Settings, db: Database, auth: KeyMaker, scenario: dict[str, Any]
+) -> None:
+    """Cancelling a running job makes the solver stop; a cancelled queued job never runs."""
+    solver = BlockingSolver()
+    settings = settings.model_copy(update={"plan_workers": 1})
+    with TestClient(create_app(settings, solve=solver)) as client:
+        planner = auth("planner")
+        first = client.post("/plans", json={"scenario": scenario}, headers=planner).json()["id"]
+        second = client.post("/plans", json={"scenario": scenario}, headers=planner).json()["id"]
+        assert solver.started.wait(10)
+        running = client.get(f"/plans/{first}", headers=planner).json()
+        assert (running["status"], running["progress"], running["message"]) == (
+            "running",
+            0.25,
+            "working",
+        )
+        assert (
+            client.post(f"/plans/{second}/cancel", headers=planner).json()["status"] == "cancelled"
+        )
+        assert (
+            client.post(f"/plans/{first}/cancel", headers=planner).json()["status"] == "cancelled"
+        )
+        assert solver.stopped.wait(10)
+        again = client.post(f"/plans/{first}/cancel", headers=planner)
+        assert again.status_code == 409
+    assert solver.runs == 1
+    with db.read() as session:
+        assert session.get(PlanJobRow, first).status == "cancelled"  # type: ignore[union-attr]
+        assert session.get(PlanJobRow, first).plan is None  # type: ignore[union-attr]
+
+
+def test_restart_fails_interrupted_jobs_and_runs_queued_ones(
+    settings: Settings, db: Database, auth: KeyMaker, scenario: dict[str, Any], wait_plan: Wait
+) -> None:
+    """Jobs left running by a dead server are failed with the reason; queued ones are solved."""
+    with db.write() as session:
+        for plan_id, status in (("left-running", "running"), ("left-queued", "queued")):
+            session.add(
+                PlanJobRow(
+                    id=plan_id,
+                    status=status,
+                    scenario=scenario,
+                    use_inventory=False,
+                    time_limit_s=5,
+                    seed=0,
+                    progress=0.5,
+                )
+            )
+    with TestClient(create_app(settings)) as client:
+        viewer = auth("viewer")
+        failed = client.get("/plans/left-running", headers=viewer).json()
+        assert failed["status"] == "failed"
+        assert failed["error"] == INTERRUPTED
+        assert wait_plan("left-queued", viewer)["status"] == "done"
+
+
+def test_shutdown_fails_the_running_job_visibly(
+    settings: Settings, db: Database, auth: KeyMaker, scenario: dict[str, Any]
+) -> None:
+    """Stopping the server while a plan solves leaves it failed with the reason, never running."""
+    solver = BlockingSolver()
+    with TestClient(create_app(settings, solve=solver)) as client:
+        planner = auth("planner")
+        plan_id = client.post("/plans", json={"scenario": scenario}, headers=planner).json()["id"]
+        assert solver.started.wait(10)
+    with db.read() as session:
+        job = session.get(PlanJobRow, plan_id)
+        assert job is not None
+        assert (job.status, job.error) == ("failed", INTERRUPTED)
+
+
+def test_queue_bound_answers_429(
+    settings: Settings, auth: KeyMaker, scenario: dict[str, Any]
+) -> None:
+    """Beyond max_queued_plans waiting or running jobs, POST /plans answers 429."""
+    solver = BlockingSolver()
+    settings = settings.model_copy(update={"plan_workers": 1, "max_queued_plans": 2})
+    with TestClient(create_app(settings, solve=solver)) as client:
+        planner = auth("planner")
+        codes = [
+            client.post("/plans", json={"scenario": scenario}, headers=planner).status_code
+            for _ in range(3)
+        ]
+        assert codes == [202, 202, 429]
+        for job in client.get("/plans", headers=planner).json()["plans"]:
+            client.post(f"/plans/{job['id']}/cancel", headers=planner)

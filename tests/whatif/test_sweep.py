@@ -1,0 +1,117 @@
+"""Sweep files, variants, outcome tables and criticality rankings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+import supplyopt
+from supplyopt.cli import main
+from supplyopt.model import ScenarioError
+from supplyopt.whatif import criticality_variants, delta_rows, read_sweep, run_variants
+from supplyopt.whatif.sweep import sweep_variants
+from supplyopt.whatif.table import csv_text
+from tests.conftest import tiny_data
+
+
+def write_sweep(tmp_path: Path, **sweep: object) -> Path:
+    (tmp_path / "tiny.yaml").write_text(
+        yaml.safe_dump(tiny_data(), allow_unicode=True), encoding="utf-8"
+    )
+    path = tmp_path / "sweep.yaml"
+    path.write_text(
+        yaml.safe_dump({"base": "tiny.yaml", "time_limit_s": 5, **sweep}), encoding="utf-8"
+    )
+    return path
+
+
+def test_sweep_lists_and_generates_variants(tmp_path: Path) -> None:
+    """Listed variants come first, then one per warehouse and per factor."""
+    path = write_sweep(
+        tmp_path,
+        variants=[
+            {"name": "w2 out", "disruptions": [{"kind": "warehouse_out", "warehouse": "w2"}]}
+        ],
+        generate={"warehouse_out": True, "scale_demand": [0.5, 2.0]},
+    )
+    sweep, base = read_sweep(path)
+    names = [name for name, _ in sweep_variants(sweep, base)]
+    assert names == ["w2 out", "warehouse out: w1", "warehouse out: w2", "demand ×0.5", "demand ×2"]
+
+
+def test_bad_variant_is_located(tmp_path: Path) -> None:
+    """A variant naming an unknown warehouse is refused with the variant and field named."""
+    path = write_sweep(
+        tmp_path,
+        variants=[{"name": "oops", "disruptions": [{"kind": "warehouse_out", "warehouse": "w9"}]}],
+    )
+    sweep, base = read_sweep(path)
+    with pytest.raises(ScenarioError) as err:
+        sweep_variants(sweep, base)
+    assert err.value.problems[0].startswith(
+        "variants[0] 'oops': disruptions[0].warehouse: unknown warehouse 'w9'"
+    )
+
+
+def test_losing_the_main_warehouse_costs_coverage(tiny: supplyopt.Scenario) -> None:
+    """Outcomes show the coverage lost and the units short when w1 is out; ranking puts it first."""
+    variants = [(v.name, _apply(tiny, v)) for v in criticality_variants(tiny)]
+    outcomes = run_variants([("base", tiny), *variants], time_limit_s=5, workers=1)
+    rows = delta_rows(outcomes[0], outcomes[1:], rank=True)
+    assert rows[1]["variant"] == "warehouse out: w1"
+    assert rows[1]["d_coverage"] < 0
+    assert rows[1]["unmet_stock"] > 0
+    assert csv_text(rows).splitlines()[0].startswith("variant,coverage,d_coverage,worst_area")
+
+
+def _apply(base: supplyopt.Scenario, variant: object) -> supplyopt.Scenario:
+    from supplyopt.whatif.sweep import variant_scenario
+
+    return variant_scenario(base, variant)  # type: ignore[arg-type]
+
+
+def test_compare_command_prints_deltas_and_writes_csv(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`supplyopt compare` plans both files and writes a UTF-8 CSV of the deltas."""
+    base = tmp_path / "base.yaml"
+    base.write_text(yaml.safe_dump(tiny_data(), allow_unicode=True), encoding="utf-8")
+    variant = tmp_path / "more-demand.yaml"
+    variant.write_text(
+        yaml.safe_dump(
+            tiny_data(disruptions=[{"kind": "scale_demand", "factor": 3.0}]), allow_unicode=True
+        ),
+        encoding="utf-8",
+    )
+    out = tmp_path / "deltas.csv"
+    code = main(
+        [
+            "compare",
+            str(base),
+            str(variant),
+            "--workers",
+            "1",
+            "--time-limit",
+            "5",
+            "--csv",
+            str(out),
+        ]
+    )
+    assert code == 0
+    printed = capsys.readouterr().out
+    assert "more-demand" in printed
+    assert "coverage" in printed
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 3
+    assert lines[2].startswith("more-demand,")
+
+
+def test_sweep_command_refuses_a_bad_sweep_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An unknown field in a sweep file gives exit code 2 and a located message."""
+    path = write_sweep(tmp_path, variantz=[])
+    assert main(["sweep", str(path)]) == 2
+    assert "variantz: unknown field" in capsys.readouterr().err
