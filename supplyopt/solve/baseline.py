@@ -244,11 +244,7 @@ def _reason(
 ) -> tuple[UnmetReason, str]:
     site = travel.area_site(a_idx)
     holders = [d for d in depots if d.warehouse.stock.get(item_id, 0) > 0]
-    connected = [
-        d
-        for d in holders
-        if any(math.isfinite(float(m[d.idx, site])) for m in travel.duration_h.values())
-    ]
+    connected = [d for d in holders if travel.road_from_warehouse(d.idx, site)]
     if not connected:
         return UnmetReason.UNREACHABLE, f"no road from any warehouse holding {item_id}"
     in_time = [d for d in connected if _earliest_arrival_h(scenario, travel, d, site) is not None]
