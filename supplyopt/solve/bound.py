@@ -46,6 +46,8 @@ from ..network import build_travel_times
 
 #: Slack on the deadline comparison (well below the contract's 0.01 h rounding).
 _EPS_H = 1e-9
+#: Width of the bands of return time in which last trips are counted.
+RETURN_BAND_H = 0.25
 
 
 @dataclass(frozen=True)
@@ -91,14 +93,32 @@ class _Rows:
         n_groups: int,
         coef: NDArray[np.float64],
         upper: NDArray[np.float64],
+        *,
+        cols: NDArray[np.int64] | None = None,
     ) -> None:
-        """Add ``n_groups`` rows: row ``g`` sums ``coef[k] x[k]`` over ``group[k] == g``."""
+        """Add ``n_groups`` rows: row ``g`` sums ``coef[k] * var[cols[k]]`` over ``group[k] == g``.
+
+        ``cols`` defaults to ``0 … len(coef) - 1`` (the delivery variables).
+        """
         keep = coef != 0
+        columns = np.arange(len(coef)) if cols is None else cols
         self.row.append(self.count + group[keep])
-        self.col.append(np.flatnonzero(keep))
+        self.col.append(columns[keep])
         self.val.append(coef[keep])
         self.upper.append(np.asarray(upper, dtype=np.float64))
         self.count += n_groups
+
+    def add_terms(
+        self,
+        first_row: int,
+        group: NDArray[np.int64],
+        coef: NDArray[np.float64],
+        cols: NDArray[np.int64],
+    ) -> None:
+        """Add terms ``coef[k] * var[cols[k]]`` to rows already added (``first_row + group``)."""
+        self.row.append(first_row + group)
+        self.col.append(cols)
+        self.val.append(coef)
 
 
 def coverage_upper_bound(scenario: Scenario, *, with_fleet: bool = True) -> CoverageBound:
@@ -147,12 +167,15 @@ def coverage_upper_bound(scenario: Scenario, *, with_fleet: bool = True) -> Cove
     rows = _Rows()
     rows.add(var_a * n_items + var_i, n_areas * n_items, np.ones(n_vars), demand.ravel())
     rows.add(var_w * n_items + var_i, n_wh * n_items, np.ones(n_vars), stock.ravel())
+    n_extra = 0
     if with_fleet:
-        _add_fleet_rows(rows, scenario, travel.duration_h, (var_w, var_a, var_v, var_i))
+        n_extra = _add_fleet_rows(rows, scenario, travel.duration_h, (var_w, var_a, var_v, var_i))
 
-    objective = priority[var_a] / (weighted_need[var_i] * n_demanded)
-    upper = np.minimum(demand[var_a, var_i], stock[var_w, var_i])
-    values = _solve_lp(rows, objective, upper)
+    objective = np.zeros(n_vars + n_extra)
+    objective[:n_vars] = priority[var_a] / (weighted_need[var_i] * n_demanded)
+    upper = np.full(n_vars + n_extra, np.inf)
+    upper[:n_vars] = np.minimum(demand[var_a, var_i], stock[var_w, var_i])
+    values = _solve_lp(rows, objective, upper)[:n_vars]
     on_time = np.zeros(n_items)
     np.add.at(on_time, var_i, values * priority[var_a])
     per_item = {
@@ -162,7 +185,7 @@ def coverage_upper_bound(scenario: Scenario, *, with_fleet: bool = True) -> Cove
         weighted_coverage=min(1.0, float(np.mean(list(per_item.values())))),
         per_item=per_item,
         with_fleet=with_fleet,
-        n_variables=n_vars,
+        n_variables=n_vars + n_extra,
         n_constraints=rows.count,
         solve_seconds=time.perf_counter() - started,
     )
@@ -225,9 +248,14 @@ def _add_fleet_rows(
     scenario: Scenario,
     duration_h: dict[str, NDArray[np.float64]],
     variables: tuple[_Index, _Index, _Index, _Index],
-) -> None:
-    """Fleet working time per (warehouse, type) and bay time per warehouse, by kg and by m3."""
+) -> int:
+    """Fleet working time per (warehouse, type) and bay time per warehouse, by kg and by m3.
+
+    Adds the last-trip variables ``z`` after the delivery variables and
+    returns how many it added.
+    """
     var_w, var_a, var_v, var_i = variables
+    n_vars = len(var_w)
     n_wh, n_types = len(scenario.warehouses), len(scenario.vehicle_types)
     deadline = scenario.deadline_hours
     types = scenario.vehicle_types
@@ -239,28 +267,54 @@ def _add_fleet_rows(
     ready_h = np.array([wh.ready_hours for wh in scenario.warehouses])
     load_h = np.array([wh.loading_hours for wh in scenario.warehouses])
 
-    out_h = np.empty(len(var_w))
-    back_h = np.empty(len(var_w))
+    out_h = np.empty(n_vars)
+    back_h = np.empty(n_vars)
     for v_idx, vt in enumerate(types):
         sel = var_v == v_idx
         out_h[sel] = duration_h[vt.id][var_w[sel], n_wh + var_a[sel]]
         back_h[sel] = duration_h[vt.id][n_wh + var_a[sel], var_w[sel]]
-    # Loads that can never return still use the vehicle until the deadline.
+    # A vehicle that can never come back is busy until the deadline at least.
     back_h = np.where(np.isfinite(back_h), back_h, deadline)
     trip_h = load_h[var_w] + out_h + unload_h[var_a] + back_h
-    share_kg = weight_kg[var_i] / cap_kg[var_v]  # truckloads per unit, by weight
-    share_m3 = volume_m3[var_i] / cap_m3[var_v]  # and by volume
+    shares = (
+        weight_kg[var_i] / cap_kg[var_v],  # truckloads per unit, by weight
+        volume_m3[var_i] / cap_m3[var_v],  # and by volume
+    )
 
-    # Free return of each vehicle's last trip: the longest unload-and-return it may need.
+    # Last-trip variables z[b]: the share of a truckload delivered on vehicles'
+    # last on-time trips, per (warehouse, type) and band b of the time those
+    # trips would need to unload and come back (which they need not do by the
+    # deadline). Each band is charged its longest return, so banding only
+    # loosens the bound, never invalidates it.
     group = var_w * n_types + var_v
-    free_h = np.zeros(n_wh * n_types)
-    np.maximum.at(free_h, group, unload_h[var_a] + back_h)
+    n_groups = n_wh * n_types
+    return_h = unload_h[var_a] + back_h
+    band_of_var = np.floor(return_h / RETURN_BAND_H).astype(np.int64)
+    n_bands_max = int(band_of_var.max()) + 1
+    band, var_b = np.unique(group * n_bands_max + band_of_var, return_inverse=True)
+    var_b = var_b.ravel().astype(np.int64)
+    n_b = len(band)
+    b_group = (band // n_bands_max).astype(np.int64)
+    b_return_h = np.zeros(n_b)
+    np.maximum.at(b_return_h, var_b, return_h)
     fleet = np.array(
         [[wh.fleet.get(vt.id, 0) for vt in types] for wh in scenario.warehouses], dtype=np.float64
     ).ravel()
-    work_h = fleet * (deadline - np.repeat(ready_h, n_types) + free_h)
-    rows.add(group, n_wh * n_types, share_kg * trip_h, work_h)
-    rows.add(group, n_wh * n_types, share_m3 * trip_h, work_h)
+    work_h = fleet * (deadline - np.repeat(ready_h, n_types))
+    b_range = np.arange(n_b, dtype=np.int64)
+    for k, share in enumerate(shares):
+        z_cols = n_vars + k * n_b + b_range
+        # z[b] <= loads carried in band b: z[b] - sum share * x <= 0.
+        first = rows.count
+        rows.add(var_b, n_b, -share, np.zeros(n_b))
+        rows.add_terms(first, b_range, np.ones(n_b), z_cols)
+        # At most one last trip per vehicle.
+        rows.add(b_group, n_groups, np.ones(n_b), fleet, cols=z_cols)
+        # Working time from ready to deadline: every trip in full, minus the
+        # return legs last trips need not make in time.
+        first = rows.count
+        rows.add(group, n_groups, share * trip_h, work_h)
+        rows.add_terms(first, b_group, -b_return_h, z_cols)
 
     bays = np.array(
         [np.inf if wh.loading_bays is None else wh.loading_bays for wh in scenario.warehouses]
@@ -270,8 +324,9 @@ def _add_fleet_rows(
     bay_h = np.where(
         np.isfinite(bays), bays * np.maximum(0.0, deadline - ready_h - shortest_h), np.inf
     )
-    rows.add(var_w, n_wh, share_kg * load_h[var_w], bay_h)
-    rows.add(var_w, n_wh, share_m3 * load_h[var_w], bay_h)
+    for share in shares:
+        rows.add(var_w, n_wh, share * load_h[var_w], bay_h)
+    return 2 * n_b
 
 
 def _solve_lp(
