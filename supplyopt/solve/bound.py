@@ -16,12 +16,22 @@ on-time deliveries), and the objective is the KPI itself. What is relaxed:
   on-time trips (loading + travel out + unloading + travel back, each trip
   charged pro rata to the share of a truckload it carries, by weight and by
   volume separately) fits in the fleet's working time ``n × (deadline −
-  ready_hours + longest unloading and return)``, the last term being a free
-  return for the last trip of each vehicle, which need not come back by the
-  deadline;
+  ready_hours)`` plus a free return for the last trip of each vehicle,
+  which need not unload and come back by the deadline. The free return is
+  counted on what last trips carry: at most one truckload per vehicle, each
+  unit credited the longest unloading-and-return of its quarter-hour band
+  (so at most ``n × longest return``, the flat allowance, and less when
+  last trips do not all go to the farthest areas);
 - **loading bays**: the loading time of those trips (pro rata again) fits in
   ``bays × (deadline − ready_hours − shortest travel)``, as a vehicle must
   leave the bay early enough to reach its first stop by the deadline.
+
+Why the last-trip credit is valid: a vehicle's trips run one after another
+from ``ready_hours``; its last on-time trip leaves the bay at ``s`` and
+each on-time stop ``k`` of it is reached by the deadline, so its loading
+and outward drive fit in ``deadline − s``; only the unloading and return,
+weighted by the stop's share ``f_k`` of the load (``Σ f_k ≤ 1``), are
+extra, and these are what the credit variables ``z`` pay for.
 
 A multi-stop trip is charged at most what it really takes: each stop's
 share times the direct out-and-back to that stop, which the triangle

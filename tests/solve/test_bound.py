@@ -83,6 +83,23 @@ def test_unloading_counts_in_the_trip_and_the_free_return() -> None:
     assert coverage_upper_bound(scenario).weighted_coverage == pytest.approx(0.25)
 
 
+def test_free_return_is_counted_on_last_trips_actual_loads() -> None:
+    """A far area needing one unit does not lend its 5 h return to every truck: 6.5 loads, not 8.5.
+
+    One truck, no loading or unloading time: near area 1 h away (100 units
+    wanted), far area 5 h away (1 unit). Round trips to the near area take
+    2 h; the last one need not come back, which is worth 1 h, so 13 h of
+    driving carry 6.5 loads of 10. A flat allowance of the longest return
+    (5 h) would allow 8.5.
+    """
+    data = one_lane(travel_h=1.0, trucks=1, loading_hours=0.0).model_dump(by_alias=True)
+    data["areas"].append(
+        {"id": "far", "lat": 46.5, "lon": 87.0, "demand": {"box": 1}, "unloading_hours": 0.0}
+    )
+    bound = coverage_upper_bound(parse_scenario(data))
+    assert bound.weighted_coverage == pytest.approx(65 / 101)
+
+
 def test_loading_bays_cap_the_loads() -> None:
     """One bay, 2 h per loading, 1 h drive: 11 h of bay time, 5.5 loads (trucks allow 6.5)."""
     scenario = one_lane(travel_h=1.0, trucks=2, loading_hours=2.0, bays=1)
