@@ -13,6 +13,7 @@ from .allocation import allocate
 from .dispatch import TimedTrip, WarehouseDispatcher, fleet_state
 from .instance import Instance, IntArray, build_instance
 from .progress import Clock, ProgressCallback, StopCallback
+from .sequence import resequence_trips
 from .unmet import explain_unmet
 
 #: Allocation/dispatch rounds at most; a round that delivers nothing new ends the loop.
@@ -40,8 +41,9 @@ def plan_relief(
     time_limit_s
         Wall-clock budget. The best plan found by then is returned.
     seed
-        Recorded in the plan; the pipeline is deterministic for a given
-        scenario, so the same input always gives the same plan.
+        Seed of the routing engine that re-sequences multi-stop trips;
+        recorded in the plan. Same scenario and seed give the same plan
+        unless the time limit cuts a stage short.
     progress
         Called with a :class:`~supplyopt.solve.progress.Progress` as stages finish.
     should_stop
@@ -67,6 +69,7 @@ def plan_relief(
     travel = build_travel_times(scenario)
     inst = build_instance(scenario, travel)
     timed = _plan_trips(inst, clock)
+    timed = resequence_trips(inst, timed, clock, seed=seed)
     trips = [_to_trip(inst, trip) for trip in timed]
     trips.sort(key=lambda t: (t.load_start_hours, t.vehicle))
     on_time = _units_delivered(inst, timed)
