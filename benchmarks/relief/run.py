@@ -176,10 +176,17 @@ def write_markdown(rows: Sequence[Row], path: Path, *, command: str, time_limit_
         lines.append(
             f"- **{name}**: {fam.summary} ({fam.n_areas} areas, {fam.n_warehouses} warehouses, "
             f"{fam.n_trucks} vehicles, stock {fam.stock_ratio:g} × demand, bays "
-            f"{'unlimited' if fam.loading_bays is None else '–'.join(map(str, fam.loading_bays))})."
+            f"{_bays(fam.loading_bays)})."
         )
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _bays(bays: tuple[int, int] | None) -> str:
+    if bays is None:
+        return "unlimited"
+    low, high = bays
+    return str(low) if low == high else f"{low}–{high}"
 
 
 def _cores() -> str:
