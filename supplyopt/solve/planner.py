@@ -74,7 +74,7 @@ def plan_relief(
     timed = _plan_best(inst, clock)
     timed = resequence_trips(inst, timed, clock, seed=seed)
     trips = [_to_trip(inst, trip) for trip in timed]
-    trips.sort(key=lambda t: (t.load_start_hours, t.vehicle))
+    trips.sort(key=lambda t: (t.load_start_hours, t.warehouse, t.vehicle_type, _number(t.vehicle)))
     on_time = _units_delivered(inst, timed)
     left = inst.stock - _units_taken(inst, timed)
     unmet = explain_unmet(inst, on_time, left)
@@ -91,7 +91,14 @@ def plan_relief(
         unmet=unmet,
         seed=seed,
         time_limit_s=time_limit_s,
+        notes=list(travel.notes),
     )
+
+
+def _number(vehicle: str) -> int:
+    """The running number at the end of a vehicle id (``w/truck/12`` → 12)."""
+    tail = vehicle.rsplit("/", 1)[-1]
+    return int(tail) if tail.isdigit() else 0
 
 
 def _plan_best(inst: Instance, clock: Clock) -> list[TimedTrip]:

@@ -174,7 +174,9 @@ def _line_scenario(**changes: Any) -> dict[str, Any]:
         "deadline_hours": 6,
         "items": [{"id": "water", "weight_kg": 10, "volume_m3": 0.01}],
         "vehicle_types": [{"id": "truck", "capacity_kg": 1000, "capacity_m3": 100}],
-        "warehouses": [{"id": "w", "lat": 0, "lon": 0, "stock": {"water": 1000}, "fleet": {"truck": 1}}],
+        "warehouses": [
+            {"id": "w", "lat": 0, "lon": 0, "stock": {"water": 1000}, "fleet": {"truck": 1}}
+        ],
         "areas": [{"id": "far", "lat": 0, "lon": 2.7, "demand": {"water": 500}}],
         "roads": {"model": "great_circle", "circuity": 1.0, "speed_kmh": 60},
     }
