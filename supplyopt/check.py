@@ -104,7 +104,13 @@ def _check_trips(scenario: Scenario, plan: Plan, travel: TravelTimes) -> list[st
             )
         kg = m3 = 0.0
         here = wh_site[trip.warehouse]
-        ready = trip.depart_hours
+        # Earliest possible times, recomputed from the scenario: a plan time may be
+        # rounded early by the tolerance, but that never accumulates along a trip.
+        ready = max(
+            trip.depart_hours,
+            trip.load_start_hours + warehouse.loading_hours,
+            warehouse.ready_hours + warehouse.loading_hours,
+        )
         distance = 0.0
         seen_areas: set[str] = set()
         for s_idx, stop in enumerate(trip.stops):
@@ -137,7 +143,8 @@ def _check_trips(scenario: Scenario, plan: Plan, travel: TravelTimes) -> list[st
                     continue
                 kg += qty * item.weight_kg
                 m3 += qty * item.volume_m3
-            ready = stop.arrive_hours + scenario.area(stop.area).unloading_hours
+            earliest = ready + leg_h if math.isfinite(leg_h) else stop.arrive_hours
+            ready = max(stop.arrive_hours, earliest) + scenario.area(stop.area).unloading_hours
             here = site
         back_h = float(hours[here, wh_site[trip.warehouse]])
         if trip.stops and trip.return_hours < ready + back_h - TIME_TOL_H:
@@ -314,11 +321,7 @@ def _check_reason(
         return [f"unmet[{idx}].area: unknown area {area_id!r}"]
     site = travel.area_site(area_idx)
     holders = [w_idx for w_idx, w in enumerate(scenario.warehouses) if w.stock.get(item_id, 0) > 0]
-    connected = [
-        w_idx
-        for w_idx in holders
-        if any(math.isfinite(float(m[w_idx, site])) for m in travel.duration_h.values())
-    ]
+    connected = [w_idx for w_idx in holders if travel.road_from_warehouse(w_idx, site)]
     if reason is UnmetReason.UNREACHABLE and connected:
         return [
             f"unmet[{idx}].reason: 'unreachable', but a road leads there from a warehouse holding {item_id}"
@@ -327,4 +330,17 @@ def _check_reason(
         return [
             f"unmet[{idx}].reason: {reason.value!r}, but no warehouse holding {item_id} connects to it"
         ]
+    if reason is UnmetReason.DEADLINE:
+        for w_idx in connected:
+            wh = scenario.warehouses[w_idx]
+            based = [t for t, n in wh.fleet.items() if n > 0]
+            if not based:
+                continue
+            fastest = min(float(travel.duration_h[t][w_idx, site]) for t in based)
+            arrival = wh.ready_hours + wh.loading_hours + fastest
+            if arrival <= scenario.deadline_hours:
+                return [
+                    f"unmet[{idx}].reason: 'deadline', but {wh.id!r} holds {item_id} and "
+                    f"its vehicles can arrive by {arrival:.2f} h"
+                ]
     return []

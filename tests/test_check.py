@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -100,3 +102,36 @@ def test_unreachable_claim_with_a_road_is_rejected(planned: tuple[Scenario, Plan
     assert any(
         "'unreachable', but a road leads there" in p for p in supplyopt.check_plan(scenario, broken)
     )
+
+
+def test_deadline_claim_with_a_vehicle_in_time_is_rejected(planned: tuple[Scenario, Plan]) -> None:
+    """Saying 'deadline' where a holder's own vehicles arrive in time contradicts the scenario."""
+    scenario, plan = planned
+    broken = plan.model_copy(deep=True)
+    broken.unmet.append(supplyopt.Unmet(area="a3", item="quilt", quantity=1, reason="deadline"))
+    assert any("'deadline', but" in p for p in supplyopt.check_plan(scenario, broken))
+
+
+def test_early_stops_do_not_accumulate_within_the_rounding_allowance(
+    planned: tuple[Scenario, Plan],
+) -> None:
+    """Each stop a little early (within 0.01 h) must not add up along a trip."""
+    scenario, plan = planned
+    broken = plan.model_copy(deep=True)
+    trip = max(broken.trips, key=lambda t: len(t.stops))
+    if len(trip.stops) < 2:
+        pytest.skip("no multi-stop trip in this plan")
+    for k, stop in enumerate(trip.stops, start=1):
+        stop.arrive_hours -= 0.0095 * k
+    assert any("earlier than possible" in p for p in supplyopt.check_plan(scenario, broken))
+
+
+def test_non_finite_times_are_refused(tmp_path: Path, planned: tuple[Scenario, Plan]) -> None:
+    """A plan file with NaN or infinite times is not a valid plan file."""
+    _, plan = planned
+    data = json.loads(plan.to_json())
+    data["trips"][0]["return_hours"] = float("nan")
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(supplyopt.PlanFileError, match="return_hours"):
+        supplyopt.read_plan(path)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Body, Depends, Request
 
 from supplyopt.model import Item
 
 from ..auth import require
 from ..catalogue import create_item, item_model, list_items
 from ..errors import NotFoundError
+from ..examples import ITEM, example
 from ..keys import Principal
 from ..state import services
 from ..tables import ItemRow
@@ -30,7 +31,9 @@ def get_items(
 
 @router.post("", status_code=201, summary="Add an item", responses=answers(409, 413))
 def post_item(
-    request: Request, item: Item, who: Annotated[Principal, Depends(require("manager"))]
+    request: Request,
+    item: Annotated[Item, Body(openapi_examples=example("a relief tent", ITEM))],
+    who: Annotated[Principal, Depends(require("manager"))],
 ) -> Item:
     """Add an item (same fields as a scenario item); 409 if the id exists."""
     with services(request).db.write() as session:

@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Body, Depends, Query, Request
 from sqlalchemy import select
 
 from .. import approvals
 from ..approvals import lock_job
 from ..auth import require
 from ..errors import NotFoundError
+from ..examples import PLAN_REQUEST, example
 from ..keys import Principal
 from ..scenario_checks import scenario_errors
 from ..schemas import PlanAccepted, PlanJob, PlanList, PlanRequest, as_utc
@@ -52,7 +53,14 @@ def job_out(row: PlanJobRow, held: dict[tuple[str, str], int]) -> PlanJob:
 
 
 @router.post("", status_code=202, summary="Submit a plan job", responses=answers(413, 429))
-def submit(request: Request, body: PlanRequest, who: Planner) -> PlanAccepted:
+def submit(
+    request: Request,
+    body: Annotated[
+        PlanRequest,
+        Body(openapi_examples=example("plan with the live stock", PLAN_REQUEST)),
+    ],
+    who: Planner,
+) -> PlanAccepted:
     """Queue a plan for the scenario; answers at once with the job id (poll ``GET /plans/{id}``).
 
     With ``use_inventory``, every scenario warehouse that exists in the service

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi import APIRouter, Body, Depends, Header, Query, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import select
 
@@ -18,6 +18,7 @@ from ..catalogue import (
     list_warehouses,
     warehouse_out,
 )
+from ..examples import SCENARIO, WAREHOUSE, example
 from ..inventory import record_movement, require_warehouse, stock_levels
 from ..keys import Principal
 from ..scenario_checks import scenario_errors
@@ -46,7 +47,11 @@ def get_warehouses(request: Request, who: Viewer) -> list[WarehouseOut]:
 
 
 @router.post("", status_code=201, summary="Add a warehouse", responses=answers(409, 413))
-def post_warehouse(request: Request, warehouse: Warehouse, who: Manager) -> WarehouseOut:
+def post_warehouse(
+    request: Request,
+    warehouse: Annotated[Warehouse, Body(openapi_examples=example("a reserve", WAREHOUSE))],
+    who: Manager,
+) -> WarehouseOut:
     """Add a warehouse (scenario fields); ``stock`` is recorded as opening receipts."""
     with services(request).db.write() as session:
         row = create_warehouse(session, warehouse, key_id=who.key_id)
@@ -57,7 +62,13 @@ def post_warehouse(request: Request, warehouse: Warehouse, who: Manager) -> Ware
 @router.post(
     "/import", summary="Import items and warehouses from a scenario", responses=answers(409, 413)
 )
-def post_import(request: Request, body: ScenarioImport, who: Manager) -> ImportResult:
+def post_import(
+    request: Request,
+    body: Annotated[
+        ScenarioImport, Body(openapi_examples=example("a scenario", {"scenario": SCENARIO}))
+    ],
+    who: Manager,
+) -> ImportResult:
     """Create the scenario's items and warehouses that do not exist yet.
 
     New warehouses get the scenario stock as opening balance; existing items

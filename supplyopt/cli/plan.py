@@ -6,6 +6,7 @@ import argparse
 import sys
 import threading
 import time
+from pathlib import Path
 from typing import Any
 
 from rich.console import Console
@@ -48,6 +49,9 @@ def run(args: argparse.Namespace) -> int:
     if args.time_limit <= 0:
         print("--time-limit: must be > 0", file=sys.stderr)
         return EXIT_INVALID
+    if args.out and not Path(args.out).resolve().parent.is_dir():
+        print(f"--out {args.out}: no such directory", file=sys.stderr)
+        return EXIT_INVALID
     scenario = load_scenario_or_exit(args.scenario)
     if scenario is None:
         return EXIT_INVALID
@@ -57,7 +61,11 @@ def run(args: argparse.Namespace) -> int:
             scenario, time_limit_s=args.time_limit, seed=args.seed, progress=live.update
         )
     if args.out:
-        write_plan(plan, args.out)
+        try:
+            write_plan(plan, args.out)
+        except OSError as err:
+            print(f"--out {args.out}: cannot write the plan file ({err.strerror})", file=sys.stderr)
+            return EXIT_INVALID
     if not args.quiet:
         print_summary(scenario, plan, Console())
         if args.out:

@@ -26,21 +26,35 @@ def register(subparsers: Any) -> None:
         "Exit 0 when a feasible solution is found, 1 when none is, 2 for an unreadable file.",
     )
     parser.add_argument("instance", help="benchmark instance file")
-    parser.add_argument("--format", choices=FORMATS, default=None,
-                        help="file format (guessed from the content when omitted)")
-    parser.add_argument("--time-limit", type=float, default=10.0, metavar="SECONDS",
-                        help="search time in seconds (default 10)")
+    parser.add_argument(
+        "--format",
+        choices=FORMATS,
+        default=None,
+        help="file format (guessed from the content when omitted)",
+    )
+    parser.add_argument(
+        "--time-limit",
+        type=float,
+        default=10.0,
+        metavar="SECONDS",
+        help="search time in seconds (default 10)",
+    )
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    parser.add_argument("--out", metavar="SOLUTION.json",
-                        help='write {"instance", "cost", "routes", "solve_seconds"} here')
+    parser.add_argument(
+        "--out",
+        metavar="SOLUTION.json",
+        help='write {"instance", "cost", "routes", "solve_seconds"} here',
+    )
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Run ``supplyopt solve-vrp``."""
     if not (math.isfinite(args.time_limit) and args.time_limit > 0):
-        print(f"--time-limit: must be a positive number of seconds, got {args.time_limit}",
-              file=sys.stderr)
+        print(
+            f"--time-limit: must be a positive number of seconds, got {args.time_limit}",
+            file=sys.stderr,
+        )
         return EXIT_INVALID
     try:
         instance = read_vrp_instance(args.instance, args.format)
@@ -51,19 +65,31 @@ def run(args: argparse.Namespace) -> int:
     problems = verify_routes(instance, result.routes)
     cost = round(result.cost, 6) if instance.distance_convention == "exact" else result.cost
     if args.out:
-        extra = {"format": instance.format, "feasible": not problems, "seed": args.seed,
-                 "time_limit_s": args.time_limit}
+        extra = {
+            "format": instance.format,
+            "feasible": not problems,
+            "seed": args.seed,
+            "time_limit_s": args.time_limit,
+        }
         try:
-            write_vrp_solution(args.out, instance, result.routes, cost=cost,
-                               solve_seconds=result.solve_seconds, extra=extra)
+            write_vrp_solution(
+                args.out,
+                instance,
+                result.routes,
+                cost=cost,
+                solve_seconds=result.solve_seconds,
+                extra=extra,
+            )
         except OSError as err:
             print(f"error: cannot write {args.out}: {err.strerror or err}", file=sys.stderr)
             return EXIT_INVALID
     shown = f"{cost:.2f}" if instance.distance_convention == "exact" else f"{cost:g}"
     print(f"cost {shown}")
     used = sum(1 for r in result.routes if r.customers)
-    print(f"instance {instance.name} ({instance.format}): {used} routes, "
-          f"{result.solve_seconds:.1f} s, seed {args.seed}")
+    print(
+        f"instance {instance.name} ({instance.format}): {used} routes, "
+        f"{result.solve_seconds:.1f} s, seed {args.seed}"
+    )
     if problems:
         print("no feasible solution found:", file=sys.stderr)
         for problem in problems[:20]:

@@ -77,10 +77,7 @@ def describe(error: ErrorDetails) -> str:
                 f"(known: {', '.join(_DISRUPTION_KINDS)})"
             )
         case "union_tag_invalid":
-            return (
-                f"unknown road model {_show(ctx.get('tag'))} "
-                f"(known: {', '.join(_ROAD_MODELS)})"
-            )
+            return f"unknown road model {_show(ctx.get('tag'))} (known: {', '.join(_ROAD_MODELS)})"
         case "union_tag_not_found" if ctx.get("discriminator") == "'kind'":
             return f"missing 'kind' (known: {', '.join(_DISRUPTION_KINDS)})"
         case "union_tag_not_found":

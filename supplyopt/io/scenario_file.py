@@ -192,9 +192,11 @@ def write_scenario(scenario: Scenario, path: str | os.PathLike[str]) -> None:
 
 def write_text_atomic(path: Path, text: str) -> None:
     """Write UTF-8 text so that readers see the old file or the new one, never half."""
-    path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.fchmod(fd, 0o666 & ~umask)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
             handle.flush()

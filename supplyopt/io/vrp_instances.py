@@ -260,8 +260,9 @@ def _read_solomon(path: Path) -> VrpInstance:
     lineno, line = numbered[veh_at + 1]
     number, capacity = _floats(path, lineno, line, 2, "vehicle NUMBER and CAPACITY")
     if number < 1 or number != int(number) or capacity <= 0:
-        raise VrpInstanceError(f"{path}:{lineno}: vehicle NUMBER must be a positive integer "
-                               "and CAPACITY positive")
+        raise VrpInstanceError(
+            f"{path}:{lineno}: vehicle NUMBER must be a positive integer and CAPACITY positive"
+        )
     rows: list[list[float]] = []
     for lineno, line in numbered[cust_at + 1 :]:
         rows.append(_floats(path, lineno, line, 7, "customer line"))

@@ -31,7 +31,7 @@ class UnmetReason(StrEnum):
 
 
 class _Data(BaseModel):
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="allow", allow_inf_nan=False)
 
 
 class Stop(_Data):
@@ -94,6 +94,7 @@ class Plan(_Data):
     unmet: list[Unmet] = Field(default_factory=list)
     seed: int | None = None
     time_limit_s: float | None = None
+    notes: list[str] = Field(default_factory=list)
 
     def to_json(self, *, indent: int | None = 2) -> str:
         """Serialise to the plan file format (UTF-8 text, names unescaped)."""

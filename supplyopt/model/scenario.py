@@ -229,6 +229,7 @@ def _ids(entries: Any) -> list[str]:
 
 
 def _known(ids: Sequence[str]) -> str:
+    ids = list(dict.fromkeys(ids))
     shown = ", ".join(ids[:12]) + (", …" if len(ids) > 12 else "")
     return f"(known: {shown})" if ids else "(none declared)"
 
@@ -294,6 +295,14 @@ def reference_problems(data: Mapping[str, Any]) -> list[str]:
     problems: list[str] = []
     for key in ("items", "vehicle_types", "warehouses", "areas"):
         problems += _duplicate_problems(data.get(key), key)
+    for key in ("vehicle_types", "warehouses"):
+        entries = data.get(key)
+        for idx, entry in enumerate(entries if isinstance(entries, list) else []):
+            if isinstance(entry, Mapping) and "/" in str(entry.get("id", "")):
+                problems.append(
+                    f"{key}[{idx}].id: must not contain '/' (got {entry['id']!r}); it separates "
+                    "warehouse, vehicle type and number in vehicle ids"
+                )
     item_ids = _ids(data.get("items"))
     type_ids = _ids(data.get("vehicle_types"))
     problems += _unknown_key_problems(
@@ -333,7 +342,12 @@ def _disruption_problems(data: Mapping[str, Any]) -> list[str]:
         "areas": _ids(data.get("areas")),
         "items": _ids(data.get("items")),
     }
-    kinds = {"warehouse": "warehouse", "vehicle_type": "vehicle type", "areas": "area", "items": "item"}
+    kinds = {
+        "warehouse": "warehouse",
+        "vehicle_type": "vehicle type",
+        "areas": "area",
+        "items": "item",
+    }
     node_ids = set(_ids(roads.get("nodes"))) if isinstance(roads, Mapping) else set()
     problems: list[str] = []
     for idx, entry in enumerate(entries):
@@ -345,7 +359,9 @@ def _disruption_problems(data: Mapping[str, Any]) -> list[str]:
             values = value if isinstance(value, list) else [value]
             for pos, one in enumerate(values):
                 if isinstance(one, str) and one not in ids:
-                    loc = f"{where}.{field}[{pos}]" if isinstance(value, list) else f"{where}.{field}"
+                    loc = (
+                        f"{where}.{field}[{pos}]" if isinstance(value, list) else f"{where}.{field}"
+                    )
                     problems.append(f"{loc}: unknown {kinds[field]} {one!r} {_known(ids)}")
         if entry.get("osm_way") is not None and model != "osm":
             problems.append(f"{where}.osm_way: only for roads of model 'osm' (roads are {model!r})")

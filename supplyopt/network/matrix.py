@@ -7,6 +7,12 @@ weight of an edge packs its time and its length into one exact integer
 to the shorter one, and the distance of the path used comes out of the same
 run. Sums stay below 2**53, so float64 arithmetic on them is exact.
 
+With numba installed (the ``osm`` extra), matrices without trees run on
+:mod:`.fast_paths` instead: the graph is contracted around the site nodes
+(dead ends dropped, pass-through chains joined) and searched with an exact
+bucket queue that stops once every site is settled, on threads sharing the
+graph. Both engines give the same integers, hence the same hours and km.
+
 Results are cached in memory by a content hash of the graph, the edge
 times, the site nodes and the horizon. Closing or slowing roads only ever
 makes edges slower, so a variant's row for a source is unchanged when none
@@ -24,6 +30,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 from numpy.typing import NDArray
@@ -31,6 +38,17 @@ from scipy.sparse import csr_array
 from scipy.sparse.csgraph import dijkstra
 
 from .road_graph import RoadGraph
+
+try:
+    from . import fast_paths
+except ImportError:  # numba is optional (the ``osm`` extra)
+    fast_paths = None  # type: ignore[assignment]
+
+#: ``auto`` uses the compiled engine when numba is installed and the job is large.
+Engine = Literal["auto", "scipy", "compiled"]
+#: Nodes × sources from which ``auto`` picks the compiled engine (below it, scipy is
+#: already fast and a cold numba cache would cost more than it saves).
+COMPILED_WORK = 20_000_000
 
 #: Upper bound on the float64 entries held at once per Dijkstra chunk.
 CHUNK_ENTRIES = 16_000_000
@@ -218,6 +236,76 @@ def _rows(
     return out, tree_list
 
 
+def compiled_available() -> bool:
+    """Whether the compiled engine (numba) is installed."""
+    return fast_paths is not None
+
+
+def _use_compiled(engine: Engine, n_nodes: int, n_sources: int) -> bool:
+    if engine == "scipy":
+        return False
+    if fast_paths is None:
+        if engine == "compiled":
+            raise RuntimeError("the compiled engine needs numba: pip install 'supplyopt[osm]'")
+        return False
+    return engine == "compiled" or n_nodes * n_sources >= COMPILED_WORK
+
+
+def _compiled_rows(
+    packed: _Packed,
+    sources: NDArray[np.int64],
+    targets: NDArray[np.int64],
+    *,
+    workers: int,
+    progress: Callable[[int, int], None] | None,
+) -> NDArray[np.float64]:
+    """As :func:`_rows` (without trees), on the contracted graph with the bucket queue."""
+    assert fast_paths is not None
+    csr = packed.csr
+    n = csr.shape[0]
+    limit = int(packed.limit)
+    tail = np.repeat(np.arange(n, dtype=np.int64), np.diff(csr.indptr))
+    small = fast_paths.contract(
+        n,
+        tail,
+        csr.indices.astype(np.int64),
+        csr.data.astype(np.int64),
+        np.union1d(sources, targets),
+        limit,
+    )
+    src, tgt = small.position(sources), small.position(targets)
+    shape = fast_paths.bucket_shape(small, limit)
+    if shape is None:
+        # Edge weights spread too widely for buckets: a heap on the contracted graph.
+        heap_graph = _Packed(
+            csr=csr_array(
+                (small.weights.astype(np.float64), small.indices, small.indptr),
+                shape=(small.n_nodes, small.n_nodes),
+            ),
+            m=packed.m,
+            resolution_h=packed.resolution_h,
+            limit=packed.limit,
+        )
+        weight, _ = _rows(heap_graph, src, tgt, trees=False, workers=workers, progress=progress)
+        return weight
+    dist = fast_paths.many_to_many(
+        small, src, tgt, limit, shape, workers=workers, progress=progress
+    )
+    return np.where(dist == fast_paths.UNREACHED, np.inf, dist.astype(np.float64))
+
+
+def _plain_rows(
+    packed: _Packed, sources: NDArray[np.int64], targets: NDArray[np.int64], *, engine: Engine
+) -> NDArray[np.float64]:
+    """Packed weights from sources to targets with the engine chosen for the job size."""
+    n = packed.csr.shape[0]
+    workers = _default_workers(n, len(sources))
+    if _use_compiled(engine, n, len(sources)):
+        return _compiled_rows(packed, sources, targets, workers=workers, progress=None)
+    weight, _ = _rows(packed, sources, targets, trees=False, workers=workers, progress=None)
+    return weight
+
+
 def _default_workers(n_nodes: int, n_sources: int) -> int:
     if n_nodes * n_sources < PARALLEL_WORK or multiprocessing.current_process().daemon:
         return 1
@@ -258,6 +346,7 @@ def node_matrix(
     trees: bool = False,
     workers: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    engine: Engine = "auto",
 ) -> NodeMatrix:
     """Fastest-path hours and km between every pair of ``nodes``.
 
@@ -281,6 +370,9 @@ def node_matrix(
         large ones (never inside a daemon worker process).
     progress
         Called with (rows done, rows) as the work advances.
+    engine
+        ``scipy``, ``compiled`` (numba; not used for ``trees``) or ``auto``
+        (compiled for large jobs when numba is installed). Same results.
 
     Returns
     -------
@@ -294,9 +386,14 @@ def node_matrix(
         return _cache[key]
     packed = _pack(graph, hours, horizon_h)
     n_workers = workers if workers is not None else _default_workers(graph.n_nodes, len(nodes))
-    weight, tree_list = _rows(
-        packed, nodes, nodes, trees=trees, workers=n_workers, progress=progress
-    )
+    tree_list: list[NDArray[np.int64]] | None
+    if not trees and _use_compiled(engine, graph.n_nodes, len(nodes)):
+        weight = _compiled_rows(packed, nodes, nodes, workers=n_workers, progress=progress)
+        tree_list = None
+    else:
+        weight, tree_list = _rows(
+            packed, nodes, nodes, trees=trees, workers=n_workers, progress=progress
+        )
     h, km = _unpack(packed, weight)
     return _remember(
         key,
@@ -358,7 +455,7 @@ def node_matrix_variant(
     h, km = base.hours.copy(), base.km.copy()
     if len(stale):
         packed = _pack(graph, hours, horizon_h)
-        weight, _ = _rows(packed, nodes[stale], nodes, trees=False, workers=1, progress=None)
+        weight = _plain_rows(packed, nodes[stale], nodes, engine="auto")
         h[stale], km[stale] = _unpack(packed, weight)
     return _remember(key, NodeMatrix(nodes=nodes, hours=h, km=km)), len(stale)
 
@@ -370,16 +467,12 @@ def node_rows(
     targets: NDArray[np.int64],
     *,
     horizon_h: float,
+    engine: Engine = "auto",
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Hours and km from some source nodes to some target nodes (not cached)."""
     packed = _pack(graph, hours, horizon_h)
-    weight, _ = _rows(
-        packed,
-        np.asarray(sources, np.int64),
-        np.asarray(targets, np.int64),
-        trees=False,
-        workers=1,
-        progress=None,
+    weight = _plain_rows(
+        packed, np.asarray(sources, np.int64), np.asarray(targets, np.int64), engine=engine
     )
     return _unpack(packed, weight)
 

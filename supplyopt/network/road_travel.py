@@ -15,6 +15,8 @@ from collections.abc import Sequence
 
 import numpy as np
 from numpy.typing import NDArray
+from scipy.sparse import csr_array
+from scipy.sparse.csgraph import breadth_first_order
 
 from ..model import Scenario
 from .graph_snap import SNAP_NOTE_KM, snap_to_nodes
@@ -87,6 +89,8 @@ def network_travel_times(
             done[cap] = (site_h, site_km)
         duration[vt.id], distance[vt.id] = done[cap]
     notes += _unreachable_notes(scenario, duration)
+    any_hours = edge_hours(graph, None, factors)
+    reach = _reach_from(graph, any_hours, nodes[rows[:n_wh]])
     return TravelTimes(
         n_warehouses=n_wh,
         n_areas=len(scenario.areas),
@@ -94,7 +98,25 @@ def network_travel_times(
         distance_km=distance,
         notes=tuple(notes),
         horizon_h=horizon_h,
+        connected=reach[:, nodes[rows]],
     )
+
+
+def _reach_from(
+    graph: RoadGraph, hours: NDArray[np.float64], sources: NDArray[np.int64]
+) -> NDArray[np.bool_]:
+    """(len(sources), N): which nodes any road (open, any speed) leads to from each source."""
+    open_edge = np.isfinite(hours)
+    matrix = csr_array(
+        (np.ones(int(open_edge.sum())), (graph.tail[open_edge], graph.head[open_edge])),
+        shape=(graph.n_nodes, graph.n_nodes),
+    )
+    reach = np.zeros((len(sources), graph.n_nodes), dtype=bool)
+    for row, source in enumerate(sources):
+        reach[
+            row, breadth_first_order(matrix, int(source), directed=True, return_predecessors=False)
+        ] = True
+    return reach
 
 
 def _fill_returns(

@@ -31,6 +31,11 @@ class TravelTimes:
         Human-readable remarks from building the matrices (e.g. how far a
         site had to be snapped to the road network).
     horizon_h
+        When set, travel slower than this many hours was not searched and
+        reads ``inf`` although a road may exist; see ``connected``.
+    connected
+        (W, S) booleans: a road leads from the warehouse to the site at any
+        speed and length (set by road-network models).
         Road-network models only explore routes up to this many hours (the
         deadline): a pair slower than that holds ``inf`` even when a road
         joins it (it cannot serve an on-time delivery). Return legs to a
@@ -44,6 +49,16 @@ class TravelTimes:
     distance_km: dict[str, NDArray[np.float64]]
     notes: tuple[str, ...] = ()
     horizon_h: float | None = None
+    connected: NDArray[np.bool_] | None = None
+
+    def road_from_warehouse(self, w_idx: int, site: int) -> bool:
+        """Whether any road at all leads from warehouse ``w_idx`` to ``site``.
+
+        Unlike a finite travel time, this holds beyond the search horizon.
+        """
+        if self.connected is not None:
+            return bool(self.connected[w_idx, site])
+        return any(bool(np.isfinite(m[w_idx, site])) for m in self.duration_h.values())
 
     def area_site(self, area_idx: int) -> int:
         """Site index of an area."""

@@ -103,6 +103,8 @@ def summary_renderable(scenario: Scenario, plan: Plan) -> Group:
                 + ", ".join(f"{reason} {qty:,} units" for reason, qty in by_reason.most_common())
             )
         )
+    if plan.notes:
+        parts.append(Text("notes:\n" + "\n".join(f"  {note}" for note in plan.notes)))
     return Group(*parts)
 
 

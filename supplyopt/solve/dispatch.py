@@ -68,6 +68,8 @@ class WarehouseDispatcher:
     vehicles: list[_Vehicle] = field(default_factory=list)
     idle: list[_Vehicle] = field(default_factory=list)
     bays: list[float] = field(default_factory=list)  # heap of bay free times; empty = unlimited
+    _spare_need: NDArray[np.int64] | None = None
+    _spare_stock: NDArray[np.int64] | None = None
 
     @classmethod
     def create(cls, inst: Instance, w: int) -> WarehouseDispatcher:
@@ -91,14 +93,28 @@ class WarehouseDispatcher:
             per_type[v.k].append(v.free_h)
         return per_type, sorted(self.bays)
 
-    def run(self, pending: NDArray[np.int64], *, rule: str = "slack") -> list[TimedTrip]:
+    def run(
+        self,
+        pending: NDArray[np.int64],
+        *,
+        rule: str = "slack",
+        spare_need: NDArray[np.int64] | None = None,
+        spare_stock: NDArray[np.int64] | None = None,
+    ) -> list[TimedTrip]:
         """Carry as much of ``pending`` (A, I), updated in place, as fits in time.
 
         ``rule`` picks each trip's first area: ``slack`` (the area whose latest
         departure comes soonest, right when the fleet can carry everything) or
         ``density`` (the most value per vehicle hour, right when it cannot).
+        ``spare_need`` (A, I) and ``spare_stock`` (I,), when given, are need no
+        warehouse was allocated and this warehouse's unallocated stock: a truck
+        with room left tops up its load from them for the areas it visits
+        (both updated in place), so no truck leaves half empty while its own
+        area still lacks what the warehouse holds.
         """
         inst = self.inst
+        self._spare_need = spare_need
+        self._spare_stock = spare_stock
         for v in self.idle:
             heapq.heappush(self.vehicles, v)
         self.idle = []
@@ -135,7 +151,10 @@ class WarehouseDispatcher:
         cap_m3 = float(inst.capacity_m3[k])
         room = [cap_kg, cap_m3]
         open_areas = self._loadable(pending, room)
-        feasible = open_areas[depart + out[open_areas] <= deadline]
+        back = hours[n_w:, w]
+        feasible = open_areas[
+            (depart + out[open_areas] <= deadline) & np.isfinite(back[open_areas])
+        ]
         if feasible.size == 0:
             return None
         if rule == "density":
@@ -155,12 +174,13 @@ class WarehouseDispatcher:
             visited = [s.area for s in stops]
             nxt = self._loadable(pending, room)
             nxt = nxt[~np.isin(nxt, visited)]
-            nxt = nxt[leave + hours[here, n_w + nxt] <= deadline]
+            nxt = nxt[(leave + hours[here, n_w + nxt] <= deadline) & np.isfinite(back[nxt])]
             if nxt.size == 0:
                 break
             area = int(nxt[np.argmin(hours[here, n_w + nxt])])
             arrive_h = leave + float(hours[here, n_w + area])
             distance += float(km[here, n_w + area])
+        self._top_up(stops, room)
         last = stops[-1].area
         return_h = stops[-1].arrive_h + float(inst.unload_h[last]) + float(hours[n_w + last, w])
         distance += float(km[n_w + last, w])
@@ -190,6 +210,29 @@ class WarehouseDispatcher:
         inst = self.inst
         fits = (inst.weight_kg <= room[0] + 1e-9) & (inst.volume_m3 <= room[1] + 1e-9)
         return np.flatnonzero(((pending > 0) & fits[None, :]).any(axis=1))
+
+    def _top_up(self, stops: list[TimedStop], room: list[float]) -> None:
+        """Fill the room left on a trip from spare stock for the areas it visits anyway."""
+        need, stock = self._spare_need, self._spare_stock
+        if need is None or stock is None:
+            return
+        inst = self.inst
+        for stop in stops:
+            order = np.argsort(-inst.value[stop.area], kind="stable")
+            for i in order:
+                extra = min(
+                    int(need[stop.area, i]),
+                    int(stock[i]),
+                    int(np.floor(room[0] / inst.weight_kg[i] + 1e-9)),
+                    int(np.floor(room[1] / inst.volume_m3[i] + 1e-9)),
+                )
+                if extra <= 0:
+                    continue
+                stop.units[i] += extra
+                need[stop.area, i] -= extra
+                stock[i] -= extra
+                room[0] -= extra * float(inst.weight_kg[i])
+                room[1] -= extra * float(inst.volume_m3[i])
 
     def _fill(self, area: int, room: list[float], pending: NDArray[np.int64]) -> NDArray[np.int64]:
         """Load the area's most valuable units per unit of space; update room and pending."""

@@ -13,10 +13,14 @@ from .allocation import allocate
 from .dispatch import TimedTrip, WarehouseDispatcher, fleet_state
 from .instance import Instance, IntArray, build_instance
 from .progress import Clock, ProgressCallback, StopCallback
+from .sequence import resequence_trips
 from .unmet import explain_unmet
 
 #: Allocation/dispatch rounds at most; a round that delivers nothing new ends the loop.
 MAX_ROUNDS = 8
+#: Vehicle-hour budget scales tried for the first allocation round, in order, while time
+#: allows (see ``allocate``'s ``fleet_scale``).
+FLEET_SCALES = (1.0, 0.7, 0.5)
 #: First-area rules tried by the dispatcher, per warehouse and round.
 DISPATCH_RULES = ("slack", "density")
 #: Decimals kept for hours in the plan file (0.0001 h = 0.36 s).
@@ -40,8 +44,9 @@ def plan_relief(
     time_limit_s
         Wall-clock budget. The best plan found by then is returned.
     seed
-        Recorded in the plan; the pipeline is deterministic for a given
-        scenario, so the same input always gives the same plan.
+        Seed of the routing engine that re-sequences multi-stop trips;
+        recorded in the plan. Same scenario and seed give the same plan
+        unless the time limit cuts a stage short.
     progress
         Called with a :class:`~supplyopt.solve.progress.Progress` as stages finish.
     should_stop
@@ -66,9 +71,10 @@ def plan_relief(
     clock.report("travel", 0.0, "computing travel times")
     travel = build_travel_times(scenario)
     inst = build_instance(scenario, travel)
-    timed = _plan_trips(inst, clock)
+    timed = _plan_best(inst, clock)
+    timed = resequence_trips(inst, timed, clock, seed=seed)
     trips = [_to_trip(inst, trip) for trip in timed]
-    trips.sort(key=lambda t: (t.load_start_hours, t.vehicle))
+    trips.sort(key=lambda t: (t.load_start_hours, t.warehouse, t.vehicle_type, _number(t.vehicle)))
     on_time = _units_delivered(inst, timed)
     left = inst.stock - _units_taken(inst, timed)
     unmet = explain_unmet(inst, on_time, left)
@@ -85,10 +91,47 @@ def plan_relief(
         unmet=unmet,
         seed=seed,
         time_limit_s=time_limit_s,
+        notes=list(travel.notes),
     )
 
 
-def _plan_trips(inst: Instance, clock: Clock) -> list[TimedTrip]:
+def _number(vehicle: str) -> int:
+    """The running number at the end of a vehicle id (``w/truck/12`` → 12)."""
+    tail = vehicle.rsplit("/", 1)[-1]
+    return int(tail) if tail.isdigit() else 0
+
+
+def _plan_best(inst: Instance, clock: Clock) -> list[TimedTrip]:
+    """Plan with each fleet budget scale while time allows; keep the best plan.
+
+    Ranked in the contract's objective order: on-time value first, then the
+    worst area's coverage.
+    """
+    best: tuple[tuple[float, float], list[TimedTrip]] | None = None
+    last_run_s = 0.0
+    for scale in FLEET_SCALES:
+        if best is not None and (clock.stopped() or clock.remaining_s < 1.5 * last_run_s):
+            break
+        started = clock.elapsed_s
+        trips = _plan_trips(inst, clock, scale)
+        last_run_s = clock.elapsed_s - started
+        on_time = np.minimum(_units_delivered(inst, trips), inst.demand)
+        score = (round(float((inst.value * on_time).sum()), 9), _min_area_coverage(inst, on_time))
+        if best is None or score > best[0]:
+            best = (score, trips)
+    assert best is not None
+    return best[1]
+
+
+def _min_area_coverage(inst: Instance, on_time: IntArray) -> float:
+    demanded = inst.demand > 0
+    ratio = np.where(demanded, on_time / np.maximum(inst.demand, 1), 0.0)
+    counts = demanded.sum(axis=1)
+    per_area = ratio.sum(axis=1)[counts > 0] / counts[counts > 0]
+    return float(per_area.min()) if per_area.size else 0.0
+
+
+def _plan_trips(inst: Instance, clock: Clock, fleet_scale: float) -> list[TimedTrip]:
     dispatchers = [WarehouseDispatcher.create(inst, w) for w in range(inst.n_warehouses)]
     stock = inst.stock.copy()
     on_time = np.zeros_like(inst.demand)
@@ -105,12 +148,22 @@ def _plan_trips(inst: Instance, clock: Clock) -> list[TimedTrip]:
         else:
             budget = max(0.5, clock.remaining_s / 2)
             pending = allocate(
-                inst, stock, need, on_time, fleet_state(dispatchers), time_limit_s=budget
+                inst,
+                stock,
+                need,
+                on_time,
+                fleet_state(dispatchers),
+                time_limit_s=budget,
+                fleet_scale=fleet_scale if round_no == 1 else 1.0,
             ).units
         new: list[TimedTrip] = []
+        spare_need = np.maximum(need - pending.sum(axis=0), 0)
         for w in range(inst.n_warehouses):
             if pending[w].any():
-                dispatchers[w], trips_w = _dispatch_best(inst, dispatchers[w], pending[w])
+                spare_stock = np.maximum(stock[w] - pending[w].sum(axis=0), 0)
+                dispatchers[w], trips_w, spare_need = _dispatch_best(
+                    inst, dispatchers[w], pending[w], spare_need, spare_stock
+                )
                 new += trips_w
         delivered = _units_delivered(inst, new)
         if delivered.sum() == 0:
@@ -131,18 +184,28 @@ def _plan_trips(inst: Instance, clock: Clock) -> list[TimedTrip]:
 
 
 def _dispatch_best(
-    inst: Instance, dispatcher: WarehouseDispatcher, pending: IntArray
-) -> tuple[WarehouseDispatcher, list[TimedTrip]]:
-    """Dispatch with each first-area rule and keep the one that delivers more value."""
-    best: tuple[float, WarehouseDispatcher, list[TimedTrip]] | None = None
+    inst: Instance,
+    dispatcher: WarehouseDispatcher,
+    pending: IntArray,
+    spare_need: IntArray,
+    spare_stock: IntArray,
+) -> tuple[WarehouseDispatcher, list[TimedTrip], IntArray]:
+    """Dispatch with each first-area rule; keep the one that delivers more value.
+
+    Returns the dispatcher's new state, its trips and the spare need left.
+    """
+    best: tuple[float, WarehouseDispatcher, list[TimedTrip], IntArray] | None = None
     for rule in DISPATCH_RULES:
         trial = copy.deepcopy(dispatcher)
-        trips = trial.run(pending.copy(), rule=rule)
+        need_left = spare_need.copy()
+        trips = trial.run(
+            pending.copy(), rule=rule, spare_need=need_left, spare_stock=spare_stock.copy()
+        )
         value = float((inst.value * _units_delivered(inst, trips)).sum())
         if best is None or value > best[0] + 1e-12:
-            best = (value, trial, trips)
+            best = (value, trial, trips, need_left)
     assert best is not None
-    return best[1], best[2]
+    return best[1], best[2], best[3]
 
 
 def _greedy_allocation(

@@ -5,7 +5,19 @@ from __future__ import annotations
 import numpy as np
 
 from ..model import Unmet, UnmetReason
-from .instance import Instance, IntArray
+from .instance import FloatArray, Instance, IntArray
+
+
+def reach_hours(inst: Instance) -> FloatArray:
+    """(W, A) earliest arrival from each warehouse: ready + loading + fastest travel.
+
+    Uses every vehicle type, whether or not vehicles are based there.
+    """
+    start = inst.ready_h + inst.load_h
+    best = np.full((inst.n_warehouses, inst.n_areas), np.inf)
+    for k in range(len(inst.types)):
+        best = np.minimum(best, start[:, None] + inst.out_h(k))
+    return best
 
 
 def explain_unmet(inst: Instance, on_time: IntArray, left_stock: IntArray) -> list[Unmet]:
@@ -23,75 +35,87 @@ def explain_unmet(inst: Instance, on_time: IntArray, left_stock: IntArray) -> li
     Returns
     -------
     list[Unmet]
-        In area then item order. A shortfall is split in two entries when part
-        of it is stock that no vehicle could carry in time (``fleet``) and the
-        rest does not exist within reach (``stock``).
+        In area then item order. ``unreachable``: no road from any warehouse
+        holding the item. ``deadline``: roads exist, but nothing can arrive
+        from a holder by the deadline. ``fleet``: stock that could arrive in
+        time is still in a warehouse within reach (no vehicle or bay was free,
+        no vehicle is based there, or no vehicle there can carry one unit).
+        ``stock``: no such stock is left. A shortfall is split into a ``fleet``
+        and a ``stock`` entry when both hold for parts of it; stock left in
+        reach is counted once across areas (areas in file order), so the
+        ``fleet`` entries never add up to more than the stock that is left.
     """
-    arrival = inst.earliest_arrival_h()  # (W, A); inf without vehicles
     n_w = inst.n_warehouses
-    connected = np.zeros((n_w, inst.n_areas), dtype=bool)
-    for k in range(len(inst.types)):
-        connected |= np.isfinite(inst.out_h(k))
-    has_fleet = inst.fleet.sum(axis=1) > 0
-    deadline = inst.deadline_h
+    reach = reach_hours(inst)
+    in_time = reach <= inst.deadline_h + 1e-9
+    connected = np.array(
+        [
+            [
+                inst.travel.road_from_warehouse(w, inst.travel.area_site(a))
+                for a in range(inst.n_areas)
+            ]
+            for w in range(n_w)
+        ],
+        dtype=bool,
+    ).reshape(n_w, inst.n_areas)
+    spare = left_stock.copy()
     unmet: list[Unmet] = []
     for a, area in enumerate(inst.scenario.areas):
         for i, item_id in enumerate(inst.item_ids):
             short = int(inst.demand[a, i] - min(on_time[a, i], inst.demand[a, i]))
             if short <= 0:
                 continue
+            entry = _Entries(unmet, area.id, item_id)
             holders = inst.stock[:, i] > 0
             if not holders.any():
-                unmet.append(
-                    _unmet(area.id, item_id, short, UnmetReason.STOCK, "no warehouse stocks it")
-                )
+                entry.add(short, UnmetReason.STOCK, "no warehouse stocks it")
                 continue
             if not (holders & connected[:, a]).any():
-                unmet.append(
-                    _unmet(
-                        area.id,
-                        item_id,
-                        short,
-                        UnmetReason.UNREACHABLE,
-                        "no road from any warehouse holding it",
-                    )
-                )
+                entry.add(short, UnmetReason.UNREACHABLE, "no road from any warehouse holding it")
                 continue
-            in_time = holders & (arrival[:, a] <= deadline + 1e-9)
-            if not in_time.any():
-                if (holders & ~has_fleet & connected[:, a]).any():
-                    reason, detail = UnmetReason.FLEET, "warehouses within reach have no vehicles"
-                else:
-                    soonest = float(arrival[holders, a].min())
-                    reason = UnmetReason.DEADLINE
-                    detail = f"earliest possible arrival {soonest:.2f} h"
-                unmet.append(_unmet(area.id, item_id, short, reason, detail))
+            sources = holders & in_time[:, a]
+            if not sources.any():
+                soonest = float(reach[holders, a].min())
+                when = (
+                    f"earliest possible arrival {soonest:.2f} h"
+                    if np.isfinite(soonest)
+                    else "no route within the search horizon"
+                )
+                entry.add(short, UnmetReason.DEADLINE, f"{when}, deadline {inst.deadline_h:g} h")
                 continue
-            spare = int(left_stock[in_time, i].sum())
-            carried = min(short, spare)
-            if carried > 0:
-                unmet.append(
-                    _unmet(
-                        area.id,
-                        item_id,
-                        carried,
-                        UnmetReason.FLEET,
-                        f"{spare} units still in warehouses within reach; no vehicle or "
-                        "loading bay free to carry them in time",
-                    )
-                )
-            if short > carried:
-                unmet.append(
-                    _unmet(
-                        area.id,
-                        item_id,
-                        short - carried,
-                        UnmetReason.STOCK,
-                        "all stock within reach is used",
-                    )
-                )
+            left = 0
+            held = np.zeros(n_w, dtype=bool)
+            for w in np.flatnonzero(sources).tolist():
+                take = min(short - left, int(spare[w, i]))
+                if take > 0:
+                    spare[w, i] -= take
+                    left += take
+                    held[w] = True
+            if left > 0:
+                entry.add(left, UnmetReason.FLEET, _fleet_detail(inst, held, i))
+            if short > left:
+                entry.add(short - left, UnmetReason.STOCK, "all stock within reach is used")
     return unmet
 
 
-def _unmet(area: str, item: str, quantity: int, reason: UnmetReason, detail: str) -> Unmet:
-    return Unmet(area=area, item=item, quantity=quantity, reason=reason, detail=detail)
+def _fleet_detail(inst: Instance, sources: np.ndarray, i: int) -> str:
+    fleet = inst.fleet[sources]
+    if fleet.sum() == 0:
+        names = ", ".join(inst.scenario.warehouses[w].id for w in np.flatnonzero(sources))
+        return f"stock within reach at {names}, but no vehicles are based there"
+    fits = (inst.weight_kg[i] <= inst.capacity_kg) & (inst.volume_m3[i] <= inst.capacity_m3)
+    if not (fleet[:, fits] > 0).any():
+        return "stock within reach, but no vehicle based there can carry one unit"
+    return "stock within reach; no vehicle or loading bay was free to carry it in time"
+
+
+class _Entries:
+    """Append entries for one (area, item)."""
+
+    def __init__(self, out: list[Unmet], area: str, item: str) -> None:
+        self._out, self._area, self._item = out, area, item
+
+    def add(self, quantity: int, reason: UnmetReason, detail: str) -> None:
+        self._out.append(
+            Unmet(area=self._area, item=self._item, quantity=quantity, reason=reason, detail=detail)
+        )

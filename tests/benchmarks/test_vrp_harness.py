@@ -18,8 +18,12 @@ def row(instance: str, solver: str, gap: float | None, feasible: bool = True) ->
 
 def test_mean_gap_only_over_instances_all_solved() -> None:
     """Mean gaps are compared on instances every solver solved feasibly."""
-    rows = [row("A", "s1", 1.0), row("A", "s2", 3.0),
-            row("B", "s1", 5.0), row("B", "s2", None, feasible=False)]
+    rows = [
+        row("A", "s1", 1.0),
+        row("A", "s2", 3.0),
+        row("B", "s1", 5.0),
+        row("B", "s2", None, feasible=False),
+    ]
     summary = {s["solver"]: s for s in summarise(rows, ["s1", "s2"])}
     assert summary["s1"]["mean_gap_pct"] == 1.0
     assert summary["s2"]["mean_gap_pct"] == 3.0
@@ -33,8 +37,9 @@ def test_markdown_marks_infeasible_rows() -> None:
     assert "| A | s1 | 100.0 | 100.0 | None | 3 | 3 | 1.0 | NO |  |" in text
 
 
-def test_missing_data_skips(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
-                            capsys: pytest.CaptureFixture[str]) -> None:
+def test_missing_data_skips(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """Without the shared data folder the smoke run says SKIPPED and exits 0."""
     monkeypatch.setenv("SUPPLYOPT_SHARED_DATA", str(tmp_path / "nowhere"))
     assert smoke.main([]) == 0

@@ -58,3 +58,11 @@ def test_check_unreadable_plan_exits_2(tmp_path: Path) -> None:
 def test_bad_time_limit_exits_2() -> None:
     """A non-positive time limit is refused."""
     assert main(["plan", "--time-limit", "0"]) == 2
+
+
+def test_plan_out_in_missing_directory_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An --out path whose directory does not exist is refused before solving."""
+    assert main(["plan", "--out", str(tmp_path / "nope" / "plan.json")]) == 2
+    assert "no such directory" in capsys.readouterr().err

@@ -80,3 +80,14 @@ def test_missing_file_and_wrong_extension() -> None:
         supplyopt.read_scenario(BAD / "nope.yaml")
     with pytest.raises(ScenarioError, match="unsupported extension"):
         supplyopt.read_scenario(BAD / "README.md")
+
+
+def test_slash_in_warehouse_or_vehicle_type_id_is_refused() -> None:
+    """'/' separates the parts of vehicle ids, so warehouse and type ids may not contain it."""
+    from tests.conftest import tiny_data
+
+    data = tiny_data()
+    data["warehouses"][0]["id"] = "a/x"
+    with pytest.raises(ScenarioError) as caught:
+        supplyopt.parse_scenario(data)
+    assert caught.value.problems[0].startswith("warehouses[0].id: must not contain '/'")

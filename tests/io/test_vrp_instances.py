@@ -111,9 +111,7 @@ def test_missing_and_binary_files_refused(tmp_path: Path) -> None:
 )
 def test_every_shared_file_reads(folder: str, fmt: str, count: int) -> None:
     """Every shared benchmark file is read, with its format guessed, and is consistent."""
-    files = sorted(
-        p for p in (shared_data() / folder).iterdir() if p.suffix in (".txt", ".vrp")
-    )
+    files = sorted(p for p in (shared_data() / folder).iterdir() if p.suffix in (".txt", ".vrp"))
     assert len(files) == count
     for path in files:
         inst = read_vrp_instance(path)

@@ -43,8 +43,11 @@ def test_feasible_solution_passes_and_costs_real_distance(tmp_path: Path) -> Non
         ([VrpRoute(0, (1, 2, 3))], SOLOMON, "load 13 exceeds capacity 10"),
         (GOOD, SOLOMON.replace("0         40", "0          8"), "customer 3 served at 10"),
         (GOOD, SOLOMON.replace("0        100", "0         20"), "back at depot 0 at 24"),
-        ([VrpRoute(0, (1,)), VrpRoute(0, (2,)), VrpRoute(0, (3,))], SOLOMON,
-         "3 routes exceed the fleet limit 2"),
+        (
+            [VrpRoute(0, (1,)), VrpRoute(0, (2,)), VrpRoute(0, (3,))],
+            SOLOMON,
+            "3 routes exceed the fleet limit 2",
+        ),
         ([VrpRoute(0, (1, 2, 9))], SOLOMON, r"location indices \[9\] are not customers"),
         ([VrpRoute(3, (1, 2, 3))], SOLOMON, "unknown depot index 3"),
     ],
@@ -92,8 +95,12 @@ def test_solution_file_keys(tmp_path: Path) -> None:
     out = tmp_path / "sol.json"
     write_vrp_solution(out, inst, routes, cost=route_cost(inst, routes), solve_seconds=1.23456)
     data = json.loads(out.read_text(encoding="utf-8"))
-    assert data == {"instance": "tiny-n4", "cost": 5 + 5 + 10 + 10 + 10,
-                    "routes": [[2, 3], [4]], "solve_seconds": 1.235}
+    assert data == {
+        "instance": "tiny-n4",
+        "cost": 5 + 5 + 10 + 10 + 10,
+        "routes": [[2, 3], [4]],
+        "solve_seconds": 1.235,
+    }
 
 
 @pytest.mark.parametrize("name", ["X-n101-k25", "X-n502-k39"])

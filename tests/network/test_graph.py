@@ -90,3 +90,14 @@ def test_unknown_node_in_edge_is_located() -> None:
     with pytest.raises(supplyopt.ScenarioError) as caught:
         supplyopt.parse_scenario(graph_data(edges))
     assert caught.value.problems == ["roads.edges[4].to: unknown node 'nowhere'"]
+
+
+def test_connected_but_too_far_is_deadline_not_unreachable() -> None:
+    """An area a road leads to, but only beyond the deadline, is unmet for 'deadline'."""
+    edges = [e for e in BASE_EDGES if e["to"] != "na3"]
+    edges.append({"from": "na2", "to": "na3", "length_km": 2000})
+    scenario = supplyopt.parse_scenario(graph_data(edges))
+    plan = supplyopt.plan_relief(scenario, time_limit_s=5)
+    reasons = {u.reason.value for u in plan.unmet if u.area == "a3"}
+    assert reasons == {"deadline"}
+    assert supplyopt.check_plan(scenario, plan) == []

@@ -252,3 +252,24 @@ def test_queue_bound_answers_429(
         assert codes == [202, 202, 429]
         for job in client.get("/plans", headers=planner).json()["plans"]:
             client.post(f"/plans/{job['id']}/cancel", headers=planner)
+
+
+def test_a_crashing_solver_fails_the_job_without_internals(
+    settings: Settings, auth: KeyMaker, scenario: dict[str, Any]
+) -> None:
+    """A solver exception fails the job with a plain reason; its message never leaks."""
+
+    def crash(*_args: Any) -> dict[str, Any]:
+        raise RuntimeError("segfault-ish internals at 0xdeadbeef")
+
+    with TestClient(create_app(settings, solve=crash)) as client:
+        planner = auth("planner")
+        plan_id = client.post("/plans", json={"scenario": scenario}, headers=planner).json()["id"]
+        for _ in range(200):
+            job = client.get(f"/plans/{plan_id}", headers=planner).json()
+            if job["status"] == "failed":
+                break
+            threading.Event().wait(0.05)
+        assert job["status"] == "failed"
+        assert job["error"] == "internal error while solving"
+        assert "deadbeef" not in str(job)

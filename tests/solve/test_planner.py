@@ -165,3 +165,66 @@ def test_snowstorm_reports_areas_beyond_reach() -> None:
     plan = supplyopt.plan_relief(scenario, time_limit_s=20)
     beyond = {u.area for u in plan.unmet if u.reason.value == "deadline"}
     assert {"dashitou", "beitashan", "chagangol"} <= beyond
+
+
+def _line_scenario(**changes: Any) -> dict[str, Any]:
+    """Sites on the equator, one item, great-circle roads at 60 km/h (1 degree = 1.85 h)."""
+    data: dict[str, Any] = {
+        "name": "line",
+        "deadline_hours": 6,
+        "items": [{"id": "water", "weight_kg": 10, "volume_m3": 0.01}],
+        "vehicle_types": [{"id": "truck", "capacity_kg": 1000, "capacity_m3": 100}],
+        "warehouses": [
+            {"id": "w", "lat": 0, "lon": 0, "stock": {"water": 1000}, "fleet": {"truck": 1}}
+        ],
+        "areas": [{"id": "far", "lat": 0, "lon": 2.7, "demand": {"water": 500}}],
+        "roads": {"model": "great_circle", "circuity": 1.0, "speed_kmh": 60},
+    }
+    data.update(changes)
+    return data
+
+
+def test_last_trip_leaves_full() -> None:
+    """A truck's only possible trip (it cannot be back by the deadline) still leaves full."""
+    _, plan = plan_of(_line_scenario())
+    assert plan.summary.on_time_units == 100
+
+
+def test_warehouse_without_the_item_does_not_crowd_out_its_holder() -> None:
+    """Warehouses near an area that lack the item it needs do not hide the one that has it."""
+    quilt_only = [
+        {"id": f"q{n}", "lat": 0, "lon": 0.01 * n, "stock": {"quilt": 100}, "fleet": {"t": 1}}
+        for n in range(4)
+    ]
+    data = {
+        "name": "candidates",
+        "deadline_hours": 6,
+        "items": [
+            {"id": "tent", "weight_kg": 50, "volume_m3": 0.2},
+            {"id": "quilt", "weight_kg": 3, "volume_m3": 0.03},
+        ],
+        "vehicle_types": [{"id": "t", "capacity_kg": 1000, "capacity_m3": 30}],
+        "warehouses": [
+            *quilt_only,
+            {"id": "tents", "lat": 0, "lon": 0.6, "stock": {"tent": 10}, "fleet": {"t": 1}},
+        ],
+        "areas": [
+            {"id": "A", "lat": 0, "lon": 0.5, "demand": {"tent": 10, "quilt": 10}},
+            {"id": "B", "lat": 0, "lon": 0.2, "demand": {"tent": 10, "quilt": 10}, "priority": 5},
+        ],
+        "roads": {"model": "great_circle", "circuity": 1.0, "speed_kmh": 60},
+    }
+    _, plan = plan_of(data)
+    tents_to_b = sum(s.deliver.get("tent", 0) for t in plan.trips for s in t.stops if s.area == "B")
+    assert tents_to_b == 10
+
+
+def test_stock_at_a_warehouse_without_vehicles_is_a_fleet_shortfall() -> None:
+    """Need left while a warehouse in reach holds the item but has no vehicles: 'fleet'."""
+    data = _line_scenario()
+    data["warehouses"][0]["stock"] = {"water": 100}
+    data["warehouses"].append({"id": "depot", "lat": 0, "lon": 2.6, "stock": {"water": 500}})
+    _, plan = plan_of(data)
+    reasons = {u.reason.value: u.detail for u in plan.unmet}
+    assert "fleet" in reasons
+    assert "depot" in (reasons["fleet"] or "")

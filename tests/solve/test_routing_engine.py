@@ -87,8 +87,9 @@ def test_same_seed_same_solution() -> None:
 
 def test_should_stop_ends_search_early() -> None:
     """A should_stop that returns True at once stops the search after very few iterations."""
-    solution = solve_routing(line_problem(6, count=3), time_limit_s=30,
-                             max_no_improvement=None, should_stop=lambda: True)
+    solution = solve_routing(
+        line_problem(6, count=3), time_limit_s=30, max_no_improvement=None, should_stop=lambda: True
+    )
     assert solution.iterations <= 1
 
 
@@ -104,9 +105,14 @@ def test_invalid_problem_lists_every_problem() -> None:
             vehicle_types=[RoutingVehicleType(0, (10,), depot=2)],
         )
     text = str(info.value)
-    for expected in ("distance: has 3 rows", "clients[0].location: 5", "clients[0].delivery",
-                     "clients[1]: tw_early 5 > tw_late 1", "vehicle_types[0].count",
-                     "vehicle_types[0].depot: 2"):
+    for expected in (
+        "distance: has 3 rows",
+        "clients[0].location: 5",
+        "clients[0].delivery",
+        "clients[1]: tw_early 5 > tw_late 1",
+        "vehicle_types[0].count",
+        "vehicle_types[0].depot: 2",
+    ):
         assert expected in text
     assert isinstance(info.value, SupplyOptError)
     assert isinstance(info.value, ValueError)

@@ -65,8 +65,9 @@ def _schedule_ok(
     return bool(time + travel[prev, 0] <= depot_late)
 
 
-def _real_starts(order: list[int], travel: np.ndarray, service: np.ndarray,
-                 early: np.ndarray) -> dict[int, float]:
+def _real_starts(
+    order: list[int], travel: np.ndarray, service: np.ndarray, early: np.ndarray
+) -> dict[int, float]:
     """Real service start times along ``order`` with unbounded windows."""
     starts, time, prev = {}, 0.0, 0
     for c in order:
@@ -88,8 +89,7 @@ def test_engine_feasible_schedule_is_really_feasible(
 ) -> None:
     """Any visiting order feasible with the scaled integers is feasible with real values."""
     reals = st.floats(min_value=0.0, max_value=50.0, allow_nan=False)
-    coords = np.array(data.draw(st.lists(st.tuples(reals, reals), min_size=n + 1,
-                                         max_size=n + 1)))
+    coords = np.array(data.draw(st.lists(st.tuples(reals, reals), min_size=n + 1, max_size=n + 1)))
     travel = np.sqrt(((coords[:, None] - coords[None]) ** 2).sum(-1))
     service = np.array([0.0, *data.draw(st.lists(reals, min_size=n, max_size=n))])
     early = np.array([0.0, *data.draw(st.lists(reals, min_size=n, max_size=n))])
@@ -98,9 +98,9 @@ def test_engine_feasible_schedule_is_really_feasible(
     # the rounding direction decides feasibility; sometimes far away.
     starts = _real_starts(order, travel, service, early)
     near = st.floats(min_value=-3.0 / factor, max_value=3.0 / factor)
-    late = np.array([0.0] + [
-        starts[c] + data.draw(st.one_of(near, reals)) for c in range(1, n + 1)
-    ])
+    late = np.array(
+        [0.0] + [starts[c] + data.draw(st.one_of(near, reals)) for c in range(1, n + 1)]
+    )
     late = np.maximum(late, early)
     last = order[-1]
     back = starts[last] + service[last] + travel[last, 0]
@@ -119,16 +119,28 @@ def test_engine_feasible_schedule_is_really_feasible(
         assert _schedule_ok(order, travel, service, early, late + 1e-9, depot_late + 1e-9)
 
 
-def _instance(coords: np.ndarray, demand: list[float], early: list[float],
-              width: list[float], service: list[float], horizon: float) -> VrpInstance:
+def _instance(
+    coords: np.ndarray,
+    demand: list[float],
+    early: list[float],
+    width: list[float],
+    service: list[float],
+    horizon: float,
+) -> VrpInstance:
     n = len(demand)
     return VrpInstance(
-        name="random", format="solomon", coords=coords, numbers=list(range(n + 1)),
-        num_depots=1, demand=np.array([0.0, *demand]),
+        name="random",
+        format="solomon",
+        coords=coords,
+        numbers=list(range(n + 1)),
+        num_depots=1,
+        demand=np.array([0.0, *demand]),
         service_duration=np.array([0.0, *service]),
         tw_early=np.array([0.0, *early]),
         tw_late=np.array([horizon, *(e + w for e, w in zip(early, width, strict=True))]),
-        capacity=np.array([10.0]), vehicles=[n], max_duration=np.array([math.inf]),
+        capacity=np.array([10.0]),
+        vehicles=[n],
+        max_duration=np.array([math.inf]),
         distance_convention="exact",
     )
 
@@ -138,8 +150,7 @@ def _instance(coords: np.ndarray, demand: list[float], early: list[float],
 def test_solver_feasible_solutions_verify_with_real_values(data: st.DataObject, n: int) -> None:
     """Whatever the engine returns as feasible passes the real-valued verifier."""
     reals = st.floats(min_value=0.0, max_value=30.0, allow_nan=False)
-    coords = np.array(data.draw(st.lists(st.tuples(reals, reals), min_size=n + 1,
-                                         max_size=n + 1)))
+    coords = np.array(data.draw(st.lists(st.tuples(reals, reals), min_size=n + 1, max_size=n + 1)))
     demand = data.draw(st.lists(st.integers(1, 10).map(float), min_size=n, max_size=n))
     # Window ends on a 1/8 grid: a window narrower than the engine's resolution
     # (1/1000) would round to an empty one, which the routing layer refuses.

@@ -78,9 +78,7 @@ class _ShouldStop:
         return bool(self._should_stop())
 
 
-def from_pyvrp(
-    problem: RoutingProblem, result: pyvrp.Result, *, seed: int
-) -> RoutingSolution:
+def from_pyvrp(problem: RoutingProblem, result: pyvrp.Result, *, seed: int) -> RoutingSolution:
     """Convert a PyVRP result into a routing-layer solution."""
     best = result.best
     routes: list[RoutedVehicle] = []

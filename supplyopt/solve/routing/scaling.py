@@ -127,9 +127,7 @@ class Scaling:
         return _floor(amount, self.amount_factor)
 
 
-def to_int_scale(
-    values: ArrayLike, factor: float, *, direction: str = "up"
-) -> NDArray[np.int64]:
+def to_int_scale(values: ArrayLike, factor: float, *, direction: str = "up") -> NDArray[np.int64]:
     """Scale real values to engine integers, rounding ``"up"``, ``"down"`` or ``"nearest"``.
 
     Parameters

@@ -1,0 +1,1 @@
+"""Relief benchmark: generated scenario families, an LP upper bound, a hand-dispatch baseline."""

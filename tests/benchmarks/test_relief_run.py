@@ -1,0 +1,52 @@
+"""The relief benchmark runner: writes its tables and fails only on a rejected plan."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+import supplyopt
+from benchmarks.relief import run
+
+
+def test_runner_writes_both_tables(tmp_path: Path) -> None:
+    """One small family: exit 0, one CSV row with consistent ratios, a markdown table."""
+    out = tmp_path / "relief"
+    code = run.main(["--families", "small-loose", "--time-limit", "2", "--out", str(out)])
+    assert code == 0
+    (row,) = list(csv.DictReader(out.with_suffix(".csv").open(encoding="utf-8")))
+    assert row["family"] == "small-loose"
+    assert float(row["planner"]) <= float(row["bound"]) + 1e-4
+    assert float(row["baseline"]) <= float(row["bound"]) + 1e-4
+    assert row["planner_violations"] == row["baseline_violations"] == "0"
+    text = out.with_suffix(".md").read_text(encoding="utf-8")
+    assert "| small-loose | 1 | 10 |" in text
+
+
+def test_rejected_plan_makes_the_run_fail(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A plan the checker rejects gives exit 1 and the message on stderr."""
+    monkeypatch.setattr(supplyopt, "check_plan", lambda *a, **k: ["trips[0]: made up"])
+    code = run.main(
+        ["--families", "small-loose", "--time-limit", "1", "--out", str(tmp_path / "r")]
+    )
+    assert code == 1
+    assert "small-loose seed 1: planner: trips[0]: made up" in capsys.readouterr().err
+
+
+def test_unknown_family_is_refused() -> None:
+    """A misspelt family name is a usage error (exit 2), not a crash."""
+    with pytest.raises(SystemExit) as exc:
+        run.parse_args(["--families", "smal-loose"])
+    assert exc.value.code == 2
+
+
+def test_ci_mode_picks_small_families_and_a_short_limit() -> None:
+    """--ci runs the CI families with a 10 s limit into relief-ci."""
+    args = run.parse_args(["--ci"])
+    assert args.families == list(run.CI_FAMILIES)
+    assert args.time_limit == 10.0
+    assert args.out.name == "relief-ci"

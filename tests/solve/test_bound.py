@@ -1,0 +1,183 @@
+"""The LP upper bound on weighted on-time coverage: exact on hand examples, never below a plan."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import supplyopt
+from benchmarks.relief.families import Family
+from benchmarks.relief.generator import generate
+from supplyopt.io import load_scenario_data, parse_scenario
+from supplyopt.model import Scenario
+from supplyopt.network import haversine_km
+from supplyopt.solve.baseline import plan_baseline
+from supplyopt.solve.bound import coverage_upper_bound
+
+#: A warehouse and an area 0.5 degree of latitude apart.
+_KM = float(haversine_km(44.0, 87.0, 44.5, 87.0))
+
+
+def one_lane(
+    *,
+    travel_h: float,
+    trucks: int,
+    loading_hours: float,
+    bays: int | None = None,
+    demand: int = 100,
+    stock: int = 1000,
+    area_lat: float = 44.5,
+    unloading_hours: float = 0.0,
+) -> Scenario:
+    """One warehouse, one area, one item of 1 m3, trucks carrying 10 units."""
+    warehouse: dict[str, Any] = {
+        "id": "w",
+        "lat": 44.0,
+        "lon": 87.0,
+        "stock": {"box": stock},
+        "fleet": {"truck": trucks},
+        "loading_hours": loading_hours,
+    }
+    if bays is not None:
+        warehouse["loading_bays"] = bays
+    return parse_scenario(
+        {
+            "name": "one-lane",
+            "deadline_hours": 12.0,
+            "items": [{"id": "box", "weight_kg": 10.0, "volume_m3": 1.0}],
+            "vehicle_types": [
+                {
+                    "id": "truck",
+                    "capacity_kg": 1000.0,
+                    "capacity_m3": 10.0,
+                    "speed_kmh": _KM / travel_h,
+                }
+            ],
+            "warehouses": [warehouse],
+            "areas": [
+                {
+                    "id": "a",
+                    "lat": area_lat,
+                    "lon": 87.0,
+                    "demand": {"box": demand},
+                    "unloading_hours": unloading_hours,
+                }
+            ],
+            "roads": {"model": "great_circle", "circuity": 1.0},
+        }
+    )
+
+
+def test_fleet_time_with_a_free_last_return() -> None:
+    """One truck: 12 h + one 2 h return, 5 h per round trip, so 2.8 loads of 10 out of 100."""
+    bound = coverage_upper_bound(one_lane(travel_h=2.0, trucks=1, loading_hours=1.0))
+    assert bound.weighted_coverage == pytest.approx(0.28)
+
+
+def test_unloading_counts_in_the_trip_and_the_free_return() -> None:
+    """Unloading 1 h: 6 h per trip, budget 12 + 1 + 2 h, so 2.5 loads."""
+    scenario = one_lane(travel_h=2.0, trucks=1, loading_hours=1.0, unloading_hours=1.0)
+    assert coverage_upper_bound(scenario).weighted_coverage == pytest.approx(0.25)
+
+
+def test_free_return_is_counted_on_last_trips_actual_loads() -> None:
+    """A far area needing one unit does not lend its 5 h return to every truck: 6.5 loads, not 8.5.
+
+    One truck, no loading or unloading time: near area 1 h away (100 units
+    wanted), far area 5 h away (1 unit). Round trips to the near area take
+    2 h; the last one need not come back, which is worth 1 h, so 13 h of
+    driving carry 6.5 loads of 10. A flat allowance of the longest return
+    (5 h) would allow 8.5.
+    """
+    data = one_lane(travel_h=1.0, trucks=1, loading_hours=0.0).model_dump(by_alias=True)
+    data["areas"].append(
+        {"id": "far", "lat": 46.5, "lon": 87.0, "demand": {"box": 1}, "unloading_hours": 0.0}
+    )
+    bound = coverage_upper_bound(parse_scenario(data))
+    assert bound.weighted_coverage == pytest.approx(65 / 101)
+
+
+def test_loading_bays_cap_the_loads() -> None:
+    """One bay, 2 h per loading, 1 h drive: 11 h of bay time, 5.5 loads (trucks allow 6.5)."""
+    scenario = one_lane(travel_h=1.0, trucks=2, loading_hours=2.0, bays=1)
+    assert coverage_upper_bound(scenario).weighted_coverage == pytest.approx(0.55)
+    unlimited = one_lane(travel_h=1.0, trucks=2, loading_hours=2.0)
+    assert coverage_upper_bound(unlimited).weighted_coverage == pytest.approx(0.65)
+
+
+def test_stock_caps_the_bound() -> None:
+    """With 40 units for a need of 100 and trucks to spare, the bound is 0.4."""
+    scenario = one_lane(travel_h=1.0, trucks=20, loading_hours=0.5, stock=40)
+    assert coverage_upper_bound(scenario).weighted_coverage == pytest.approx(0.4)
+
+
+def test_area_beyond_reach_gets_nothing() -> None:
+    """An area whose earliest arrival is after the deadline adds nothing to the bound."""
+    scenario = one_lane(travel_h=11.8, trucks=5, loading_hours=0.5)
+    assert coverage_upper_bound(scenario).weighted_coverage == 0.0
+
+
+def test_full_coverage_when_nothing_binds() -> None:
+    """The small-loose family is fully coverable."""
+    assert coverage_upper_bound(generate("small-loose", 1)).weighted_coverage == pytest.approx(1.0)
+
+
+def test_fleet_constraints_only_lower_the_bound() -> None:
+    """Adding fleet and bay rows never raises the transportation bound."""
+    scenario = generate("medium-bays", 1)
+    loose = coverage_upper_bound(scenario, with_fleet=False)
+    tight = coverage_upper_bound(scenario)
+    assert tight.weighted_coverage <= loose.weighted_coverage + 1e-9
+    assert tight.weighted_coverage < 0.99
+
+
+families = st.builds(
+    Family,
+    name=st.just("random"),
+    n_areas=st.integers(1, 8),
+    n_warehouses=st.integers(1, 3),
+    n_trucks=st.integers(3, 8),
+    stock_ratio=st.floats(0.2, 2.0),
+    region_km=st.floats(50.0, 900.0),
+    displaced_scale=st.floats(20.0, 2000.0),
+    loading_bays=st.one_of(st.none(), st.tuples(st.integers(1, 2), st.integers(2, 3))),
+    loading_hours=st.tuples(st.floats(0.0, 1.0), st.floats(1.0, 2.0)),
+    remote_fraction=st.floats(0.0, 0.5),
+    summary=st.just("hypothesis"),
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(family=families, seed=st.integers(0, 2**16))
+def test_bound_is_never_below_the_baseline(family: Family, seed: int) -> None:
+    """On random small scenarios, the hand-dispatch plan never beats the bound."""
+    scenario = generate(family, seed)
+    bound = coverage_upper_bound(scenario)
+    plan = plan_baseline(scenario)
+    assert plan.summary.weighted_coverage_on_time <= bound.weighted_coverage + 1e-7
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(family=families, seed=st.integers(0, 2**16))
+def test_bound_is_never_below_the_planner(family: Family, seed: int) -> None:
+    """On random small scenarios, plan_relief (multi-stop, multi-trip) never beats the bound."""
+    scenario = generate(family, seed)
+    bound = coverage_upper_bound(scenario)
+    plan = supplyopt.plan_relief(scenario, time_limit_s=2.0)
+    assert plan.summary.weighted_coverage_on_time <= bound.weighted_coverage + 1e-7
+
+
+@pytest.mark.parametrize("name", sorted(supplyopt.bundled_scenarios()))
+def test_bound_holds_on_the_bundled_scenarios(name: str) -> None:
+    """Neither the planner nor hand dispatch beats the bound on a bundled scenario."""
+    path = supplyopt.bundled_scenarios()[name]
+    if load_scenario_data(path).get("roads", {}).get("model") == "osm":
+        pytest.skip("OSM road scenarios need the shared OSM extracts and osmnx; not run here")
+    scenario = supplyopt.read_scenario(path)
+    bound = coverage_upper_bound(scenario).weighted_coverage
+    assert plan_baseline(scenario).summary.weighted_coverage_on_time <= bound + 1e-7
+    planned = supplyopt.plan_relief(scenario, time_limit_s=3.0)
+    assert planned.summary.weighted_coverage_on_time <= bound + 1e-7
