@@ -76,14 +76,19 @@ class Instance:
         w = self.n_warehouses
         return self.hours(k)[w:, :w].T
 
-    def earliest_arrival_h(self) -> FloatArray:
-        """(W, A) earliest arrival of any vehicle based at ``w``; inf without vehicles or roads."""
+    def earliest_arrival_h(self, *, based_only: bool = True) -> FloatArray:
+        """(W, A) earliest arrival from each warehouse: ready + loading + fastest travel.
+
+        With ``based_only`` only vehicle types based at the warehouse count (inf
+        where none is); without it, every vehicle type does.
+        """
         best = np.full((self.n_warehouses, self.n_areas), np.inf)
         start = self.ready_h + self.load_h
         for k in range(len(self.types)):
-            has = self.fleet[:, k] > 0
             arrival = start[:, None] + self.out_h(k)
-            best = np.where(has[:, None], np.minimum(best, arrival), best)
+            if based_only:
+                arrival = np.where((self.fleet[:, k] > 0)[:, None], arrival, np.inf)
+            best = np.minimum(best, arrival)
         return best
 
 

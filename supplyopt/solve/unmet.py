@@ -5,19 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..model import Unmet, UnmetReason
-from .instance import FloatArray, Instance, IntArray
-
-
-def reach_hours(inst: Instance) -> FloatArray:
-    """(W, A) earliest arrival from each warehouse: ready + loading + fastest travel.
-
-    Uses every vehicle type, whether or not vehicles are based there.
-    """
-    start = inst.ready_h + inst.load_h
-    best = np.full((inst.n_warehouses, inst.n_areas), np.inf)
-    for k in range(len(inst.types)):
-        best = np.minimum(best, start[:, None] + inst.out_h(k))
-    return best
+from .instance import Instance, IntArray
 
 
 def explain_unmet(inst: Instance, on_time: IntArray, left_stock: IntArray) -> list[Unmet]:
@@ -46,7 +34,7 @@ def explain_unmet(inst: Instance, on_time: IntArray, left_stock: IntArray) -> li
         ``fleet`` entries never add up to more than the stock that is left.
     """
     n_w = inst.n_warehouses
-    reach = reach_hours(inst)
+    reach = inst.earliest_arrival_h(based_only=False)
     in_time = reach <= inst.deadline_h + 1e-9
     connected = np.array(
         [
