@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+import yaml
 
 import supplyopt
 from supplyopt import Scenario
@@ -54,3 +55,15 @@ def test_unreadable_plan_file(tmp_path: Path) -> None:
     path.write_text("{not json", encoding="utf-8")
     with pytest.raises(supplyopt.PlanFileError, match=r"plan\.json"):
         supplyopt.read_plan(path)
+
+
+def test_exponent_numbers_in_yaml_are_numbers(tmp_path: Path) -> None:
+    """`1e3` in a YAML scenario is the number 1000, as in JSON, not the text '1e3'."""
+    from tests.conftest import tiny_data
+
+    data = tiny_data()
+    data["deadline_hours"] = "__EXP__"
+    text = yaml.safe_dump(data, allow_unicode=True).replace("__EXP__", "1.2e1")
+    path = tmp_path / "s.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert supplyopt.read_scenario(path).deadline_hours == 12.0
