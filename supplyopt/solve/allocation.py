@@ -23,7 +23,7 @@ import numpy as np
 from numpy.typing import NDArray
 from ortools.linear_solver import pywraplp
 
-from .instance import FloatArray, Instance, IntArray
+from .instance import Instance, IntArray
 
 #: How many of the fastest warehouses holding an item are considered for each area and
 #: item (4 halves the LP of 8 and measured no loss of coverage at province scale; see
@@ -279,9 +279,3 @@ def _round_up_remainders(
             used[w, i] += 1
             got[a, i] += 1
 
-
-def fraction_delivered(delivered: FloatArray, demand: IntArray) -> FloatArray:
-    """Per-area on-time coverage (mean over demanded items)."""
-    with np.errstate(invalid="ignore", divide="ignore"):
-        ratio = np.where(demand > 0, np.minimum(delivered, demand) / demand, np.nan)
-    return np.asarray(np.nanmean(ratio, axis=1))
