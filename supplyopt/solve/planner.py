@@ -109,11 +109,13 @@ def _plan_best(inst: Instance, clock: Clock) -> list[TimedTrip]:
     """
     best: tuple[tuple[float, float], list[TimedTrip]] | None = None
     last_run_s = 0.0
-    for scale in FLEET_SCALES:
+    n_runs = len(FLEET_SCALES)
+    for run, scale in enumerate(FLEET_SCALES):
         if best is not None and (clock.stopped() or clock.remaining_s < 1.5 * last_run_s):
             break
         started = clock.elapsed_s
-        trips = _plan_trips(inst, clock, scale)
+        span = (0.05 + 0.9 * run / n_runs, 0.05 + 0.9 * (run + 1) / n_runs)
+        trips = _plan_trips(inst, clock, scale, span=span, label=f"variant {run + 1}/{n_runs}")
         last_run_s = clock.elapsed_s - started
         on_time = np.minimum(_units_delivered(inst, trips), inst.demand)
         score = (round(float((inst.value * on_time).sum()), 9), _min_area_coverage(inst, on_time))
@@ -131,7 +133,14 @@ def _min_area_coverage(inst: Instance, on_time: IntArray) -> float:
     return float(per_area.min()) if per_area.size else 0.0
 
 
-def _plan_trips(inst: Instance, clock: Clock, fleet_scale: float) -> list[TimedTrip]:
+def _plan_trips(
+    inst: Instance,
+    clock: Clock,
+    fleet_scale: float,
+    *,
+    span: tuple[float, float] = (0.05, 0.95),
+    label: str = "",
+) -> list[TimedTrip]:
     dispatchers = [WarehouseDispatcher.create(inst, w) for w in range(inst.n_warehouses)]
     stock = inst.stock.copy()
     on_time = np.zeros_like(inst.demand)
@@ -177,8 +186,9 @@ def _plan_trips(inst: Instance, clock: Clock, fleet_scale: float) -> list[TimedT
         coverage = float((inst.value * np.minimum(on_time, inst.demand)).sum())
         clock.report(
             "dispatch",
-            min(0.95, round_no / MAX_ROUNDS),
-            f"round {round_no}: {len(trips)} trips, weighted coverage {coverage:.3f}",
+            span[0] + (span[1] - span[0]) * round_no / MAX_ROUNDS,
+            f"{label + ', ' if label else ''}round {round_no}: {len(trips)} trips, "
+            f"weighted coverage {coverage:.3f}",
         )
     return trips
 
