@@ -11,7 +11,14 @@ from .disruptions import (
     WarehouseOut,
 )
 from .errors import PlanFileError, ScenarioError, SolverUnavailableError, SupplyOptError
-from .kpi import area_coverage, count_deliveries, item_coverage, plan_status, summarize
+from .kpi import (
+    area_coverage,
+    assemble_plan,
+    count_deliveries,
+    item_coverage,
+    plan_status,
+    summarize,
+)
 from .plan import Plan, Stop, Summary, Trip, Unmet, UnmetReason
 from .scenario import (
     Area,
@@ -57,6 +64,7 @@ __all__ = [
     "WarehouseOut",
     "apply_disruptions",
     "area_coverage",
+    "assemble_plan",
     "count_deliveries",
     "item_coverage",
     "plan_status",

@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from .plan import PlanStatus, Summary, Trip
+from .plan import Plan, PlanStatus, Summary, Trip, Unmet
 from .scenario import Scenario
 
 #: Slack on the deadline comparison, far below the 0.01 h rounding allowance.
@@ -112,6 +112,32 @@ def plan_status(summary: Summary) -> PlanStatus:
     if summary.on_time_units == 0:
         return "empty"
     return "partial"
+
+
+def assemble_plan(
+    scenario: Scenario,
+    trips: list[Trip],
+    unmet: list[Unmet],
+    *,
+    solve_seconds: float = 0.0,
+    **extra: object,
+) -> Plan:
+    """A plan for these trips: summary figures and status counted here, never by hand.
+
+    ``extra`` holds further plan fields (``seed``, ``time_limit_s``, ``notes``).
+    """
+    summary = summarize(scenario, trips, solve_seconds=solve_seconds)
+    return Plan.model_validate(
+        {
+            "scenario": scenario.name,
+            "deadline_hours": scenario.deadline_hours,
+            "status": plan_status(summary),
+            "summary": summary,
+            "trips": trips,
+            "unmet": unmet,
+            **extra,
+        }
+    )
 
 
 def _mean(values: Iterable[float]) -> float:

@@ -282,4 +282,3 @@ def _round_up_remainders(
             units[w, a, i] += 1
             used[w, i] += 1
             got[a, i] += 1
-

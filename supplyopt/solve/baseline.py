@@ -36,8 +36,7 @@ from ..model import (
     Unmet,
     UnmetReason,
     Warehouse,
-    plan_status,
-    summarize,
+    assemble_plan,
 )
 from ..network import TravelTimes, build_travel_times
 
@@ -114,14 +113,11 @@ def plan_baseline(scenario: Scenario, *, travel: TravelTimes | None = None) -> P
             if not any(need.values()):
                 break
     trips.sort(key=lambda t: (t.load_start_hours, t.vehicle))
-    summary = summarize(scenario, trips, solve_seconds=time.perf_counter() - started)
-    return Plan(
-        scenario=scenario.name,
-        deadline_hours=scenario.deadline_hours,
-        status=plan_status(summary),
-        summary=summary,
-        trips=trips,
-        unmet=_unmet(scenario, travel, depots, trips),
+    return assemble_plan(
+        scenario,
+        trips,
+        _unmet(scenario, travel, depots, trips),
+        solve_seconds=time.perf_counter() - started,
     )
 
 

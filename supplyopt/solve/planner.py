@@ -7,7 +7,7 @@ import copy
 import numpy as np
 from numpy.typing import NDArray
 
-from ..model import Plan, Scenario, Stop, Trip, apply_disruptions, plan_status, summarize
+from ..model import Plan, Scenario, Stop, Trip, apply_disruptions, assemble_plan
 from ..network import build_travel_times
 from .allocation import allocate
 from .dispatch import TimedTrip, WarehouseDispatcher, fleet_state
@@ -78,21 +78,19 @@ def plan_relief(
     on_time = _units_delivered(inst, timed)
     left = inst.stock - _units_taken(inst, timed)
     unmet = explain_unmet(inst, on_time, left)
-    summary = summarize(scenario, trips, solve_seconds=round(clock.elapsed_s, 3))
-    clock.report(
-        "done", 1.0, f"{len(trips)} trips, coverage {summary.weighted_coverage_on_time:.3f}"
-    )
-    return Plan(
-        scenario=scenario.name,
-        deadline_hours=scenario.deadline_hours,
-        status=plan_status(summary),
-        summary=summary,
-        trips=trips,
-        unmet=unmet,
+    plan = assemble_plan(
+        scenario,
+        trips,
+        unmet,
+        solve_seconds=round(clock.elapsed_s, 3),
         seed=seed,
         time_limit_s=time_limit_s,
         notes=list(travel.notes),
     )
+    clock.report(
+        "done", 1.0, f"{len(trips)} trips, coverage {plan.summary.weighted_coverage_on_time:.3f}"
+    )
+    return plan
 
 
 def _number(vehicle: str) -> int:

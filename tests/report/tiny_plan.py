@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from supplyopt.io import parse_scenario
-from supplyopt.model import Plan, Scenario, Stop, Trip, Unmet, UnmetReason, plan_status, summarize
+from supplyopt.model import (
+    Plan,
+    Scenario,
+    Stop,
+    Trip,
+    Unmet,
+    UnmetReason,
+    assemble_plan,
+)
 
 SCENARIO = {
     "name": "tiny-quake",
@@ -101,12 +109,8 @@ def make_plan(scenario: Scenario) -> Plan:
             distance_km=60.0,
         ),
     ]
-    summary = summarize(scenario, trips)
-    return Plan(
-        scenario="tiny-quake",
-        deadline_hours=12,
-        status=plan_status(summary),
-        summary=summary,
-        trips=trips,
-        unmet=[Unmet(area="a3", item="tent", quantity=30, reason=UnmetReason.DEADLINE)],
+    return assemble_plan(
+        scenario,
+        trips,
+        [Unmet(area="a3", item="tent", quantity=30, reason=UnmetReason.DEADLINE)],
     )
