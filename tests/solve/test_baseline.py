@@ -16,6 +16,7 @@ from supplyopt.model import Plan, Scenario, UnmetReason, summarize
 from supplyopt.network import build_travel_times
 from supplyopt.solve.baseline import plan_baseline
 from tests.conftest import assert_valid
+from tests.relief_strategies import small_families
 
 
 def scenario_of(
@@ -226,20 +227,7 @@ def test_unreachable_reason_on_a_disconnected_road_graph() -> None:
     assert [(u.area, u.reason) for u in plan.unmet] == [("island", UnmetReason.UNREACHABLE)]
 
 
-families = st.builds(
-    Family,
-    name=st.just("random"),
-    n_areas=st.integers(1, 10),
-    n_warehouses=st.integers(1, 3),
-    n_trucks=st.integers(3, 8),
-    stock_ratio=st.floats(0.2, 2.0),
-    region_km=st.floats(50.0, 900.0),
-    displaced_scale=st.floats(20.0, 2000.0),
-    loading_bays=st.one_of(st.none(), st.tuples(st.integers(1, 2), st.integers(2, 3))),
-    loading_hours=st.tuples(st.floats(0.0, 1.0), st.floats(1.0, 2.0)),
-    remote_fraction=st.floats(0.0, 0.5),
-    summary=st.just("hypothesis"),
-)
+families = small_families(max_areas=10)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -16,6 +16,7 @@ from supplyopt.model import Scenario
 from supplyopt.network import haversine_km
 from supplyopt.solve.baseline import plan_baseline
 from supplyopt.solve.bound import coverage_upper_bound
+from tests.relief_strategies import small_families
 
 #: A warehouse and an area 0.5 degree of latitude apart.
 _KM = float(haversine_km(44.0, 87.0, 44.5, 87.0))
@@ -134,20 +135,7 @@ def test_fleet_constraints_only_lower_the_bound() -> None:
     assert tight.weighted_coverage < 0.99
 
 
-families = st.builds(
-    Family,
-    name=st.just("random"),
-    n_areas=st.integers(1, 8),
-    n_warehouses=st.integers(1, 3),
-    n_trucks=st.integers(3, 8),
-    stock_ratio=st.floats(0.2, 2.0),
-    region_km=st.floats(50.0, 900.0),
-    displaced_scale=st.floats(20.0, 2000.0),
-    loading_bays=st.one_of(st.none(), st.tuples(st.integers(1, 2), st.integers(2, 3))),
-    loading_hours=st.tuples(st.floats(0.0, 1.0), st.floats(1.0, 2.0)),
-    remote_fraction=st.floats(0.0, 0.5),
-    summary=st.just("hypothesis"),
-)
+families = small_families(max_areas=8)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
