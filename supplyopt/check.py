@@ -7,7 +7,6 @@ every KPI are recounted and compared with what the plan says.
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections import defaultdict
 
@@ -59,7 +58,7 @@ def check_plan(scenario: Scenario, plan: Plan, *, travel: TravelTimes | None = N
         )
     problems += _check_trips(scenario, plan, travel)
     problems += _check_quantities(scenario, plan)
-    problems += _check_vehicles(scenario, plan)
+    problems += _check_vehicles(scenario, plan, travel)
     problems += _check_bays(scenario, plan)
     problems += _check_summary(scenario, plan)
     problems += _check_unmet(scenario, plan, travel)
@@ -191,37 +190,78 @@ def _check_quantities(scenario: Scenario, plan: Plan) -> list[str]:
     return problems
 
 
-def _check_vehicles(scenario: Scenario, plan: Plan) -> list[str]:
+def _check_vehicles(scenario: Scenario, plan: Plan, travel: TravelTimes) -> list[str]:
+    """Vehicle reuse, fleet size per base, and empty drives between warehouses.
+
+    A vehicle's base is its trips' ``based_at`` (an extension of the
+    contract), else their warehouse. A vehicle may load at a warehouse other
+    than its base, or than its previous trip's: it first drives there empty,
+    leaving its base no earlier than the base's ``ready_hours`` (or its
+    previous warehouse on return), and ``empty_km`` must give that drive.
+    """
     problems: list[str] = []
+    wh_site, _ = _site_index(scenario)
     by_vehicle: defaultdict[str, list[int]] = defaultdict(list)
     for idx, trip in enumerate(plan.trips):
         by_vehicle[trip.vehicle].append(idx)
     per_fleet: defaultdict[tuple[str, str], int] = defaultdict(int)
     for vehicle, idxs in by_vehicle.items():
-        homes = {(plan.trips[i].warehouse, plan.trips[i].vehicle_type) for i in idxs}
+        homes = {
+            (plan.trips[i].based_at or plan.trips[i].warehouse, plan.trips[i].vehicle_type)
+            for i in idxs
+        }
         if len(homes) > 1:
             problems.append(
-                f"vehicle {vehicle!r}: trips from different warehouses or types {sorted(homes)}"
+                f"vehicle {vehicle!r}: trips give different bases or types {sorted(homes)}"
             )
             continue
         (home,) = homes
+        base_id, type_id = home
+        if base_id not in wh_site or type_id not in travel.duration_h:
+            if any(plan.trips[i].based_at == base_id for i in idxs):
+                problems.append(f"vehicle {vehicle!r}: based_at {base_id!r} is no warehouse")
+            continue  # an unknown warehouse or type is reported with the trip
         per_fleet[home] += 1
+        hours = travel.duration_h[type_id]
+        km = travel.distance_km[type_id]
         ordered = sorted(idxs, key=lambda i: plan.trips[i].load_start_hours)
-        for prev, nxt in itertools.pairwise(ordered):
-            if plan.trips[nxt].load_start_hours < plan.trips[prev].return_hours - TIME_TOL_H:
+        at, free_h = base_id, scenario.warehouse(base_id).ready_hours
+        for pos, nxt in enumerate(ordered):
+            trip = plan.trips[nxt]
+            if trip.warehouse not in wh_site:
+                break
+            drive_h = float(hours[wh_site[at], wh_site[trip.warehouse]])
+            drive_km = float(km[wh_site[at], wh_site[trip.warehouse]])
+            where = f"trips[{nxt}]"
+            if not math.isfinite(drive_h):
                 problems.append(
-                    f"trips[{nxt}].load_start_hours: vehicle {vehicle!r} starts loading at "
-                    f"{plan.trips[nxt].load_start_hours} before returning from trips[{prev}] at "
-                    f"{plan.trips[prev].return_hours}"
+                    f"{where}: vehicle {vehicle!r} has no road from {at!r} to {trip.warehouse!r}"
                 )
+            elif at != trip.warehouse and trip.load_start_hours < free_h + drive_h - TIME_TOL_H:
+                problems.append(
+                    f"{where}.load_start_hours: vehicle {vehicle!r} cannot be at {trip.warehouse!r} "
+                    f"before {free_h + drive_h:.4f} h ({free_h} at {at!r} + {drive_h:.4f} h empty)"
+                )
+            elif pos > 0 and trip.load_start_hours < free_h - TIME_TOL_H:
+                prev = ordered[pos - 1]
+                problems.append(
+                    f"{where}.load_start_hours: vehicle {vehicle!r} starts loading at "
+                    f"{trip.load_start_hours} before returning from trips[{prev}] at {free_h}"
+                )
+            empty = trip.empty_km or 0.0
+            expected = drive_km if at != trip.warehouse and math.isfinite(drive_km) else 0.0
+            if not math.isclose(empty, expected, rel_tol=1e-4, abs_tol=0.01):
+                problems.append(
+                    f"{where}.empty_km: {trip.empty_km}, but the drive from {at!r} to "
+                    f"{trip.warehouse!r} before it is {expected:.3f} km"
+                )
+            at, free_h = trip.warehouse, trip.return_hours
     for (wh_id, type_id), used in sorted(per_fleet.items()):
-        try:
-            owned = scenario.warehouse(wh_id).fleet.get(type_id, 0)
-        except KeyError:
-            continue
+        owned = scenario.warehouse(wh_id).fleet.get(type_id, 0)
         if used > owned:
             problems.append(
-                f"warehouse {wh_id!r}: uses {used} vehicles of type {type_id!r}, has {owned}"
+                f"warehouse {wh_id!r}: uses {used} vehicles of type {type_id!r} based there, "
+                f"has {owned}"
             )
     return problems
 

@@ -77,6 +77,29 @@ def tiny_data(**changes: Any) -> dict[str, Any]:
     return data
 
 
+def two_depot_data() -> dict[str, Any]:
+    """Trucks at a garage holding nothing; the water 0.2 degrees away, beside the areas.
+
+    Sites on the equator, great-circle roads at 60 km/h without circuity: the
+    garage-to-depot drive is 22.24 km, 0.371 h.
+    """
+    return {
+        "name": "two-depots",
+        "deadline_hours": 12,
+        "items": [{"id": "water", "weight_kg": 10, "volume_m3": 0.01}],
+        "vehicle_types": [{"id": "truck", "capacity_kg": 1000, "capacity_m3": 100}],
+        "warehouses": [
+            {"id": "garage", "lat": 0, "lon": 0, "fleet": {"truck": 2}, "ready_hours": 0.5},
+            {"id": "depot", "lat": 0, "lon": 0.2, "stock": {"water": 800}, "loading_hours": 0.25},
+        ],
+        "areas": [
+            {"id": "near", "lat": 0, "lon": 0.3, "demand": {"water": 500}},
+            {"id": "nearer", "lat": 0.05, "lon": 0.25, "demand": {"water": 300}},
+        ],
+        "roads": {"model": "great_circle", "circuity": 1.0, "speed_kmh": 60},
+    }
+
+
 @pytest.fixture
 def tiny() -> Scenario:
     """The tiny scenario, validated."""

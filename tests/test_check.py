@@ -10,6 +10,7 @@ import pytest
 
 import supplyopt
 from supplyopt import Plan, Scenario
+from tests.conftest import two_depot_data
 
 
 @pytest.fixture
@@ -135,3 +136,61 @@ def test_non_finite_times_are_refused(tmp_path: Path, planned: tuple[Scenario, P
     path.write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(supplyopt.PlanFileError, match="return_hours"):
         supplyopt.read_plan(path)
+
+
+@pytest.fixture
+def moved() -> tuple[Scenario, Plan]:
+    """A valid plan whose trucks drive empty from their garage to load at the depot."""
+    scenario = supplyopt.parse_scenario(two_depot_data())
+    plan = supplyopt.plan_relief(scenario, time_limit_s=10)
+    assert {t.based_at for t in plan.trips} == {"garage"}
+    assert supplyopt.check_plan(scenario, plan) == []
+    return scenario, plan
+
+
+def _first_trip(plan: Plan) -> supplyopt.Trip:
+    return min(plan.trips, key=lambda t: t.load_start_hours)
+
+
+def _load_before_arriving(plan: Plan) -> None:
+    trip = _first_trip(plan)
+    shift = trip.load_start_hours - 0.5  # the garage's ready time, as if no drive
+    trip.load_start_hours -= shift
+    trip.depart_hours -= shift
+    for stop in trip.stops:
+        stop.arrive_hours -= shift
+    trip.return_hours -= shift
+
+
+def _forget_base(plan: Plan) -> None:
+    for trip in plan.trips:
+        trip.based_at = None
+
+
+def _forget_empty_drive(plan: Plan) -> None:
+    _first_trip(plan).empty_km = None
+
+
+def _two_bases(plan: Plan) -> None:
+    trip = _first_trip(plan)
+    other = next(t for t in plan.trips if t.vehicle == trip.vehicle and t is not trip)
+    other.based_at = None
+
+
+MOVE_BREAKERS: dict[str, tuple[Callable[[Plan], None], str]] = {
+    "drive time": (_load_before_arriving, "cannot be at 'depot' before"),
+    "base": (_forget_base, "based there, has 0"),
+    "empty km": (_forget_empty_drive, "empty_km: None, but the drive"),
+    "two bases": (_two_bases, "different bases"),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(MOVE_BREAKERS))
+def test_checker_catches_bad_empty_drives(moved: tuple[Scenario, Plan], kind: str) -> None:
+    """Vehicles loading away from their base: drive time, base fleet and km are checked."""
+    scenario, plan = moved
+    broken = plan.model_copy(deep=True)
+    breaker, message = MOVE_BREAKERS[kind]
+    breaker(broken)
+    problems = supplyopt.check_plan(scenario, broken)
+    assert any(message in p for p in problems), problems

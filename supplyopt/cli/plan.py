@@ -40,6 +40,13 @@ def register(subparsers: Any) -> None:
         help="wall-clock limit for the solve (default 30)",
     )
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    parser.add_argument(
+        "--no-reposition",
+        dest="reposition",
+        action="store_false",
+        help="keep every vehicle loading at its own base (by default idle vehicles may drive "
+        "empty to load at another warehouse)",
+    )
     parser.add_argument("--quiet", action="store_true", help="print no summary")
     parser.set_defaults(func=run)
 
@@ -58,7 +65,11 @@ def run(args: argparse.Namespace) -> int:
     console = Console(stderr=True)
     with _LiveProgress(console, enabled=not args.quiet and console.is_terminal) as live:
         plan = plan_relief(
-            scenario, time_limit_s=args.time_limit, seed=args.seed, progress=live.update
+            scenario,
+            time_limit_s=args.time_limit,
+            seed=args.seed,
+            progress=live.update,
+            reposition=args.reposition,
         )
     if args.out:
         try:

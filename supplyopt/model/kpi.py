@@ -100,7 +100,7 @@ def summarize(scenario: Scenario, trips: list[Trip], *, solve_seconds: float = 0
         min_area_coverage=min(per_area.values(), default=0.0),
         makespan_hours=max(arrivals, default=0.0),
         vehicles_used=len({trip.vehicle for trip in trips}),
-        distance_km=sum(trip.distance_km for trip in trips),
+        distance_km=sum(trip.distance_km + (trip.empty_km or 0.0) for trip in trips),
         solve_seconds=solve_seconds,
     )
 

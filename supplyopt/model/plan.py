@@ -43,7 +43,13 @@ class Stop(_Data):
 
 
 class Trip(_Data):
-    """One loading at a warehouse and the stops that follow."""
+    """One loading at a warehouse and the stops that follow.
+
+    ``based_at`` and ``empty_km`` extend the contract: they are present when
+    the vehicle is based at another warehouse and was driven empty from
+    there (``empty_km``, counted on its first trip at this warehouse) to
+    load here. ``distance_km`` is the loaded round trip alone.
+    """
 
     vehicle: str
     warehouse: str
@@ -53,6 +59,8 @@ class Trip(_Data):
     stops: list[Stop]
     return_hours: float
     distance_km: float
+    based_at: str | None = None
+    empty_km: float | None = None
 
 
 class Unmet(_Data):
@@ -66,7 +74,11 @@ class Unmet(_Data):
 
 
 class Summary(_Data):
-    """Key figures of a plan (see contract section 2 for the definitions)."""
+    """Key figures of a plan (see contract section 2 for the definitions).
+
+    ``distance_km`` is everything driven: the trips' ``distance_km`` plus
+    their ``empty_km``.
+    """
 
     demand_units: int = 0
     delivered_units: int = 0

@@ -77,11 +77,12 @@ def _sheet(scenario: Scenario, plan: Plan, vehicle: str) -> str:
     lines.append(f"<h1>Dispatch sheet 调度单 — {escape(vehicle)}</h1>")
     if first is not None:
         vtype = _lookup_name(scenario.vehicle_types, first.vehicle_type)
-        home = _lookup_name(scenario.warehouses, first.warehouse)
+        base = first.based_at or first.warehouse
+        home = _lookup_name(scenario.warehouses, base)
         lines.append(
             f'<p class="meta">Scenario 情景: {escape(plan.scenario)} · '
             f"Vehicle type 车型: {_name(vtype, first.vehicle_type)} · "
-            f"Warehouse 仓库: {_name(home, first.warehouse)} · "
+            f"Based at 驻地仓库: {_name(home, base)} · "
             f"Deadline 时限: {format_hours(plan.deadline_hours)} · "
             "Times are from T0 (dispatch order) "
             "时间自调度令下达 (T0) 起算</p>"
@@ -104,6 +105,17 @@ def _lookup_name(entries: list, ident: str) -> str | None:  # type: ignore[type-
     return None
 
 
+def _away_html(scenario: Scenario, trip: Trip) -> list[str]:
+    """Where a vehicle loads away from its base, and the empty drive there."""
+    if not trip.based_at or trip.based_at == trip.warehouse:
+        return []
+    where = _name(_lookup_name(scenario.warehouses, trip.warehouse), trip.warehouse)
+    text = f"Load at 装车仓库: {where}"
+    if trip.empty_km:
+        text += f" · drive there empty first 先空驶前往: {trip.empty_km:.1f} km"
+    return [f'<p class="away">{text}</p>']
+
+
 def _trip_html(scenario: Scenario, plan: Plan, trip: Trip, number: int) -> str:
     items = {i.id: i for i in scenario.items}
     areas = {a.id: a for a in scenario.areas}
@@ -116,6 +128,7 @@ def _trip_html(scenario: Scenario, plan: Plan, trip: Trip, number: int) -> str:
         f"depart 出发 {format_hours(trip.depart_hours)} · "
         f"return 返回 {format_hours(trip.return_hours)}"
         f" · {trip.distance_km:.1f} km</h2>",
+        *_away_html(scenario, trip),
         "<table><thead><tr><th>Item 物资</th><th>Quantity 数量</th><th>Weight 重量 (kg)</th>"
         "<th>Volume 体积 (m³)</th></tr></thead><tbody>",
     ]

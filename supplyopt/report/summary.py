@@ -74,20 +74,25 @@ def summary_renderable(scenario: Scenario, plan: Plan) -> Group:
         )
 
     fleet = Table(title="Fleet use", title_justify="left")
-    for column in ("warehouse", "vehicles used", "trips", "units shipped", "last return"):
+    columns = ("warehouse", "own vehicles used", "from elsewhere", "trips", "units shipped")
+    for column in (*columns, "last return"):
         fleet.add_column(column, justify="left" if column == "warehouse" else "right")
     used: defaultdict[str, set[str]] = defaultdict(set)
+    guests: defaultdict[str, set[str]] = defaultdict(set)
     trips = Counter(trip.warehouse for trip in plan.trips)
     shipped: Counter[str] = Counter()
     last_return: dict[str, float] = {}
     for trip in plan.trips:
-        used[trip.warehouse].add(trip.vehicle)
+        used[trip.based_at or trip.warehouse].add(trip.vehicle)
+        if trip.based_at and trip.based_at != trip.warehouse:
+            guests[trip.warehouse].add(trip.vehicle)
         shipped[trip.warehouse] += sum(q for stop in trip.stops for q in stop.deliver.values())
         last_return[trip.warehouse] = max(last_return.get(trip.warehouse, 0.0), trip.return_hours)
     for wh in scenario.warehouses:
         fleet.add_row(
             _label(wh.id, wh.name),
             f"{len(used[wh.id])} / {wh.vehicle_count}",
+            str(len(guests[wh.id])) if guests[wh.id] else "-",
             str(trips[wh.id]),
             f"{shipped[wh.id]:,}",
             f"{last_return[wh.id]:.2f} h" if wh.id in last_return else "-",

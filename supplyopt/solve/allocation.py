@@ -57,11 +57,17 @@ class FleetState:
 
 @dataclass(frozen=True)
 class Allocation:
-    """Whole units to ship, ``units[w, a, i]``, and the LP's own figures."""
+    """Whole units to ship, ``units[w, a, i]``, and the LP's own figures.
+
+    ``moves[u, w, k]`` (only when the LP may move vehicles) is how many
+    vehicles of type k based at u it would send empty to load at w
+    (fractional, as the LP left it).
+    """
 
     units: NDArray[np.int64]
     lp_value: float
     lp_min_coverage: float
+    moves: NDArray[np.float64] | None = None
 
 
 def _start_h(inst: Instance, fleet: FleetState, w: int, k: int) -> float:
@@ -84,6 +90,7 @@ def allocate(
     *,
     time_limit_s: float,
     fleet_scale: float = 1.0,
+    moves: bool = False,
 ) -> Allocation:
     """Solve the allocation LP on what is left and round it to whole units.
 
@@ -105,6 +112,12 @@ def allocate(
         Multiplies every vehicle-hour budget. Below 1 it makes the LP plan for
         a fleet smaller than the relaxation believes, which pays off when the
         fleet binds (fractional trips make the LP optimistic).
+    moves
+        Let the LP send vehicles empty from one warehouse to load at another
+        (variables ``y[u, w, k]``: a moved vehicle takes its working hours
+        from its base's budget to ``w``'s, less the drive); the result is in
+        ``Allocation.moves``. Meant for the first round, when every vehicle
+        is still at its base.
 
     Returns
     -------
@@ -125,6 +138,10 @@ def allocate(
             start = _start_h(inst, fleet, w, k)
             if np.isfinite(start):
                 arrival[w, :, k] = start + inst.load_h[w] + inst.out_h(k)[w]
+    move_from = _move_sources(inst, fleet) if moves else {}
+    for (w, k), sources in move_from.items():
+        start = min(s for _, s in sources)
+        arrival[w, :, k] = np.minimum(arrival[w, :, k], start + inst.load_h[w] + inst.out_h(k)[w])
     best_arrival = arrival.min(axis=2)
     reachable = best_arrival <= deadline
     per_item = max(CANDIDATES_PER_AREA, LP_PAIR_BUDGET // max(1, n_a * n_i))
@@ -190,6 +207,7 @@ def allocate(
         row = solver.Constraint(-inf, float(need[a, i]))
         for var in vars_:
             row.SetCoefficient(var, 1.0)
+    budget_rows: dict[tuple[int, int], pywraplp.Constraint] = {}
     for (w, k), uses in fleet_use.items():
         free = fleet.vehicle_free_h[w][k]
         budget = sum(max(0.0, deadline - max(f, float(inst.ready_h[w]))) for f in free)
@@ -197,6 +215,8 @@ def allocate(
         row = solver.Constraint(-inf, budget)
         for t, cycle in uses:
             row.SetCoefficient(t, cycle)
+        budget_rows[w, k] = row
+    move_vars = _add_moves(solver, inst, fleet, move_from, budget_rows, fleet_scale)
     for w, uses in bay_use.items():
         bays = fleet.bay_free_h[w]
         if bays and inst.load_h[w] > 0:
@@ -214,6 +234,7 @@ def allocate(
         return empty
     best_value = objective.Value()
     values = {key: var.solution_value() for key, var in x.items()}
+    moved = {key: y.solution_value() for key, y in move_vars.items()}
     min_cov = 0.0
 
     # Stage 2: fairness, keeping the value.
@@ -242,6 +263,7 @@ def allocate(
     limit(STAGE_SHARES[1])
     if solver.Solve() == pywraplp.Solver.OPTIMAL:
         values = {key: var.solution_value() for key, var in x.items()}
+        moved = {key: y.solution_value() for key, y in move_vars.items()}
         min_cov = z.solution_value()
         z.SetLb(min_cov * (1 - _REL_TOL) - 1e-12)  # keep the fairness reached
     else:
@@ -251,15 +273,88 @@ def allocate(
     for uses in fleet_use.values():
         for t, cycle in uses:
             objective.SetCoefficient(t, cycle)
+    for (u, w, k), y in move_vars.items():
+        objective.SetCoefficient(y, float(inst.hours(k)[u, w]))
     objective.SetMinimization()
     limit(STAGE_SHARES[2])
     if solver.Solve() == pywraplp.Solver.OPTIMAL:
         values = {key: var.solution_value() for key, var in x.items()}
+        moved = {key: y.solution_value() for key, y in move_vars.items()}
 
     for (w, a, i), val in values.items():
         units[w, a, i] = int(np.floor(val + 1e-6))
     _round_up_remainders(units, values, stock, need)
-    return Allocation(units, best_value, min_cov)
+    move_array = None
+    if moves:
+        move_array = np.zeros((n_w, n_w, len(inst.types)))
+        for (u, w, k), val in moved.items():
+            move_array[u, w, k] = val
+    return Allocation(units, best_value, min_cov, move_array)
+
+
+def _move_sources(
+    inst: Instance, fleet: FleetState
+) -> dict[tuple[int, int], list[tuple[int, float]]]:
+    """For each (w, k), the warehouses u that could send a type-k vehicle, and when it could load.
+
+    A vehicle leaves its base u when it is free (and u is ready) and drives
+    empty to w; it can start loading there on arrival, once w is ready and a
+    bay is free. Only moves that leave time for a trip are listed.
+    """
+    out: dict[tuple[int, int], list[tuple[int, float]]] = {}
+    n_w = inst.n_warehouses
+    for k in range(len(inst.types)):
+        hours = inst.hours(k)
+        for u in range(n_w):
+            free = fleet.vehicle_free_h[u][k]
+            if not free:
+                continue
+            leave = max(min(free), float(inst.ready_h[u]))
+            for w in range(n_w):
+                if w == u or not np.isfinite(hours[u, w]) or not np.isfinite(hours[w, u]):
+                    continue
+                start = max(leave + float(hours[u, w]), float(inst.ready_h[w]))
+                bays = fleet.bay_free_h[w]
+                if bays:
+                    start = max(start, min(bays))
+                if start + float(inst.load_h[w]) < inst.deadline_h:
+                    out.setdefault((w, k), []).append((u, start))
+    return out
+
+
+def _add_moves(
+    solver: pywraplp.Solver,
+    inst: Instance,
+    fleet: FleetState,
+    move_from: dict[tuple[int, int], list[tuple[int, float]]],
+    budget_rows: dict[tuple[int, int], pywraplp.Constraint],
+    fleet_scale: float,
+) -> dict[tuple[int, int, int], pywraplp.Variable]:
+    """Add ``y[u, w, k]``: vehicles moved, with their hours taken from u's budget to w's."""
+    deadline = inst.deadline_h
+    inf = solver.infinity()
+    out: dict[tuple[int, int, int], pywraplp.Variable] = {}
+    sent: dict[tuple[int, int], pywraplp.Constraint] = {}
+    for (w, k), sources in move_from.items():
+        row_w = budget_rows.get((w, k))
+        if row_w is None:  # w has no trips of type k worth planning
+            continue
+        for u, start in sources:
+            free = fleet.vehicle_free_h[u][k]
+            ready_u = float(inst.ready_h[u])
+            mean_h = sum(max(0.0, deadline - max(f, ready_u)) for f in free) / len(free)
+            y = solver.NumVar(0.0, float(len(free)), "")
+            out[u, w, k] = y
+            # Gained at w: the hours from its arrival to the deadline ...
+            row_w.SetCoefficient(y, -fleet_scale * max(0.0, deadline - start))
+            # ... lost at u: a vehicle's mean working hours there.
+            row_u = budget_rows.get((u, k))
+            if row_u is not None:
+                row_u.SetCoefficient(y, fleet_scale * mean_h)
+            if (u, k) not in sent:
+                sent[u, k] = solver.Constraint(-inf, float(len(free)))
+            sent[u, k].SetCoefficient(y, 1.0)
+    return out
 
 
 def _round_up_remainders(

@@ -10,13 +10,16 @@ on-time deliveries), and the objective is the KPI itself. What is relaxed:
 - **stock and demand**: only totals per (warehouse, item) and (area, item)
   are kept, as they are;
 - **reachability**: a warehouse serves an area with a vehicle type only if
-  ``ready_hours + loading_hours + travel`` is at most the deadline, i.e. the
-  earliest arrival imaginable is on time;
-- **fleet throughput**: per warehouse and vehicle type, the time of all
+  the earliest arrival imaginable is on time: ``loading_hours + travel``
+  after the warehouse is ready and a vehicle of that type can be there
+  (based there, or driven empty from its base from that base's ready time);
+- **fleet throughput**: per vehicle type, pooled over the warehouses where
+  it is based (a vehicle may load away from its base), the time of all
   on-time trips (loading + travel out + unloading + travel back, each trip
   charged pro rata to the share of a truckload it carries, by weight and by
-  volume separately) fits in the fleet's working time ``n × (deadline −
-  ready_hours)`` plus a free return for the last trip of each vehicle,
+  volume separately) fits in the fleet's working time ``Σ n × (deadline −
+  ready_hours)`` over its bases (empty drives between warehouses are not
+  charged) plus a free return for the last trip of each vehicle,
   which need not unload and come back by the deadline. The free return is
   counted on what last trips carry: at most one truckload per vehicle, each
   unit credited the longest unloading-and-return of its quarter-hour band
@@ -27,7 +30,7 @@ on-time deliveries), and the objective is the KPI itself. What is relaxed:
   leave the bay early enough to reach its first stop by the deadline.
 
 Why the last-trip credit is valid: a vehicle's trips run one after another
-from ``ready_hours``; its last on-time trip leaves the bay at ``s`` and
+from its base's ``ready_hours``; its last on-time trip leaves the bay at ``s`` and
 each on-time stop ``k`` of it is reached by the deadline, so its loading
 and outward drive fit in ``deadline − s``; only the unloading and return,
 weighted by the stop's share ``f_k`` of the load (``Σ f_k ≤ 1``), are
@@ -207,15 +210,27 @@ _Index = NDArray[np.int64]
 def _reachable(
     scenario: Scenario, duration_h: dict[str, NDArray[np.float64]]
 ) -> dict[tuple[int, int], _Index]:
-    """Areas each (warehouse, vehicle type) can reach by the deadline at the earliest."""
+    """Areas each (warehouse, vehicle type) can reach by the deadline at the earliest.
+
+    A vehicle may load at a warehouse other than its base after driving there
+    empty, so type ``v`` can load at ``w`` from the soonest a vehicle of that
+    type can be there: its base's ready time plus the drive (none from ``w``
+    itself), and no earlier than ``w`` is ready.
+    """
     n_wh = len(scenario.warehouses)
+    ready_h = np.array([wh.ready_hours for wh in scenario.warehouses])
     out: dict[tuple[int, int], _Index] = {}
-    for w_idx, wh in enumerate(scenario.warehouses):
-        for v_idx, vt in enumerate(scenario.vehicle_types):
-            if wh.fleet.get(vt.id, 0) <= 0:
-                continue
+    for v_idx, vt in enumerate(scenario.vehicle_types):
+        based = np.array([wh.fleet.get(vt.id, 0) > 0 for wh in scenario.warehouses])
+        if not based.any():
+            continue
+        drive_h = duration_h[vt.id][:n_wh, :n_wh].copy()
+        np.fill_diagonal(drive_h, 0.0)
+        there_h = (ready_h[based, None] + drive_h[based]).min(axis=0)  # (W,)
+        for w_idx, wh in enumerate(scenario.warehouses):
             out_h = duration_h[vt.id][w_idx, n_wh:]
-            earliest = wh.ready_hours + wh.loading_hours + out_h
+            start = max(float(there_h[w_idx]), wh.ready_hours)
+            earliest = start + wh.loading_hours + out_h
             reach = np.flatnonzero(
                 np.isfinite(out_h) & (earliest <= scenario.deadline_hours + _EPS_H)
             )
@@ -259,7 +274,10 @@ def _add_fleet_rows(
     duration_h: dict[str, NDArray[np.float64]],
     variables: tuple[_Index, _Index, _Index, _Index],
 ) -> int:
-    """Fleet working time per (warehouse, type) and bay time per warehouse, by kg and by m3.
+    """Fleet working time per vehicle type and bay time per warehouse, by kg and by m3.
+
+    The fleet of a type is pooled over its bases, as a vehicle may load at
+    any warehouse (after an empty drive the bound does not charge).
 
     Adds the last-trip variables ``z`` after the delivery variables and
     returns how many it added.
@@ -296,8 +314,8 @@ def _add_fleet_rows(
     # trips would need to unload and come back (which they need not do by the
     # deadline). Each band is charged its longest return, so banding only
     # loosens the bound, never invalidates it.
-    group = var_w * n_types + var_v
-    n_groups = n_wh * n_types
+    group = var_v
+    n_groups = n_types
     return_h = unload_h[var_a] + back_h
     band_of_var = np.floor(return_h / RETURN_BAND_H).astype(np.int64)
     n_bands_max = int(band_of_var.max()) + 1
@@ -307,10 +325,11 @@ def _add_fleet_rows(
     b_group = (band // n_bands_max).astype(np.int64)
     b_return_h = np.zeros(n_b)
     np.maximum.at(b_return_h, var_b, return_h)
-    fleet = np.array(
+    based = np.array(
         [[wh.fleet.get(vt.id, 0) for vt in types] for wh in scenario.warehouses], dtype=np.float64
-    ).ravel()
-    work_h = fleet * (deadline - np.repeat(ready_h, n_types))
+    )
+    fleet = based.sum(axis=0)  # (K,)
+    work_h = ((deadline - ready_h)[:, None] * based).sum(axis=0)
     b_range = np.arange(n_b, dtype=np.int64)
     for k, share in enumerate(shares):
         z_cols = n_vars + k * n_b + b_range

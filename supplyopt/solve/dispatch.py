@@ -14,6 +14,7 @@ allocation round.
 from __future__ import annotations
 
 import heapq
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -43,12 +44,40 @@ class TimedTrip:
 
     warehouse: int
     vehicle_type: int
-    vehicle: int  # index within (warehouse, type)
+    vehicle: int  # index within (base, type)
     load_start_h: float
     depart_h: float
     stops: list[TimedStop]
     return_h: float
     distance_km: float
+    base: int = -1  # warehouse the vehicle is based at; -1: this trip's warehouse
+    empty_km: float = 0.0  # driven empty from the base to this warehouse first
+
+
+@dataclass(frozen=True)
+class Guest:
+    """A vehicle sent empty from its base to load at another warehouse.
+
+    Attributes
+    ----------
+    base
+        Warehouse the vehicle is based at.
+    k
+        Its vehicle type.
+    number
+        Its index among the base's vehicles of that type.
+    free_h
+        When it can start loading at the warehouse it was sent to: its
+        base's ready time plus the drive.
+    empty_km
+        Length of that drive.
+    """
+
+    base: int
+    k: int
+    number: int
+    free_h: float
+    empty_km: float
 
 
 @dataclass(order=True)
@@ -57,6 +86,8 @@ class _Vehicle:
     order: int
     k: int = field(compare=False)
     number: int = field(compare=False)
+    base: int = field(compare=False, default=-1)
+    empty_km: float = field(compare=False, default=0.0)  # still to count on its first trip
 
 
 @dataclass
@@ -72,15 +103,35 @@ class WarehouseDispatcher:
     _spare_stock: NDArray[np.int64] | None = None
 
     @classmethod
-    def create(cls, inst: Instance, w: int) -> WarehouseDispatcher:
-        """All vehicles based at ``w`` free at its ready time; all bays free."""
+    def create(
+        cls,
+        inst: Instance,
+        w: int,
+        *,
+        fleet: NDArray[np.int64] | None = None,
+        guests: Sequence[Guest] = (),
+    ) -> WarehouseDispatcher:
+        """Vehicles free at ``w``'s ready time (or when guests arrive); all bays free.
+
+        ``fleet`` (K,) is how many of its own vehicles of each type stay at
+        ``w`` (all of them by default; the ones sent away have the highest
+        numbers); ``guests`` are vehicles sent from other warehouses.
+        """
         ready = float(inst.ready_h[w])
+        own = inst.fleet[w] if fleet is None else fleet
         vehicles: list[_Vehicle] = []
         # Bigger vehicles first when several are free at once.
         order_k = sorted(range(len(inst.types)), key=lambda k: -inst.capacity_kg[k])
-        for rank, k in enumerate(order_k):
-            for j in range(int(inst.fleet[w, k])):
-                vehicles.append(_Vehicle(ready, rank * 100_000 + j, k, j))
+        rank_of = {k: rank for rank, k in enumerate(order_k)}
+        for k in order_k:
+            for j in range(int(own[k])):
+                vehicles.append(_Vehicle(ready, rank_of[k] * 100_000 + j, k, j))
+        for g_no, guest in enumerate(guests):
+            order = rank_of[guest.k] * 100_000 + 50_000 + g_no
+            free = max(ready, guest.free_h)
+            vehicles.append(
+                _Vehicle(free, order, guest.k, guest.number, guest.base, guest.empty_km)
+            )
         heapq.heapify(vehicles)
         n_bays = inst.bays[w]
         bays = [ready] * n_bays if n_bays is not None else []
@@ -130,6 +181,8 @@ class WarehouseDispatcher:
                 continue
             if self.bays:
                 heapq.heapreplace(self.bays, start + float(inst.load_h[self.w]))
+            if v.base >= 0:
+                trip.base, trip.empty_km, v.empty_km = v.base, v.empty_km, 0.0
             trips.append(trip)
             v.free_h = trip.return_h
             heapq.heappush(self.vehicles, v)

@@ -10,7 +10,7 @@ from numpy.typing import NDArray
 from ..model import Plan, Scenario, Stop, Trip, apply_disruptions, assemble_plan
 from ..network import build_travel_times
 from .allocation import allocate
-from .dispatch import TimedTrip, WarehouseDispatcher, fleet_state
+from .dispatch import Guest, TimedTrip, WarehouseDispatcher, fleet_state
 from .instance import Instance, IntArray, build_instance
 from .progress import Clock, ProgressCallback, StopCallback
 from .sequence import resequence_trips
@@ -18,9 +18,11 @@ from .unmet import explain_unmet
 
 #: Allocation/dispatch rounds at most; a round that delivers nothing new ends the loop.
 MAX_ROUNDS = 8
-#: Vehicle-hour budget scales tried for the first allocation round, in order, while time
-#: allows (see ``allocate``'s ``fleet_scale``).
-FLEET_SCALES = (1.0, 0.7, 0.5)
+#: Variants tried in order while time allows, the best plan kept: the vehicle-hour budget
+#: scale of the first allocation round (see ``allocate``'s ``fleet_scale``) and whether
+#: that round may send vehicles empty to load at other warehouses. Province-scale
+#: scenarios have time for the first only; it is the best one there (docs/planner.md).
+VARIANTS = ((0.7, True), (1.0, True), (0.5, True), (1.0, False), (0.7, False), (0.5, False))
 #: First-area rules tried by the dispatcher, per warehouse and round.
 DISPATCH_RULES = ("slack", "density")
 #: Decimals kept for hours in the plan file (0.0001 h = 0.36 s).
@@ -34,6 +36,7 @@ def plan_relief(
     seed: int = 0,
     progress: ProgressCallback | None = None,
     should_stop: StopCallback | None = None,
+    reposition: bool = True,
 ) -> Plan:
     """Plan which warehouse sends what, on which vehicle, arriving when.
 
@@ -52,6 +55,10 @@ def plan_relief(
     should_stop
         Polled between stages; when it returns True the best plan so far is
         returned (a partial plan is still a valid plan).
+    reposition
+        Allow sending vehicles empty from their base to load at another
+        warehouse (such trips carry ``based_at`` and ``empty_km``). False
+        keeps every vehicle loading at its own base.
 
     Returns
     -------
@@ -71,7 +78,7 @@ def plan_relief(
     clock.report("travel", 0.0, "computing travel times")
     travel = build_travel_times(scenario)
     inst = build_instance(scenario, travel)
-    timed = _plan_best(inst, clock)
+    timed = _plan_best(inst, clock, reposition=reposition)
     timed = resequence_trips(inst, timed, clock, seed=seed)
     trips = [_to_trip(inst, trip) for trip in timed]
     trips.sort(key=lambda t: (t.load_start_hours, t.warehouse, t.vehicle_type, _number(t.vehicle)))
@@ -99,28 +106,45 @@ def _number(vehicle: str) -> int:
     return int(tail) if tail.isdigit() else 0
 
 
-def _plan_best(inst: Instance, clock: Clock) -> list[TimedTrip]:
-    """Plan with each fleet budget scale while time allows; keep the best plan.
+def _plan_best(inst: Instance, clock: Clock, *, reposition: bool) -> list[TimedTrip]:
+    """Plan with each variant while time allows; keep the best plan.
 
     Ranked in the contract's objective order: on-time value first, then the
-    worst area's coverage.
+    worst area's coverage, then the mean arrival of a unit, then the distance
+    driven (empty drives included).
     """
-    best: tuple[tuple[float, float], list[TimedTrip]] | None = None
+    best: tuple[tuple[float, ...], list[TimedTrip]] | None = None
     last_run_s = 0.0
-    n_runs = len(FLEET_SCALES)
-    for run, scale in enumerate(FLEET_SCALES):
+    variants = [(scale, moves) for scale, moves in VARIANTS if reposition or not moves]
+    n_runs = len(variants)
+    for run, (scale, moves) in enumerate(variants):
         if best is not None and (clock.stopped() or clock.remaining_s < 1.5 * last_run_s):
             break
         started = clock.elapsed_s
         span = (0.05 + 0.9 * run / n_runs, 0.05 + 0.9 * (run + 1) / n_runs)
-        trips = _plan_trips(inst, clock, scale, span=span, label=f"variant {run + 1}/{n_runs}")
+        trips = _plan_trips(
+            inst, clock, scale, span=span, label=f"variant {run + 1}/{n_runs}", reposition=moves
+        )
         last_run_s = clock.elapsed_s - started
-        on_time = np.minimum(_units_delivered(inst, trips), inst.demand)
-        score = (round(float((inst.value * on_time).sum()), 9), _min_area_coverage(inst, on_time))
+        score = _score(inst, trips)
         if best is None or score > best[0]:
             best = (score, trips)
     assert best is not None
     return best[1]
+
+
+def _score(inst: Instance, trips: list[TimedTrip]) -> tuple[float, ...]:
+    """The contract's objective order as a tuple to maximise (rounded so noise cannot decide)."""
+    on_time = np.minimum(_units_delivered(inst, trips), inst.demand)
+    units = sum(int(stop.units.sum()) for trip in trips for stop in trip.stops)
+    unit_hours = sum(stop.arrive_h * int(stop.units.sum()) for trip in trips for stop in trip.stops)
+    km = sum(trip.distance_km + trip.empty_km for trip in trips)
+    return (
+        round(float((inst.value * on_time).sum()), 9),
+        round(_min_area_coverage(inst, on_time), 9),
+        -round(unit_hours / max(units, 1), 6),
+        -round(km, 3),
+    )
 
 
 def _min_area_coverage(inst: Instance, on_time: IntArray) -> float:
@@ -138,6 +162,7 @@ def _plan_trips(
     *,
     span: tuple[float, float] = (0.05, 0.95),
     label: str = "",
+    reposition: bool = False,
 ) -> list[TimedTrip]:
     dispatchers = [WarehouseDispatcher.create(inst, w) for w in range(inst.n_warehouses)]
     stock = inst.stock.copy()
@@ -154,7 +179,7 @@ def _plan_trips(
             pending = _greedy_allocation(inst, stock, need, dispatchers)
         else:
             budget = max(0.5, clock.remaining_s / 2)
-            pending = allocate(
+            allocation = allocate(
                 inst,
                 stock,
                 need,
@@ -162,7 +187,11 @@ def _plan_trips(
                 fleet_state(dispatchers),
                 time_limit_s=budget,
                 fleet_scale=fleet_scale if round_no == 1 else 1.0,
-            ).units
+                moves=reposition and round_no == 1,
+            )
+            pending = allocation.units
+            if allocation.moves is not None:
+                dispatchers = _moved_dispatchers(inst, _round_moves(inst, allocation.moves))
         new: list[TimedTrip] = []
         spare_need = np.maximum(need - pending.sum(axis=0), 0)
         for w in range(inst.n_warehouses):
@@ -189,6 +218,49 @@ def _plan_trips(
             f"weighted coverage {coverage:.3f}",
         )
     return trips
+
+
+def _round_moves(inst: Instance, moves: NDArray[np.float64]) -> IntArray:
+    """Whole vehicles to move, ``(u, w, k)``: the LP's moves rounded to the nearest.
+
+    Never more than the base has of that type.
+    """
+    whole = np.floor(moves + 1e-6).astype(np.int64)
+    frac = moves - whole
+    n_w, _, n_k = moves.shape
+    for u in range(n_w):
+        for k in range(n_k):
+            spare = int(inst.fleet[u, k]) - int(whole[u, :, k].sum())
+            for w in np.argsort(-frac[u, :, k], kind="stable")[: max(spare, 0)]:
+                if frac[u, w, k] >= 0.5:
+                    whole[u, w, k] += 1
+    return whole
+
+
+def _moved_dispatchers(inst: Instance, moved: IntArray) -> list[WarehouseDispatcher]:
+    """Fresh dispatchers with ``moved[u, w, k]`` vehicles sent empty from u to w at u's ready time.
+
+    The vehicles sent are the base's highest-numbered ones of their type.
+    """
+    n_w = inst.n_warehouses
+    guests: list[list[Guest]] = [[] for _ in range(n_w)]
+    stay = inst.fleet.copy()
+    for u, w, k in zip(*np.nonzero(moved), strict=True):
+        hours, km = inst.hours(int(k)), inst.km(int(k))
+        for _ in range(int(moved[u, w, k])):
+            stay[u, k] -= 1
+            guests[w].append(
+                Guest(
+                    base=int(u),
+                    k=int(k),
+                    number=int(stay[u, k]),
+                    free_h=float(inst.ready_h[u] + hours[u, w]),
+                    empty_km=float(km[u, w]),
+                )
+            )
+    return [
+        WarehouseDispatcher.create(inst, w, fleet=stay[w], guests=guests[w]) for w in range(n_w)
+    ]
 
 
 def _dispatch_best(
@@ -257,6 +329,7 @@ def _hours(value: float) -> float:
 def _to_trip(inst: Instance, trip: TimedTrip) -> Trip:
     scenario = inst.scenario
     warehouse = scenario.warehouses[trip.warehouse]
+    base = scenario.warehouses[trip.base] if trip.base >= 0 else warehouse
     vtype = inst.types[trip.vehicle_type]
     stops = [
         Stop(
@@ -267,7 +340,7 @@ def _to_trip(inst: Instance, trip: TimedTrip) -> Trip:
         for stop in trip.stops
     ]
     return Trip(
-        vehicle=f"{warehouse.id}/{vtype.id}/{trip.vehicle + 1}",
+        vehicle=f"{base.id}/{vtype.id}/{trip.vehicle + 1}",
         warehouse=warehouse.id,
         vehicle_type=vtype.id,
         load_start_hours=_hours(trip.load_start_h),
@@ -275,4 +348,6 @@ def _to_trip(inst: Instance, trip: TimedTrip) -> Trip:
         stops=stops,
         return_hours=_hours(trip.return_h),
         distance_km=round(trip.distance_km, 3),
+        based_at=base.id if base is not warehouse else None,
+        empty_km=round(trip.empty_km, 3) if trip.empty_km else None,
     )

@@ -66,3 +66,17 @@ def test_plan_out_in_missing_directory_exits_2(
     """An --out path whose directory does not exist is refused before solving."""
     assert main(["plan", "--out", str(tmp_path / "nope" / "plan.json")]) == 2
     assert "no such directory" in capsys.readouterr().err
+
+
+def test_no_reposition_keeps_vehicles_at_their_base(tmp_path: Path) -> None:
+    """`--no-reposition`: every trip loads at its vehicle's base; the default moves some."""
+    scenario = str(SCENARIOS / "hutubi-earthquake.yaml")
+    plans = {}
+    for flag in ([], ["--no-reposition"]):
+        out = tmp_path / f"plan{len(flag)}.json"
+        assert main(["plan", scenario, "--out", str(out), "--quiet", *flag]) == 0
+        assert main(["check", scenario, str(out)]) == 0
+        plans[bool(flag)] = json.loads(out.read_text(encoding="utf-8"))
+    assert all("based_at" not in trip for trip in plans[True]["trips"])
+    assert any("based_at" in trip for trip in plans[False]["trips"])
+    assert all(trip["vehicle"].startswith(trip["warehouse"] + "/") for trip in plans[True]["trips"])

@@ -16,6 +16,7 @@ from supplyopt.model import Scenario
 from supplyopt.network import haversine_km
 from supplyopt.solve.baseline import plan_baseline
 from supplyopt.solve.bound import coverage_upper_bound
+from tests.conftest import two_depot_data
 from tests.relief_strategies import small_families
 
 #: A warehouse and an area 0.5 degree of latitude apart.
@@ -169,3 +170,11 @@ def test_bound_holds_on_the_bundled_scenarios(name: str) -> None:
     assert plan_baseline(scenario).summary.weighted_coverage_on_time <= bound + 1e-7
     planned = supplyopt.plan_relief(scenario, time_limit_s=3.0)
     assert planned.summary.weighted_coverage_on_time <= bound + 1e-7
+
+
+def test_bound_counts_vehicles_loading_away_from_their_base() -> None:
+    """Trucks based where nothing is stocked can still carry the stock elsewhere."""
+    scenario = supplyopt.parse_scenario(two_depot_data())
+    plan = supplyopt.plan_relief(scenario, time_limit_s=5.0)
+    assert plan.summary.weighted_coverage_on_time == pytest.approx(1.0)
+    assert coverage_upper_bound(scenario).weighted_coverage == pytest.approx(1.0)

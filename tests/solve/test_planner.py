@@ -9,7 +9,7 @@ import pytest
 
 import supplyopt
 from supplyopt import Plan, Scenario
-from tests.conftest import SCENARIOS, assert_valid, tiny_data
+from tests.conftest import SCENARIOS, assert_valid, tiny_data, two_depot_data
 
 
 def plan_of(data: dict[str, Any], **kwargs: Any) -> tuple[Scenario, Plan]:
@@ -224,7 +224,37 @@ def test_stock_at_a_warehouse_without_vehicles_is_a_fleet_shortfall() -> None:
     data = _line_scenario()
     data["warehouses"][0]["stock"] = {"water": 100}
     data["warehouses"].append({"id": "depot", "lat": 0, "lon": 2.6, "stock": {"water": 500}})
-    _, plan = plan_of(data)
+    _, plan = plan_of(data, reposition=False)
     reasons = {u.reason.value: u.detail for u in plan.unmet}
     assert "fleet" in reasons
     assert "depot" in (reasons["fleet"] or "")
+    assert all(t.based_at is None and t.empty_km is None for t in plan.trips)
+
+
+def test_vehicles_drive_empty_to_load_where_the_stock_is() -> None:
+    """Trucks based where nothing is stocked drive to the stocked warehouse and load there."""
+    scenario, plan = plan_of(two_depot_data())
+    assert plan.status == "complete"
+    assert {t.warehouse for t in plan.trips} == {"depot"}
+    assert {t.based_at for t in plan.trips} == {"garage"}
+    assert all(t.vehicle.startswith("garage/truck/") for t in plan.trips)
+    drive_km = supplyopt.network.build_travel_times(scenario).distance_km["truck"][0, 1]
+    first = {}
+    for trip in sorted(plan.trips, key=lambda t: t.load_start_hours):
+        first.setdefault(trip.vehicle, trip)
+    for trip in plan.trips:
+        if first[trip.vehicle] is trip:
+            assert trip.empty_km == pytest.approx(drive_km, abs=1e-3)
+            assert trip.load_start_hours >= 0.5 + drive_km / 60 - 1e-3
+        else:
+            assert trip.empty_km is None
+    loaded_km = sum(t.distance_km for t in plan.trips)
+    moved = len({t.vehicle for t in plan.trips})
+    assert plan.summary.distance_km == pytest.approx(loaded_km + moved * drive_km, abs=0.01)
+
+
+def test_without_repositioning_vehicles_stay_at_their_base() -> None:
+    """``reposition=False``: the trucks cannot reach the water, so nothing arrives."""
+    _, plan = plan_of(two_depot_data(), reposition=False)
+    assert plan.trips == []
+    assert {u.reason.value for u in plan.unmet} == {"fleet"}
