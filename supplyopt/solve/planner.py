@@ -21,8 +21,17 @@ MAX_ROUNDS = 8
 #: Variants tried in order while time allows, the best plan kept: the vehicle-hour budget
 #: scale of the first allocation round (see ``allocate``'s ``fleet_scale``) and whether
 #: that round may send vehicles empty to load at other warehouses. Province-scale
-#: scenarios have time for the first only; it is the best one there (docs/planner.md).
-VARIANTS = ((0.7, True), (1.0, True), (0.5, True), (1.0, False), (0.7, False), (0.5, False))
+#: scenarios have time for the first one or two; 0.5 with moves was the best there
+#: (large-province seeds 1-3, xl seed 1; docs/planner.md).
+VARIANTS = (
+    (0.5, True),
+    (0.7, True),
+    (0.35, True),
+    (1.0, True),
+    (1.0, False),
+    (0.7, False),
+    (0.5, False),
+)
 #: First-area rules tried by the dispatcher, per warehouse and round.
 DISPATCH_RULES = ("slack", "density")
 #: Decimals kept for hours in the plan file (0.0001 h = 0.36 s).
