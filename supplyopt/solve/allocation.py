@@ -90,6 +90,7 @@ def allocate(
     *,
     time_limit_s: float,
     fleet_scale: float = 1.0,
+    bay_scale: float = 1.0,
     moves: bool = False,
 ) -> Allocation:
     """Solve the allocation LP on what is left and round it to whole units.
@@ -112,6 +113,10 @@ def allocate(
         Multiplies every vehicle-hour budget. Below 1 it makes the LP plan for
         a fleet smaller than the relaxation believes, which pays off when the
         fleet binds (fractional trips make the LP optimistic).
+    bay_scale
+        Multiplies every loading-bay budget, for the same reason: where bays
+        bind, planning for fewer loadings makes the LP value each loading as
+        the dispatch will (and move big trucks, not vans, to busy bays).
     moves
         Let the LP send vehicles empty from one warehouse to load at another
         (variables ``y[u, w, k]``: a moved vehicle takes its working hours
@@ -221,7 +226,7 @@ def allocate(
         bays = fleet.bay_free_h[w]
         if bays and inst.load_h[w] > 0:
             budget = sum(max(0.0, deadline - max(b, float(inst.ready_h[w]))) for b in bays)
-            row = solver.Constraint(-inf, budget / float(inst.load_h[w]))
+            row = solver.Constraint(-inf, bay_scale * budget / float(inst.load_h[w]))
             for t in uses:
                 row.SetCoefficient(t, 1.0)
 

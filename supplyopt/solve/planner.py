@@ -18,19 +18,22 @@ from .unmet import explain_unmet
 
 #: Allocation/dispatch rounds at most; a round that delivers nothing new ends the loop.
 MAX_ROUNDS = 8
-#: Variants tried in order while time allows, the best plan kept: the vehicle-hour budget
-#: scale of the first allocation round (see ``allocate``'s ``fleet_scale``) and whether
-#: that round may send vehicles empty to load at other warehouses. Province-scale
-#: scenarios have time for the first one or two; 0.5 with moves was the best there
-#: (large-province seeds 1-3, xl seed 1; docs/planner.md).
-VARIANTS = (
-    (0.5, True),
-    (0.7, True),
-    (0.35, True),
-    (1.0, True),
-    (1.0, False),
-    (0.7, False),
-    (0.5, False),
+#: Variants tried in order while time allows, the best plan kept. Each sets, for the first
+#: allocation round, the scale of the vehicle-hour budgets and of the bay-hour budgets (see
+#: ``allocate``'s ``fleet_scale`` and ``bay_scale``) and whether vehicles may be sent empty
+#: to load at other warehouses. Province-scale scenarios have time for the first one or
+#: two, the best there (large-province seeds 1-3, xl seed 1; docs/planner.md); smaller
+#: ones try them all.
+VARIANTS: tuple[tuple[float, float, bool], ...] = (
+    (0.5, 0.5, True),
+    (0.7, 0.7, True),
+    (0.5, 1.0, True),
+    (0.7, 1.0, True),
+    (0.35, 1.0, True),
+    (1.0, 1.0, True),
+    (1.0, 1.0, False),
+    (0.7, 1.0, False),
+    (0.5, 1.0, False),
 )
 #: First-area rules tried by the dispatcher, per warehouse and round.
 DISPATCH_RULES = ("slack", "density")
@@ -124,15 +127,21 @@ def _plan_best(inst: Instance, clock: Clock, *, reposition: bool) -> list[TimedT
     """
     best: tuple[tuple[float, ...], list[TimedTrip]] | None = None
     last_run_s = 0.0
-    variants = [(scale, moves) for scale, moves in VARIANTS if reposition or not moves]
+    variants = [variant for variant in VARIANTS if reposition or not variant[2]]
     n_runs = len(variants)
-    for run, (scale, moves) in enumerate(variants):
+    for run, (scale, bay_scale, moves) in enumerate(variants):
         if best is not None and (clock.stopped() or clock.remaining_s < 1.5 * last_run_s):
             break
         started = clock.elapsed_s
         span = (0.05 + 0.9 * run / n_runs, 0.05 + 0.9 * (run + 1) / n_runs)
         trips = _plan_trips(
-            inst, clock, scale, span=span, label=f"variant {run + 1}/{n_runs}", reposition=moves
+            inst,
+            clock,
+            scale,
+            bay_scale=bay_scale,
+            span=span,
+            label=f"variant {run + 1}/{n_runs}",
+            reposition=moves,
         )
         last_run_s = clock.elapsed_s - started
         score = _score(inst, trips)
@@ -169,6 +178,7 @@ def _plan_trips(
     clock: Clock,
     fleet_scale: float,
     *,
+    bay_scale: float = 1.0,
     span: tuple[float, float] = (0.05, 0.95),
     label: str = "",
     reposition: bool = False,
@@ -196,6 +206,7 @@ def _plan_trips(
                 fleet_state(dispatchers),
                 time_limit_s=budget,
                 fleet_scale=fleet_scale if round_no == 1 else 1.0,
+                bay_scale=bay_scale if round_no == 1 else 1.0,
                 moves=reposition and round_no == 1,
             )
             pending = allocation.units
