@@ -231,8 +231,10 @@ class WarehouseDispatcher:
         ]
         if feasible.size == 0:
             return None
-        if rule == "density":
-            area = self._densest(feasible, pending, out, hours[n_w:, w], cap_kg, cap_m3)
+        if rule in ("density", "density-last"):
+            area = self._densest(
+                feasible, pending, out, hours[n_w:, w], cap_kg, cap_m3, start, rule == "density-last"
+            )
         else:  # least slack first: the farthest area, whose latest departure comes soonest
             area = int(feasible[np.argmax(out[feasible])])
         arrive_h = depart + float(out[area])
@@ -268,15 +270,25 @@ class WarehouseDispatcher:
         back_h: NDArray[np.float64],
         cap_kg: float,
         cap_m3: float,
+        start_h: float,
+        last_trips: bool,
     ) -> int:
-        """The area whose truckload brings the most value per hour of vehicle time."""
+        """The area whose truckload brings the most value per hour of vehicle time.
+
+        With ``last_trips``, a trip after which no other trip could arrive in
+        time is the vehicle's last: it costs all the time left, wherever it goes.
+        """
         inst = self.inst
         load = pending[areas]
         kg = load @ inst.weight_kg
         m3 = load @ inst.volume_m3
         share = np.minimum(1.0, 1.0 / np.maximum(np.maximum(kg / cap_kg, m3 / cap_m3), 1e-12))
         value = share * (load * inst.value[areas]).sum(axis=1)
-        cycle = float(inst.load_h[self.w]) + out_h[areas] + inst.unload_h[areas] + back_h[areas]
+        load_h = float(inst.load_h[self.w])
+        cycle = load_h + out_h[areas] + inst.unload_h[areas] + back_h[areas]
+        if last_trips:
+            again = start_h + cycle + load_h + float(out_h[areas].min())
+            cycle = np.where(again > inst.deadline_h, inst.deadline_h - start_h, cycle)
         return int(areas[np.argmax(value / np.maximum(cycle, 1e-9))])
 
     def _loadable(self, pending: NDArray[np.int64], room: list[float]) -> NDArray[np.int64]:

@@ -36,7 +36,7 @@ VARIANTS: tuple[tuple[float, float, bool], ...] = (
     (0.5, 1.0, False),
 )
 #: First-area rules tried by the dispatcher, per warehouse and round.
-DISPATCH_RULES = ("slack", "density")
+DISPATCH_RULES = ("slack", "density", "density-last")
 #: Decimals kept for hours in the plan file (0.0001 h = 0.36 s).
 TIME_DECIMALS = 4
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from supplyopt.cli import main
-from tests.conftest import SCENARIOS
+from tests.conftest import SCENARIOS, two_depot_data
 
 BAD = Path(__file__).resolve().parents[1] / "data" / "bad"
 
@@ -69,14 +69,16 @@ def test_plan_out_in_missing_directory_exits_2(
 
 
 def test_no_reposition_keeps_vehicles_at_their_base(tmp_path: Path) -> None:
-    """`--no-reposition`: every trip loads at its vehicle's base; the default moves some."""
-    scenario = str(SCENARIOS / "hutubi-earthquake.yaml")
+    """`--no-reposition`: trucks stay at their garage; by default they fetch the depot's water."""
+    scenario = tmp_path / "two-depots.json"
+    scenario.write_text(json.dumps(two_depot_data()), encoding="utf-8")
     plans = {}
     for flag in ([], ["--no-reposition"]):
         out = tmp_path / f"plan{len(flag)}.json"
-        assert main(["plan", scenario, "--out", str(out), "--quiet", *flag]) == 0
-        assert main(["check", scenario, str(out)]) == 0
+        assert main(["plan", str(scenario), "--out", str(out), "--quiet", *flag]) == 0
+        assert main(["check", str(scenario), str(out)]) == 0
         plans[bool(flag)] = json.loads(out.read_text(encoding="utf-8"))
-    assert all("based_at" not in trip for trip in plans[True]["trips"])
-    assert any("based_at" in trip for trip in plans[False]["trips"])
-    assert all(trip["vehicle"].startswith(trip["warehouse"] + "/") for trip in plans[True]["trips"])
+    assert plans[True]["trips"] == []
+    assert plans[True]["status"] == "empty"
+    assert plans[False]["status"] == "complete"
+    assert all(trip["based_at"] == "garage" for trip in plans[False]["trips"])
