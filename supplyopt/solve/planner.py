@@ -37,6 +37,8 @@ VARIANTS: tuple[tuple[float, float, bool], ...] = (
 )
 #: First-area rules tried by the dispatcher, per warehouse and round.
 DISPATCH_RULES = ("slack", "density", "density-last")
+#: Share of the time limit the stages plan within (the rest is margin).
+SAFETY = 0.95
 #: Decimals kept for hours in the plan file (0.0001 h = 0.36 s).
 TIME_DECIMALS = 4
 
@@ -85,7 +87,9 @@ def plan_relief(
     """
     from ..io import parse_scenario
 
-    clock = Clock(time_limit_s, progress, should_stop)
+    # The stages plan within 95 % of the limit: an LP being built or a warehouse being
+    # dispatched is not interrupted, and the plan must still be explained and assembled.
+    clock = Clock(SAFETY * time_limit_s, progress, should_stop)
     scenario = apply_disruptions(parse_scenario(scenario.model_dump(by_alias=True)))
     clock.report("travel", 0.0, "computing travel times")
     travel = build_travel_times(scenario)
@@ -215,6 +219,8 @@ def _plan_trips(
         new: list[TimedTrip] = []
         spare_need = np.maximum(need - pending.sum(axis=0), 0)
         for w in range(inst.n_warehouses):
+            if clock.stopped():
+                break  # out of time: keep the warehouses dispatched so far
             if pending[w].any():
                 spare_stock = np.maximum(stock[w] - pending[w].sum(axis=0), 0)
                 dispatchers[w], trips_w, spare_need = _dispatch_best(
