@@ -27,6 +27,8 @@ from .instance import Instance
 MAX_STOPS = 6
 #: A trip whose truck is fuller than this does not look for more stops.
 FULL_ENOUGH = 0.95
+#: Randomised restarts scale each density score by a factor drawn from [1 - NOISE, 1].
+NOISE = 0.3
 
 
 @dataclass
@@ -101,6 +103,7 @@ class WarehouseDispatcher:
     bays: list[float] = field(default_factory=list)  # heap of bay free times; empty = unlimited
     _spare_need: NDArray[np.int64] | None = None
     _spare_stock: NDArray[np.int64] | None = None
+    _rng: np.random.Generator | None = None
 
     @classmethod
     def create(
@@ -151,12 +154,16 @@ class WarehouseDispatcher:
         rule: str = "slack",
         spare_need: NDArray[np.int64] | None = None,
         spare_stock: NDArray[np.int64] | None = None,
+        rng: np.random.Generator | None = None,
     ) -> list[TimedTrip]:
         """Carry as much of ``pending`` (A, I), updated in place, as fits in time.
 
         ``rule`` picks each trip's first area: ``slack`` (the area whose latest
-        departure comes soonest, right when the fleet can carry everything) or
-        ``density`` (the most value per vehicle hour, right when it cannot).
+        departure comes soonest, right when the fleet can carry everything),
+        ``density`` (the most value per vehicle hour, right when it cannot) or
+        ``density-last`` (the same, a vehicle's last trip charged all the time
+        it has left). With ``rng``, the density scores are multiplied by
+        random factors in [1 - NOISE, 1], for randomised restarts.
         ``spare_need`` (A, I) and ``spare_stock`` (I,), when given, are need no
         warehouse was allocated and this warehouse's unallocated stock: a truck
         with room left tops up its load from them for the areas it visits
@@ -166,6 +173,7 @@ class WarehouseDispatcher:
         inst = self.inst
         self._spare_need = spare_need
         self._spare_stock = spare_stock
+        self._rng = rng
         for v in self.idle:
             heapq.heappush(self.vehicles, v)
         self.idle = []
@@ -289,7 +297,10 @@ class WarehouseDispatcher:
         if last_trips:
             again = start_h + cycle + load_h + float(out_h[areas].min())
             cycle = np.where(again > inst.deadline_h, inst.deadline_h - start_h, cycle)
-        return int(areas[np.argmax(value / np.maximum(cycle, 1e-9))])
+        score = value / np.maximum(cycle, 1e-9)
+        if self._rng is not None:
+            score = score * self._rng.uniform(1.0 - NOISE, 1.0, len(areas))
+        return int(areas[np.argmax(score)])
 
     def _loadable(self, pending: NDArray[np.int64], room: list[float]) -> NDArray[np.int64]:
         """Areas with pending units of which at least one fits in ``room``."""

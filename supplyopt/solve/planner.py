@@ -35,6 +35,10 @@ VARIANTS: tuple[tuple[float, float, bool], ...] = (
     (0.7, 1.0, False),
     (0.5, 1.0, False),
 )
+#: Randomised restarts after the variants: RESTART_WORK // (areas × warehouses), at most
+#: MAX_RESTARTS (a 30-area, one-warehouse scenario gets 40; province scale none).
+RESTART_WORK = 20_000
+MAX_RESTARTS = 40
 #: First-area rules tried by the dispatcher, per warehouse and round.
 DISPATCH_RULES = ("slack", "density", "density-last")
 #: Share of the time limit the stages plan within (the rest is margin).
@@ -61,9 +65,9 @@ def plan_relief(
     time_limit_s
         Wall-clock budget. The best plan found by then is returned.
     seed
-        Seed of the routing engine that re-sequences multi-stop trips;
-        recorded in the plan. Same scenario and seed give the same plan
-        unless the time limit cuts a stage short.
+        Seed of the randomised restarts and of the routing engine that
+        re-sequences multi-stop trips; recorded in the plan. Same scenario
+        and seed give the same plan unless the time limit cuts a stage short.
     progress
         Called with a :class:`~supplyopt.solve.progress.Progress` as stages finish.
     should_stop
@@ -94,7 +98,7 @@ def plan_relief(
     clock.report("travel", 0.0, "computing travel times")
     travel = build_travel_times(scenario)
     inst = build_instance(scenario, travel)
-    timed = _plan_best(inst, clock, reposition=reposition)
+    timed = _plan_best(inst, clock, reposition=reposition, seed=seed)
     timed = resequence_trips(inst, timed, clock, seed=seed)
     trips = [_to_trip(inst, trip) for trip in timed]
     trips.sort(key=lambda t: (t.load_start_hours, t.warehouse, t.vehicle_type, _number(t.vehicle)))
@@ -122,7 +126,9 @@ def _number(vehicle: str) -> int:
     return int(tail) if tail.isdigit() else 0
 
 
-def _plan_best(inst: Instance, clock: Clock, *, reposition: bool) -> list[TimedTrip]:
+def _plan_best(
+    inst: Instance, clock: Clock, *, reposition: bool, seed: int
+) -> list[TimedTrip]:
     """Plan with each variant while time allows; keep the best plan.
 
     Ranked in the contract's objective order: on-time value first, then the
@@ -130,6 +136,7 @@ def _plan_best(inst: Instance, clock: Clock, *, reposition: bool) -> list[TimedT
     driven (empty drives included).
     """
     best: tuple[tuple[float, ...], list[TimedTrip]] | None = None
+    best_variant = VARIANTS[0]
     last_run_s = 0.0
     variants = [variant for variant in VARIANTS if reposition or not variant[2]]
     n_runs = len(variants)
@@ -150,9 +157,35 @@ def _plan_best(inst: Instance, clock: Clock, *, reposition: bool) -> list[TimedT
         last_run_s = clock.elapsed_s - started
         score = _score(inst, trips)
         if best is None or score > best[0]:
-            best = (score, trips)
+            best, best_variant = (score, trips), (scale, bay_scale, moves)
     assert best is not None
+    # Randomised restarts of the best variant's dispatch, a number fixed by the size.
+    scale, bay_scale, moves = best_variant
+    for restart in range(_restarts(inst)):
+        if clock.stopped() or clock.remaining_s < 1.5 * last_run_s:
+            break
+        started = clock.elapsed_s
+        trips = _plan_trips(
+            inst,
+            clock,
+            scale,
+            bay_scale=bay_scale,
+            span=(0.95, 0.95),
+            label=f"restart {restart + 1}",
+            reposition=moves,
+            rng=np.random.default_rng([seed, restart]),
+        )
+        last_run_s = clock.elapsed_s - started
+        score = _score(inst, trips)
+        if score > best[0]:
+            best = (score, trips)
     return best[1]
+
+
+def _restarts(inst: Instance) -> int:
+    """How many randomised restarts: many on small scenarios, none at province scale."""
+    size = inst.n_areas * inst.n_warehouses
+    return min(MAX_RESTARTS, RESTART_WORK // max(size, 1))
 
 
 def _score(inst: Instance, trips: list[TimedTrip]) -> tuple[float, ...]:
@@ -186,6 +219,7 @@ def _plan_trips(
     span: tuple[float, float] = (0.05, 0.95),
     label: str = "",
     reposition: bool = False,
+    rng: np.random.Generator | None = None,
 ) -> list[TimedTrip]:
     dispatchers = [WarehouseDispatcher.create(inst, w) for w in range(inst.n_warehouses)]
     stock = inst.stock.copy()
@@ -224,7 +258,7 @@ def _plan_trips(
             if pending[w].any():
                 spare_stock = np.maximum(stock[w] - pending[w].sum(axis=0), 0)
                 dispatchers[w], trips_w, spare_need = _dispatch_best(
-                    inst, dispatchers[w], pending[w], spare_need, spare_stock
+                    inst, dispatchers[w], pending[w], spare_need, spare_stock, rng
                 )
                 new += trips_w
         delivered = _units_delivered(inst, new)
@@ -295,17 +329,22 @@ def _dispatch_best(
     pending: IntArray,
     spare_need: IntArray,
     spare_stock: IntArray,
+    rng: np.random.Generator | None = None,
 ) -> tuple[WarehouseDispatcher, list[TimedTrip], IntArray]:
     """Dispatch with each first-area rule; keep the one that delivers more value.
 
     Returns the dispatcher's new state, its trips and the spare need left.
     """
     best: tuple[float, WarehouseDispatcher, list[TimedTrip], IntArray] | None = None
-    for rule in DISPATCH_RULES:
+    for rule in ("density-last",) if rng is not None else DISPATCH_RULES:
         trial = copy.deepcopy(dispatcher)
         need_left = spare_need.copy()
         trips = trial.run(
-            pending.copy(), rule=rule, spare_need=need_left, spare_stock=spare_stock.copy()
+            pending.copy(),
+            rule=rule,
+            spare_need=need_left,
+            spare_stock=spare_stock.copy(),
+            rng=rng,
         )
         value = float((inst.value * _units_delivered(inst, trips)).sum())
         if best is None or value > best[0] + 1e-12:
