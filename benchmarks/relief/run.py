@@ -148,7 +148,7 @@ def write_markdown(rows: Sequence[Row], path: Path, *, command: str, time_limit_
         "reach against hand dispatch: where it is below 1.5 the second target is out of reach. "
         "*binds* says whether the fleet and bay rows lower the bound (then the bound also "
         "carries the fleet relaxations: fractional trips, no queueing, a free last return, "
-        "and is loose); `stock` means stock, demand and reachability alone set it. "
+        "free empty drives, and is loose); `stock` means stock, demand and reachability alone set it. "
         "Violations are `check_plan` messages (planner/baseline); they must be 0.",
         "",
         "| family | seed | areas | wh | veh | planner | baseline | bound | no-fleet "
@@ -158,11 +158,11 @@ def write_markdown(rows: Sequence[Row], path: Path, *, command: str, time_limit_
     ]
     for r in rows:
         of_bound = f"{r.of_bound:.3f}" + (" ✓" if r.of_bound >= TARGET_OF_BOUND else "")
-        vs_base = f"{r.vs_baseline:.2f}" + (" ✓" if r.vs_baseline >= TARGET_OF_BASELINE else "")
+        vs_base = f"{r.vs_baseline:.3f}" + (" ✓" if r.vs_baseline >= TARGET_OF_BASELINE else "")
         lines.append(
             f"| {r.family} | {r.seed} | {r.areas} | {r.warehouses} | {r.vehicles} "
             f"| {r.planner:.4f} | {r.baseline:.4f} | {r.bound:.4f} | {r.bound_no_fleet:.4f} "
-            f"| {of_bound} | {vs_base} | {r.bound_vs_baseline:.2f} "
+            f"| {of_bound} | {vs_base} | {r.bound_vs_baseline:.3f} "
             f"| {'fleet' if r.fleet_binds else 'stock'} "
             f"| {r.planner_min_area:.2f}/{r.baseline_min_area:.2f} "
             f"| {r.planner_latest_h:.2f}/{r.baseline_latest_h:.2f} "
