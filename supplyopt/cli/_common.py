@@ -20,3 +20,16 @@ def load_scenario_or_exit(path: str | None) -> Scenario | None:
     except ScenarioError as err:
         print(str(err), file=sys.stderr)
         return None
+
+
+def non_negative_int(text: str) -> int:
+    """An argparse type: a whole number >= 0 (seeds), refused with a clear message otherwise."""
+    import argparse
+
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number >= 0 (got {text!r})") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be a whole number >= 0 (got {value})")
+    return value

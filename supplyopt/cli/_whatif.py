@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from ..model import Scenario
 from ..whatif import delta_rows, render_table, run_variants, write_csv
+from ._common import non_negative_int
 
 
 def add_run_options(parser: argparse.ArgumentParser) -> None:
@@ -20,7 +21,9 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
         metavar="SECONDS",
         help="planner time limit per variant",
     )
-    parser.add_argument("--seed", type=int, default=None, help="planner seed (default 0)")
+    parser.add_argument(
+        "--seed", type=non_negative_int, default=None, help="planner seed, >= 0 (default 0)"
+    )
     parser.add_argument(
         "--workers",
         type=int,

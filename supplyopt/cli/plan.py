@@ -16,7 +16,7 @@ from ..io import write_plan
 from ..report import print_summary
 from ..solve import Progress as SolveProgress
 from ..solve import plan_relief
-from ._common import EXIT_INVALID, load_scenario_or_exit
+from ._common import EXIT_INVALID, load_scenario_or_exit, non_negative_int
 
 #: Progress is shown only for solves that take longer than this.
 SHOW_PROGRESS_AFTER_S = 2.0
@@ -39,7 +39,9 @@ def register(subparsers: Any) -> None:
         metavar="SECONDS",
         help="wall-clock limit for the solve (default 30)",
     )
-    parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    parser.add_argument(
+        "--seed", type=non_negative_int, default=0, help="random seed, >= 0 (default 0)"
+    )
     parser.add_argument(
         "--no-reposition",
         dest="reposition",

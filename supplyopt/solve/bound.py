@@ -329,7 +329,8 @@ def _add_fleet_rows(
         [[wh.fleet.get(vt.id, 0) for vt in types] for wh in scenario.warehouses], dtype=np.float64
     )
     fleet = based.sum(axis=0)  # (K,)
-    work_h = ((deadline - ready_h)[:, None] * based).sum(axis=0)
+    # A base ready only after the deadline adds no working time (never negative time).
+    work_h = (np.maximum(0.0, deadline - ready_h)[:, None] * based).sum(axis=0)
     b_range = np.arange(n_b, dtype=np.int64)
     for k, share in enumerate(shares):
         z_cols = n_vars + k * n_b + b_range

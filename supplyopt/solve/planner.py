@@ -88,9 +88,13 @@ def plan_relief(
     ------
     ScenarioError
         If the scenario is invalid.
+    ValueError
+        If ``seed`` is negative.
     """
     from ..io import parse_scenario
 
+    if seed < 0:
+        raise ValueError(f"seed: must be >= 0 (got {seed})")
     # The stages plan within 95 % of the limit: an LP being built or a warehouse being
     # dispatched is not interrupted, and the plan must still be explained and assembled.
     clock = Clock(SAFETY * time_limit_s, progress, should_stop)

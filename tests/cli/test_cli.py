@@ -82,3 +82,11 @@ def test_no_reposition_keeps_vehicles_at_their_base(tmp_path: Path) -> None:
     assert plans[True]["status"] == "empty"
     assert plans[False]["status"] == "complete"
     assert all(trip["based_at"] == "garage" for trip in plans[False]["trips"])
+
+
+def test_negative_seed_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    """A negative seed is refused with a message, not a traceback."""
+    with pytest.raises(SystemExit) as exited:
+        main(["plan", "--seed", "-1"])
+    assert exited.value.code == 2
+    assert "must be a whole number >= 0" in capsys.readouterr().err

@@ -181,3 +181,16 @@ def test_bound_counts_vehicles_loading_away_from_their_base() -> None:
     plan = supplyopt.plan_relief(scenario, time_limit_s=5.0)
     assert plan.summary.weighted_coverage_on_time == pytest.approx(1.0)
     assert coverage_upper_bound(scenario).weighted_coverage == pytest.approx(1.0)
+
+
+def test_bound_ignores_a_base_ready_only_after_the_deadline() -> None:
+    """A base ready after the deadline adds no working time; it must not take any away."""
+    data = two_depot_data()
+    data["warehouses"][0].update(ready_hours=34, fleet={"truck": 1})
+    data["warehouses"][1]["fleet"] = {"truck": 2}
+    scenario = supplyopt.parse_scenario(data)
+    plan = supplyopt.plan_relief(scenario, time_limit_s=5.0, seed=1)
+    assert supplyopt.check_plan(scenario, plan) == []
+    bound = coverage_upper_bound(scenario).weighted_coverage
+    assert plan.summary.weighted_coverage_on_time <= bound + 1e-7
+    assert bound == pytest.approx(1.0)
