@@ -206,10 +206,7 @@ def _check_vehicles(scenario: Scenario, plan: Plan, travel: TravelTimes) -> list
         by_vehicle[trip.vehicle].append(idx)
     per_fleet: defaultdict[tuple[str, str], int] = defaultdict(int)
     for vehicle, idxs in by_vehicle.items():
-        homes = {
-            (plan.trips[i].based_at or plan.trips[i].warehouse, plan.trips[i].vehicle_type)
-            for i in idxs
-        }
+        homes = {(plan.trips[i].base, plan.trips[i].vehicle_type) for i in idxs}
         if len(homes) > 1:
             problems.append(
                 f"vehicle {vehicle!r}: trips give different bases or types {sorted(homes)}"

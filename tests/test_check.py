@@ -84,15 +84,21 @@ BREAKERS: dict[str, tuple[Callable[[Plan], None], str]] = {
 }
 
 
-@pytest.mark.parametrize("kind", sorted(BREAKERS))
-def test_checker_catches(planned: tuple[Scenario, Plan], kind: str) -> None:
-    """Each deliberately broken plan is rejected with a message saying what broke."""
+def _assert_caught(
+    planned: tuple[Scenario, Plan], breaker: Callable[[Plan], None], message: str
+) -> None:
+    """Break a copy of the plan; the checker must say ``message`` about it."""
     scenario, plan = planned
     broken = plan.model_copy(deep=True)
-    breaker, message = BREAKERS[kind]
     breaker(broken)
     problems = supplyopt.check_plan(scenario, broken)
     assert any(message in p for p in problems), problems
+
+
+@pytest.mark.parametrize("kind", sorted(BREAKERS))
+def test_checker_catches(planned: tuple[Scenario, Plan], kind: str) -> None:
+    """Each deliberately broken plan is rejected with a message saying what broke."""
+    _assert_caught(planned, *BREAKERS[kind])
 
 
 def test_unreachable_claim_with_a_road_is_rejected(planned: tuple[Scenario, Plan]) -> None:
@@ -188,9 +194,4 @@ MOVE_BREAKERS: dict[str, tuple[Callable[[Plan], None], str]] = {
 @pytest.mark.parametrize("kind", sorted(MOVE_BREAKERS))
 def test_checker_catches_bad_empty_drives(moved: tuple[Scenario, Plan], kind: str) -> None:
     """Vehicles loading away from their base: drive time, base fleet and km are checked."""
-    scenario, plan = moved
-    broken = plan.model_copy(deep=True)
-    breaker, message = MOVE_BREAKERS[kind]
-    breaker(broken)
-    problems = supplyopt.check_plan(scenario, broken)
-    assert any(message in p for p in problems), problems
+    _assert_caught(moved, *MOVE_BREAKERS[kind])

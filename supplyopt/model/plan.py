@@ -62,6 +62,11 @@ class Trip(_Data):
     based_at: str | None = None
     empty_km: float | None = None
 
+    @property
+    def base(self) -> str:
+        """The warehouse the vehicle is based at: ``based_at``, else this trip's warehouse."""
+        return self.based_at or self.warehouse
+
 
 class Unmet(_Data):
     """Units of one item an area does not get by the deadline, and why."""

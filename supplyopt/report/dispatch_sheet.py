@@ -77,12 +77,11 @@ def _sheet(scenario: Scenario, plan: Plan, vehicle: str) -> str:
     lines.append(f"<h1>Dispatch sheet 调度单 — {escape(vehicle)}</h1>")
     if first is not None:
         vtype = _lookup_name(scenario.vehicle_types, first.vehicle_type)
-        base = first.based_at or first.warehouse
-        home = _lookup_name(scenario.warehouses, base)
+        home = _lookup_name(scenario.warehouses, first.base)
         lines.append(
             f'<p class="meta">Scenario 情景: {escape(plan.scenario)} · '
             f"Vehicle type 车型: {_name(vtype, first.vehicle_type)} · "
-            f"Based at 驻地仓库: {_name(home, base)} · "
+            f"Based at 驻地仓库: {_name(home, first.base)} · "
             f"Deadline 时限: {format_hours(plan.deadline_hours)} · "
             "Times are from T0 (dispatch order) "
             "时间自调度令下达 (T0) 起算</p>"
@@ -107,7 +106,7 @@ def _lookup_name(entries: list, ident: str) -> str | None:  # type: ignore[type-
 
 def _away_html(scenario: Scenario, trip: Trip) -> list[str]:
     """Where a vehicle loads away from its base, and the empty drive there."""
-    if not trip.based_at or trip.based_at == trip.warehouse:
+    if trip.base == trip.warehouse:
         return []
     where = _name(_lookup_name(scenario.warehouses, trip.warehouse), trip.warehouse)
     text = f"Load at 装车仓库: {where}"

@@ -83,8 +83,8 @@ def summary_renderable(scenario: Scenario, plan: Plan) -> Group:
     shipped: Counter[str] = Counter()
     last_return: dict[str, float] = {}
     for trip in plan.trips:
-        used[trip.based_at or trip.warehouse].add(trip.vehicle)
-        if trip.based_at and trip.based_at != trip.warehouse:
+        used[trip.base].add(trip.vehicle)
+        if trip.base != trip.warehouse:
             guests[trip.warehouse].add(trip.vehicle)
         shipped[trip.warehouse] += sum(q for stop in trip.stops for q in stop.deliver.values())
         last_return[trip.warehouse] = max(last_return.get(trip.warehouse, 0.0), trip.return_hours)

@@ -214,9 +214,7 @@ def allocate(
             row.SetCoefficient(var, 1.0)
     budget_rows: dict[tuple[int, int], pywraplp.Constraint] = {}
     for (w, k), uses in fleet_use.items():
-        free = fleet.vehicle_free_h[w][k]
-        budget = sum(max(0.0, deadline - max(f, float(inst.ready_h[w]))) for f in free)
-        budget *= fleet_scale
+        budget = fleet_scale * _hours_left(fleet.vehicle_free_h[w][k], inst, w)
         row = solver.Constraint(-inf, budget)
         for t, cycle in uses:
             row.SetCoefficient(t, cycle)
@@ -225,7 +223,7 @@ def allocate(
     for w, uses in bay_use.items():
         bays = fleet.bay_free_h[w]
         if bays and inst.load_h[w] > 0:
-            budget = sum(max(0.0, deadline - max(b, float(inst.ready_h[w]))) for b in bays)
+            budget = _hours_left(bays, inst, w)
             row = solver.Constraint(-inf, bay_scale * budget / float(inst.load_h[w]))
             for t in uses:
                 row.SetCoefficient(t, 1.0)
@@ -238,8 +236,15 @@ def allocate(
     if solver.Solve() not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
         return empty
     best_value = objective.Value()
-    values = {key: var.solution_value() for key, var in x.items()}
-    moved = {key: y.solution_value() for key, y in move_vars.items()}
+
+    def solution() -> tuple[dict[tuple[int, int, int], float], dict[tuple[int, int, int], float]]:
+        """Units and vehicle moves of the last solve."""
+        return (
+            {key: var.solution_value() for key, var in x.items()},
+            {key: y.solution_value() for key, y in move_vars.items()},
+        )
+
+    values, moved = solution()
     min_cov = 0.0
 
     # Stage 2: fairness, keeping the value.
@@ -267,8 +272,7 @@ def allocate(
     objective.SetMaximization()
     limit(STAGE_SHARES[1])
     if solver.Solve() == pywraplp.Solver.OPTIMAL:
-        values = {key: var.solution_value() for key, var in x.items()}
-        moved = {key: y.solution_value() for key, y in move_vars.items()}
+        values, moved = solution()
         min_cov = z.solution_value()
         z.SetLb(min_cov * (1 - _REL_TOL) - 1e-12)  # keep the fairness reached
     else:
@@ -283,8 +287,7 @@ def allocate(
     objective.SetMinimization()
     limit(STAGE_SHARES[2])
     if solver.Solve() == pywraplp.Solver.OPTIMAL:
-        values = {key: var.solution_value() for key, var in x.items()}
-        moved = {key: y.solution_value() for key, y in move_vars.items()}
+        values, moved = solution()
 
     for (w, a, i), val in values.items():
         units[w, a, i] = int(np.floor(val + 1e-6))
@@ -295,6 +298,12 @@ def allocate(
         for (u, w, k), val in moved.items():
             move_array[u, w, k] = val
     return Allocation(units, best_value, min_cov, move_array)
+
+
+def _hours_left(free_h: list[float], inst: Instance, w: int) -> float:
+    """Hours from when each vehicle or bay is free (and ``w`` is ready) to the deadline, summed."""
+    ready = float(inst.ready_h[w])
+    return sum(max(0.0, inst.deadline_h - max(f, ready)) for f in free_h)
 
 
 def _move_sources(
@@ -346,8 +355,7 @@ def _add_moves(
             continue
         for u, start in sources:
             free = fleet.vehicle_free_h[u][k]
-            ready_u = float(inst.ready_h[u])
-            mean_h = sum(max(0.0, deadline - max(f, ready_u)) for f in free) / len(free)
+            mean_h = _hours_left(free, inst, u) / len(free)
             y = solver.NumVar(0.0, float(len(free)), "")
             out[u, w, k] = y
             # Gained at w: the hours from its arrival to the deadline ...

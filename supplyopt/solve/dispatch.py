@@ -241,7 +241,14 @@ class WarehouseDispatcher:
             return None
         if rule in ("density", "density-last"):
             area = self._densest(
-                feasible, pending, out, hours[n_w:, w], cap_kg, cap_m3, start, rule == "density-last"
+                feasible,
+                pending,
+                out,
+                hours[n_w:, w],
+                cap_kg,
+                cap_m3,
+                start,
+                rule == "density-last",
             )
         else:  # least slack first: the farthest area, whose latest departure comes soonest
             area = int(feasible[np.argmax(out[feasible])])

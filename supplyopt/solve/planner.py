@@ -130,59 +130,58 @@ def _number(vehicle: str) -> int:
     return int(tail) if tail.isdigit() else 0
 
 
-def _plan_best(
-    inst: Instance, clock: Clock, *, reposition: bool, seed: int
-) -> list[TimedTrip]:
-    """Plan with each variant while time allows; keep the best plan.
+def _plan_best(inst: Instance, clock: Clock, *, reposition: bool, seed: int) -> list[TimedTrip]:
+    """Plan with each variant, then restarts of the best one, while time allows; keep the best.
 
     Ranked in the contract's objective order: on-time value first, then the
     worst area's coverage, then the mean arrival of a unit, then the distance
     driven (empty drives included).
     """
-    best: tuple[tuple[float, ...], list[TimedTrip]] | None = None
-    best_variant = VARIANTS[0]
-    last_run_s = 0.0
     variants = [variant for variant in VARIANTS if reposition or not variant[2]]
     n_runs = len(variants)
-    for run, (scale, bay_scale, moves) in enumerate(variants):
+    best: tuple[tuple[float, ...], list[TimedTrip]] | None = None
+    best_variant = variants[0]
+    last_run_s = 0.0
+
+    def attempt(
+        variant: tuple[float, float, bool],
+        span: tuple[float, float],
+        label: str,
+        rng: np.random.Generator | None = None,
+    ) -> bool:
+        """Plan one variant unless time is short; keep it if best. False: out of time."""
+        nonlocal best, best_variant, last_run_s
         if best is not None and (clock.stopped() or clock.remaining_s < 1.5 * last_run_s):
-            break
+            return False
         started = clock.elapsed_s
-        span = (0.05 + 0.9 * run / n_runs, 0.05 + 0.9 * (run + 1) / n_runs)
+        scale, bay_scale, moves = variant
         trips = _plan_trips(
             inst,
             clock,
             scale,
             bay_scale=bay_scale,
             span=span,
-            label=f"variant {run + 1}/{n_runs}",
+            label=label,
             reposition=moves,
+            rng=rng,
         )
         last_run_s = clock.elapsed_s - started
         score = _score(inst, trips)
         if best is None or score > best[0]:
-            best, best_variant = (score, trips), (scale, bay_scale, moves)
-    assert best is not None
-    # Randomised restarts of the best variant's dispatch, a number fixed by the size.
-    scale, bay_scale, moves = best_variant
-    for restart in range(_restarts(inst)):
-        if clock.stopped() or clock.remaining_s < 1.5 * last_run_s:
+            best, best_variant = (score, trips), variant
+        return True
+
+    for run, variant in enumerate(variants):
+        span = (0.05 + 0.9 * run / n_runs, 0.05 + 0.9 * (run + 1) / n_runs)
+        if not attempt(variant, span, f"variant {run + 1}/{n_runs}"):
             break
-        started = clock.elapsed_s
-        trips = _plan_trips(
-            inst,
-            clock,
-            scale,
-            bay_scale=bay_scale,
-            span=(0.95, 0.95),
-            label=f"restart {restart + 1}",
-            reposition=moves,
-            rng=np.random.default_rng([seed, restart]),
-        )
-        last_run_s = clock.elapsed_s - started
-        score = _score(inst, trips)
-        if score > best[0]:
-            best = (score, trips)
+    # Randomised restarts of the best variant's dispatch, a number fixed by the size.
+    winner = best_variant
+    for restart in range(_restarts(inst)):
+        rng = np.random.default_rng([seed, restart])
+        if not attempt(winner, (0.95, 0.95), f"restart {restart + 1}", rng):
+            break
+    assert best is not None
     return best[1]
 
 
