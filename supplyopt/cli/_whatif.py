@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from ..model import Scenario
 from ..whatif import delta_rows, render_table, run_variants, write_csv
-from ._common import non_negative_int
+from ._common import non_negative_int, time_limit_seconds
 
 
 def add_run_options(parser: argparse.ArgumentParser) -> None:
@@ -16,10 +16,10 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--csv", metavar="FILE", help="also write the table as CSV")
     parser.add_argument(
         "--time-limit",
-        type=float,
+        type=time_limit_seconds,
         default=None,
         metavar="SECONDS",
-        help="planner time limit per variant",
+        help="planner time limit per variant, > 0 and at most 86400",
     )
     parser.add_argument(
         "--seed", type=non_negative_int, default=None, help="planner seed, >= 0 (default 0)"

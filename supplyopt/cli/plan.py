@@ -16,7 +16,7 @@ from ..io import write_plan
 from ..report import print_summary
 from ..solve import Progress as SolveProgress
 from ..solve import plan_relief
-from ._common import EXIT_INVALID, load_scenario_or_exit, non_negative_int
+from ._common import EXIT_INVALID, load_scenario_or_exit, non_negative_int, time_limit_seconds
 
 #: Progress is shown only for solves that take longer than this.
 SHOW_PROGRESS_AFTER_S = 2.0
@@ -34,10 +34,10 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--out", metavar="PLAN.json", help="write the plan file here")
     parser.add_argument(
         "--time-limit",
-        type=float,
+        type=time_limit_seconds,
         default=30.0,
         metavar="SECONDS",
-        help="wall-clock limit for the solve (default 30)",
+        help="wall-clock limit for the solve, > 0 and at most 86400 (default 30)",
     )
     parser.add_argument(
         "--seed", type=non_negative_int, default=0, help="random seed, >= 0 (default 0)"
@@ -55,9 +55,6 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``supplyopt plan``."""
-    if args.time_limit <= 0:
-        print("--time-limit: must be > 0", file=sys.stderr)
-        return EXIT_INVALID
     if args.out and not Path(args.out).resolve().parent.is_dir():
         print(f"--out {args.out}: no such directory", file=sys.stderr)
         return EXIT_INVALID

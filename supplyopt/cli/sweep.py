@@ -10,7 +10,7 @@ from typing import Any
 from ..model import ScenarioError
 from ..whatif import criticality_variants, read_sweep
 from ..whatif.sweep import sweep_variants, variant_scenario
-from ._common import EXIT_INVALID, load_scenario_or_exit
+from ._common import EXIT_INVALID, MAX_TIME_LIMIT_S, check_time_limit, load_scenario_or_exit
 from ._whatif import add_run_options, run_and_print
 
 
@@ -58,6 +58,13 @@ def run(args: argparse.Namespace) -> int:
             time_limit_s, seed, rank = sweep.time_limit_s, sweep.seed, False
     except ScenarioError as err:
         print(str(err), file=sys.stderr)
+        return EXIT_INVALID
+    if args.time_limit is None and check_time_limit(time_limit_s) is None:
+        print(
+            f"{args.file}: time_limit_s: must be a number of seconds > 0 and at most "
+            f"{MAX_TIME_LIMIT_S:g} (got {time_limit_s})",
+            file=sys.stderr,
+        )
         return EXIT_INVALID
     return run_and_print(
         f"base: {Path(args.file).stem}",
