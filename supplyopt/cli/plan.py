@@ -12,11 +12,19 @@ from typing import Any
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+from ..bundled import default_scenario_path
 from ..io import write_plan
+from ..model import SupplyOptError
 from ..report import print_summary
 from ..solve import Progress as SolveProgress
 from ..solve import plan_relief
-from ._common import EXIT_INVALID, load_scenario_or_exit, non_negative_int, time_limit_seconds
+from ._common import (
+    EXIT_INVALID,
+    load_scenario_or_exit,
+    non_negative_int,
+    one_line,
+    time_limit_seconds,
+)
 
 #: Progress is shown only for solves that take longer than this.
 SHOW_PROGRESS_AFTER_S = 2.0
@@ -62,14 +70,19 @@ def run(args: argparse.Namespace) -> int:
     if scenario is None:
         return EXIT_INVALID
     console = Console(stderr=True)
-    with _LiveProgress(console, enabled=not args.quiet and console.is_terminal) as live:
-        plan = plan_relief(
-            scenario,
-            time_limit_s=args.time_limit,
-            seed=args.seed,
-            progress=live.update,
-            reposition=args.reposition,
-        )
+    try:
+        with _LiveProgress(console, enabled=not args.quiet and console.is_terminal) as live:
+            plan = plan_relief(
+                scenario,
+                time_limit_s=args.time_limit,
+                seed=args.seed,
+                progress=live.update,
+                reposition=args.reposition,
+            )
+    except SupplyOptError as err:  # e.g. the osm road model without osmnx installed
+        source = args.scenario or default_scenario_path()
+        print(f"{source}: cannot plan: {one_line(err)}", file=sys.stderr)
+        return EXIT_INVALID
     if args.out:
         try:
             write_plan(plan, args.out)
