@@ -5,6 +5,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from rich.console import Console
+
 from ..bundled import default_scenario_path
 from ..io import read_scenario
 from ..model import Scenario, ScenarioError
@@ -76,3 +78,19 @@ def one_line(err: BaseException) -> str:
     if isinstance(problems, list) and problems:
         return "; ".join(str(p) for p in problems)
     return " ".join(str(err).split()) or type(err).__name__
+
+
+#: Line width used when stdout is not a terminal: wide enough never to wrap a value.
+PLAIN_WIDTH = 10_000
+
+
+def stdout_console() -> Console:
+    """A console for stdout: the terminal's width there, else unwrapped plain lines.
+
+    Piped or redirected output is read by scripts and pasted into messages, so
+    nothing is wrapped or cut to 80 columns and no colour codes are written.
+    """
+    console = Console()
+    if console.is_terminal:
+        return console
+    return Console(width=PLAIN_WIDTH, soft_wrap=True, no_color=True, highlight=False)

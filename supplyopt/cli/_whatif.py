@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Sequence
 from typing import TextIO
@@ -15,6 +16,11 @@ from ._common import EXIT_INVALID, non_negative_int, one_line, time_limit_second
 def add_run_options(parser: argparse.ArgumentParser) -> None:
     """Options every what-if command takes."""
     parser.add_argument("--csv", metavar="FILE", help="also write the table as CSV")
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        help="print the rows as JSON on stdout (the CSV columns as keys) instead of the table",
+    )
     parser.add_argument(
         "--time-limit",
         type=time_limit_seconds,
@@ -87,8 +93,11 @@ def run_and_print(
         print(f"{args.command}: cannot plan: {one_line(err)}", file=sys.stderr)
         return EXIT_INVALID
     rows = delta_rows(outcomes[0], outcomes[1:], rank=rank)
-    print(render_table(rows))
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+    else:
+        print(render_table(rows))
     if args.csv:
         write_csv(rows, args.csv)
-        print(f"wrote {args.csv}")
+        print(f"wrote {args.csv}", file=sys.stderr if args.json else sys.stdout)
     return 0

@@ -14,8 +14,8 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from ..bundled import default_scenario_path
 from ..io import write_plan
-from ..model import SupplyOptError
-from ..report import print_summary
+from ..model import Plan, Scenario, SupplyOptError
+from ..report import print_summary, trucks_text
 from ..solve import Progress as SolveProgress
 from ..solve import plan_relief
 from ._common import (
@@ -23,6 +23,7 @@ from ._common import (
     load_scenario_or_exit,
     non_negative_int,
     one_line,
+    stdout_console,
     time_limit_seconds,
 )
 
@@ -57,7 +58,19 @@ def register(subparsers: Any) -> None:
         help="keep every vehicle loading at its own base (by default idle vehicles may drive "
         "empty to load at another warehouse)",
     )
-    parser.add_argument("--quiet", action="store_true", help="print no summary")
+    shown = parser.add_mutually_exclusive_group()
+    shown.add_argument("--quiet", action="store_true", help="print no summary")
+    shown.add_argument(
+        "--trucks",
+        action="store_true",
+        help="after the summary, what each vehicle does: every trip's load, its stops with "
+        "arrival times, and when it is back",
+    )
+    shown.add_argument(
+        "--json",
+        action="store_true",
+        help="print the plan file (JSON) on stdout instead of the summary, for scripts",
+    )
     parser.set_defaults(func=run)
 
 
@@ -70,8 +83,9 @@ def run(args: argparse.Namespace) -> int:
     if scenario is None:
         return EXIT_INVALID
     console = Console(stderr=True)
+    show_progress = not args.quiet and console.is_terminal
     try:
-        with _LiveProgress(console, enabled=not args.quiet and console.is_terminal) as live:
+        with _LiveProgress(console, enabled=show_progress) as live:
             plan = plan_relief(
                 scenario,
                 time_limit_s=args.time_limit,
@@ -89,11 +103,24 @@ def run(args: argparse.Namespace) -> int:
         except OSError as err:
             print(f"--out {args.out}: cannot write the plan file ({err.strerror})", file=sys.stderr)
             return EXIT_INVALID
-    if not args.quiet:
-        print_summary(scenario, plan, Console())
-        if args.out:
-            Console().print(f"plan written to {args.out}")
+    _show(scenario, plan, args)
     return 0
+
+
+def _show(scenario: Scenario, plan: Plan, args: argparse.Namespace) -> None:
+    """Print what the options ask for: the summary (and trucks), the plan JSON, or nothing."""
+    if args.json:
+        sys.stdout.write(plan.to_json() + "\n")
+        return
+    if args.quiet:
+        return
+    out = stdout_console()
+    print_summary(scenario, plan, out)
+    if args.trucks:
+        out.print()
+        out.print(trucks_text(scenario, plan), markup=False, highlight=False)
+    if args.out:
+        out.print(f"plan written to {args.out}", markup=False, highlight=False)
 
 
 class _LiveProgress:
