@@ -49,7 +49,9 @@ def test_plan_json_prints_the_plan_file(
     assert LONG_NAME not in printed  # names live in the scenario, not the plan
 
 
-def test_plan_trucks_lists_every_vehicle(scenario: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_plan_trucks_lists_every_vehicle(
+    scenario: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """`plan --trucks` adds the per-vehicle view after the summary."""
     assert main(["plan", str(scenario), "--time-limit", "2", "--trucks"]) == 0
     out = capsys.readouterr().out
