@@ -38,6 +38,18 @@ def test_plan_without_osmnx_is_one_line(
     assert err == f"{scenario}: cannot plan: {NEEDS_OSMNX}\n"
 
 
+def test_criticality_without_osmnx_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`sweep --criticality` reads the roads to rank them: without osmnx, one line, exit 2."""
+    monkeypatch.setitem(sys.modules, "osmnx", None)
+    monkeypatch.setenv("SUPPLYOPT_CACHE_DIR", str(tmp_path / "cache"))
+    scenario = _osm_scenario(tmp_path)
+    assert main(["sweep", "--criticality", str(scenario), "--workers", "1"]) == 2
+    err = capsys.readouterr().err
+    assert err == f"{scenario}: cannot rank roads: {NEEDS_OSMNX}\n"
+
+
 def test_compare_without_osmnx_on_a_process_pool_is_one_line(tmp_path: Path) -> None:
     """`compare` plans in worker processes; their failure is one line and exit 2 too."""
     fake = tmp_path / "fake" / "osmnx"
