@@ -6,6 +6,7 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 #: Subcommand modules under ``supplyopt.cli``; each defines ``register(subparsers)``
 #: which adds its parser and sets ``func`` to a callable taking the parsed
@@ -13,9 +14,17 @@ from collections.abc import Sequence
 COMMANDS = ("plan", "check", "solve_vrp", "serve", "keys", "export", "compare", "sweep")
 
 
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line (no usage block), exit code 2."""
+
+    def error(self, message: str) -> NoReturn:
+        """Print ``prog: message (see prog --help)`` on stderr and exit 2."""
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand registered."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="supplyopt",
         description="Plan emergency relief logistics: which warehouse sends what, on which "
         "truck, arriving when, within the delivery deadline.",

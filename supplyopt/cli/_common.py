@@ -5,6 +5,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from rich.console import Console
+
 from ..bundled import default_scenario_path
 from ..io import read_scenario
 from ..model import Scenario, ScenarioError
@@ -33,3 +35,62 @@ def non_negative_int(text: str) -> int:
     if value < 0:
         raise argparse.ArgumentTypeError(f"must be a whole number >= 0 (got {value})")
     return value
+
+
+#: The longest time limit any command accepts (one day, as the service).
+MAX_TIME_LIMIT_S = 86_400.0
+
+
+def time_limit_seconds(text: str) -> float:
+    """An argparse type: a time limit in seconds, finite, > 0 and at most one day.
+
+    Every command with ``--time-limit`` uses it, so ``inf``, ``nan``, ``0`` and
+    negative values are refused the same way everywhere, before any work starts.
+    """
+    import argparse
+
+    value = check_time_limit(text)
+    if value is None:
+        raise argparse.ArgumentTypeError(
+            f"must be a number of seconds > 0 and at most {MAX_TIME_LIMIT_S:g} (got {text!r})"
+        )
+    return value
+
+
+def check_time_limit(value: str | float) -> float | None:
+    """``value`` as seconds when it is a finite number in (0, MAX_TIME_LIMIT_S], else None."""
+    import math
+
+    if isinstance(value, bool):
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        return None
+    if not math.isfinite(seconds) or not 0 < seconds <= MAX_TIME_LIMIT_S:
+        return None
+    return seconds
+
+
+def one_line(err: BaseException) -> str:
+    """A library error as one line: a ScenarioError's problems joined with '; '."""
+    problems = getattr(err, "problems", None)
+    if isinstance(problems, list) and problems:
+        return "; ".join(str(p) for p in problems)
+    return " ".join(str(err).split()) or type(err).__name__
+
+
+#: Line width used when stdout is not a terminal: wide enough never to wrap a value.
+PLAIN_WIDTH = 10_000
+
+
+def stdout_console() -> Console:
+    """A console for stdout: the terminal's width there, else unwrapped plain lines.
+
+    Piped or redirected output is read by scripts and pasted into messages, so
+    nothing is wrapped or cut to 80 columns and no colour codes are written.
+    """
+    console = Console()
+    if console.is_terminal:
+        return console
+    return Console(width=PLAIN_WIDTH, soft_wrap=True, no_color=True, highlight=False)

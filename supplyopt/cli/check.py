@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from typing import Any
 
@@ -24,6 +25,12 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("scenario", help="scenario file")
     parser.add_argument("plan", help="plan file (JSON)")
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        help='print {"plan", "scenario", "valid", "violations", "trips", '
+        '"weighted_coverage_on_time"} on stdout instead of text (same exit codes)',
+    )
     parser.set_defaults(func=run)
 
 
@@ -38,6 +45,17 @@ def run(args: argparse.Namespace) -> int:
         print(str(err), file=sys.stderr)
         return EXIT_INVALID
     problems = check_plan(scenario, plan)
+    if args.json:
+        result = {
+            "plan": args.plan,
+            "scenario": scenario.name,
+            "valid": not problems,
+            "violations": [str(problem) for problem in problems],
+            "trips": len(plan.trips),
+            "weighted_coverage_on_time": plan.summary.weighted_coverage_on_time,
+        }
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+        return EXIT_VIOLATIONS if problems else 0
     if problems:
         print(f"{args.plan}: {len(problems)} violation{'s' if len(problems) != 1 else ''}")
         for problem in problems:

@@ -12,11 +12,20 @@ from typing import Any
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+from ..bundled import default_scenario_path
 from ..io import write_plan
-from ..report import print_summary
+from ..model import Plan, Scenario, SupplyOptError
+from ..report import print_summary, trucks_text
 from ..solve import Progress as SolveProgress
 from ..solve import plan_relief
-from ._common import EXIT_INVALID, load_scenario_or_exit, non_negative_int
+from ._common import (
+    EXIT_INVALID,
+    load_scenario_or_exit,
+    non_negative_int,
+    one_line,
+    stdout_console,
+    time_limit_seconds,
+)
 
 #: Progress is shown only for solves that take longer than this.
 SHOW_PROGRESS_AFTER_S = 2.0
@@ -34,10 +43,10 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--out", metavar="PLAN.json", help="write the plan file here")
     parser.add_argument(
         "--time-limit",
-        type=float,
+        type=time_limit_seconds,
         default=30.0,
         metavar="SECONDS",
-        help="wall-clock limit for the solve (default 30)",
+        help="wall-clock limit for the solve, > 0 and at most 86400 (default 30)",
     )
     parser.add_argument(
         "--seed", type=non_negative_int, default=0, help="random seed, >= 0 (default 0)"
@@ -49,15 +58,24 @@ def register(subparsers: Any) -> None:
         help="keep every vehicle loading at its own base (by default idle vehicles may drive "
         "empty to load at another warehouse)",
     )
-    parser.add_argument("--quiet", action="store_true", help="print no summary")
+    shown = parser.add_mutually_exclusive_group()
+    shown.add_argument("--quiet", action="store_true", help="print no summary")
+    shown.add_argument(
+        "--trucks",
+        action="store_true",
+        help="after the summary, what each vehicle does: every trip's load, its stops with "
+        "arrival times, and when it is back",
+    )
+    shown.add_argument(
+        "--json",
+        action="store_true",
+        help="print the plan file (JSON) on stdout instead of the summary, for scripts",
+    )
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Run ``supplyopt plan``."""
-    if args.time_limit <= 0:
-        print("--time-limit: must be > 0", file=sys.stderr)
-        return EXIT_INVALID
     if args.out and not Path(args.out).resolve().parent.is_dir():
         print(f"--out {args.out}: no such directory", file=sys.stderr)
         return EXIT_INVALID
@@ -65,25 +83,44 @@ def run(args: argparse.Namespace) -> int:
     if scenario is None:
         return EXIT_INVALID
     console = Console(stderr=True)
-    with _LiveProgress(console, enabled=not args.quiet and console.is_terminal) as live:
-        plan = plan_relief(
-            scenario,
-            time_limit_s=args.time_limit,
-            seed=args.seed,
-            progress=live.update,
-            reposition=args.reposition,
-        )
+    show_progress = not args.quiet and console.is_terminal
+    try:
+        with _LiveProgress(console, enabled=show_progress) as live:
+            plan = plan_relief(
+                scenario,
+                time_limit_s=args.time_limit,
+                seed=args.seed,
+                progress=live.update,
+                reposition=args.reposition,
+            )
+    except SupplyOptError as err:  # e.g. the osm road model without osmnx installed
+        source = args.scenario or default_scenario_path()
+        print(f"{source}: cannot plan: {one_line(err)}", file=sys.stderr)
+        return EXIT_INVALID
     if args.out:
         try:
             write_plan(plan, args.out)
         except OSError as err:
             print(f"--out {args.out}: cannot write the plan file ({err.strerror})", file=sys.stderr)
             return EXIT_INVALID
-    if not args.quiet:
-        print_summary(scenario, plan, Console())
-        if args.out:
-            Console().print(f"plan written to {args.out}")
+    _show(scenario, plan, args)
     return 0
+
+
+def _show(scenario: Scenario, plan: Plan, args: argparse.Namespace) -> None:
+    """Print what the options ask for: the summary (and trucks), the plan JSON, or nothing."""
+    if args.json:
+        sys.stdout.write(plan.to_json() + "\n")
+        return
+    if args.quiet:
+        return
+    out = stdout_console()
+    print_summary(scenario, plan, out)
+    if args.trucks:
+        out.print()
+        out.print(trucks_text(scenario, plan), markup=False, highlight=False)
+    if args.out:
+        out.print(f"plan written to {args.out}", markup=False, highlight=False)
 
 
 class _LiveProgress:

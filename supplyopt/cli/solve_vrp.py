@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 from typing import Any
 
 from ..io.vrp_instances import FORMATS, VrpInstanceError, read_vrp_instance
 from ..io.vrp_solution import verify_routes, write_vrp_solution
 from ..solve.routing.vrp_benchmark import solve_vrp_instance
+from ._common import non_negative_int, time_limit_seconds
 
 #: Exit codes: 0 solved (feasible), 1 no feasible solution found, 2 bad input.
 EXIT_OK, EXIT_INFEASIBLE, EXIT_INVALID = 0, 1, 2
@@ -34,12 +34,14 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument(
         "--time-limit",
-        type=float,
+        type=time_limit_seconds,
         default=10.0,
         metavar="SECONDS",
-        help="search time in seconds (default 10)",
+        help="search time in seconds, > 0 and at most 86400 (default 10)",
     )
-    parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    parser.add_argument(
+        "--seed", type=non_negative_int, default=0, help="random seed, >= 0 (default 0)"
+    )
     parser.add_argument(
         "--out",
         metavar="SOLUTION.json",
@@ -50,12 +52,6 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``supplyopt solve-vrp``."""
-    if not (math.isfinite(args.time_limit) and args.time_limit > 0):
-        print(
-            f"--time-limit: must be a positive number of seconds, got {args.time_limit}",
-            file=sys.stderr,
-        )
-        return EXIT_INVALID
     try:
         instance = read_vrp_instance(args.instance, args.format)
     except VrpInstanceError as err:

@@ -5,12 +5,18 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
-from ..model import ScenarioError
+from ..model import Scenario, ScenarioError, SupplyOptError
 from ..whatif import criticality_variants, read_sweep
 from ..whatif.sweep import sweep_variants, variant_scenario
-from ._common import EXIT_INVALID, load_scenario_or_exit
+from ._common import (
+    EXIT_INVALID,
+    MAX_TIME_LIMIT_S,
+    check_time_limit,
+    load_scenario_or_exit,
+    one_line,
+)
 from ._whatif import add_run_options, run_and_print
 
 
@@ -40,31 +46,63 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(func=run)
 
 
-def run(args: argparse.Namespace) -> int:
-    """Run ``supplyopt sweep``."""
+class _Prepared(NamedTuple):
+    """The base, its variants and the run's defaults, ready to plan."""
+
+    base: Scenario
+    variants: list[tuple[str, Scenario]]
+    time_limit_s: float
+    seed: int
+    rank: bool
+
+
+def _criticality(args: argparse.Namespace) -> _Prepared | int:
+    """Every warehouse out and the most used major roads closed, in turn; or an exit code."""
+    base = load_scenario_or_exit(args.file)
+    if base is None:
+        return EXIT_INVALID
     try:
-        if args.criticality:
-            base = load_scenario_or_exit(args.file)
-            if base is None:
-                return EXIT_INVALID
-            variants = [
-                (v.name, variant_scenario(base, v))
-                for v in criticality_variants(base, roads=args.roads)
-            ]
-            time_limit_s, seed, rank = 5.0, 0, True
-        else:
-            sweep, base = read_sweep(args.file)
-            variants = sweep_variants(sweep, base)
-            time_limit_s, seed, rank = sweep.time_limit_s, sweep.seed, False
+        found = criticality_variants(base, roads=args.roads)
+    except SupplyOptError as err:  # reading the road network: the osm extra missing, say
+        print(f"{args.file}: cannot rank roads: {one_line(err)}", file=sys.stderr)
+        return EXIT_INVALID
+    try:
+        variants = [(v.name, variant_scenario(base, v)) for v in found]
     except ScenarioError as err:
         print(str(err), file=sys.stderr)
         return EXIT_INVALID
+    return _Prepared(base, variants, 5.0, 0, rank=True)
+
+
+def _sweep_file(args: argparse.Namespace) -> _Prepared | int:
+    """The sweep file's base and variants; or an exit code."""
+    try:
+        sweep, base = read_sweep(args.file)
+        variants = sweep_variants(sweep, base)
+    except ScenarioError as err:
+        print(str(err), file=sys.stderr)
+        return EXIT_INVALID
+    if args.time_limit is None and check_time_limit(sweep.time_limit_s) is None:
+        print(
+            f"{args.file}: time_limit_s: must be a number of seconds > 0 and at most "
+            f"{MAX_TIME_LIMIT_S:g} (got {sweep.time_limit_s})",
+            file=sys.stderr,
+        )
+        return EXIT_INVALID
+    return _Prepared(base, variants, sweep.time_limit_s, sweep.seed, rank=False)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run ``supplyopt sweep``."""
+    prepared = _criticality(args) if args.criticality else _sweep_file(args)
+    if isinstance(prepared, int):
+        return prepared
     return run_and_print(
         f"base: {Path(args.file).stem}",
-        base,
-        variants,
+        prepared.base,
+        prepared.variants,
         args,
-        time_limit_s=args.time_limit if args.time_limit is not None else time_limit_s,
-        seed=args.seed if args.seed is not None else seed,
-        rank=rank,
+        time_limit_s=args.time_limit if args.time_limit is not None else prepared.time_limit_s,
+        seed=args.seed if args.seed is not None else prepared.seed,
+        rank=prepared.rank,
     )

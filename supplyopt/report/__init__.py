@@ -15,6 +15,7 @@ from .map_svg import map_svg
 from .summary import print_summary, summary_renderable
 from .timeline import Segment, trip_segments, vehicle_timelines
 from .timeline_svg import timeline_svg
+from .trucks import trucks_text
 
 __all__ = [
     "EXPORT_FORMATS",
@@ -34,6 +35,7 @@ __all__ = [
     "summary_renderable",
     "timeline_svg",
     "trip_segments",
+    "trucks_text",
     "vehicle_timelines",
     "vehicles",
     "write_exports",

@@ -9,6 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..model import Plan, Scenario, area_coverage, count_deliveries, item_coverage
+from ..model.kpi import DEADLINE_EPS_H
 
 #: How many of the worst-served areas the summary lists.
 WORST_AREAS = 5
@@ -98,6 +99,9 @@ def summary_renderable(scenario: Scenario, plan: Plan) -> Group:
             f"{last_return[wh.id]:.2f} h" if wh.id in last_return else "-",
         )
     parts: list[Text | Table] = [headline, items, worst, fleet]
+    late_return = returns_after_deadline(plan)
+    if late_return is not None:
+        parts.append(Text(late_return))
     if plan.unmet:
         by_reason: Counter[str] = Counter()
         for entry in plan.unmet:
@@ -111,6 +115,18 @@ def summary_renderable(scenario: Scenario, plan: Plan) -> Group:
     if plan.notes:
         parts.append(Text("notes:\n" + "\n".join(f"  {note}" for note in plan.notes)))
     return Group(*parts)
+
+
+def returns_after_deadline(plan: Plan) -> str | None:
+    """Why a vehicle back after the deadline is fine, or None when every one is back in time."""
+    last = max((trip.return_hours for trip in plan.trips), default=0.0)
+    if last <= plan.deadline_hours + DEADLINE_EPS_H:
+        return None
+    return (
+        f"last return {last:.2f} h is after the {plan.deadline_hours:g} h deadline, and that is "
+        "allowed: the promise is that supplies arrive by the deadline; trucks drive back to "
+        "their warehouse afterwards."
+    )
 
 
 def print_summary(scenario: Scenario, plan: Plan, console: Console | None = None) -> None:

@@ -55,11 +55,6 @@ def test_check_unreadable_plan_exits_2(tmp_path: Path) -> None:
     assert main(["check", str(SCENARIOS / "hutubi-earthquake.yaml"), str(bad)]) == 2
 
 
-def test_bad_time_limit_exits_2() -> None:
-    """A non-positive time limit is refused."""
-    assert main(["plan", "--time-limit", "0"]) == 2
-
-
 def test_plan_out_in_missing_directory_exits_2(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -17,7 +17,10 @@ def run(argv: list[str]) -> int:
     """Parse ``solve-vrp`` arguments with the command's own parser and run it."""
     parser = argparse.ArgumentParser(prog="supplyopt")
     solve_vrp.register(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(["solve-vrp", *argv])
+    try:
+        args = parser.parse_args(["solve-vrp", *argv])
+    except SystemExit as exited:  # argparse refuses a bad option value with exit 2
+        return int(exited.code or 0)
     code: int = args.func(args)
     return code
 
