@@ -8,12 +8,12 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from service.app import create_app
-from service.db import Database
-from service.jobs import INTERRUPTED, ProgressFn, StopFn
-from service.settings import Settings
-from service.tables import PlanJobRow
 from supplyopt.model import Scenario
+from supplyopt_service.app import create_app
+from supplyopt_service.db import Database
+from supplyopt_service.jobs import INTERRUPTED, ProgressFn, StopFn
+from supplyopt_service.settings import Settings
+from supplyopt_service.tables import PlanJobRow
 
 from .conftest import KeyMaker
 
