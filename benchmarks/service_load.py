@@ -146,9 +146,9 @@ def start_server(database_url: str, workdir: Path) -> tuple[subprocess.Popen[byt
 
 
 def admin_token(database_url: str) -> str:
-    from supplyopt_service import keys
-    from supplyopt_service.db import Database
-    from supplyopt_service.migrate import upgrade
+    from supplyopt_service.core import keys
+    from supplyopt_service.core.db import Database
+    from supplyopt_service.core.migrate import upgrade
 
     db = Database(database_url)
     upgrade(db)

@@ -5,10 +5,11 @@ project's own code (text, SVG, HTML, CSV, JSON); only the PNG figures use
 matplotlib, an optional dependency (``supplyopt[report]``).
 """
 
+from ._format import safe_filename
 from .areas import AreaResult, ItemResult, area_results
 from .coverage_svg import coverage_svg
 from .dispatch_sheet import dispatch_sheets_html
-from .exports import EXPORT_FORMATS, ExportFormat, write_exports
+from .exports import EXPORT_FILES, EXPORT_FORMATS, ExportFile, ExportFormat, write_exports
 from .geojson import plan_geojson, plan_geojson_text
 from .manifest import manifest_csv, manifest_rows, vehicles
 from .map_svg import map_svg
@@ -17,8 +18,10 @@ from .timeline import Segment, trip_segments, vehicle_timelines
 from .timeline_svg import timeline_svg
 
 __all__ = [
+    "EXPORT_FILES",
     "EXPORT_FORMATS",
     "AreaResult",
+    "ExportFile",
     "ExportFormat",
     "ItemResult",
     "Segment",
@@ -31,6 +34,7 @@ __all__ = [
     "plan_geojson",
     "plan_geojson_text",
     "print_summary",
+    "safe_filename",
     "summary_renderable",
     "timeline_svg",
     "trip_segments",

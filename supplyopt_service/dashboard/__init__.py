@@ -1,5 +1,5 @@
-"""The offline dashboard (static HTML/CSS/JS) and the routes it needs: exports, scenario files."""
+"""The offline dashboard: its page and static assets (its API routes are in ``routers``)."""
 
-from .router import router
+from .pages import router
 
 __all__ = ["router"]

@@ -7,7 +7,7 @@ from pathlib import Path
 from fastapi import APIRouter
 from fastapi.responses import FileResponse, HTMLResponse
 
-from ..errors import NotFoundError
+from ..core.errors import NotFoundError
 
 STATIC_DIR = Path(__file__).with_name("static")
 _TYPES = {

@@ -1,4 +1,6 @@
-"""Alembic environment: runs on the connection given by :func:`supplyopt_service.migrate.upgrade`.
+"""Alembic environment: runs on the connection given by the service's migrate step.
+
+That is :func:`supplyopt_service.core.migrate.upgrade`, at every start.
 
 Run by hand with ``alembic -c supplyopt_service/alembic.ini upgrade head``; the URL is
 then read from the service settings (``SUPPLYOPT_DATABASE_URL``).
@@ -9,7 +11,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
-from supplyopt_service.tables import Base
+from supplyopt_service.core.tables import Base
 
 config = context.config
 target_metadata = Base.metadata
@@ -25,7 +27,7 @@ def run_migrations_online() -> None:
         with context.begin_transaction():
             context.run_migrations()
         return
-    from supplyopt_service.settings import get_settings
+    from supplyopt_service.core.settings import get_settings
 
     engine = create_engine(get_settings().database_url)
     with engine.connect() as conn:

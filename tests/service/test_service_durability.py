@@ -15,8 +15,8 @@ from typing import Any
 import httpx
 import pytest
 
-from supplyopt_service import keys
-from supplyopt_service.db import Database
+from supplyopt_service.core import keys
+from supplyopt_service.core.db import Database
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -10,10 +10,10 @@ from fastapi.testclient import TestClient
 
 from supplyopt.model import Scenario
 from supplyopt_service.app import create_app
-from supplyopt_service.db import Database
+from supplyopt_service.core.db import Database
+from supplyopt_service.core.settings import Settings
+from supplyopt_service.core.tables import PlanJobRow
 from supplyopt_service.jobs import INTERRUPTED, ProgressFn, StopFn
-from supplyopt_service.settings import Settings
-from supplyopt_service.tables import PlanJobRow
 
 from .conftest import KeyMaker
 
