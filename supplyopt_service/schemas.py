@@ -149,7 +149,6 @@ class WarehouseOut(BaseModel):
     loading_bays: int | None = None
 
 
-
 class StockLevel(BaseModel):
     """Stock of one item at one warehouse."""
 

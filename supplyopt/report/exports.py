@@ -39,26 +39,19 @@ class ExportFile:
     media_type
         The file's media type, without charset (the text is always UTF-8).
     render
-        Renders the file; ``vehicle`` narrows it to one vehicle when
-        ``per_vehicle``, and is ignored otherwise.
-    per_vehicle
-        Whether the file can be made for one vehicle alone.
+        Renders the file; ``vehicle`` narrows the manifest and the dispatch
+        sheets to one vehicle and is ignored by the others.
     """
 
     media_type: str
     render: Render
-    per_vehicle: bool = False
 
 
 #: Every single-file export by name.
 EXPORT_FILES: dict[str, ExportFile] = {
     "plan.geojson": ExportFile("application/geo+json", lambda s, p, v: plan_geojson_text(s, p)),
-    "manifest.csv": ExportFile(
-        "text/csv", lambda s, p, v: manifest_csv(s, p, vehicle=v), per_vehicle=True
-    ),
-    "sheets.html": ExportFile(
-        "text/html", lambda s, p, v: dispatch_sheets_html(s, p, vehicle=v), per_vehicle=True
-    ),
+    "manifest.csv": ExportFile("text/csv", lambda s, p, v: manifest_csv(s, p, vehicle=v)),
+    "sheets.html": ExportFile("text/html", lambda s, p, v: dispatch_sheets_html(s, p, vehicle=v)),
     "map.svg": ExportFile("image/svg+xml", lambda s, p, v: map_svg(s, p)),
     "timeline.svg": ExportFile("image/svg+xml", lambda s, p, v: timeline_svg(s, p)),
     "coverage.svg": ExportFile("image/svg+xml", lambda s, p, v: coverage_svg(s, p)),

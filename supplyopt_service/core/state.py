@@ -19,4 +19,3 @@ class Services:
     settings: Settings
     db: Database
     jobs: JobRunner
-

@@ -29,9 +29,7 @@ def create_key(body: KeyCreate, who: Admin, db: DatabaseDep) -> KeyCreated:
 
 
 @router.post("/{key_id}/revoke", summary="Revoke an API key", responses=answers(404, 409))
-def revoke_key(
-    key_id: Annotated[int, Path(ge=1, le=2**62)], who: Admin, db: DatabaseDep
-) -> KeyOut:
+def revoke_key(key_id: Annotated[int, Path(ge=1, le=2**62)], who: Admin, db: DatabaseDep) -> KeyOut:
     """Revoke a key: it stops working at once."""
     with db.write() as session:
         return KeyOut.model_validate(keys.revoke_key(session, key_id, by=who.key_id))

@@ -87,9 +87,7 @@ def get_one(warehouse_id: IdPath, who: Viewer, session: ReadSession) -> Warehous
     responses=answers(404),
     response_description="On hand, reserved and available units per item.",
 )
-def get_stock(
-    warehouse_id: IdPath, who: Viewer, session: ReadSession
-) -> dict[str, StockLevel]:
+def get_stock(warehouse_id: IdPath, who: Viewer, session: ReadSession) -> dict[str, StockLevel]:
     """``{item: {on_hand, reserved, available}}`` for every item ever held here."""
     require_warehouse(session, warehouse_id)
     return {k: StockLevel(**v) for k, v in stock_levels(session, warehouse_id).items()}
