@@ -120,7 +120,7 @@ def start_server(database_url: str, workdir: Path) -> tuple[subprocess.Popen[byt
             "-m",
             "uvicorn",
             "--factory",
-            "service.app:create_app",
+            "supplyopt_service.app:create_app",
             "--host",
             "127.0.0.1",
             "--port",
@@ -146,9 +146,9 @@ def start_server(database_url: str, workdir: Path) -> tuple[subprocess.Popen[byt
 
 
 def admin_token(database_url: str) -> str:
-    from service import keys
-    from service.db import Database
-    from service.migrate import upgrade
+    from supplyopt_service.core import keys
+    from supplyopt_service.core.db import Database
+    from supplyopt_service.core.migrate import upgrade
 
     db = Database(database_url)
     upgrade(db)

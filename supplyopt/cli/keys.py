@@ -36,11 +36,11 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     """Carry out the action; exit 0 on success, 1 on a refused action."""
     try:
-        from service import keys
-        from service.db import Database
-        from service.errors import ServiceError
-        from service.migrate import upgrade
-        from service.settings import get_settings
+        from supplyopt_service.core import keys
+        from supplyopt_service.core.db import Database
+        from supplyopt_service.core.errors import ServiceError
+        from supplyopt_service.core.migrate import upgrade
+        from supplyopt_service.core.settings import get_settings
     except ImportError as err:
         print(
             f"supplyopt keys needs the service extra: pip install 'supplyopt[service]' ({err})",

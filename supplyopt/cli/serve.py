@@ -27,7 +27,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         import uvicorn
 
-        from service.app import create_app
+        from supplyopt_service.app import create_app
     except ImportError as err:
         print(
             f"supplyopt serve needs the service extra: pip install 'supplyopt[service]' ({err})",

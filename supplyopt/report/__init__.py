@@ -5,10 +5,11 @@ project's own code (text, SVG, HTML, CSV, JSON); only the PNG figures use
 matplotlib, an optional dependency (``supplyopt[report]``).
 """
 
+from ._format import safe_filename
 from .areas import AreaResult, ItemResult, area_results
 from .coverage_svg import coverage_svg
 from .dispatch_sheet import dispatch_sheets_html
-from .exports import EXPORT_FORMATS, ExportFormat, write_exports
+from .exports import EXPORT_FILES, EXPORT_FORMATS, ExportFile, ExportFormat, write_exports
 from .geojson import plan_geojson, plan_geojson_text
 from .manifest import manifest_csv, manifest_rows, vehicles
 from .map_svg import map_svg
@@ -18,8 +19,10 @@ from .timeline_svg import timeline_svg
 from .trucks import trucks_text
 
 __all__ = [
+    "EXPORT_FILES",
     "EXPORT_FORMATS",
     "AreaResult",
+    "ExportFile",
     "ExportFormat",
     "ItemResult",
     "Segment",
@@ -32,6 +35,7 @@ __all__ = [
     "plan_geojson",
     "plan_geojson_text",
     "print_summary",
+    "safe_filename",
     "summary_renderable",
     "timeline_svg",
     "trip_segments",

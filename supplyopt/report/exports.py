@@ -1,8 +1,16 @@
-"""Write a plan's exports into a folder: GeoJSON, manifests, dispatch sheets, figures."""
+"""A plan's exports: the registry of single files, and writing them into a folder.
+
+:data:`EXPORT_FILES` names every file that can be rendered from a scenario and
+its plan (what the service's ``GET /plans/{id}/export/{name}`` serves);
+:func:`write_exports` writes them, per vehicle where that applies, for
+``supplyopt export``.
+"""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, get_args
 
@@ -17,6 +25,38 @@ from .timeline_svg import timeline_svg
 
 ExportFormat = Literal["geojson", "manifest", "sheets", "svg", "png"]
 EXPORT_FORMATS: tuple[str, ...] = get_args(ExportFormat)
+
+#: Renders one export: (scenario, plan, vehicle id or ``None`` for all) → UTF-8 text.
+Render = Callable[[Scenario, Plan, str | None], str]
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    """One kind of export file: its media type and how it is rendered.
+
+    Attributes
+    ----------
+    media_type
+        The file's media type, without charset (the text is always UTF-8).
+    render
+        Renders the file; ``vehicle`` narrows the manifest and the dispatch
+        sheets to one vehicle and is ignored by the others.
+    """
+
+    media_type: str
+    render: Render
+
+
+#: Every single-file export by name.
+EXPORT_FILES: dict[str, ExportFile] = {
+    "plan.geojson": ExportFile("application/geo+json", lambda s, p, v: plan_geojson_text(s, p)),
+    "manifest.csv": ExportFile("text/csv", lambda s, p, v: manifest_csv(s, p, vehicle=v)),
+    "sheets.html": ExportFile("text/html", lambda s, p, v: dispatch_sheets_html(s, p, vehicle=v)),
+    "map.svg": ExportFile("image/svg+xml", lambda s, p, v: map_svg(s, p)),
+    "timeline.svg": ExportFile("image/svg+xml", lambda s, p, v: timeline_svg(s, p)),
+    "coverage.svg": ExportFile("image/svg+xml", lambda s, p, v: coverage_svg(s, p)),
+}
+_FIGURES = ("map.svg", "timeline.svg", "coverage.svg")
 
 
 def write_exports(
@@ -47,33 +87,26 @@ def write_exports(
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
 
-    def put(name: str, text: str) -> None:
+    def put(name: str, export: str, vehicle: str | None = None) -> None:
         path = out / name
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        path.write_text(EXPORT_FILES[export].render(scenario, plan, vehicle), encoding="utf-8")
         written.append(path)
 
     match export_format:
         case "geojson":
-            put("plan.geojson", plan_geojson_text(scenario, plan))
+            put("plan.geojson", "plan.geojson")
         case "manifest":
-            put("manifest.csv", manifest_csv(scenario, plan))
+            put("manifest.csv", "manifest.csv")
             for vehicle in vehicles(plan):
-                put(
-                    f"manifests/{safe_filename(vehicle)}.csv",
-                    manifest_csv(scenario, plan, vehicle=vehicle),
-                )
+                put(f"manifests/{safe_filename(vehicle)}.csv", "manifest.csv", vehicle)
         case "sheets":
-            put("dispatch-sheets.html", dispatch_sheets_html(scenario, plan))
+            put("dispatch-sheets.html", "sheets.html")
             for vehicle in vehicles(plan):
-                put(
-                    f"sheets/{safe_filename(vehicle)}.html",
-                    dispatch_sheets_html(scenario, plan, vehicle=vehicle),
-                )
+                put(f"sheets/{safe_filename(vehicle)}.html", "sheets.html", vehicle)
         case "svg":
-            put("map.svg", map_svg(scenario, plan))
-            put("timeline.svg", timeline_svg(scenario, plan))
-            put("coverage.svg", coverage_svg(scenario, plan))
+            for name in _FIGURES:
+                put(name, name)
         case "png":
             from .figures_png import coverage_png, map_png, timeline_png
 

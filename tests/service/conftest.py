@@ -23,11 +23,11 @@ import psycopg
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import make_url
 
-from service import keys
-from service.app import create_app
-from service.db import Database
-from service.migrate import upgrade
-from service.settings import Settings
+from supplyopt_service.app import create_app
+from supplyopt_service.core import keys
+from supplyopt_service.core.db import Database
+from supplyopt_service.core.migrate import upgrade
+from supplyopt_service.core.settings import Settings
 
 PG_URL = os.environ.get("SUPPLYOPT_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 BACKENDS = ("sqlite", "postgresql")
@@ -186,7 +186,7 @@ def stocked(client: TestClient, auth: KeyMaker, scenario: dict[str, Any]) -> dic
 @pytest.fixture
 def store_done_plan(db: Database) -> Callable[[dict[str, Any]], str]:
     """Store a finished plan job holding the given plan file data; return its id."""
-    from service.tables import PlanJobRow
+    from supplyopt_service.core.tables import PlanJobRow
 
     def store(plan: dict[str, Any]) -> str:
         plan_id = uuid.uuid4().hex

@@ -96,7 +96,7 @@ def test_only_done_plans_can_be_approved(
     client: TestClient, stocked: dict[str, str], store_done_plan: StorePlan, db: Any
 ) -> None:
     """Approving a plan that is not done answers 409."""
-    from service.tables import PlanJobRow
+    from supplyopt_service.core.tables import PlanJobRow
 
     plan_id = store_done_plan(plan_taking({"north": {"tent": 1}}))
     with db.write() as session:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from service.keys import hash_token
-from service.tables import ApiKey
+from supplyopt_service.core.keys import hash_token
+from supplyopt_service.core.tables import ApiKey
 
 from .conftest import KeyMaker
 

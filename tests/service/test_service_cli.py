@@ -53,7 +53,7 @@ def test_library_and_cli_do_not_import_the_service_stack() -> None:
     """Importing supplyopt and building the CLI parser imports neither FastAPI nor SQLAlchemy."""
     code = (
         "import sys, supplyopt, supplyopt.cli; supplyopt.cli.build_parser(); "
-        "bad = [m for m in ('fastapi', 'sqlalchemy', 'uvicorn', 'service') if m in sys.modules]; "
+        "bad = [m for m in ('fastapi', 'sqlalchemy', 'uvicorn', 'supplyopt_service') if m in sys.modules]; "
         "print(bad); sys.exit(1 if bad else 0)"
     )
     result = subprocess.run(

@@ -15,8 +15,8 @@ from typing import Any
 import httpx
 import pytest
 
-from service import keys
-from service.db import Database
+from supplyopt_service.core import keys
+from supplyopt_service.core.db import Database
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -44,7 +44,7 @@ class Server:
                 "-m",
                 "uvicorn",
                 "--factory",
-                "service.app:create_app",
+                "supplyopt_service.app:create_app",
                 "--host",
                 "127.0.0.1",
                 "--port",

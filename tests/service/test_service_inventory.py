@@ -10,9 +10,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from service.db import Database
-from service.inventory import record_movement
-from service.schemas import MovementIn
+from supplyopt_service.core.db import Database
+from supplyopt_service.inventory import record_movement
+from supplyopt_service.schemas import MovementIn
 
 from .conftest import KeyMaker
 
@@ -195,7 +195,7 @@ def test_concurrent_issues_never_make_stock_negative(
     client: TestClient, stocked: dict[str, str], db: Database
 ) -> None:
     """Twenty concurrent issues of 7 from 100 units: exactly 14 succeed, stock ends at 2."""
-    from service.errors import InsufficientStockError
+    from supplyopt_service.core.errors import InsufficientStockError
 
     movement = MovementIn(item="tent", kind="issue", quantity=-7)
 

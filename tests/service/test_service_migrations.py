@@ -6,9 +6,9 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from service.db import Database
-from service.migrate import alembic_config, upgrade
-from service.tables import Base
+from supplyopt_service.core.db import Database
+from supplyopt_service.core.migrate import alembic_config, upgrade
+from supplyopt_service.core.tables import Base
 
 
 def test_migrated_schema_matches_the_tables(db: Database) -> None:

@@ -8,12 +8,12 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from service.app import create_app
-from service.db import Database
-from service.jobs import INTERRUPTED, ProgressFn, StopFn
-from service.settings import Settings
-from service.tables import PlanJobRow
 from supplyopt.model import Scenario
+from supplyopt_service.app import create_app
+from supplyopt_service.core.db import Database
+from supplyopt_service.core.settings import Settings
+from supplyopt_service.core.tables import PlanJobRow
+from supplyopt_service.jobs import INTERRUPTED, ProgressFn, StopFn
 
 from .conftest import KeyMaker
 

@@ -85,7 +85,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]
             sys.executable,
             "-m",
             "uvicorn",
-            "service.app:create_app",
+            "supplyopt_service.app:create_app",
             "--factory",
             "--host",
             "127.0.0.1",

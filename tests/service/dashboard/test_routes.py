@@ -7,11 +7,13 @@ import io
 import json
 import re
 import time
+from collections.abc import Callable
 from typing import Any
+from urllib.parse import quote
 
 from fastapi.testclient import TestClient
 
-from tests.service.conftest import KeyMaker
+from tests.service.conftest import KeyMaker, plan_taking
 
 
 def test_page_is_self_contained(client: TestClient) -> None:
@@ -114,3 +116,21 @@ def test_exports_of_a_finished_plan(
     )
     assert client.get("/plans/0000/export/map.svg", headers=key).status_code == 404
     assert client.get(f"/plans/{plan_id}/export/map.svg").status_code == 401
+
+
+def test_export_file_name_keeps_chinese_scenario_names(
+    client: TestClient, auth: KeyMaker, store_done_plan: Callable[[dict[str, Any]], str]
+) -> None:
+    """An export's file name keeps a Chinese scenario name (RFC 5987), an ASCII one stays plain."""
+    key = auth("viewer")
+    plan = plan_taking({"north": {"tent": 10}})
+    plan_id = store_done_plan(plan)
+    ascii_name = client.get(f"/plans/{plan_id}/export/map.svg", headers=key)
+    assert ascii_name.headers["content-disposition"] == (
+        f'inline; filename="tiny-{plan_id}-map.svg"'
+    )
+    plan_id = store_done_plan({**plan, "scenario": "昌吉州 演练"})
+    chinese = client.get(f"/plans/{plan_id}/export/map.svg", headers=key)
+    assert chinese.status_code == 200
+    expected = quote(f"昌吉州_演练-{plan_id}-map.svg")
+    assert chinese.headers["content-disposition"] == f"inline; filename*=utf-8''{expected}"

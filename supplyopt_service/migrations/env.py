@@ -1,6 +1,8 @@
-"""Alembic environment: runs on the connection given by :func:`service.migrate.upgrade`.
+"""Alembic environment: runs on the connection given by the service's migrate step.
 
-Run by hand with ``alembic -c service/alembic.ini upgrade head``; the URL is
+That is :func:`supplyopt_service.core.migrate.upgrade`, at every start.
+
+Run by hand with ``alembic -c supplyopt_service/alembic.ini upgrade head``; the URL is
 then read from the service settings (``SUPPLYOPT_DATABASE_URL``).
 """
 
@@ -9,7 +11,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
-from service.tables import Base
+from supplyopt_service.core.tables import Base
 
 config = context.config
 target_metadata = Base.metadata
@@ -25,7 +27,7 @@ def run_migrations_online() -> None:
         with context.begin_transaction():
             context.run_migrations()
         return
-    from service.settings import get_settings
+    from supplyopt_service.core.settings import get_settings
 
     engine = create_engine(get_settings().database_url)
     with engine.connect() as conn:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from supplyopt.model import Scenario, reference_problems
 
-from .errors import InvalidInputError, Loc, parse_path
-from .settings import Settings
+from .core.errors import InvalidInputError, Loc, parse_path
+from .core.settings import Settings
 
 
 def scenario_errors(

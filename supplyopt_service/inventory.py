@@ -18,11 +18,11 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from . import audit
-from .db import Database
-from .errors import InsufficientStockError, InvalidInputError, NotFoundError
+from .core import audit
+from .core.db import Database
+from .core.errors import InsufficientStockError, InvalidInputError, NotFoundError
+from .core.tables import IdempotencyRow, ItemRow, MovementRow, StockRow, WarehouseRow
 from .schemas import MovementIn, MovementOut
-from .tables import IdempotencyRow, ItemRow, MovementRow, StockRow, WarehouseRow
 
 Pair = tuple[str, str]
 

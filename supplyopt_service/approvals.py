@@ -14,10 +14,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import audit
-from .errors import ConflictError, InsufficientStockError, NotFoundError
+from .core import audit
+from .core.errors import ConflictError, InsufficientStockError, NotFoundError
+from .core.tables import PlanJobRow, ReservationRow, WarehouseRow, utcnow
 from .inventory import Pair, change_stock, lock_stock
-from .tables import PlanJobRow, ReservationRow, WarehouseRow, utcnow
 
 
 def plan_takes(plan: Mapping[str, Any]) -> dict[Pair, int]:

@@ -1,5 +1,5 @@
 """The supplyopt HTTP service (FastAPI): live warehouse stock, plan jobs, approvals.
 
 Start it with ``supplyopt serve``; build the app in code with
-:func:`service.app.create_app`. The library never imports this package.
+:func:`supplyopt_service.app.create_app`. The library never imports this package.
 """

@@ -7,7 +7,7 @@ from pathlib import Path
 from fastapi import APIRouter
 from fastapi.responses import FileResponse, HTMLResponse
 
-from ..errors import NotFoundError
+from ..core.errors import NotFoundError
 
 STATIC_DIR = Path(__file__).with_name("static")
 _TYPES = {
@@ -39,7 +39,7 @@ def index() -> HTMLResponse:
     responses={404: {"description": "No such asset."}},
 )
 def asset(asset: str) -> FileResponse:
-    """One file of ``service/dashboard/static`` (scripts, style sheets and icons only)."""
+    """One file of ``supplyopt_service/dashboard/static`` (scripts, style sheets and icons only)."""
     path = STATIC_DIR / asset
     media_type = _TYPES.get(path.suffix)
     if media_type is None or "/" in asset or asset.startswith(".") or not path.is_file():

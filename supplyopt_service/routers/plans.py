@@ -5,25 +5,20 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Depends, Query, Request
+from fastapi import APIRouter, Body, Query
 from sqlalchemy import select
 
 from .. import approvals
 from ..approvals import lock_job
-from ..auth import require
-from ..errors import NotFoundError
+from ..core.errors import NotFoundError
+from ..core.tables import PlanJobRow
+from ..deps import DatabaseDep, Manager, PlanIdPath, Planner, ReadSession, ServicesDep, Viewer
 from ..examples import PLAN_REQUEST, example
-from ..keys import Principal
 from ..scenario_checks import scenario_errors
 from ..schemas import PlanAccepted, PlanJob, PlanList, PlanRequest, as_utc
-from ..state import services
-from ..tables import PlanJobRow
-from ._common import PlanIdPath, answers
+from .responses import answers
 
 router = APIRouter(prefix="/plans", tags=["plans"])
-Viewer = Annotated[Principal, Depends(require("viewer"))]
-Planner = Annotated[Principal, Depends(require("planner"))]
-Manager = Annotated[Principal, Depends(require("manager"))]
 
 
 def job_out(row: PlanJobRow, held: dict[tuple[str, str], int]) -> PlanJob:
@@ -54,19 +49,18 @@ def job_out(row: PlanJobRow, held: dict[tuple[str, str], int]) -> PlanJob:
 
 @router.post("", status_code=202, summary="Submit a plan job", responses=answers(413, 429))
 def submit(
-    request: Request,
     body: Annotated[
         PlanRequest,
         Body(openapi_examples=example("plan with the live stock", PLAN_REQUEST)),
     ],
     who: Planner,
+    svc: ServicesDep,
 ) -> PlanAccepted:
     """Queue a plan for the scenario; answers at once with the job id (poll ``GET /plans/{id}``).
 
     With ``use_inventory``, every scenario warehouse that exists in the service
     is planned with its live available stock (read when solving starts).
     """
-    svc = services(request)
     problems = scenario_errors(body.scenario, svc.settings)
     if problems is not None:
         raise problems
@@ -76,34 +70,31 @@ def submit(
 
 @router.get("", summary="List plan jobs", responses=answers())
 def list_plans(
-    request: Request, who: Viewer, limit: Annotated[int, Query(ge=1, le=1000)] = 100
+    who: Viewer, session: ReadSession, limit: Annotated[int, Query(ge=1, le=1000)] = 100
 ) -> PlanList:
     """Return the most recent plan jobs, newest first."""
-    with services(request).db.read() as session:
-        rows = session.execute(
-            select(PlanJobRow.id, PlanJobRow.status)
-            .order_by(PlanJobRow.created_at.desc(), PlanJobRow.id)
-            .limit(limit)
-        )
-        return PlanList(plans=[PlanAccepted(id=i, status=s) for i, s in rows])  # type: ignore[arg-type]
+    rows = session.execute(
+        select(PlanJobRow.id, PlanJobRow.status)
+        .order_by(PlanJobRow.created_at.desc(), PlanJobRow.id)
+        .limit(limit)
+    )
+    return PlanList(plans=[PlanAccepted(id=i, status=s) for i, s in rows])  # type: ignore[arg-type]
 
 
 @router.get("/{plan_id}", summary="A plan job and, when done, its plan", responses=answers(404))
-def get_plan(request: Request, plan_id: PlanIdPath, who: Viewer) -> PlanJob:
+def get_plan(plan_id: PlanIdPath, who: Viewer, session: ReadSession) -> PlanJob:
     """Return the job's status and progress; the plan file when done; the error when failed."""
-    with services(request).db.read() as session:
-        row = session.get(PlanJobRow, plan_id)
-        if row is None:
-            raise NotFoundError(f"no plan with id {plan_id!r}")
-        return job_out(row, approvals.reservations(session, plan_id))
+    row = session.get(PlanJobRow, plan_id)
+    if row is None:
+        raise NotFoundError(f"no plan with id {plan_id!r}")
+    return job_out(row, approvals.reservations(session, plan_id))
 
 
 @router.post(
     "/{plan_id}/cancel", summary="Cancel a queued or running plan", responses=answers(404, 409)
 )
-def cancel(request: Request, plan_id: PlanIdPath, who: Planner) -> PlanJob:
+def cancel(plan_id: PlanIdPath, who: Planner, svc: ServicesDep) -> PlanJob:
     """Stop a queued or running plan; 409 if it already finished."""
-    svc = services(request)
     svc.jobs.cancel(plan_id, key_id=who.key_id)
     with svc.db.read() as session:
         row = session.get(PlanJobRow, plan_id)
@@ -114,13 +105,13 @@ def cancel(request: Request, plan_id: PlanIdPath, who: Planner) -> PlanJob:
 @router.post(
     "/{plan_id}/approve", summary="Approve a plan: reserve its stock", responses=answers(404, 409)
 )
-def approve(request: Request, plan_id: PlanIdPath, who: Manager) -> PlanJob:
+def approve(plan_id: PlanIdPath, who: Manager, db: DatabaseDep) -> PlanJob:
     """Reserve, in one transaction, every unit the plan takes from service warehouses.
 
     409 with the shortfall, and nothing reserved, if any of it is no longer
     available. Two approvals racing for the same stock never both succeed.
     """
-    with services(request).db.write() as session:
+    with db.write() as session:
         held = approvals.approve(session, plan_id, key_id=who.key_id)
         return job_out(lock_job(session, plan_id), held)
 
@@ -130,9 +121,9 @@ def approve(request: Request, plan_id: PlanIdPath, who: Manager) -> PlanJob:
     summary="Dispatch an approved plan: issue its stock",
     responses=answers(404, 409),
 )
-def dispatch(request: Request, plan_id: PlanIdPath, who: Manager) -> PlanJob:
+def dispatch(plan_id: PlanIdPath, who: Manager, db: DatabaseDep) -> PlanJob:
     """Turn the plan's reservation into issues (the trucks leave with the stock)."""
-    with services(request).db.write() as session:
+    with db.write() as session:
         held = approvals.dispatch(session, plan_id, key_id=who.key_id)
         return job_out(lock_job(session, plan_id), held)
 
@@ -142,8 +133,8 @@ def dispatch(request: Request, plan_id: PlanIdPath, who: Manager) -> PlanJob:
     summary="Cancel an approval: release its stock",
     responses=answers(404, 409),
 )
-def release(request: Request, plan_id: PlanIdPath, who: Manager) -> PlanJob:
+def release(plan_id: PlanIdPath, who: Manager, db: DatabaseDep) -> PlanJob:
     """Give the reserved units of an approved (not dispatched) plan back to available stock."""
-    with services(request).db.write() as session:
+    with db.write() as session:
         held = approvals.release(session, plan_id, key_id=who.key_id)
         return job_out(lock_job(session, plan_id), held)

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Header, Query, Request
+from fastapi import APIRouter, Body, Header, Query
 from fastapi.responses import JSONResponse
 from sqlalchemy import select
 
-from supplyopt.model import Warehouse
-
-from ..auth import require
 from ..catalogue import (
     create_warehouse,
     get_warehouse,
@@ -18,9 +15,10 @@ from ..catalogue import (
     list_warehouses,
     warehouse_out,
 )
+from ..core.tables import MovementRow
+from ..deps import DatabaseDep, IdPath, Manager, ReadSession, Viewer
 from ..examples import SCENARIO, WAREHOUSE, example
 from ..inventory import record_movement, require_warehouse, stock_levels
-from ..keys import Principal
 from ..scenario_checks import scenario_errors
 from ..schemas import (
     ImportResult,
@@ -28,32 +26,28 @@ from ..schemas import (
     MovementOut,
     ScenarioImport,
     StockLevel,
+    WarehouseIn,
     WarehouseOut,
 )
-from ..state import services
-from ..tables import MovementRow
-from ._common import IdPath, answers
+from .responses import answers
 
 router = APIRouter(prefix="/warehouses", tags=["warehouses"])
-Viewer = Annotated[Principal, Depends(require("viewer"))]
-Manager = Annotated[Principal, Depends(require("manager"))]
 
 
 @router.get("", summary="List warehouses", responses=answers())
-def get_warehouses(request: Request, who: Viewer) -> list[WarehouseOut]:
+def get_warehouses(who: Viewer, session: ReadSession) -> list[WarehouseOut]:
     """Every warehouse with its on-hand and available stock."""
-    with services(request).db.read() as session:
-        return list_warehouses(session)
+    return list_warehouses(session)
 
 
 @router.post("", status_code=201, summary="Add a warehouse", responses=answers(409, 413))
 def post_warehouse(
-    request: Request,
-    warehouse: Annotated[Warehouse, Body(openapi_examples=example("a reserve", WAREHOUSE))],
+    warehouse: Annotated[WarehouseIn, Body(openapi_examples=example("a reserve", WAREHOUSE))],
     who: Manager,
+    db: DatabaseDep,
 ) -> WarehouseOut:
     """Add a warehouse (scenario fields); ``stock`` is recorded as opening receipts."""
-    with services(request).db.write() as session:
+    with db.write() as session:
         row = create_warehouse(session, warehouse, key_id=who.key_id)
         session.flush()
         return warehouse_out(session, row)
@@ -63,11 +57,11 @@ def post_warehouse(
     "/import", summary="Import items and warehouses from a scenario", responses=answers(409, 413)
 )
 def post_import(
-    request: Request,
     body: Annotated[
         ScenarioImport, Body(openapi_examples=example("a scenario", {"scenario": SCENARIO}))
     ],
     who: Manager,
+    db: DatabaseDep,
 ) -> ImportResult:
     """Create the scenario's items and warehouses that do not exist yet.
 
@@ -77,15 +71,14 @@ def post_import(
     problems = scenario_errors(body.scenario)
     if problems is not None:
         raise problems
-    with services(request).db.write() as session:
+    with db.write() as session:
         return ImportResult(**import_scenario(session, body.scenario, key_id=who.key_id))
 
 
 @router.get("/{warehouse_id}", summary="One warehouse", responses=answers(404))
-def get_one(request: Request, warehouse_id: IdPath, who: Viewer) -> WarehouseOut:
+def get_one(warehouse_id: IdPath, who: Viewer, session: ReadSession) -> WarehouseOut:
     """One warehouse with its on-hand and available stock."""
-    with services(request).db.read() as session:
-        return get_warehouse(session, warehouse_id)
+    return get_warehouse(session, warehouse_id)
 
 
 @router.get(
@@ -94,11 +87,10 @@ def get_one(request: Request, warehouse_id: IdPath, who: Viewer) -> WarehouseOut
     responses=answers(404),
     response_description="On hand, reserved and available units per item.",
 )
-def get_stock(request: Request, warehouse_id: IdPath, who: Viewer) -> dict[str, StockLevel]:
+def get_stock(warehouse_id: IdPath, who: Viewer, session: ReadSession) -> dict[str, StockLevel]:
     """``{item: {on_hand, reserved, available}}`` for every item ever held here."""
-    with services(request).db.read() as session:
-        require_warehouse(session, warehouse_id)
-        return {k: StockLevel(**v) for k, v in stock_levels(session, warehouse_id).items()}
+    require_warehouse(session, warehouse_id)
+    return {k: StockLevel(**v) for k, v in stock_levels(session, warehouse_id).items()}
 
 
 @router.post(
@@ -115,10 +107,10 @@ def get_stock(request: Request, warehouse_id: IdPath, who: Viewer) -> dict[str, 
     },
 )
 def post_movement(
-    request: Request,
     warehouse_id: IdPath,
     movement: MovementIn,
     who: Manager,
+    db: DatabaseDep,
     idempotency_key: Annotated[
         str | None,
         Header(
@@ -136,7 +128,7 @@ def post_movement(
     would go negative.
     """
     status, body = record_movement(
-        services(request).db,
+        db,
         warehouse_id,
         movement,
         key_id=who.key_id,
@@ -147,19 +139,18 @@ def post_movement(
 
 @router.get("/{warehouse_id}/movements", summary="The movement ledger", responses=answers(404))
 def get_movements(
-    request: Request,
     warehouse_id: IdPath,
     who: Viewer,
+    session: ReadSession,
     after_id: Annotated[int, Query(ge=0, le=2**62, description="Entries after this id.")] = 0,
     limit: Annotated[int, Query(ge=1, le=10000)] = 1000,
 ) -> list[MovementOut]:
     """Return the append-only ledger of this warehouse, oldest first (page with ``after_id``)."""
-    with services(request).db.read() as session:
-        require_warehouse(session, warehouse_id)
-        rows = session.scalars(
-            select(MovementRow)
-            .where(MovementRow.warehouse_id == warehouse_id, MovementRow.id > after_id)
-            .order_by(MovementRow.id)
-            .limit(limit)
-        )
-        return [MovementOut.of(r) for r in rows]
+    require_warehouse(session, warehouse_id)
+    rows = session.scalars(
+        select(MovementRow)
+        .where(MovementRow.warehouse_id == warehouse_id, MovementRow.id > after_id)
+        .order_by(MovementRow.id)
+        .limit(limit)
+    )
+    return [MovementOut.of(r) for r in rows]

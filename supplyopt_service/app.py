@@ -11,14 +11,14 @@ from fastapi import FastAPI
 from supplyopt import __version__
 
 from . import dashboard
-from .db import Database
-from .errors import install_error_handlers
+from .core.db import Database
+from .core.errors import install_error_handlers
+from .core.limits import BodySizeLimit
+from .core.migrate import upgrade
+from .core.settings import Settings, get_settings
+from .core.state import Services
 from .jobs import JobRunner, SolveFn, solve_with_library
-from .limits import BodySizeLimit
-from .migrate import upgrade
 from .routers import ROUTERS
-from .settings import Settings, get_settings
-from .state import Services
 
 DESCRIPTION = """\
 Live reserve-warehouse stock, relief plan jobs, and approvals that never over-commit.

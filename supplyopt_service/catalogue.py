@@ -7,11 +7,11 @@ from sqlalchemy.orm import Session
 
 from supplyopt.model import Item, Scenario, Warehouse
 
-from . import audit
-from .errors import ConflictError, InvalidInputError, Loc
+from .core import audit
+from .core.errors import ConflictError, InvalidInputError, Loc
+from .core.tables import ItemRow, StockRow, WarehouseRow
 from .inventory import change_stock, ensure_stock_rows, lock_stock, require_warehouse
 from .schemas import WarehouseOut
-from .tables import ItemRow, StockRow, WarehouseRow
 
 
 def create_item(session: Session, item: Item, *, key_id: int | None) -> ItemRow:
@@ -24,14 +24,9 @@ def create_item(session: Session, item: Item, *, key_id: int | None) -> ItemRow:
     return row
 
 
-def item_model(row: ItemRow) -> Item:
-    """Return the library item of a catalogue row."""
-    return Item(id=row.id, name=row.name, weight_kg=row.weight_kg, volume_m3=row.volume_m3)
-
-
-def list_items(session: Session) -> list[Item]:
+def list_items(session: Session) -> list[ItemRow]:
     """Return the catalogue, by id."""
-    return [item_model(r) for r in session.scalars(select(ItemRow).order_by(ItemRow.id))]
+    return list(session.scalars(select(ItemRow).order_by(ItemRow.id)))
 
 
 def create_warehouse(

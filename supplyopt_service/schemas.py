@@ -1,7 +1,9 @@
 """Request and response bodies of the HTTP API (with OpenAPI examples).
 
-Items and warehouses reuse the library's scenario models, so the service
-accepts exactly the fields of a scenario file.
+Request bodies that carry scenario data (an item, a warehouse, a whole
+scenario) extend the library's scenario models, so the service accepts exactly
+the fields, and applies exactly the checks, of a scenario file. Answers are
+the service's own models: what the database holds, not a scenario.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from pydantic_core.core_schema import ValidationInfo
 
 from supplyopt.model import Item, Plan, Scenario, Warehouse
 
-from .tables import MovementRow
+from .core.tables import MovementRow
 
 Id = Annotated[str, Field(min_length=1, max_length=200)]
 MAX_QUANTITY = 10**12
@@ -115,7 +117,21 @@ class KeyCreated(KeyOut):
 
 
 # -- items and warehouses -----------------------------------------------
-ItemIn = Item
+class ItemIn(Item):
+    """An item to add to the catalogue: the fields of a scenario item."""
+
+
+class ItemOut(_Out):
+    """An item of the catalogue."""
+
+    id: str
+    name: str | None = None
+    weight_kg: float
+    volume_m3: float
+
+
+class WarehouseIn(Warehouse):
+    """A warehouse to add: the fields of a scenario warehouse, ``stock`` its opening balance."""
 
 
 class WarehouseOut(BaseModel):
@@ -131,9 +147,6 @@ class WarehouseOut(BaseModel):
     ready_hours: float
     loading_hours: float
     loading_bays: int | None = None
-
-
-WarehouseIn = Warehouse
 
 
 class StockLevel(BaseModel):

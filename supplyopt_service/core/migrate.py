@@ -9,7 +9,7 @@ from alembic.config import Config
 
 from .db import Database
 
-MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
 
 def alembic_config() -> Config:

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, cast
-
-from fastapi import Request
+from typing import TYPE_CHECKING
 
 from .db import Database
 from .settings import Settings
 
 if TYPE_CHECKING:
-    from .jobs import JobRunner
+    from ..jobs import JobRunner
 
 
 @dataclass
@@ -21,8 +19,3 @@ class Services:
     settings: Settings
     db: Database
     jobs: JobRunner
-
-
-def services(request: Request) -> Services:
-    """Return the services of the app serving ``request``."""
-    return cast(Services, request.app.state.services)

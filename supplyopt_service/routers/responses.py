@@ -1,15 +1,10 @@
-"""Shared route pieces: documented error answers and path parameters."""
+"""Documented error answers of the routes (OpenAPI ``responses``)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
-
-from fastapi import Path
+from typing import Any
 
 from ..schemas import Error, StockConflict, ValidationFailure
-
-IdPath = Annotated[str, Path(min_length=1, max_length=200, examples=["urumqi-reserve"])]
-PlanIdPath = Annotated[str, Path(min_length=1, max_length=32, examples=["6f1c2a9e0b7d4f7e"])]
 
 _ANSWERS: dict[int, dict[str, Any]] = {
     401: {"model": Error, "description": "Missing, unknown or revoked API key."},

@@ -22,14 +22,14 @@ from sqlalchemy import func, select, update
 
 from supplyopt.model import Scenario, SupplyOptError
 
-from . import audit
 from .approvals import lock_job
-from .db import Database
-from .errors import ConflictError, TooBusyError
+from .core import audit
+from .core.db import Database
+from .core.errors import ConflictError, TooBusyError
+from .core.settings import Settings
+from .core.tables import PlanJobRow, utcnow
 from .inventory import available_stock
 from .schemas import PlanRequest
-from .settings import Settings
-from .tables import PlanJobRow, utcnow
 
 log = logging.getLogger("supplyopt.service.jobs")
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import audit, health, items, keys, plans, warehouses
+from . import audit, exports, health, items, keys, plans, scenarios, warehouses
 
 ROUTERS = (
     health.router,
@@ -11,4 +11,6 @@ ROUTERS = (
     warehouses.router,
     plans.router,
     audit.router,
+    exports.router,
+    scenarios.router,
 )

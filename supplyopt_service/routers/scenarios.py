@@ -11,19 +11,17 @@ import tempfile
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 
 from supplyopt.bundled import bundled_scenarios, default_scenario_path
 from supplyopt.io import load_scenario_data, parse_scenario, read_scenario, scenario_to_data
 from supplyopt.model import ScenarioError
 
-from ..auth import require
-from ..errors import InvalidInputError, NotFoundError, parse_path
-from ..keys import Principal
-from ..routers._common import IdPath, answers
+from ..core.errors import InvalidInputError, NotFoundError, parse_path
+from ..deps import IdPath, Viewer
+from .responses import answers
 
 router = APIRouter(prefix="/scenarios", tags=["scenarios"])
-Viewer = Annotated[Principal, Depends(require("viewer"))]
 
 
 @router.get("/bundled", summary="Scenarios bundled with supplyopt", responses=answers())

@@ -1,0 +1,44 @@
+"""The item catalogue."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Body
+
+from ..catalogue import create_item, list_items
+from ..core.errors import NotFoundError
+from ..core.tables import ItemRow
+from ..deps import DatabaseDep, IdPath, Manager, ReadSession, Viewer
+from ..examples import ITEM, example
+from ..schemas import ItemIn, ItemOut
+from .responses import answers
+
+router = APIRouter(prefix="/items", tags=["items"])
+
+
+@router.get("", summary="List the item catalogue", responses=answers())
+def get_items(who: Viewer, session: ReadSession) -> list[ItemOut]:
+    """Every item, by id."""
+    return [ItemOut.model_validate(row) for row in list_items(session)]
+
+
+@router.post("", status_code=201, summary="Add an item", responses=answers(409, 413))
+def post_item(
+    item: Annotated[ItemIn, Body(openapi_examples=example("a relief tent", ITEM))],
+    who: Manager,
+    db: DatabaseDep,
+) -> ItemOut:
+    """Add an item (same fields as a scenario item); 409 if the id exists."""
+    with db.write() as session:
+        row = create_item(session, item, key_id=who.key_id)
+        return ItemOut.model_validate(row)
+
+
+@router.get("/{item_id}", summary="One item", responses=answers(404))
+def get_item(item_id: IdPath, who: Viewer, session: ReadSession) -> ItemOut:
+    """One item of the catalogue."""
+    row = session.get(ItemRow, item_id)
+    if row is None:
+        raise NotFoundError(f"no item with id {item_id!r}")
+    return ItemOut.model_validate(row)
