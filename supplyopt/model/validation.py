@@ -32,10 +32,6 @@ def _num(value: Any) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
-def _known_tags(kind: str, known: Sequence[str]) -> str:
-    return f"{kind} (known: {', '.join(known)})"
-
-
 #: Message templates by pydantic error type; ``{got}`` is `` (got <input>)``,
 #: other fields come from the error's context.
 _TEMPLATES: dict[str, str] = {
@@ -63,6 +59,7 @@ _TEMPLATES: dict[str, str] = {
 
 def _union_tag(error: ErrorDetails, ctx: Mapping[str, Any]) -> str:
     """Messages for a discriminated union (road models, disruption kinds)."""
+    known: Sequence[str]
     if ctx.get("discriminator") == "'kind'":
         field, what, known = "kind", "disruption kind", DISRUPTION_KINDS
     else:
