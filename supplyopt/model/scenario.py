@@ -9,6 +9,7 @@ with both kinds of defect gets every problem reported at once.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from typing import Annotated, Any, Literal, TypeVar
 
@@ -308,8 +309,9 @@ def _graph_problems(roads: Any) -> list[Problem]:
 def reference_problems(data: Mapping[str, Any]) -> list[Problem]:
     """List cross-reference problems in raw scenario data.
 
-    Checks duplicate ids in every list, and that stock, demand and fleet maps
-    (and graph edges) name declared ids. Tolerates malformed structure: parts
+    Checks duplicate ids in every list, that stock, demand and fleet maps
+    (and graph edges and disruptions) name declared ids, and that scaling
+    demand keeps it within :data:`MAX_QUANTITY`. Tolerates malformed structure: parts
     that are not of the expected shape are skipped here (field validation
     reports them).
 
@@ -338,6 +340,52 @@ def reference_problems(data: Mapping[str, Any]) -> list[Problem]:
     problems += _unknown_key_problems(data.get("areas"), "areas", "demand", item_ids, "item")
     problems += _graph_problems(data.get("roads"))
     problems += _disruption_problems(data)
+    problems += _scaled_demand_problems(data)
+    return problems
+
+
+def _is_quantity(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_QUANTITY
+
+
+def _scaled_demand_problems(data: Mapping[str, Any]) -> list[Problem]:
+    """``scale_demand`` factors that would raise a demand above :data:`MAX_QUANTITY`.
+
+    Demand is scaled as :func:`~supplyopt.model.apply_disruptions` does, in
+    list order, rounding each step; malformed parts are field validation's.
+    """
+    demand = {
+        (idx, area.get("id"), item): qty
+        for idx, area in _entries(data.get("areas"))
+        if isinstance(area.get("demand"), Mapping)
+        for item, qty in area["demand"].items()
+        if _is_quantity(qty)
+    }
+    problems: list[Problem] = []
+    for d_idx, entry in _entries(data.get("disruptions")):
+        factor = entry.get("factor")
+        if entry.get("kind") != "scale_demand" or not isinstance(factor, int | float):
+            continue
+        if not math.isfinite(factor):
+            continue
+        areas, items = entry.get("areas"), entry.get("items")
+        for (a_idx, area_id, item), qty in list(demand.items()):
+            if (isinstance(areas, list) and area_id not in areas) or (
+                isinstance(items, list) and item not in items
+            ):
+                continue
+            scaled = qty * factor
+            if not scaled <= MAX_QUANTITY:
+                where = format_path(("areas", a_idx, "demand", item))
+                problems.append(
+                    Problem(
+                        ("disruptions", d_idx, "factor"),
+                        f"scales {where} ({qty} units) above {MAX_QUANTITY}, "
+                        "the most a quantity may be",
+                    )
+                )
+                break
+            demand[a_idx, area_id, item] = math.floor(scaled + 0.5)
     return problems
 
 
