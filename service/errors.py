@@ -92,7 +92,7 @@ class InvalidInputError(ServiceError, ValueError):
     @classmethod
     def of_problems(cls, problems: Iterable[Problem], where: Loc) -> InvalidInputError:
         """The library's problems of a scenario found at ``where`` in the request."""
-        return cls(problem_errors(problems, where))
+        return cls(_problem_errors(problems, where))
 
     def body(self) -> dict[str, Any]:
         """Return the JSON body with one entry per bad field."""
@@ -105,7 +105,7 @@ class TooBusyError(ServiceError):
     status_code = 429
 
 
-def problem_errors(problems: Iterable[Problem], where: Loc) -> list[tuple[Loc, str]]:
+def _problem_errors(problems: Iterable[Problem], where: Loc) -> list[tuple[Loc, str]]:
     """Locate the library's problems of a scenario found at ``where`` in the request.
 
     A field's problem is at ``where`` plus its location, in the library's
@@ -130,7 +130,7 @@ def _validation_answer(exc: RequestValidationError) -> JSONResponse:
         if error.get("type") == INVALID_SCENARIO:
             errors += [
                 {"loc": at, "path": format_path(at), "msg": msg, "type": INVALID_SCENARIO}
-                for at, msg in problem_errors(error["ctx"]["problems"], loc)
+                for at, msg in _problem_errors(error["ctx"]["problems"], loc)
             ]
             continue
         errors.append(
