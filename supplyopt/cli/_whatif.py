@@ -6,9 +6,9 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from ..model import Scenario, ScenarioError
+from ..model import Scenario
 from ..whatif import delta_rows, render_table, run_variants, write_csv
-from ._common import EXIT_INVALID, non_negative_int
+from ._common import non_negative_int
 
 
 def add_run_options(parser: argparse.ArgumentParser) -> None:
@@ -57,18 +57,14 @@ def run_and_print(
     rank: bool = False,
 ) -> int:
     """Plan base and variants, print the delta table, write CSV if asked; exit code."""
-    try:
-        outcomes = run_variants(
-            [(base_name, base), *variants],
-            time_limit_s=time_limit_s,
-            seed=seed,
-            workers=args.workers,
-            scheduler=args.scheduler,
-            progress=_progress,
-        )
-    except ScenarioError as err:  # found only when planning (a road disruption selects no road)
-        print(str(err), file=sys.stderr)
-        return EXIT_INVALID
+    outcomes = run_variants(
+        [(base_name, base), *variants],
+        time_limit_s=time_limit_s,
+        seed=seed,
+        workers=args.workers,
+        scheduler=args.scheduler,
+        progress=_progress,
+    )
     rows = delta_rows(outcomes[0], outcomes[1:], rank=rank)
     print(render_table(rows))
     if args.csv:

@@ -34,27 +34,3 @@ def test_huge_demand_is_one_located_line(
         f"{bad}: invalid scenario (1 problem)",
         f"  areas[0].demand.tent: must be <= {MAX_QUANTITY} (got {demand})",
     ]
-
-
-def test_problem_found_while_planning_in_a_pool_is_printed_whole(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    """A ScenarioError raised in a worker process reaches compare intact: exit 2, one line."""
-    data = tiny_data()
-    data["roads"] = {
-        "model": "graph",
-        "nodes": [
-            {"id": "n1", "lat": 43.80, "lon": 87.60},
-            {"id": "n2", "lat": 44.01, "lon": 87.30},
-            {"id": "n3", "lat": 44.20, "lon": 86.60},
-        ],
-        "edges": [{"from": "n1", "to": "n2", "length_km": 40}],
-    }
-    data["disruptions"] = [{"kind": "close_roads", "between": ["n1", "n3"]}]
-    bad = _write(tmp_path / "unjoined.yaml", data)
-    assert main(["compare", bad, bad, "--workers", "2", "--time-limit", "1"]) == 2
-    err = capsys.readouterr().err
-    assert err.splitlines()[-2:] == [
-        "invalid scenario (1 problem)",
-        "  disruptions[0].between: nodes 'n1' and 'n3' are not joined by a road nor on one OSM way",
-    ]
