@@ -270,7 +270,7 @@ def _unknown_key_problems(
 ) -> list[Problem]:
     known_set = set(known)
     return [
-        Problem((where, idx, field, key), f"unknown {kind} {key!r} {_known(known)}")
+        Problem((where, idx, field, str(key)), f"unknown {kind} {key!r} {_known(known)}")
         for idx, entry in _entries(entries)
         if isinstance(entry.get(field), Mapping)
         for key in entry[field]
@@ -376,7 +376,7 @@ def _scaled_demand_problems(data: Mapping[str, Any]) -> list[Problem]:
                 continue
             scaled = qty * factor
             if not scaled <= MAX_QUANTITY:
-                where = format_path(("areas", a_idx, "demand", item))
+                where = format_path(("areas", a_idx, "demand", str(item)))
                 problems.append(
                     Problem(
                         ("disruptions", d_idx, "factor"),
