@@ -26,7 +26,7 @@ log = logging.getLogger("supplyopt.service")
 Loc = list[str | int]
 
 #: Pydantic error type of a scenario refused by the library; its context holds
-#: the library's ``problems`` (see :mod:`service.scenario_checks`).
+#: the library's ``problems`` (see ``scenario_checks.library_validated``).
 INVALID_SCENARIO = "invalid_scenario"
 
 
