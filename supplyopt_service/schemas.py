@@ -11,15 +11,15 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, WrapValidator, field_validator
 from pydantic_core.core_schema import ValidationInfo
 
-from supplyopt.model import Item, Plan, Scenario, Warehouse
+from supplyopt.model import MAX_QUANTITY, Item, Plan, Scenario, Warehouse
 
 from .core.tables import MovementRow
+from .scenario_checks import library_validated
 
 Id = Annotated[str, Field(min_length=1, max_length=200)]
-MAX_QUANTITY = 10**12
 
 
 def as_utc(moment: datetime | None) -> datetime | None:
@@ -117,6 +117,11 @@ class KeyCreated(KeyOut):
 
 
 # -- items and warehouses -----------------------------------------------
+#: A scenario in a request body, validated by the library's one path: every
+#: field and cross-reference problem is answered located, in the library's words.
+ScenarioIn = Annotated[Scenario, WrapValidator(library_validated)]
+
+
 class ItemIn(Item):
     """An item to add to the catalogue: the fields of a scenario item."""
 
@@ -241,19 +246,6 @@ class MovementOut(_Out):
 
 
 # -- plans ------------------------------------------------------------------
-class ScenarioIn(Scenario):
-    """A scenario as submitted over HTTP.
-
-    Cross-references are checked by the route rather than here, so that each
-    unknown id gets its own located error.
-    """
-
-    model_config = ConfigDict(title="Scenario")
-
-    def _check_references(self, info: Any) -> ScenarioIn:  # type: ignore[override]
-        return self
-
-
 class PlanRequest(BaseModel):
     """Ask for a plan."""
 
@@ -325,6 +317,3 @@ class AuditEntry(_Out):
     @classmethod
     def _utc(cls, value: datetime) -> datetime | None:
         return as_utc(value)
-
-
-ScenarioImport.model_rebuild()

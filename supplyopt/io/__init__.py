@@ -1,16 +1,20 @@
 """Scenario and plan files: reading, validation messages, writing."""
 
+from ..model import parse_scenario
 from .plan_file import read_plan, write_plan
 from .scenario_file import (
+    ScenarioFormat,
     load_scenario_data,
-    parse_scenario,
+    loads_scenario,
     read_scenario,
     scenario_to_data,
     write_scenario,
 )
 
 __all__ = [
+    "ScenarioFormat",
     "load_scenario_data",
+    "loads_scenario",
     "parse_scenario",
     "read_plan",
     "read_scenario",

@@ -8,8 +8,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from ..model import Plan, PlanFileError
-from ._messages import validation_messages
+from ..model import Plan, PlanFileError, validation_problems
 from .scenario_file import write_text_atomic
 
 
@@ -36,5 +35,5 @@ def read_plan(path: str | os.PathLike[str]) -> Plan:
     try:
         return Plan.model_validate(data)
     except ValidationError as err:
-        lines = "\n  ".join(validation_messages(err))
+        lines = "\n  ".join(str(p) for p in validation_problems(err))
         raise PlanFileError(f"{file}: not a valid plan file\n  {lines}") from None

@@ -6,17 +6,13 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
-from pydantic import ValidationError
 
-from ..model import Scenario, ScenarioError, reference_problems
+from ..model import Problem, Scenario, ScenarioError, parse_scenario
 from ..model.data_files import SHARED_DATA_ENV, locate_data_file
-from ..model.scenario import SKIP_REFERENCE_CHECKS
-from ._messages import validation_messages
 
 SCENARIO_SUFFIXES = (".yaml", ".yml", ".json")
 
@@ -47,39 +43,89 @@ _UniqueKeyLoader.add_implicit_resolver(
 )
 
 
-def parse_scenario(data: Any, *, source: str | None = None) -> Scenario:
-    """Validate plain data (parsed YAML/JSON) into a :class:`Scenario`.
+ScenarioFormat = Literal["yaml", "json"]
+
+
+def _scenario_format(file: Path) -> ScenarioFormat:
+    suffix = file.suffix.lower()
+    if suffix not in SCENARIO_SUFFIXES:
+        raise ScenarioError(
+            [Problem.of_file(f"unsupported extension {file.suffix!r} (use .yaml, .yml or .json)")],
+            source=str(file),
+        )
+    return "json" if suffix == ".json" else "yaml"
+
+
+def _decode(raw: bytes, *, source: str | None) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise ScenarioError(
+            [Problem.of_file(f"not UTF-8 text (byte {err.start}: {err.reason})")], source=source
+        ) from None
+
+
+def _loads_scenario_data(
+    text: str | bytes, fmt: ScenarioFormat, *, source: str | None = None
+) -> Any:
+    """Parse the text of a scenario file into plain data without validating it.
 
     Parameters
     ----------
-    data
-        The scenario as nested mappings and lists.
+    text
+        The file's text (bytes are decoded as UTF-8).
+    fmt
+        ``"yaml"`` or ``"json"``.
     source
-        Where the data came from, used in the error message.
-
-    Returns
-    -------
-    Scenario
-        The validated scenario.
+        Where the text came from, used in the error message.
 
     Raises
     ------
     ScenarioError
-        With every problem found, each located (``areas[3].demand.tnt: …``).
+        When the text is not UTF-8, or not well-formed YAML/JSON.
     """
-    if not isinstance(data, Mapping):
-        raise ScenarioError(
-            [f"(top level): must be a mapping of scenario fields (got {type(data).__name__})"],
-            source=source,
-        )
-    problems = reference_problems(data)
+    if isinstance(text, bytes):
+        text = _decode(text, source=source)
+    if fmt == "json":
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as err:
+            problem = Problem.of_file(
+                f"malformed JSON: {err.msg}", line=err.lineno, column=err.colno
+            )
+            raise ScenarioError([problem], source=source) from None
     try:
-        scenario = Scenario.model_validate(data, context={SKIP_REFERENCE_CHECKS: True})
-    except ValidationError as err:
-        problems = validation_messages(err) + problems
-    if problems:
-        raise ScenarioError(problems, source=source)
-    return scenario
+        return yaml.load(text, Loader=_UniqueKeyLoader)
+    except yaml.YAMLError as err:
+        raise ScenarioError([_yaml_problem(err)], source=source) from None
+
+
+def loads_scenario(
+    text: str | bytes, fmt: ScenarioFormat, *, source: str | None = None
+) -> Scenario:
+    """Parse and validate the text of a scenario file (YAML or JSON).
+
+    Parameters
+    ----------
+    text
+        The file's text (bytes are decoded as UTF-8).
+    fmt
+        ``"yaml"`` or ``"json"``.
+    source
+        Where the text came from, used in the error message.
+
+    Returns
+    -------
+    Scenario
+        The validated scenario. A relative OSM ``roads.file`` is left as
+        given (there is no file to be relative to).
+
+    Raises
+    ------
+    ScenarioError
+        With every problem found in the text, each located.
+    """
+    return parse_scenario(_loads_scenario_data(text, fmt, source=source), source=source)
 
 
 def load_scenario_data(path: str | os.PathLike[str]) -> Any:
@@ -92,43 +138,26 @@ def load_scenario_data(path: str | os.PathLike[str]) -> Any:
     """
     file = Path(path)
     source = str(file)
-    if file.suffix.lower() not in SCENARIO_SUFFIXES:
-        raise ScenarioError(
-            [f"(file): unsupported extension {file.suffix!r} (use .yaml, .yml or .json)"],
-            source=source,
-        )
+    fmt = _scenario_format(file)
     try:
-        text = file.read_bytes().decode("utf-8")
+        raw = file.read_bytes()
     except FileNotFoundError:
-        raise ScenarioError(["(file): no such file"], source=source) from None
+        raise ScenarioError([Problem.of_file("no such file")], source=source) from None
     except IsADirectoryError:
         raise ScenarioError(
-            ["(file): is a directory, not a scenario file"], source=source
+            [Problem.of_file("is a directory, not a scenario file")], source=source
         ) from None
-    except UnicodeDecodeError as err:
-        raise ScenarioError(
-            [f"(file): not UTF-8 text (byte {err.start}: {err.reason})"], source=source
-        ) from None
-    if file.suffix.lower() == ".json":
-        try:
-            return json.loads(text)
-        except json.JSONDecodeError as err:
-            raise ScenarioError(
-                [f"line {err.lineno}, column {err.colno}: malformed JSON: {err.msg}"],
-                source=source,
-            ) from None
-    try:
-        return yaml.load(text, Loader=_UniqueKeyLoader)
-    except yaml.YAMLError as err:
-        raise ScenarioError([_yaml_message(err)], source=source) from None
+    return _loads_scenario_data(raw, fmt, source=source)
 
 
-def _yaml_message(err: yaml.YAMLError) -> str:
+def _yaml_problem(err: yaml.YAMLError) -> Problem:
     mark = getattr(err, "problem_mark", None)
     problem = getattr(err, "problem", None) or str(err)
     if mark is not None:
-        return f"line {mark.line + 1}, column {mark.column + 1}: malformed YAML: {problem}"
-    return f"(file): malformed YAML: {problem}"
+        return Problem.of_file(
+            f"malformed YAML: {problem}", line=mark.line + 1, column=mark.column + 1
+        )
+    return Problem.of_file(f"malformed YAML: {problem}")
 
 
 def read_scenario(path: str | os.PathLike[str]) -> Scenario:
@@ -173,9 +202,12 @@ def _resolve_road_file(data: Any, base_dir: Path, *, source: str) -> None:
         shown = ", ".join(str(t) for t in tried)
         raise ScenarioError(
             [
-                f"roads.file: no such file {file!r} (tried {shown}; a relative path is "
-                f"relative to the scenario file; set {SHARED_DATA_ENV} to the folder holding "
-                "the shared data's osm/ to find the bundled extracts)"
+                Problem(
+                    ("roads", "file"),
+                    f"no such file {file!r} (tried {shown}; a relative path is "
+                    f"relative to the scenario file; set {SHARED_DATA_ENV} to the folder "
+                    "holding the shared data's osm/ to find the bundled extracts)",
+                )
             ],
             source=source,
         )

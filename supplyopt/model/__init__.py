@@ -20,7 +20,9 @@ from .kpi import (
     summarize,
 )
 from .plan import Plan, Stop, Summary, Trip, Unmet, UnmetReason
+from .problems import Location, Problem, format_path
 from .scenario import (
+    MAX_QUANTITY,
     Area,
     GraphEdge,
     GraphNode,
@@ -33,8 +35,10 @@ from .scenario import (
     Warehouse,
     reference_problems,
 )
+from .validation import parse_scenario, validation_problems
 
 __all__ = [
+    "MAX_QUANTITY",
     "Area",
     "Circle",
     "CloseRoads",
@@ -44,9 +48,11 @@ __all__ = [
     "GraphRoads",
     "GreatCircleRoads",
     "Item",
+    "Location",
     "OsmRoads",
     "Plan",
     "PlanFileError",
+    "Problem",
     "ReduceFleet",
     "ScaleDemand",
     "Scenario",
@@ -66,8 +72,11 @@ __all__ = [
     "area_coverage",
     "assemble_plan",
     "count_deliveries",
+    "format_path",
     "item_coverage",
+    "parse_scenario",
     "plan_status",
     "reference_problems",
     "summarize",
+    "validation_problems",
 ]

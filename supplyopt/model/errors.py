@@ -1,16 +1,33 @@
 """Exceptions raised by supplyopt.
 
 Every error subclasses :class:`SupplyOptError` and the builtin it refines, so a
-caller may catch either.
+caller may catch either. Every error pickles exactly (it crosses process
+pools when variants are planned in parallel).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
+
+from .problems import Problem
+
+
+def _rebuild(cls: type[SupplyOptError], args: tuple[Any, ...], state: dict[str, Any]) -> Any:
+    """Recreate a pickled error without calling its ``__init__`` (whose arguments differ)."""
+    err = cls.__new__(cls, *args)
+    err.args = args
+    err.__dict__.update(state)
+    return err
 
 
 class SupplyOptError(Exception):
     """Base class of every error raised by supplyopt."""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # The default calls ``cls(*self.args)``: wrong for every subclass whose
+        # ``__init__`` takes something else than its rendered message.
+        return (_rebuild, (type(self), self.args, dict(self.__dict__)))
 
 
 class ScenarioError(SupplyOptError, ValueError):
@@ -19,14 +36,14 @@ class ScenarioError(SupplyOptError, ValueError):
     Parameters
     ----------
     problems
-        One message per problem, each starting with the place it refers to,
-        e.g. ``areas[3].demand.tnt: unknown item 'tnt' (known: tent, quilt)``.
+        Every problem found, each located (``str(problem)`` reads
+        ``areas[3].demand.tnt: unknown item 'tnt' (known: tent, quilt)``).
     source
         Where the scenario came from (a file path), if known.
     """
 
-    def __init__(self, problems: Iterable[str], *, source: str | None = None) -> None:
-        self.problems: list[str] = list(problems)
+    def __init__(self, problems: Iterable[Problem], *, source: str | None = None) -> None:
+        self.problems: list[Problem] = list(problems)
         self.source = source
         where = f"{source}: " if source else ""
         count = len(self.problems)

@@ -9,6 +9,7 @@ with both kinds of defect gets every problem reported at once.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from typing import Annotated, Any, Literal, TypeVar
 
@@ -24,9 +25,15 @@ from pydantic import (
 )
 
 from .disruptions import Disruption
+from .problems import Location, Problem, format_path
 
-#: A whole, non-negative number of units (no floats, no booleans).
-Quantity = Annotated[StrictInt, Field(ge=0)]
+#: The largest quantity (units of stock or demand, vehicles, people, loading bays)
+#: a scenario may hold: far above any real operation, far below the 2**63 of the
+#: solver's integers, so that sums over a whole scenario never overflow.
+MAX_QUANTITY = 10**12
+
+#: A whole, non-negative number of units (no floats, no booleans), at most MAX_QUANTITY.
+Quantity = Annotated[StrictInt, Field(ge=0, le=MAX_QUANTITY)]
 PositiveFloat = Annotated[float, Field(gt=0, allow_inf_nan=False, strict=True)]
 NonNegativeFloat = Annotated[float, Field(ge=0, allow_inf_nan=False, strict=True)]
 Id = Annotated[StrictStr, Field(min_length=1, max_length=200)]
@@ -71,7 +78,7 @@ class Warehouse(_Strict):
     fleet: dict[StrictStr, Quantity] = Field(default_factory=dict)
     ready_hours: NonNegativeFloat = 0.0
     loading_hours: NonNegativeFloat = 0.0
-    loading_bays: Annotated[StrictInt, Field(ge=1)] | None = None
+    loading_bays: Annotated[StrictInt, Field(ge=1, le=MAX_QUANTITY)] | None = None
 
     @property
     def vehicle_count(self) -> int:
@@ -189,7 +196,7 @@ class Scenario(_Strict):
         if not context.get(SKIP_REFERENCE_CHECKS):
             problems = reference_problems(self.model_dump(by_alias=True))
             if problems:
-                raise ValueError("; ".join(problems))
+                raise ValueError("; ".join(str(p) for p in problems))
         return self
 
     # -- lookups ---------------------------------------------------------
@@ -234,19 +241,24 @@ def _known(ids: Sequence[str]) -> str:
     return f"(known: {shown})" if ids else "(none declared)"
 
 
-def _duplicate_problems(entries: Any, where: str) -> list[str]:
-    problems: list[str] = []
+def _entries(entries: Any) -> list[tuple[int, Mapping[str, Any]]]:
+    """The mappings of a list with their positions (anything else is field validation's)."""
     if not isinstance(entries, list):
-        return problems
+        return []
+    return [(idx, entry) for idx, entry in enumerate(entries) if isinstance(entry, Mapping)]
+
+
+def _duplicate_problems(entries: Any, where: Location) -> list[Problem]:
+    problems: list[Problem] = []
     first_at: dict[str, int] = {}
-    for idx, entry in enumerate(entries):
-        if not isinstance(entry, Mapping) or not isinstance(entry.get("id"), str):
+    for idx, entry in _entries(entries):
+        entry_id = entry.get("id")
+        if not isinstance(entry_id, str):
             continue
-        entry_id = entry["id"]
         if entry_id in first_at:
+            first = format_path((*where, first_at[entry_id]))
             problems.append(
-                f"{where}[{idx}].id: duplicate id {entry_id!r} "
-                f"(first used at {where}[{first_at[entry_id]}])"
+                Problem((*where, idx, "id"), f"duplicate id {entry_id!r} (first used at {first})")
             )
         else:
             first_at[entry_id] = idx
@@ -255,30 +267,51 @@ def _duplicate_problems(entries: Any, where: str) -> list[str]:
 
 def _unknown_key_problems(
     entries: Any, where: str, field: str, known: Sequence[str], kind: str
-) -> list[str]:
-    problems: list[str] = []
-    if not isinstance(entries, list):
-        return problems
+) -> list[Problem]:
     known_set = set(known)
-    for idx, entry in enumerate(entries):
-        if not isinstance(entry, Mapping):
-            continue
-        mapping = entry.get(field)
-        if not isinstance(mapping, Mapping):
-            continue
-        for key in mapping:
-            if key not in known_set:
-                problems.append(
-                    f"{where}[{idx}].{field}.{key}: unknown {kind} {key!r} {_known(known)}"
-                )
+    return [
+        Problem((where, idx, field, str(key)), f"unknown {kind} {key!r} {_known(known)}")
+        for idx, entry in _entries(entries)
+        if isinstance(entry.get(field), Mapping)
+        for key in entry[field]
+        if key not in known_set
+    ]
+
+
+def _slash_problems(data: Mapping[str, Any]) -> list[Problem]:
+    """Warehouse and vehicle type ids may not contain '/' (it separates parts of vehicle ids)."""
+    return [
+        Problem(
+            (key, idx, "id"),
+            f"must not contain '/' (got {entry['id']!r}); it separates "
+            "warehouse, vehicle type and number in vehicle ids",
+        )
+        for key in ("vehicle_types", "warehouses")
+        for idx, entry in _entries(data.get(key))
+        if "/" in str(entry.get("id", ""))
+    ]
+
+
+def _graph_problems(roads: Any) -> list[Problem]:
+    """Duplicate node ids and edges naming unknown nodes of a ``graph`` road model."""
+    if not isinstance(roads, Mapping) or roads.get("model") != "graph":
+        return []
+    problems = _duplicate_problems(roads.get("nodes"), ("roads", "nodes"))
+    node_ids = set(_ids(roads.get("nodes")))
+    for idx, edge in _entries(roads.get("edges")):
+        for end in ("from", "to"):
+            node = edge.get(end)
+            if isinstance(node, str) and node not in node_ids:
+                problems.append(Problem(("roads", "edges", idx, end), f"unknown node {node!r}"))
     return problems
 
 
-def reference_problems(data: Mapping[str, Any]) -> list[str]:
+def reference_problems(data: Mapping[str, Any]) -> list[Problem]:
     """List cross-reference problems in raw scenario data.
 
-    Checks duplicate ids in every list, and that stock, demand and fleet maps
-    (and graph edges) name declared ids. Tolerates malformed structure: parts
+    Checks duplicate ids in every list, that stock, demand and fleet maps
+    (and graph edges and disruptions) name declared ids, and that scaling
+    demand keeps it within :data:`MAX_QUANTITY`. Tolerates malformed structure: parts
     that are not of the expected shape are skipped here (field validation
     reports them).
 
@@ -289,20 +322,13 @@ def reference_problems(data: Mapping[str, Any]) -> list[str]:
 
     Returns
     -------
-    list[str]
-        One located message per problem; empty when all references resolve.
+    list[Problem]
+        One located problem each; empty when all references resolve.
     """
-    problems: list[str] = []
+    problems: list[Problem] = []
     for key in ("items", "vehicle_types", "warehouses", "areas"):
-        problems += _duplicate_problems(data.get(key), key)
-    for key in ("vehicle_types", "warehouses"):
-        entries = data.get(key)
-        for idx, entry in enumerate(entries if isinstance(entries, list) else []):
-            if isinstance(entry, Mapping) and "/" in str(entry.get("id", "")):
-                problems.append(
-                    f"{key}[{idx}].id: must not contain '/' (got {entry['id']!r}); it separates "
-                    "warehouse, vehicle type and number in vehicle ids"
-                )
+        problems += _duplicate_problems(data.get(key), (key,))
+    problems += _slash_problems(data)
     item_ids = _ids(data.get("items"))
     type_ids = _ids(data.get("vehicle_types"))
     problems += _unknown_key_problems(
@@ -312,67 +338,122 @@ def reference_problems(data: Mapping[str, Any]) -> list[str]:
         data.get("warehouses"), "warehouses", "fleet", type_ids, "vehicle type"
     )
     problems += _unknown_key_problems(data.get("areas"), "areas", "demand", item_ids, "item")
-    roads = data.get("roads")
-    if isinstance(roads, Mapping) and roads.get("model") == "graph":
-        problems += _duplicate_problems(roads.get("nodes"), "roads.nodes")
-        node_ids = set(_ids(roads.get("nodes")))
-        edges = roads.get("edges")
-        if isinstance(edges, list):
-            for idx, edge in enumerate(edges):
-                if not isinstance(edge, Mapping):
-                    continue
-                for end in ("from", "to"):
-                    node = edge.get(end)
-                    if isinstance(node, str) and node not in node_ids:
-                        problems.append(f"roads.edges[{idx}].{end}: unknown node {node!r}")
+    problems += _graph_problems(data.get("roads"))
     problems += _disruption_problems(data)
+    problems += _scaled_demand_problems(data)
     return problems
 
 
-def _disruption_problems(data: Mapping[str, Any]) -> list[str]:
+def _is_quantity(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_QUANTITY
+
+
+def _scaled_demand_problems(data: Mapping[str, Any]) -> list[Problem]:
+    """``scale_demand`` factors that would raise a demand above :data:`MAX_QUANTITY`.
+
+    Demand is scaled as :func:`~supplyopt.model.apply_disruptions` does, in
+    list order, rounding each step; malformed parts are field validation's.
+    """
+    demand = {
+        (idx, area.get("id"), item): qty
+        for idx, area in _entries(data.get("areas"))
+        if isinstance(area.get("demand"), Mapping)
+        for item, qty in area["demand"].items()
+        if _is_quantity(qty)
+    }
+    problems: list[Problem] = []
+    for d_idx, entry in _entries(data.get("disruptions")):
+        factor = entry.get("factor")
+        if entry.get("kind") != "scale_demand" or not isinstance(factor, int | float):
+            continue
+        if not math.isfinite(factor):
+            continue
+        areas, items = entry.get("areas"), entry.get("items")
+        for (a_idx, area_id, item), qty in list(demand.items()):
+            if (isinstance(areas, list) and area_id not in areas) or (
+                isinstance(items, list) and item not in items
+            ):
+                continue
+            scaled = qty * factor
+            if not scaled <= MAX_QUANTITY:
+                where = format_path(("areas", a_idx, "demand", str(item)))
+                problems.append(
+                    Problem(
+                        ("disruptions", d_idx, "factor"),
+                        f"scales {where} ({qty} units) above {MAX_QUANTITY}, "
+                        "the most a quantity may be",
+                    )
+                )
+                break
+            demand[a_idx, area_id, item] = math.floor(scaled + 0.5)
+    return problems
+
+
+_DISRUPTION_REFERENCES = {
+    "warehouse": ("warehouses", "warehouse"),
+    "vehicle_type": ("vehicle_types", "vehicle type"),
+    "areas": ("areas", "area"),
+    "items": ("items", "item"),
+}
+
+
+def _disruption_problems(data: Mapping[str, Any]) -> list[Problem]:
     """Cross-references of ``disruptions``: ids that must exist, selectors the road model allows."""
-    entries = data.get("disruptions")
-    if not isinstance(entries, list):
-        return []
     roads = data.get("roads")
     model = roads.get("model", "great_circle") if isinstance(roads, Mapping) else "great_circle"
-    known = {
-        "warehouse": _ids(data.get("warehouses")),
-        "vehicle_type": _ids(data.get("vehicle_types")),
-        "areas": _ids(data.get("areas")),
-        "items": _ids(data.get("items")),
-    }
-    kinds = {
-        "warehouse": "warehouse",
-        "vehicle_type": "vehicle type",
-        "areas": "area",
-        "items": "item",
-    }
+    known = {field: _ids(data.get(key)) for field, (key, _) in _DISRUPTION_REFERENCES.items()}
     node_ids = set(_ids(roads.get("nodes"))) if isinstance(roads, Mapping) else set()
-    problems: list[str] = []
-    for idx, entry in enumerate(entries):
-        if not isinstance(entry, Mapping):
-            continue
-        where = f"disruptions[{idx}]"
-        for field, ids in known.items():
-            value = entry.get(field)
-            values = value if isinstance(value, list) else [value]
-            for pos, one in enumerate(values):
-                if isinstance(one, str) and one not in ids:
-                    loc = (
-                        f"{where}.{field}[{pos}]" if isinstance(value, list) else f"{where}.{field}"
-                    )
-                    problems.append(f"{loc}: unknown {kinds[field]} {one!r} {_known(ids)}")
-        if entry.get("osm_way") is not None and model != "osm":
-            problems.append(f"{where}.osm_way: only for roads of model 'osm' (roads are {model!r})")
-        between = entry.get("between")
-        if between is not None and model == "great_circle":
-            problems.append(
-                f"{where}.between: needs a road network (model 'graph' or 'osm'); "
-                "great_circle roads have no nodes — use circle or polygon"
+    problems: list[Problem] = []
+    for idx, entry in _entries(data.get("disruptions")):
+        where: Location = ("disruptions", idx)
+        problems += _unknown_id_problems(entry, where, known)
+        problems += _selector_problems(entry, where, model, node_ids)
+    return problems
+
+
+def _unknown_id_problems(
+    entry: Mapping[str, Any], where: Location, known: Mapping[str, list[str]]
+) -> list[Problem]:
+    """Ids a disruption names (one, or a list) that the scenario does not declare."""
+    problems: list[Problem] = []
+    for field, ids in known.items():
+        value = entry.get(field)
+        located = (
+            [((*where, field, pos), one) for pos, one in enumerate(value)]
+            if isinstance(value, list)
+            else [((*where, field), value)]
+        )
+        kind = _DISRUPTION_REFERENCES[field][1]
+        problems += [
+            Problem(loc, f"unknown {kind} {one!r} {_known(ids)}")
+            for loc, one in located
+            if isinstance(one, str) and one not in ids
+        ]
+    return problems
+
+
+def _selector_problems(
+    entry: Mapping[str, Any], where: Location, model: Any, node_ids: set[str]
+) -> list[Problem]:
+    """Road selectors the road model cannot honour, and unknown nodes of a graph."""
+    problems: list[Problem] = []
+    if entry.get("osm_way") is not None and model != "osm":
+        problems.append(
+            Problem((*where, "osm_way"), f"only for roads of model 'osm' (roads are {model!r})")
+        )
+    between = entry.get("between")
+    if between is not None and model == "great_circle":
+        problems.append(
+            Problem(
+                (*where, "between"),
+                "needs a road network (model 'graph' or 'osm'); "
+                "great_circle roads have no nodes — use circle or polygon",
             )
-        if isinstance(between, list) and model == "graph":
-            for pos, node in enumerate(between):
-                if isinstance(node, str | int) and str(node) not in node_ids:
-                    problems.append(f"{where}.between[{pos}]: unknown node {node!r}")
+        )
+    if isinstance(between, list) and model == "graph":
+        problems += [
+            Problem((*where, "between", pos), f"unknown node {node!r}")
+            for pos, node in enumerate(between)
+            if isinstance(node, str | int) and str(node) not in node_ids
+        ]
     return problems

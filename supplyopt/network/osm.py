@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ..model import OsmRoads, Scenario, ScenarioError
+from ..model import OsmRoads, Problem, Scenario, ScenarioError
 from ..model.data_files import SHARED_DATA_ENV, locate_data_file
 from .road_graph import RoadGraph
 from .road_travel import network_travel_times
@@ -143,7 +143,7 @@ def _osmnx() -> Any:
         import osmnx
     except ImportError as err:  # pragma: no cover - depends on the installed extras
         raise ScenarioError(
-            ["roads.model: 'osm' needs osmnx: pip install 'supplyopt[osm]'"]
+            [Problem(("roads", "model"), "'osm' needs osmnx: pip install 'supplyopt[osm]'")]
         ) from err
     return osmnx
 
@@ -199,7 +199,12 @@ def read_osm_network(path: Path, *, use_cache: bool = True) -> OsmNetwork:
             raise
         except Exception as err:
             raise ScenarioError(
-                [f"roads.file: cannot read {str(path)!r} as OpenStreetMap data ({err})"]
+                [
+                    Problem(
+                        ("roads", "file"),
+                        f"cannot read {str(path)!r} as OpenStreetMap data ({err})",
+                    )
+                ]
             ) from err
         network = network_from_graph(graph)
         if use_cache:
@@ -249,8 +254,11 @@ def osm_source(roads: OsmRoads) -> Path:
             shown = ", ".join(str(t) for t in tried)
             raise ScenarioError(
                 [
-                    f"roads.file: no such file {roads.file!r} (tried {shown}; set "
-                    f"{SHARED_DATA_ENV} to the folder holding the shared data's osm/)"
+                    Problem(
+                        ("roads", "file"),
+                        f"no such file {roads.file!r} (tried {shown}; set "
+                        f"{SHARED_DATA_ENV} to the folder holding the shared data's osm/)",
+                    )
                 ]
             )
         return found
@@ -261,15 +269,19 @@ def osm_source(roads: OsmRoads) -> Path:
     if not roads.download:
         raise ScenarioError(
             [
-                f"roads.place: {roads.place!r} is not in the cache ({cached}); add "
-                "'download: true' to fetch it from OpenStreetMap once (needs a network "
-                "connection), or give 'file:' an extract"
+                Problem(
+                    ("roads", "place"),
+                    f"{roads.place!r} is not in the cache ({cached}); add "
+                    "'download: true' to fetch it from OpenStreetMap once (needs a network "
+                    "connection), or give 'file:' an extract",
+                )
             ]
         )
     try:
         return fetch_place(roads.place)
     except Exception as err:
-        raise ScenarioError([f"roads.place: could not fetch {roads.place!r} ({err})"]) from err
+        problem = Problem(("roads", "place"), f"could not fetch {roads.place!r} ({err})")
+        raise ScenarioError([problem]) from err
 
 
 def truck_graph(network: OsmNetwork, roads: OsmRoads) -> RoadGraph:

@@ -21,7 +21,7 @@ from numpy.typing import NDArray
 from scipy.sparse import coo_array
 from scipy.sparse.csgraph import breadth_first_order
 
-from ..model import CloseRoads, ScenarioError, SlowRoads
+from ..model import CloseRoads, Location, Problem, ScenarioError, SlowRoads
 from ..model.disruptions import Circle, Disruption
 from .geo import haversine_km
 from .road_graph import RoadGraph
@@ -92,9 +92,9 @@ def edge_speed_factors(graph: RoadGraph, disruptions: Sequence[Disruption]) -> N
         (an unknown way id, nodes that are not on one road).
     """
     factors = np.ones(len(graph.tail), dtype=np.float64)
-    problems: list[str] = []
+    problems: list[Problem] = []
     for idx, disruption in road_disruptions(disruptions):
-        where = f"disruptions[{idx}]"
+        where: Location = ("disruptions", idx)
         mask, problem = _select_edges(graph, disruption, where)
         if problem:
             problems.append(problem)
@@ -106,15 +106,16 @@ def edge_speed_factors(graph: RoadGraph, disruptions: Sequence[Disruption]) -> N
 
 
 def _select_edges(
-    graph: RoadGraph, disruption: RoadDisruption, where: str
-) -> tuple[NDArray[np.bool_], str | None]:
+    graph: RoadGraph, disruption: RoadDisruption, where: Location
+) -> tuple[NDArray[np.bool_], Problem | None]:
     none = np.zeros(len(graph.tail), dtype=bool)
     if disruption.osm_way is not None:
         if graph.way_id is None:
-            return none, f"{where}.osm_way: only for roads of model 'osm'"
+            return none, Problem((*where, "osm_way"), "only for roads of model 'osm'")
         mask = graph.way_id == disruption.osm_way
         if not mask.any():
-            return none, f"{where}.osm_way: no drivable road with OSM way id {disruption.osm_way}"
+            message = f"no drivable road with OSM way id {disruption.osm_way}"
+            return none, Problem((*where, "osm_way"), message)
         return mask, None
     if disruption.between is not None:
         return _between(graph, disruption.between, where)
@@ -129,14 +130,16 @@ def _select_edges(
 
 
 def _between(
-    graph: RoadGraph, ends: Sequence[str | int], where: str
-) -> tuple[NDArray[np.bool_], str | None]:
+    graph: RoadGraph, ends: Sequence[str | int], where: Location
+) -> tuple[NDArray[np.bool_], Problem | None]:
     none = np.zeros(len(graph.tail), dtype=bool)
     index: dict[str, int] = {str(ref): idx for idx, ref in enumerate(graph.node_ref)}
     idx_pair: list[int] = []
     for pos, ref in enumerate(ends):
         if str(ref) not in index:
-            return none, f"{where}.between[{pos}]: no road node {ref!r} in the road network"
+            return none, Problem(
+                (*where, "between", pos), f"no road node {ref!r} in the road network"
+            )
         idx_pair.append(index[str(ref)])
     a, b = idx_pair
     direct = ((graph.tail == a) & (graph.head == b)) | ((graph.tail == b) & (graph.head == a))
@@ -149,9 +152,9 @@ def _between(
             stretch = _stretch_of_way(graph, way, a, b)
             if stretch is not None:
                 return stretch, None
-    return none, (
-        f"{where}.between: nodes {ends[0]!r} and {ends[1]!r} are not joined by a road "
-        "nor on one OSM way"
+    return none, Problem(
+        (*where, "between"),
+        f"nodes {ends[0]!r} and {ends[1]!r} are not joined by a road nor on one OSM way",
     )
 
 

@@ -27,9 +27,8 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr, ValidationError
 
-from ..io import load_scenario_data, parse_scenario, read_scenario
-from ..io._messages import validation_messages
-from ..model import Scenario, ScenarioError
+from ..io import load_scenario_data, read_scenario
+from ..model import Problem, Scenario, ScenarioError, parse_scenario, validation_problems
 from ..model.disruptions import Disruption
 
 
@@ -79,7 +78,7 @@ def read_sweep(path: str | os.PathLike[str]) -> tuple[Sweep, Scenario]:
     try:
         sweep = Sweep.model_validate(data)
     except ValidationError as err:
-        raise ScenarioError(validation_messages(err), source=str(path)) from None
+        raise ScenarioError(validation_problems(err), source=str(path)) from None
     base_path = Path(sweep.base)
     if not base_path.is_absolute():
         base_path = Path(path).resolve().parent / base_path
@@ -101,7 +100,8 @@ def variant_scenario(base: Scenario, variant: Variant, *, where: str = "variant"
     try:
         return parse_scenario(data)
     except ScenarioError as err:
-        raise ScenarioError([f"{where} {variant.name!r}: {p}" for p in err.problems]) from None
+        scope = f"{where} {variant.name!r}"
+        raise ScenarioError([p.scoped(scope) for p in err.problems]) from None
 
 
 def generated_variants(base: Scenario, generate: Generate) -> list[Variant]:
@@ -131,7 +131,7 @@ def _d(data: dict[str, Any]) -> Any:
 def sweep_variants(sweep: Sweep, base: Scenario) -> list[tuple[str, Scenario]]:
     """Every variant of a sweep as (name, scenario), listed ones first."""
     variants = [*sweep.variants, *generated_variants(base, sweep.generate)]
-    problems: list[str] = []
+    problems: list[Problem] = []
     out: list[tuple[str, Scenario]] = []
     for idx, variant in enumerate(variants):
         try:

@@ -9,9 +9,8 @@ traceback and answered with a bare 500 and a reference, never the trace.
 from __future__ import annotations
 
 import logging
-import re
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -20,11 +19,15 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from supplyopt.model import SupplyOptError
+from supplyopt.model import Problem, SupplyOptError, format_path
 
 log = logging.getLogger("supplyopt.service")
 
 Loc = list[str | int]
+
+#: Pydantic error type of a scenario refused by the library; its context holds
+#: the library's ``problems`` (see ``scenario_checks.library_validated``).
+INVALID_SCENARIO = "invalid_scenario"
 
 
 class ServiceError(SupplyOptError):
@@ -86,6 +89,11 @@ class InvalidInputError(ServiceError, ValueError):
         self.errors = [{"loc": loc, "path": format_path(loc), "msg": msg} for loc, msg in errors]
         super().__init__(_summary(self.errors))
 
+    @classmethod
+    def of_problems(cls, problems: Iterable[Problem], where: Loc) -> InvalidInputError:
+        """The library's problems of a scenario found at ``where`` in the request."""
+        return cls(_problem_errors(problems, where))
+
     def body(self) -> dict[str, Any]:
         """Return the JSON body with one entry per bad field."""
         return {"detail": self.detail, "errors": self.errors}
@@ -97,23 +105,14 @@ class TooBusyError(ServiceError):
     status_code = 429
 
 
-def format_path(loc: Sequence[str | int]) -> str:
-    """Render a location as ``body.scenario.areas[3].demand.tnt``."""
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
+def _problem_errors(problems: Iterable[Problem], where: Loc) -> list[tuple[Loc, str]]:
+    """Locate the library's problems of a scenario found at ``where`` in the request.
 
-
-_PATH_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
-
-
-def parse_path(path: str) -> Loc:
-    """Inverse of :func:`format_path` for library messages (``areas[3].demand.tnt``)."""
-    loc: Loc = []
-    for name, index in _PATH_PART.findall(path):
-        loc.append(int(index) if index else name)
-    return loc
+    A field's problem is at ``where`` plus its location, in the library's
+    words; a problem of the text itself (malformed YAML) is at ``where``,
+    saying where in the text.
+    """
+    return [(where, str(p)) if p.in_file else ([*where, *p.location], p.message) for p in problems]
 
 
 def _summary(errors: Sequence[dict[str, Any]]) -> str:
@@ -128,6 +127,12 @@ def _validation_answer(exc: RequestValidationError) -> JSONResponse:
     errors = []
     for error in exc.errors():
         loc = [p if isinstance(p, int) else str(p) for p in error.get("loc", ())]
+        if error.get("type") == INVALID_SCENARIO:
+            errors += [
+                {"loc": at, "path": format_path(at), "msg": msg, "type": INVALID_SCENARIO}
+                for at, msg in _problem_errors(error["ctx"]["problems"], loc)
+            ]
+            continue
         errors.append(
             {
                 "loc": loc,

@@ -7,17 +7,15 @@ check`` would report it.
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 
 from supplyopt.bundled import bundled_scenarios, default_scenario_path
-from supplyopt.io import load_scenario_data, parse_scenario, read_scenario, scenario_to_data
+from supplyopt.io import ScenarioFormat, loads_scenario, read_scenario, scenario_to_data
 from supplyopt.model import ScenarioError
 
-from ..core.errors import InvalidInputError, NotFoundError, parse_path
+from ..core.errors import InvalidInputError, NotFoundError
 from ..deps import IdPath, Viewer
 from .responses import answers
 
@@ -59,30 +57,14 @@ def get_bundled(name: IdPath, who: Viewer) -> dict[str, Any]:
 async def parse(
     request: Request,
     who: Viewer,
-    file_format: Annotated[Literal["yaml", "json"], Query(alias="format")] = "yaml",
+    file_format: Annotated[ScenarioFormat, Query(alias="format")] = "yaml",
 ) -> dict[str, Any]:
     """Parse and validate the body (a YAML or JSON scenario file, UTF-8).
 
     Answers ``{"scenario": {...}}``, or 422 with one located error per problem.
     """
-    raw = await request.body()
     try:
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / f"upload.{file_format}"
-            path.write_bytes(raw)
-            scenario = parse_scenario(load_scenario_data(path), source="upload")
+        scenario = loads_scenario(await request.body(), file_format, source="upload")
     except ScenarioError as err:
-        raise InvalidInputError([(_where(p), _message(p)) for p in err.problems]) from None
+        raise InvalidInputError.of_problems(err.problems, ["body"]) from None
     return {"scenario": scenario_to_data(scenario)}
-
-
-def _where(problem: str) -> list[str | int]:
-    path, sep, _ = problem.partition(": ")
-    if not sep or path.startswith(("(", "line ")):
-        return ["body"]
-    return ["body", *parse_path(path)]
-
-
-def _message(problem: str) -> str:
-    path, sep, message = problem.partition(": ")
-    return problem if not sep or path.startswith(("(", "line ")) else message

@@ -89,7 +89,7 @@ def test_unknown_node_in_edge_is_located() -> None:
     edges = [*BASE_EDGES, {"from": "nw1", "to": "nowhere", "length_km": 3}]
     with pytest.raises(supplyopt.ScenarioError) as caught:
         supplyopt.parse_scenario(graph_data(edges))
-    assert caught.value.problems == ["roads.edges[4].to: unknown node 'nowhere'"]
+    assert [str(p) for p in caught.value.problems] == ["roads.edges[4].to: unknown node 'nowhere'"]
 
 
 def test_connected_but_too_far_is_deadline_not_unreachable() -> None:

@@ -50,7 +50,7 @@ def test_bad_variant_is_located(tmp_path: Path) -> None:
     sweep, base = read_sweep(path)
     with pytest.raises(ScenarioError) as err:
         sweep_variants(sweep, base)
-    assert err.value.problems[0].startswith(
+    assert str(err.value.problems[0]).startswith(
         "variants[0] 'oops': disruptions[0].warehouse: unknown warehouse 'w9'"
     )
 

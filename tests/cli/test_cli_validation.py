@@ -1,0 +1,36 @@
+"""Invalid scenarios on the command line: exit 2, one clear line per problem, never a traceback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from supplyopt.cli import main
+from supplyopt.model import MAX_QUANTITY
+from tests.conftest import tiny_data
+
+
+def _write(path: Path, data: dict[str, Any]) -> str:
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return str(path)
+
+
+@pytest.mark.parametrize("command", ["plan", "compare"])
+@pytest.mark.parametrize("demand", [2**63 - 1, 2**63])
+def test_huge_demand_is_one_located_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str, demand: int
+) -> None:
+    """Demand at or above 2**63 exits 2 naming the field and the bound (it overflowed before)."""
+    data = tiny_data()
+    data["areas"][0]["demand"]["tent"] = demand
+    bad = _write(tmp_path / "huge.yaml", data)
+    args = [bad] if command == "plan" else [_write(tmp_path / "ok.yaml", tiny_data()), bad]
+    assert main([command, *args, "--time-limit", "1"]) == 2
+    err = capsys.readouterr().err
+    assert err.splitlines() == [
+        f"{bad}: invalid scenario (1 problem)",
+        f"  areas[0].demand.tent: must be <= {MAX_QUANTITY} (got {demand})",
+    ]

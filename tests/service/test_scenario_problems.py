@@ -1,0 +1,101 @@
+"""One broken scenario, every entry point: the same problems, located, in the same words."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from fastapi.testclient import TestClient
+
+from supplyopt.cli import main
+from supplyopt.model import MAX_QUANTITY, ScenarioError, parse_scenario
+from tests.conftest import tiny_data
+
+from .conftest import KeyMaker
+
+
+def broken() -> dict[str, Any]:
+    """Tiny scenario with four defects: priority 0, an unknown item, a huge demand, a bad lat."""
+    data = tiny_data()
+    data["areas"][0]["priority"] = 0
+    data["areas"][1]["demand"]["tnt"] = 5
+    data["areas"][2]["demand"]["quilt"] = 2**63
+    data["warehouses"][1]["lat"] = 123.0
+    return data
+
+
+EXPECTED = {
+    "areas[0].priority: must be >= 1 (got 0)",
+    "areas[1].demand.tnt: unknown item 'tnt' (known: tent, quilt)",
+    f"areas[2].demand.quilt: must be <= {MAX_QUANTITY} (got {2**63})",
+    "warehouses[1].lat: must be <= 90 (got 123.0)",
+}
+
+
+def test_library_reports_every_problem() -> None:
+    """parse_scenario lists the four problems."""
+    with pytest.raises(ScenarioError) as caught:
+        parse_scenario(broken())
+    assert {str(p) for p in caught.value.problems} == EXPECTED
+
+
+def _cli_problems(capsys: pytest.CaptureFixture[str], args: list[str]) -> set[str]:
+    assert main(args) == 2
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[0].endswith(f"invalid scenario ({len(EXPECTED)} problems)"), lines
+    return {line.removeprefix("  ") for line in lines[1:]}
+
+
+def test_every_command_reports_the_same_problems(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """plan, check, compare and sweep each exit 2 with the same four located lines."""
+    bad = tmp_path / "broken.yaml"
+    bad.write_text(yaml.safe_dump(broken(), allow_unicode=True), encoding="utf-8")
+    ok = tmp_path / "ok.yaml"
+    ok.write_text(yaml.safe_dump(tiny_data(), allow_unicode=True), encoding="utf-8")
+    sweep = tmp_path / "sweep.yaml"
+    sweep.write_text(yaml.safe_dump({"base": "broken.yaml"}), encoding="utf-8")
+    for args in (
+        ["plan", str(bad)],
+        ["check", str(bad), str(tmp_path / "plan.json")],
+        ["compare", str(ok), str(bad)],
+        ["sweep", str(sweep)],
+        ["sweep", "--criticality", str(bad)],
+    ):
+        assert _cli_problems(capsys, args) == EXPECTED, args
+
+
+def _answered(answer: Any, prefix: str) -> set[str]:
+    assert answer.status_code == 422, answer.text
+    return {f"{e['path'].removeprefix(prefix)}: {e['msg']}" for e in answer.json()["errors"]}
+
+
+def test_every_endpoint_reports_the_same_problems(client: TestClient, auth: KeyMaker) -> None:
+    """POST /plans, /warehouses/import and /scenarios/parse answer 422 with the same problems."""
+    manager = auth("manager")
+    plans = client.post("/plans", json={"scenario": broken()}, headers=manager)
+    assert _answered(plans, "body.scenario.") == EXPECTED
+    imported = client.post("/warehouses/import", json={"scenario": broken()}, headers=manager)
+    assert _answered(imported, "body.scenario.") == EXPECTED
+    for fmt, text in (
+        ("json", json.dumps(broken(), ensure_ascii=False)),
+        ("yaml", yaml.safe_dump(broken(), allow_unicode=True)),
+    ):
+        parsed = client.post(
+            f"/scenarios/parse?format={fmt}", headers=manager, content=text.encode("utf-8")
+        )
+        assert _answered(parsed, "body.") == EXPECTED, fmt
+
+
+def test_other_bad_fields_are_reported_with_the_scenario(
+    client: TestClient, auth: KeyMaker
+) -> None:
+    """A bad field next to the scenario is reported together with the scenario's problems."""
+    answer = client.post("/plans", json={"scenario": broken(), "seed": -1}, headers=auth("planner"))
+    paths = {e["path"] for e in answer.json()["errors"]}
+    assert "body.seed" in paths
+    assert len(paths) == len(EXPECTED) + 1
