@@ -79,9 +79,9 @@ def explain_unmet(
             if not sources.any():
                 entry.add(short, UnmetReason.DEADLINE, _deadline_detail(inst, reach[holders, a]))
                 continue
-            left, held = _take_spare(spare, sources, i, short)
+            left = _take_spare(spare, sources, i, short)
             if left > 0:
-                entry.add(left, *fleet_use.explain(a, i, held))
+                entry.add(left, *fleet_use.explain(a, i, sources & (left_stock[:, i] > 0)))
             if short > left:
                 entry.add(short - left, UnmetReason.STOCK, "all stock within reach is used")
     return unmet
@@ -97,19 +97,15 @@ def _deadline_detail(inst: Instance, arrivals: NDArray[np.float64]) -> str:
     return f"{when}, deadline {inst.deadline_h:g} h"
 
 
-def _take_spare(
-    spare: IntArray, sources: NDArray[np.bool_], i: int, short: int
-) -> tuple[int, NDArray[np.bool_]]:
+def _take_spare(spare: IntArray, sources: NDArray[np.bool_], i: int, short: int) -> int:
     """Count up to ``short`` units of ``i`` left at ``sources`` (once across areas)."""
     left = 0
-    held = np.zeros(spare.shape[0], dtype=bool)
     for w in np.flatnonzero(sources).tolist():
         take = min(short - left, int(spare[w, i]))
         if take > 0:
             spare[w, i] -= take
             left += take
-            held[w] = True
-    return left, held
+    return left
 
 
 class _FleetUse:
@@ -152,12 +148,13 @@ class _FleetUse:
             k = trip.vehicle_type
             kg_left = float(inst.capacity_kg[k] - units @ inst.weight_kg)
             m3_left = float(inst.capacity_m3[k] - units @ inst.volume_m3)
-            if inst.weight_kg[i] <= kg_left + 1e-9 and inst.volume_m3[i] <= m3_left + 1e-9:
+            fit = int(min(kg_left / inst.weight_kg[i], m3_left / inst.volume_m3[i]) + 1e-9)
+            if fit >= 1:
                 unused = min(kg_left / inst.capacity_kg[k], m3_left / inst.capacity_m3[k])
                 return (
                     f"{self._vehicle_id(trip)} from {self._wid(trip.warehouse_idx)} visited at "
-                    f"{stop.arrive_h:.2f} h with {unused:.0%} of its capacity unused; "
-                    f"{int(self.left_stock[trip.warehouse_idx, i])} left there"
+                    f"{stop.arrive_h:.2f} h with {unused:.0%} of its capacity unused (room for "
+                    f"{fit} more); {int(self.left_stock[trip.warehouse_idx, i])} left there"
                 )
         return None
 
@@ -175,6 +172,9 @@ class _FleetUse:
         able = [v for v in vehicles if fits[v[0][1]]]
         if not able:
             return False, f"{self._wid(w)}: no vehicle there can carry one unit"
+        fastest = min(float(inst.hours(key[1])[w, self._site(a)]) for key, _ in able)
+        latest = inst.deadline_h - float(inst.load_h[w]) - fastest
+        since = min(free for _, free in able)
         bays_only = False
         for key, free_h in able:
             found = self._window(w, a, key, free_h)
@@ -189,10 +189,11 @@ class _FleetUse:
                 )
             bays_only = True
         if bays_only:
-            return False, f"{self._wid(w)}: every loading bay busy whenever a vehicle was free in time"
-        fastest = min(float(inst.hours(key[1])[w, self._site(a)]) for key, _ in able)
-        latest = inst.deadline_h - float(inst.load_h[w]) - fastest
-        since = min(free for _, free in able)
+            return False, (
+                f"{self._wid(w)}: all {inst.bays[w]} loading bays busy whenever a vehicle was "
+                f"free from {since:.2f} h to {latest:.2f} h, the last loading start that arrives "
+                "in time"
+            )
         return False, (
             f"{self._wid(w)}: all {len(able)} vehicles able to carry it busy from {since:.2f} h "
             f"past {latest:.2f} h, the last loading start that arrives in time"
