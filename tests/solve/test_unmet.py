@@ -98,7 +98,8 @@ def test_valley_fleet_reason_is_not_contradicted_by_a_half_empty_truck() -> None
     short = [u for u in plan.unmet if u.area == "village-3" and u.item == "water"]
     assert short
     assert short[0].reason is UnmetReason.NOT_SERVED
-    assert short[0].detail is not None and "room for" in short[0].detail
+    assert short[0].detail is not None
+    assert "room for" in short[0].detail
 
 
 def test_checker_refuses_fleet_contradicted_by_a_truck_with_room() -> None:
@@ -140,4 +141,5 @@ def test_empty_plan_blames_no_fleet(tiny: Scenario) -> None:
     assert UnmetReason.NOT_SERVED in reasons
     for entry in unmet:
         if entry.reason is UnmetReason.NOT_SERVED:
-            assert entry.detail is not None and "idle at" in entry.detail
+            assert entry.detail is not None
+            assert "idle at" in entry.detail
