@@ -365,7 +365,10 @@ def _check_reason(
         return [
             f"unmet[{idx}].reason: 'unreachable', but a road leads there from a warehouse holding {item_id}"
         ]
-    if reason in (UnmetReason.DEADLINE, UnmetReason.FLEET) and not connected:
+    if (
+        reason in (UnmetReason.DEADLINE, UnmetReason.FLEET, UnmetReason.NOT_SERVED)
+        and not connected
+    ):
         return [
             f"unmet[{idx}].reason: {reason.value!r}, but no warehouse holding {item_id} connects to it"
         ]
