@@ -14,7 +14,8 @@ class Progress:
     Attributes
     ----------
     stage
-        Short name of the current stage (``travel``, ``allocate``, ``dispatch``, ``done``).
+        Short name of the current stage (``travel``, ``first`` (the greedy first plan),
+        ``dispatch``, ``done``).
     fraction
         Rough share of the work done, in [0, 1].
     message

@@ -9,6 +9,7 @@ import pytest
 
 import supplyopt
 from supplyopt import Plan, Scenario
+from supplyopt.solve.planner import WorkBudget
 from tests.conftest import SCENARIOS, assert_valid, tiny_data, two_depot_data
 
 
@@ -144,6 +145,16 @@ def test_tiny_time_limit_still_returns_a_complete_plan() -> None:
     assert plan.summary.weighted_coverage_on_time > 0.5
     assert plan.summary.time_limited is True
     assert any("cut short (time limit of 1e-06 s)" in note for note in plan.notes)
+
+
+def test_work_budget_limits_the_search_not_the_plan(tiny: Scenario) -> None:
+    """A budget of one variant and no restarts still plans fully, uncut, and reproducibly."""
+    budget = WorkBudget(variants=1, restarts=0)
+    one = supplyopt.plan_relief(tiny, time_limit_s=60, seed=2, budget=budget)
+    two = supplyopt.plan_relief(tiny, time_limit_s=60, seed=2, budget=budget)
+    assert_valid(tiny, one)
+    assert one.trips == two.trips
+    assert one.summary.time_limited is None
 
 
 def test_uncut_plan_carries_no_cut_flag(tiny: Scenario) -> None:
