@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -139,6 +139,20 @@ class WarehouseDispatcher:
         n_bays = inst.bays[w]
         bays = [ready] * n_bays if n_bays is not None else []
         return cls(inst, w, vehicles, [], bays)
+
+    def clone(self) -> WarehouseDispatcher:
+        """A copy whose vehicles and bays change independently; the instance is shared.
+
+        (``copy.deepcopy`` copied the whole instance, scenario and travel
+        matrices included: at province scale most of the planner's time.)
+        """
+        return WarehouseDispatcher(
+            self.inst,
+            self.w,
+            [replace(v) for v in self.vehicles],
+            [replace(v) for v in self.idle],
+            list(self.bays),
+        )
 
     def fleet_state(self) -> tuple[list[list[float]], list[float]]:
         """Per type, the times the still-useful vehicles are free; bay free times."""

@@ -8,7 +8,6 @@ trips. What a round could not carry goes into the next round.
 
 from __future__ import annotations
 
-import copy
 import math
 import time
 from dataclasses import dataclass, field
@@ -273,7 +272,7 @@ def _dispatch_best(
     """
     best: tuple[float, WarehouseDispatcher, list[TimedTrip], IntArray, IntArray] | None = None
     for rule in ("density-last",) if rng is not None else DISPATCH_RULES:
-        trial = copy.deepcopy(dispatcher)
+        trial = dispatcher.clone()
         need_left = spare_need.copy()
         left = pending.copy()
         trips = trial.run(

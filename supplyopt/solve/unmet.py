@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import bisect
+
 import numpy as np
 from numpy.typing import NDArray
 
 from ..model import Unmet, UnmetReason
-from .dispatch import TimedTrip
+from .dispatch import TimedStop, TimedTrip
 from .instance import Instance, IntArray
 
 #: Slack (hours) a gap must exceed before a vehicle is called idle: times are exact, but
@@ -113,14 +115,23 @@ class _FleetUse:
 
     def __init__(self, inst: Instance, trips: list[TimedTrip], left_stock: IntArray) -> None:
         self.inst = inst
-        self.trips = trips
         self.left_stock = left_stock
         self.by_vehicle: dict[tuple[int, int, int], list[TimedTrip]] = {}
         self.loadings: list[list[float]] = [[] for _ in range(inst.n_warehouses)]
+        #: Per area, the (trip, its stop there, room left in kg and m³) of every visit.
+        self.visits: dict[int, list[tuple[TimedTrip, TimedStop, float, float]]] = {}
+        self._idle_memo: dict[tuple[int, int, bytes], tuple[bool, str]] = {}
+        self._at: dict[int, list[tuple[tuple[int, int, int], float]]] = {}
         for trip in sorted(trips, key=lambda t: t.load_start_h):
             base = trip.warehouse_idx if trip.base_idx is None else trip.base_idx
             self.by_vehicle.setdefault((base, trip.vehicle_type, trip.vehicle), []).append(trip)
             self.loadings[trip.warehouse_idx].append(trip.load_start_h)
+            units = np.sum([stop.units for stop in trip.stops], axis=0)
+            k = trip.vehicle_type
+            kg_left = float(inst.capacity_kg[k] - units @ inst.weight_kg)
+            m3_left = float(inst.capacity_m3[k] - units @ inst.volume_m3)
+            for stop in trip.stops:
+                self.visits.setdefault(stop.area_idx, []).append((trip, stop, kg_left, m3_left))
 
     def explain(self, a: int, i: int, sources: NDArray[np.bool_]) -> tuple[UnmetReason, str]:
         """The reason and evidence for units of ``i`` left at ``sources`` that ``a`` lacks."""
@@ -138,16 +149,10 @@ class _FleetUse:
     def _room_left(self, a: int, i: int, sources: NDArray[np.bool_]) -> str | None:
         """A trip from a source that visited ``a`` with room for one more unit of ``i``."""
         inst = self.inst
-        for trip in self.trips:
+        for trip, stop, kg_left, m3_left in self.visits.get(a, []):
             if not sources[trip.warehouse_idx]:
                 continue
-            stop = next((s for s in trip.stops if s.area_idx == a), None)
-            if stop is None:
-                continue
-            units = sum((s.units for s in trip.stops), np.zeros(inst.n_items, dtype=np.int64))
             k = trip.vehicle_type
-            kg_left = float(inst.capacity_kg[k] - units @ inst.weight_kg)
-            m3_left = float(inst.capacity_m3[k] - units @ inst.volume_m3)
             fit = int(min(kg_left / inst.weight_kg[i], m3_left / inst.volume_m3[i]) + 1e-9)
             if fit >= 1:
                 unused = min(kg_left / inst.capacity_kg[k], m3_left / inst.capacity_m3[k])
@@ -166,6 +171,13 @@ class _FleetUse:
         """
         inst = self.inst
         fits = (inst.weight_kg[i] <= inst.capacity_kg) & (inst.volume_m3[i] <= inst.capacity_m3)
+        key = (w, a, fits.tobytes())
+        if key not in self._idle_memo:
+            self._idle_memo[key] = self._idle_uncached(w, a, fits)
+        return self._idle_memo[key]
+
+    def _idle_uncached(self, w: int, a: int, fits: NDArray[np.bool_]) -> tuple[bool, str]:
+        inst = self.inst
         vehicles = self._vehicles_at(w)
         if not vehicles:
             return False, f"{self._wid(w)}: no vehicles there"
@@ -176,7 +188,12 @@ class _FleetUse:
         latest = inst.deadline_h - float(inst.load_h[w]) - fastest
         since = min(free for _, free in able)
         bays_only = False
+        seen: set[tuple[int, float]] = set()
         for key, free_h in able:
+            if key not in self.by_vehicle:  # vehicles without trips: one per type and time
+                if (key[1], free_h) in seen:
+                    continue
+                seen.add((key[1], free_h))
             found = self._window(w, a, key, free_h)
             if found is None:
                 continue
@@ -205,6 +222,8 @@ class _FleetUse:
         Its own vehicles not sent elsewhere, from its ready time, and vehicles
         of other bases that load here, from their arrival.
         """
+        if w in self._at:
+            return self._at[w]
         inst = self.inst
         out: list[tuple[tuple[int, int, int], float]] = []
         for k in range(len(inst.types)):
@@ -216,6 +235,7 @@ class _FleetUse:
             if key[0] != w and trips[0].warehouse_idx == w:
                 arrive = float(inst.ready_h[key[0]] + inst.hours(key[1])[key[0], w])
                 out.append((key, max(arrive, float(inst.ready_h[w]))))
+        self._at[w] = out
         return out
 
     def _window(
@@ -253,8 +273,10 @@ class _FleetUse:
         if latest < earliest:
             return []
         load_h = float(self.inst.load_h[w])
-        ends = sorted(s + load_h for s in self.loadings[w] if earliest < s + load_h <= latest)
-        return [earliest, *ends]
+        starts = self.loadings[w]  # sorted
+        lo = bisect.bisect_right(starts, earliest - load_h)
+        hi = bisect.bisect_right(starts, latest - load_h)
+        return [earliest, *(s + load_h for s in starts[lo:hi])]
 
     def _bay_free(self, w: int, start: float) -> bool:
         """Whether a loading bay at ``w`` is free from ``start`` for one loading."""
@@ -262,12 +284,10 @@ class _FleetUse:
         if n_bays is None:
             return True
         load_h = float(self.inst.load_h[w])
-        busy = sum(
-            1
-            for s in self.loadings[w]
-            if s < start + load_h - _EPS_H and s + load_h > start + _EPS_H
-        )
-        return busy < n_bays
+        starts = self.loadings[w]  # sorted
+        lo = bisect.bisect_right(starts, start - load_h + _EPS_H)
+        hi = bisect.bisect_left(starts, start + load_h - _EPS_H)
+        return hi - lo < n_bays
 
     def _site(self, a: int) -> int:
         return self.inst.n_warehouses + a
