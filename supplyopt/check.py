@@ -329,6 +329,8 @@ def _check_unmet(scenario: Scenario, plan: Plan, travel: TravelTimes) -> list[st
         if entry.quantity <= 0:
             problems.append(f"unmet[{idx}].quantity: must be positive ({entry.quantity})")
         problems += _check_reason(scenario, travel, idx, entry.area, entry.item, entry.reason)
+        if entry.reason is UnmetReason.FLEET:
+            problems += _check_fleet_reason(scenario, plan, idx, entry.area, entry.item)
     for area in scenario.areas:
         for item_id, need in area.demand.items():
             short = need - min(on_time.get((area.id, item_id), 0), need)
@@ -363,7 +365,10 @@ def _check_reason(
         return [
             f"unmet[{idx}].reason: 'unreachable', but a road leads there from a warehouse holding {item_id}"
         ]
-    if reason in (UnmetReason.DEADLINE, UnmetReason.FLEET) and not connected:
+    if (
+        reason in (UnmetReason.DEADLINE, UnmetReason.FLEET, UnmetReason.NOT_SERVED)
+        and not connected
+    ):
         return [
             f"unmet[{idx}].reason: {reason.value!r}, but no warehouse holding {item_id} connects to it"
         ]
@@ -380,4 +385,44 @@ def _check_reason(
                     f"unmet[{idx}].reason: 'deadline', but {wh.id!r} holds {item_id} and "
                     f"its vehicles can arrive by {arrival:.2f} h"
                 ]
+    return []
+
+
+def _check_fleet_reason(
+    scenario: Scenario, plan: Plan, idx: int, area_id: str, item_id: str
+) -> list[str]:
+    """'fleet' is contradicted by an on-time trip to the area with room for one more unit.
+
+    That is, a trip from a warehouse with the item still in stock after the
+    plan, whose vehicle has room left for at least one unit of it.
+    """
+    items = {item.id: item for item in scenario.items}
+    types = {vt.id: vt for vt in scenario.vehicle_types}
+    item = items.get(item_id)
+    if item is None:
+        return []
+    left = {w.id: w.stock.get(item_id, 0) for w in scenario.warehouses}
+    for trip in plan.trips:
+        left[trip.warehouse] = left.get(trip.warehouse, 0) - sum(
+            stop.deliver.get(item_id, 0) for stop in trip.stops
+        )
+    for trip in plan.trips:
+        vtype = types.get(trip.vehicle_type)
+        visits = [s for s in trip.stops if s.area == area_id]
+        if vtype is None or left.get(trip.warehouse, 0) <= 0 or not visits:
+            continue
+        if visits[0].arrive_hours > scenario.deadline_hours:
+            continue
+        kg = sum(
+            q * items[i].weight_kg for s in trip.stops for i, q in s.deliver.items() if i in items
+        )
+        m3 = sum(
+            q * items[i].volume_m3 for s in trip.stops for i, q in s.deliver.items() if i in items
+        )
+        if kg + item.weight_kg <= vtype.capacity_kg and m3 + item.volume_m3 <= vtype.capacity_m3:
+            return [
+                f"unmet[{idx}].reason: 'fleet', but {trip.vehicle} visits {area_id!r} at "
+                f"{visits[0].arrive_hours} h with room for {item_id} and {trip.warehouse!r} "
+                "has some left"
+            ]
     return []

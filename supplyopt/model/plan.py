@@ -22,12 +22,16 @@ class UnmetReason(StrEnum):
     free to carry it in time. ``deadline``: the area can be reached, but not
     by the deadline from any warehouse holding the item. ``unreachable``: no
     road connects any warehouse holding the item to the area.
+    ``not_served`` (an extension of the contract's list): none of these binds —
+    stock, vehicles and time were there, and this plan did not use them for it
+    (``Unmet.detail`` names the vehicle or warehouse that could have).
     """
 
     STOCK = "stock"
     FLEET = "fleet"
     DEADLINE = "deadline"
     UNREACHABLE = "unreachable"
+    NOT_SERVED = "not_served"
 
 
 class _Data(BaseModel):
@@ -82,7 +86,9 @@ class Summary(_Data):
     """Key figures of a plan (see contract section 2 for the definitions).
 
     ``distance_km`` is everything driven: the trips' ``distance_km`` plus
-    their ``empty_km``.
+    their ``empty_km``. ``time_limited`` (an extension of the contract) is
+    True when the time limit or a stop request cut the search short (the
+    plan's ``notes`` say what was cut); absent otherwise.
     """
 
     demand_units: int = 0
@@ -95,6 +101,7 @@ class Summary(_Data):
     vehicles_used: int = 0
     distance_km: float = 0.0
     solve_seconds: float = 0.0
+    time_limited: bool | None = None
 
 
 PlanStatus = Literal["complete", "partial", "empty"]

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -35,7 +35,7 @@ NOISE = 0.3
 class TimedStop:
     """A stop of a trip being built: area index, arrival and units per item."""
 
-    area: int
+    area_idx: int
     arrive_h: float
     units: NDArray[np.int64]
 
@@ -44,7 +44,7 @@ class TimedStop:
 class TimedTrip:
     """A trip with exact times, before it is written as a plan ``Trip``."""
 
-    warehouse: int
+    warehouse_idx: int
     vehicle_type: int
     vehicle: int  # index within (base, type)
     load_start_h: float
@@ -52,7 +52,7 @@ class TimedTrip:
     stops: list[TimedStop]
     return_h: float
     distance_km: float
-    base: int = -1  # warehouse the vehicle is based at; -1: this trip's warehouse
+    base_idx: int | None = None  # warehouse the vehicle is based at; None: this trip's
     empty_km: float = 0.0  # driven empty from the base to this warehouse first
 
 
@@ -62,7 +62,7 @@ class Guest:
 
     Attributes
     ----------
-    base
+    base_idx
         Warehouse the vehicle is based at.
     k
         Its vehicle type.
@@ -75,7 +75,7 @@ class Guest:
         Length of that drive.
     """
 
-    base: int
+    base_idx: int
     k: int
     number: int
     free_h: float
@@ -88,7 +88,7 @@ class _Vehicle:
     order: int
     k: int = field(compare=False)
     number: int = field(compare=False)
-    base: int = field(compare=False, default=-1)
+    base_idx: int | None = field(compare=False, default=None)
     empty_km: float = field(compare=False, default=0.0)  # still to count on its first trip
 
 
@@ -133,12 +133,26 @@ class WarehouseDispatcher:
             order = rank_of[guest.k] * 100_000 + 50_000 + g_no
             free = max(ready, guest.free_h)
             vehicles.append(
-                _Vehicle(free, order, guest.k, guest.number, guest.base, guest.empty_km)
+                _Vehicle(free, order, guest.k, guest.number, guest.base_idx, guest.empty_km)
             )
         heapq.heapify(vehicles)
         n_bays = inst.bays[w]
         bays = [ready] * n_bays if n_bays is not None else []
         return cls(inst, w, vehicles, [], bays)
+
+    def clone(self) -> WarehouseDispatcher:
+        """A copy whose vehicles and bays change independently; the instance is shared.
+
+        (``copy.deepcopy`` copied the whole instance, scenario and travel
+        matrices included: at province scale most of the planner's time.)
+        """
+        return WarehouseDispatcher(
+            self.inst,
+            self.w,
+            [replace(v) for v in self.vehicles],
+            [replace(v) for v in self.idle],
+            list(self.bays),
+        )
 
     def fleet_state(self) -> tuple[list[list[float]], list[float]]:
         """Per type, the times the still-useful vehicles are free; bay free times."""
@@ -189,8 +203,8 @@ class WarehouseDispatcher:
                 continue
             if self.bays:
                 heapq.heapreplace(self.bays, start + float(inst.load_h[self.w]))
-            if v.base >= 0:
-                trip.base, trip.empty_km, v.empty_km = v.base, v.empty_km, 0.0
+            if v.base_idx is not None:
+                trip.base_idx, trip.empty_km, v.empty_km = v.base_idx, v.empty_km, 0.0
             trips.append(trip)
             v.free_h = trip.return_h
             heapq.heappush(self.vehicles, v)
@@ -262,7 +276,7 @@ class WarehouseDispatcher:
                 break
             here = n_w + area
             leave = arrive_h + float(inst.unload_h[area])
-            visited = [s.area for s in stops]
+            visited = [s.area_idx for s in stops]
             nxt = self._loadable(pending, room)
             nxt = nxt[~np.isin(nxt, visited)]
             nxt = nxt[(leave + hours[here, n_w + nxt] <= deadline) & np.isfinite(back[nxt])]
@@ -272,7 +286,7 @@ class WarehouseDispatcher:
             arrive_h = leave + float(hours[here, n_w + area])
             distance += float(km[here, n_w + area])
         self._top_up(stops, room)
-        last = stops[-1].area
+        last = stops[-1].area_idx
         return_h = stops[-1].arrive_h + float(inst.unload_h[last]) + float(hours[n_w + last, w])
         distance += float(km[n_w + last, w])
         return TimedTrip(w, k, v.number, start, depart, stops, return_h, distance)
@@ -322,10 +336,11 @@ class WarehouseDispatcher:
             return
         inst = self.inst
         for stop in stops:
-            order = np.argsort(-inst.value[stop.area], kind="stable")
+            a = stop.area_idx
+            order = np.argsort(-inst.value[a], kind="stable")
             for i in order:
                 extra = min(
-                    int(need[stop.area, i]),
+                    int(need[a, i]),
                     int(stock[i]),
                     int(np.floor(room[0] / inst.weight_kg[i] + 1e-9)),
                     int(np.floor(room[1] / inst.volume_m3[i] + 1e-9)),
@@ -333,7 +348,7 @@ class WarehouseDispatcher:
                 if extra <= 0:
                     continue
                 stop.units[i] += extra
-                need[stop.area, i] -= extra
+                need[a, i] -= extra
                 stock[i] -= extra
                 room[0] -= extra * float(inst.weight_kg[i])
                 room[1] -= extra * float(inst.volume_m3[i])

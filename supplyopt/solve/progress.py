@@ -14,7 +14,8 @@ class Progress:
     Attributes
     ----------
     stage
-        Short name of the current stage (``travel``, ``allocate``, ``dispatch``, ``done``).
+        Short name of the current stage (``travel``, ``first`` (the greedy first plan),
+        ``dispatch``, ``done``).
     fraction
         Rough share of the work done, in [0, 1].
     message
@@ -46,6 +47,10 @@ class Clock:
         self.time_limit_s = time_limit_s
         self._progress = progress
         self._should_stop = should_stop
+        #: What the clock or a stop request cut short, in the order it happened.
+        self.cuts: list[str] = []
+        #: True once ``should_stop`` has returned True.
+        self.stop_requested = False
 
     @property
     def elapsed_s(self) -> float:
@@ -60,8 +65,14 @@ class Clock:
     def stopped(self) -> bool:
         """True when the caller asked to stop or the time limit is reached."""
         if self._should_stop is not None and self._should_stop():
+            self.stop_requested = True
             return True
         return self.remaining_s <= 0.0
+
+    def cut_short(self, what: str) -> None:
+        """Record that ``what`` was skipped or ended early for the clock or a stop request."""
+        if what not in self.cuts:
+            self.cuts.append(what)
 
     def report(self, stage: str, fraction: float, message: str) -> None:
         """Send a progress report to the callback, if there is one."""

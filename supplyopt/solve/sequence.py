@@ -38,18 +38,18 @@ def retime(inst: Instance, trip: TimedTrip, order: list[int]) -> TimedTrip:
     """The trip with its stops visited in ``order`` (positions), times and km recomputed."""
     n_w = inst.n_warehouses
     hours, km = inst.hours(trip.vehicle_type), inst.km(trip.vehicle_type)
-    here, clock_h, distance = trip.warehouse, trip.depart_h, 0.0
+    here, clock_h, distance = trip.warehouse_idx, trip.depart_h, 0.0
     stops: list[TimedStop] = []
     for pos in order:
         old = trip.stops[pos]
-        site = n_w + old.area
+        site = n_w + old.area_idx
         clock_h += float(hours[here, site])
         distance += float(km[here, site])
-        stops.append(TimedStop(old.area, clock_h, old.units))
-        clock_h += float(inst.unload_h[old.area])
+        stops.append(TimedStop(old.area_idx, clock_h, old.units))
+        clock_h += float(inst.unload_h[old.area_idx])
         here = site
-    return_h = clock_h + float(hours[here, trip.warehouse])
-    distance += float(km[here, trip.warehouse])
+    return_h = clock_h + float(hours[here, trip.warehouse_idx])
+    distance += float(km[here, trip.warehouse_idx])
     return replace(trip, stops=stops, return_h=return_h, distance_km=distance)
 
 
@@ -67,7 +67,7 @@ def resequence_trips(
 
 def _resequence(inst: Instance, trip: TimedTrip, clock: Clock, seed: int) -> TimedTrip:
     n_w = inst.n_warehouses
-    sites = [trip.warehouse, *(n_w + s.area for s in trip.stops)]
+    sites = [trip.warehouse_idx, *(n_w + s.area_idx for s in trip.stops)]
     hours = inst.hours(trip.vehicle_type)[np.ix_(sites, sites)]
     km = inst.km(trip.vehicle_type)[np.ix_(sites, sites)]
     start = _SCALING.time_early(trip.depart_h)
@@ -80,7 +80,7 @@ def _resequence(inst: Instance, trip: TimedTrip, clock: Clock, seed: int) -> Tim
         clients=[
             RoutingClient(
                 location=pos + 1,
-                service_duration=_SCALING.duration(float(inst.unload_h[stop.area])),
+                service_duration=_SCALING.duration(float(inst.unload_h[stop.area_idx])),
                 tw_late=late,
             )
             for pos, stop in enumerate(trip.stops)

@@ -1,20 +1,32 @@
-"""Why demand is left short: the binding reason for each (area, item)."""
+"""Why demand is left short: the binding reason for each (area, item), with evidence."""
 
 from __future__ import annotations
 
+import bisect
+
 import numpy as np
+from numpy.typing import NDArray
 
 from ..model import Unmet, UnmetReason
+from .dispatch import TimedStop, TimedTrip
 from .instance import Instance, IntArray
 
+#: Slack (hours) a gap must exceed before a vehicle is called idle: times are exact, but
+#: a claim that a vehicle could have gone must not rest on rounding.
+_EPS_H = 1e-6
 
-def explain_unmet(inst: Instance, on_time: IntArray, left_stock: IntArray) -> list[Unmet]:
+
+def explain_unmet(
+    inst: Instance, trips: list[TimedTrip], on_time: IntArray, left_stock: IntArray
+) -> list[Unmet]:
     """List every (area, item) short of demand, with the reason that binds.
 
     Parameters
     ----------
     inst
         The instance.
+    trips
+        The plan's trips (exact times), the evidence for ``fleet`` and ``not_served``.
     on_time
         (A, I) units delivered by the deadline.
     left_stock
@@ -25,13 +37,16 @@ def explain_unmet(inst: Instance, on_time: IntArray, left_stock: IntArray) -> li
     list[Unmet]
         In area then item order. ``unreachable``: no road from any warehouse
         holding the item. ``deadline``: roads exist, but nothing can arrive
-        from a holder by the deadline. ``fleet``: stock that could arrive in
-        time is still in a warehouse within reach (no vehicle or bay was free,
-        no vehicle is based there, or no vehicle there can carry one unit).
-        ``stock``: no such stock is left. A shortfall is split into a ``fleet``
-        and a ``stock`` entry when both hold for parts of it; stock left in
-        reach is counted once across areas (areas in file order), so the
-        ``fleet`` entries never add up to more than the stock that is left.
+        from a holder by the deadline. When stock that could arrive in time is
+        still in a warehouse within reach: ``not_served`` if this plan had the
+        means to carry it (a truck visited the area from that warehouse with
+        room for a unit, or a vehicle there was idle when a trip could still
+        start, a bay free), else ``fleet`` (no vehicle is based there, none can
+        carry one unit, or every vehicle, or every loading bay, was busy until
+        too late). ``stock``: no such stock is left. A shortfall is split into
+        a ``fleet``/``not_served`` and a ``stock`` entry when both hold for
+        parts of it; stock left in reach is counted once across areas (areas
+        in file order). Every entry's ``detail`` names its evidence.
     """
     n_w = inst.n_warehouses
     reach = inst.earliest_arrival_h(based_only=False)
@@ -46,6 +61,7 @@ def explain_unmet(inst: Instance, on_time: IntArray, left_stock: IntArray) -> li
         ],
         dtype=bool,
     ).reshape(n_w, inst.n_areas)
+    fleet_use = _FleetUse(inst, trips, left_stock)
     spare = left_stock.copy()
     unmet: list[Unmet] = []
     for a, area in enumerate(inst.scenario.areas):
@@ -63,38 +79,229 @@ def explain_unmet(inst: Instance, on_time: IntArray, left_stock: IntArray) -> li
                 continue
             sources = holders & in_time[:, a]
             if not sources.any():
-                soonest = float(reach[holders, a].min())
-                when = (
-                    f"earliest possible arrival {soonest:.2f} h"
-                    if np.isfinite(soonest)
-                    else "no route within the search horizon"
-                )
-                entry.add(short, UnmetReason.DEADLINE, f"{when}, deadline {inst.deadline_h:g} h")
+                entry.add(short, UnmetReason.DEADLINE, _deadline_detail(inst, reach[holders, a]))
                 continue
-            left = 0
-            held = np.zeros(n_w, dtype=bool)
-            for w in np.flatnonzero(sources).tolist():
-                take = min(short - left, int(spare[w, i]))
-                if take > 0:
-                    spare[w, i] -= take
-                    left += take
-                    held[w] = True
+            left = _take_spare(spare, sources, i, short)
             if left > 0:
-                entry.add(left, UnmetReason.FLEET, _fleet_detail(inst, held, i))
+                entry.add(left, *fleet_use.explain(a, i, sources & (left_stock[:, i] > 0)))
             if short > left:
                 entry.add(short - left, UnmetReason.STOCK, "all stock within reach is used")
     return unmet
 
 
-def _fleet_detail(inst: Instance, sources: np.ndarray, i: int) -> str:
-    fleet = inst.fleet[sources]
-    if fleet.sum() == 0:
-        names = ", ".join(inst.scenario.warehouses[w].id for w in np.flatnonzero(sources))
-        return f"stock within reach at {names}, but no vehicles are based there"
-    fits = (inst.weight_kg[i] <= inst.capacity_kg) & (inst.volume_m3[i] <= inst.capacity_m3)
-    if not (fleet[:, fits] > 0).any():
-        return "stock within reach, but no vehicle based there can carry one unit"
-    return "stock within reach; no vehicle or loading bay was free to carry it in time"
+def _deadline_detail(inst: Instance, arrivals: NDArray[np.float64]) -> str:
+    soonest = float(arrivals.min())
+    when = (
+        f"earliest possible arrival {soonest:.2f} h"
+        if np.isfinite(soonest)
+        else "no route within the search horizon"
+    )
+    return f"{when}, deadline {inst.deadline_h:g} h"
+
+
+def _take_spare(spare: IntArray, sources: NDArray[np.bool_], i: int, short: int) -> int:
+    """Count up to ``short`` units of ``i`` left at ``sources`` (once across areas)."""
+    left = 0
+    for w in np.flatnonzero(sources).tolist():
+        take = min(short - left, int(spare[w, i]))
+        if take > 0:
+            spare[w, i] -= take
+            left += take
+    return left
+
+
+class _FleetUse:
+    """The plan's vehicles and loading bays, per warehouse, to tell ``fleet`` from ``not_served``."""
+
+    def __init__(self, inst: Instance, trips: list[TimedTrip], left_stock: IntArray) -> None:
+        self.inst = inst
+        self.left_stock = left_stock
+        self.by_vehicle: dict[tuple[int, int, int], list[TimedTrip]] = {}
+        self.loadings: list[list[float]] = [[] for _ in range(inst.n_warehouses)]
+        #: Per area, the (trip, its stop there, room left in kg and m³) of every visit.
+        self.visits: dict[int, list[tuple[TimedTrip, TimedStop, float, float]]] = {}
+        self._idle_memo: dict[tuple[int, int, bytes], tuple[bool, str]] = {}
+        self._at: dict[int, list[tuple[tuple[int, int, int], float]]] = {}
+        for trip in sorted(trips, key=lambda t: t.load_start_h):
+            base = trip.warehouse_idx if trip.base_idx is None else trip.base_idx
+            self.by_vehicle.setdefault((base, trip.vehicle_type, trip.vehicle), []).append(trip)
+            self.loadings[trip.warehouse_idx].append(trip.load_start_h)
+            units = np.sum([stop.units for stop in trip.stops], axis=0)
+            k = trip.vehicle_type
+            kg_left = float(inst.capacity_kg[k] - units @ inst.weight_kg)
+            m3_left = float(inst.capacity_m3[k] - units @ inst.volume_m3)
+            for stop in trip.stops:
+                self.visits.setdefault(stop.area_idx, []).append((trip, stop, kg_left, m3_left))
+
+    def explain(self, a: int, i: int, sources: NDArray[np.bool_]) -> tuple[UnmetReason, str]:
+        """The reason and evidence for units of ``i`` left at ``sources`` that ``a`` lacks."""
+        room = self._room_left(a, i, sources)
+        if room is not None:
+            return UnmetReason.NOT_SERVED, room
+        busy: list[str] = []
+        for w in np.flatnonzero(sources).tolist():
+            idle, why = self._idle(w, a, i)
+            if idle:
+                return UnmetReason.NOT_SERVED, why
+            busy.append(why)
+        return UnmetReason.FLEET, "; ".join(busy)
+
+    def _room_left(self, a: int, i: int, sources: NDArray[np.bool_]) -> str | None:
+        """A trip from a source that visited ``a`` with room for one more unit of ``i``."""
+        inst = self.inst
+        for trip, stop, kg_left, m3_left in self.visits.get(a, []):
+            if not sources[trip.warehouse_idx]:
+                continue
+            k = trip.vehicle_type
+            fit = int(min(kg_left / inst.weight_kg[i], m3_left / inst.volume_m3[i]) + 1e-9)
+            if fit >= 1:
+                unused = min(kg_left / inst.capacity_kg[k], m3_left / inst.capacity_m3[k])
+                return (
+                    f"{self._vehicle_id(trip)} from {self._wid(trip.warehouse_idx)} visited at "
+                    f"{stop.arrive_h:.2f} h with {unused:.0%} of its capacity unused (room for "
+                    f"{fit} more); {int(self.left_stock[trip.warehouse_idx, i])} left there"
+                )
+        return None
+
+    def _idle(self, w: int, a: int, i: int) -> tuple[bool, str]:
+        """Whether a vehicle at ``w`` able to carry ``i`` could still have made a trip to ``a``.
+
+        Returns (True, evidence) for an idle vehicle with a free bay, else
+        (False, what kept them all busy).
+        """
+        inst = self.inst
+        fits = (inst.weight_kg[i] <= inst.capacity_kg) & (inst.volume_m3[i] <= inst.capacity_m3)
+        key = (w, a, fits.tobytes())
+        if key not in self._idle_memo:
+            self._idle_memo[key] = self._idle_uncached(w, a, fits)
+        return self._idle_memo[key]
+
+    def _idle_uncached(self, w: int, a: int, fits: NDArray[np.bool_]) -> tuple[bool, str]:
+        inst = self.inst
+        vehicles = self._vehicles_at(w)
+        if not vehicles:
+            return False, f"{self._wid(w)}: no vehicles there"
+        able = [v for v in vehicles if fits[v[0][1]]]
+        if not able:
+            return False, f"{self._wid(w)}: no vehicle there can carry one unit"
+        fastest = min(float(inst.hours(key[1])[w, self._site(a)]) for key, _ in able)
+        latest = inst.deadline_h - float(inst.load_h[w]) - fastest
+        since = min(free for _, free in able)
+        bays_only = False
+        seen: set[tuple[int, float]] = set()
+        for key, free_h in able:
+            if key not in self.by_vehicle:  # vehicles without trips: one per type and time
+                if (key[1], free_h) in seen:
+                    continue
+                seen.add((key[1], free_h))
+            found = self._window(w, a, key, free_h)
+            if found is None:
+                continue
+            start, bay_free = found
+            if bay_free:
+                arrive = start + float(inst.load_h[w]) + float(inst.hours(key[1])[w, self._site(a)])
+                return True, (
+                    f"{self._key_id(key)} idle at {self._wid(w)} from {start:.2f} h; a trip then "
+                    f"arrives at {arrive:.2f} h (deadline {inst.deadline_h:g} h)"
+                )
+            bays_only = True
+        if bays_only:
+            return False, (
+                f"{self._wid(w)}: all {inst.bays[w]} loading bays busy whenever a vehicle was "
+                f"free from {since:.2f} h to {latest:.2f} h, the last loading start that arrives "
+                "in time"
+            )
+        return False, (
+            f"{self._wid(w)}: all {len(able)} vehicles able to carry it busy from {since:.2f} h "
+            f"past {latest:.2f} h, the last loading start that arrives in time"
+        )
+
+    def _vehicles_at(self, w: int) -> list[tuple[tuple[int, int, int], float]]:
+        """(vehicle key, first free time) of every vehicle loading at ``w`` in this plan.
+
+        Its own vehicles not sent elsewhere, from its ready time, and vehicles
+        of other bases that load here, from their arrival.
+        """
+        if w in self._at:
+            return self._at[w]
+        inst = self.inst
+        out: list[tuple[tuple[int, int, int], float]] = []
+        for k in range(len(inst.types)):
+            for j in range(int(inst.fleet[w, k])):
+                trips = self.by_vehicle.get((w, k, j), [])
+                if all(t.warehouse_idx == w for t in trips):
+                    out.append(((w, k, j), float(inst.ready_h[w])))
+        for key, trips in self.by_vehicle.items():
+            if key[0] != w and trips[0].warehouse_idx == w:
+                arrive = float(inst.ready_h[key[0]] + inst.hours(key[1])[key[0], w])
+                out.append((key, max(arrive, float(inst.ready_h[w]))))
+        self._at[w] = out
+        return out
+
+    def _window(
+        self, w: int, a: int, key: tuple[int, int, int], free_h: float
+    ) -> tuple[float, bool] | None:
+        """The earliest start of an on-time round trip ``w``→``a`` between the vehicle's trips.
+
+        Returns (start, whether a loading bay is free then), or None when the
+        vehicle never has the time.
+        """
+        inst = self.inst
+        hours = inst.hours(key[1])
+        out_h, back_h = float(hours[w, self._site(a)]), float(hours[self._site(a), w])
+        if not (np.isfinite(out_h) and np.isfinite(back_h)):
+            return None
+        load_h = float(inst.load_h[w])
+        latest = inst.deadline_h - out_h - load_h
+        cycle = load_h + out_h + float(inst.unload_h[a]) + back_h
+        gaps: list[tuple[float, float]] = []
+        begin = free_h
+        for trip in self.by_vehicle.get(key, []):
+            gaps.append((begin, trip.load_start_h))
+            begin = trip.return_h
+        gaps.append((begin, np.inf))
+        found: tuple[float, bool] | None = None
+        for g0, g1 in gaps:
+            for start in self._starts(w, g0, min(latest, g1 - cycle) - _EPS_H):
+                if self._bay_free(w, start):
+                    return start, True
+                found = found or (start, False)
+        return found
+
+    def _starts(self, w: int, earliest: float, latest: float) -> list[float]:
+        """Candidate loading starts in [earliest, latest]: the first, then when bays free up."""
+        if latest < earliest:
+            return []
+        load_h = float(self.inst.load_h[w])
+        starts = self.loadings[w]  # sorted
+        lo = bisect.bisect_right(starts, earliest - load_h)
+        hi = bisect.bisect_right(starts, latest - load_h)
+        return [earliest, *(s + load_h for s in starts[lo:hi])]
+
+    def _bay_free(self, w: int, start: float) -> bool:
+        """Whether a loading bay at ``w`` is free from ``start`` for one loading."""
+        n_bays = self.inst.bays[w]
+        if n_bays is None:
+            return True
+        load_h = float(self.inst.load_h[w])
+        starts = self.loadings[w]  # sorted
+        lo = bisect.bisect_right(starts, start - load_h + _EPS_H)
+        hi = bisect.bisect_left(starts, start + load_h - _EPS_H)
+        return hi - lo < n_bays
+
+    def _site(self, a: int) -> int:
+        return self.inst.n_warehouses + a
+
+    def _wid(self, w: int) -> str:
+        return self.inst.scenario.warehouses[w].id
+
+    def _key_id(self, key: tuple[int, int, int]) -> str:
+        base, k, j = key
+        return f"{self._wid(base)}/{self.inst.types[k].id}/{j + 1}"
+
+    def _vehicle_id(self, trip: TimedTrip) -> str:
+        base = trip.warehouse_idx if trip.base_idx is None else trip.base_idx
+        return self._key_id((base, trip.vehicle_type, trip.vehicle))
 
 
 class _Entries:

@@ -29,6 +29,9 @@ class Outcome:
         Total distance driven.
     unmet_units
         Units left short, by reason (every reason present, 0 when none).
+    time_limited
+        True when the time limit (a safety cap) still cut the variant's
+        solve short of its work budget: its figures may depend on machine load.
     """
 
     name: str
@@ -39,6 +42,7 @@ class Outcome:
     latest_arrival_h: float
     distance_km: float
     unmet_units: dict[str, int] = field(default_factory=dict)
+    time_limited: bool = False
 
 
 def outcome_of(name: str, scenario: Scenario, plan: Plan) -> Outcome:
@@ -59,4 +63,5 @@ def outcome_of(name: str, scenario: Scenario, plan: Plan) -> Outcome:
         latest_arrival_h=round(s.makespan_hours, 4),
         distance_km=round(s.distance_km, 3),
         unmet_units=unmet,
+        time_limited=bool(s.time_limited),
     )

@@ -1,9 +1,12 @@
 """Plan many variants: serially, on a local process pool, or on a Dask cluster.
 
 Every variant is planned by :func:`supplyopt.plan_relief` with the same
-seed and time limit, wherever it runs, so a sweep gives the same outcomes
-serially, on a pool or on a cluster (for variants the planner finishes
-within the time limit).
+seed and the same fixed work budget (:data:`WHATIF_BUDGET`: how many
+planner variants and restarts, not how many seconds), wherever it runs, so
+a sweep gives the same outcomes serially, on a pool or on a cluster, on an
+idle machine or a loaded one. The time limit is only a safety cap; a
+variant whose solve it still cut is flagged (``Outcome.time_limited``) and
+marked in the tables.
 """
 
 from __future__ import annotations
@@ -12,23 +15,48 @@ import multiprocessing
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..model import Scenario, apply_disruptions
 from .outcome import Outcome, outcome_of
+
+if TYPE_CHECKING:
+    from ..solve.planner import WorkBudget
+
+#: Work per variant (see ``WorkBudget``): the planner's first two variants (vehicle and
+#: bay budgets at 0.5 and 0.7, vehicles may move) and no randomised restarts. On the
+#: bundled scenarios that takes well under a second on an idle core, so the default 5 s
+#: cap leaves room for a loaded machine; the clock no longer decides how much search a
+#: variant gets.
+WHATIF_VARIANTS = 2
+WHATIF_RESTARTS = 0
 
 #: Called with (variants done, variants in all, name of the one just done).
 SweepProgress = Callable[[int, int, str], None]
 
 
 def solve_variant(
-    name: str, scenario_data: dict[str, Any], time_limit_s: float, seed: int
+    name: str,
+    scenario_data: dict[str, Any],
+    time_limit_s: float,
+    seed: int,
+    budget: WorkBudget | None = None,
 ) -> Outcome:
-    """Plan one variant and summarise it (runs in a worker; arguments are plain data)."""
-    from ..solve import plan_relief
+    """Plan one variant and summarise it (runs in a worker; arguments are plain data).
 
+    ``budget`` defaults to the what-if budget (``WHATIF_VARIANTS``, ``WHATIF_RESTARTS``).
+    """
+    from ..network import graph  # noqa: F401  (numba; see below)
+    from ..solve.planner import WorkBudget, plan_relief
+
+    # The travel-time stage imports the road modules (numba among them) on first use: several
+    # seconds in a fresh worker on a loaded machine, which the variant's time limit would
+    # otherwise pay for. Importing them here, before the planner's clock starts, keeps a
+    # worker's first variant as well searched as its others.
+    if budget is None:
+        budget = WorkBudget(variants=WHATIF_VARIANTS, restarts=WHATIF_RESTARTS)
     scenario = Scenario.model_validate(scenario_data)
-    plan = plan_relief(scenario, time_limit_s=time_limit_s, seed=seed)
+    plan = plan_relief(scenario, time_limit_s=time_limit_s, seed=seed, budget=budget)
     return outcome_of(name, apply_disruptions(scenario), plan)
 
 
@@ -37,6 +65,7 @@ def run_variants(
     *,
     time_limit_s: float = 5.0,
     seed: int = 0,
+    budget: WorkBudget | None = None,
     workers: int | None = None,
     scheduler: str | None = None,
     progress: SweepProgress | None = None,
@@ -48,7 +77,12 @@ def run_variants(
     variants
         (name, scenario) pairs.
     time_limit_s, seed
-        Passed to the planner for every variant.
+        Passed to the planner for every variant; the time limit is a safety
+        cap (outcomes it cut are flagged ``time_limited``).
+    budget
+        The planner's work per variant, the same for every variant and
+        independent of the clock (default: ``WHATIF_VARIANTS`` variants,
+        ``WHATIF_RESTARTS`` restarts).
     workers
         Local processes; 1 plans in this process; ``None`` uses every CPU.
         Ignored with ``scheduler``.
@@ -63,12 +97,12 @@ def run_variants(
         for name, scenario in variants
     ]
     if scheduler is not None:
-        return _run_dask(jobs, scheduler, time_limit_s, seed, progress)
+        return _run_dask(jobs, scheduler, time_limit_s, seed, budget, progress)
     n_workers = workers if workers is not None else (os.cpu_count() or 1)
     if n_workers <= 1 or len(jobs) <= 1:
         out: list[Outcome] = []
         for name, data in jobs:
-            out.append(solve_variant(name, data, time_limit_s, seed))
+            out.append(solve_variant(name, data, time_limit_s, seed, budget))
             if progress:
                 progress(len(out), len(jobs), name)
         return out
@@ -76,7 +110,7 @@ def run_variants(
     ctx = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
     with ProcessPoolExecutor(max_workers=n_workers, mp_context=ctx) as pool:
         futures = {
-            pool.submit(solve_variant, name, data, time_limit_s, seed): idx
+            pool.submit(solve_variant, name, data, time_limit_s, seed, budget): idx
             for idx, (name, data) in enumerate(jobs)
         }
         for future in as_completed(futures):
@@ -92,6 +126,7 @@ def _run_dask(
     scheduler: str,
     time_limit_s: float,
     seed: int,
+    budget: WorkBudget | None,
     progress: SweepProgress | None,
 ) -> list[Outcome]:
     from distributed import Client
@@ -99,7 +134,7 @@ def _run_dask(
 
     with Client(scheduler) as client:
         futures = [
-            client.submit(solve_variant, name, data, time_limit_s, seed, pure=False)
+            client.submit(solve_variant, name, data, time_limit_s, seed, budget, pure=False)
             for name, data in jobs
         ]
         index = {future.key: idx for idx, future in enumerate(futures)}

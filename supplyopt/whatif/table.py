@@ -23,7 +23,13 @@ COLUMNS = [
     "d_latest_arrival_h",
     "distance_km",
     *(f"unmet_{reason}" for reason in REASONS),
+    "time_limited",
 ]
+#: Printed under a table with rows the clock cut short.
+CUT_NOTE = (
+    "cut: the time limit stopped this solve before its work budget was done; "
+    "its figures may change with machine load (raise --time-limit)"
+)
 
 
 def delta_rows(
@@ -57,6 +63,7 @@ def _row(base: Outcome, o: Outcome) -> dict[str, Any]:
     }
     for reason in REASONS:
         row[f"unmet_{reason}"] = o.unmet_units.get(reason, 0)
+    row["time_limited"] = o.time_limited
     return row
 
 
@@ -71,6 +78,7 @@ def render_table(rows: Sequence[dict[str, Any]]) -> str:
         "Δ h",
         "km",
         *(f"short:{r}" for r in REASONS),
+        "cut",
     ]
     cells = [
         [
@@ -82,6 +90,7 @@ def render_table(rows: Sequence[dict[str, Any]]) -> str:
             _signed(r["d_latest_arrival_h"], 2),
             f"{r['distance_km']:.0f}",
             *(str(r[f"unmet_{reason}"]) for reason in REASONS),
+            "cut" if r.get("time_limited") else "",
         ]
         for r in rows
     ]
@@ -92,6 +101,8 @@ def render_table(rows: Sequence[dict[str, Any]]) -> str:
         lines.append("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)))
         if idx == 0 and len(cells) > 1:
             lines.append("  ".join("·" * w for w in widths))
+    if any(r.get("time_limited") for r in rows):
+        lines.append(CUT_NOTE)
     return "\n".join(lines)
 
 

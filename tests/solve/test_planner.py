@@ -9,6 +9,7 @@ import pytest
 
 import supplyopt
 from supplyopt import Plan, Scenario
+from supplyopt.solve.planner import WorkBudget
 from tests.conftest import SCENARIOS, assert_valid, tiny_data, two_depot_data
 
 
@@ -125,11 +126,43 @@ def test_same_input_same_plan(tiny: Scenario) -> None:
     assert one.seed == 3
 
 
-def test_should_stop_returns_a_valid_partial_plan(tiny: Scenario) -> None:
-    """Asking to stop at once still returns a plan the checker accepts."""
+def test_should_stop_at_once_still_returns_the_first_plan(tiny: Scenario) -> None:
+    """Asking to stop at once returns the greedy first plan, non-empty, flagged as cut short."""
     plan = supplyopt.plan_relief(tiny, time_limit_s=10, should_stop=lambda: True)
     assert_valid(tiny, plan)
-    assert plan.status == "empty"
+    assert plan.trips
+    assert plan.summary.on_time_units > 0
+    assert plan.summary.time_limited is True
+    assert any("cut short (stopped on request)" in note for note in plan.notes)
+
+
+def test_tiny_time_limit_still_returns_a_complete_plan() -> None:
+    """A time limit too short for any search still gives a full first plan, flagged as cut."""
+    scenario = supplyopt.read_scenario(SCENARIOS / "hutubi-earthquake.yaml")
+    plan = supplyopt.plan_relief(scenario, time_limit_s=1e-6)
+    assert_valid(scenario, plan)
+    assert plan.status != "empty"
+    assert plan.summary.weighted_coverage_on_time > 0.5
+    assert plan.summary.time_limited is True
+    assert any("cut short (time limit of 1e-06 s)" in note for note in plan.notes)
+
+
+def test_work_budget_limits_the_search_not_the_plan(tiny: Scenario) -> None:
+    """A budget of one variant and no restarts still plans fully, uncut, and reproducibly."""
+    budget = WorkBudget(variants=1, restarts=0)
+    one = supplyopt.plan_relief(tiny, time_limit_s=60, seed=2, budget=budget)
+    two = supplyopt.plan_relief(tiny, time_limit_s=60, seed=2, budget=budget)
+    assert_valid(tiny, one)
+    assert one.trips == two.trips
+    assert one.summary.time_limited is None
+
+
+def test_uncut_plan_carries_no_cut_flag(tiny: Scenario) -> None:
+    """A plan that finished its search has no time_limited field and no cut note."""
+    plan = supplyopt.plan_relief(tiny, time_limit_s=60)
+    assert plan.summary.time_limited is None
+    assert "time_limited" not in plan.to_json()
+    assert not any("cut short" in note for note in plan.notes)
 
 
 def test_progress_is_reported(tiny: Scenario) -> None:

@@ -12,7 +12,7 @@ from supplyopt.cli import main
 from supplyopt.model import ScenarioError
 from supplyopt.whatif import criticality_variants, delta_rows, read_sweep, run_variants
 from supplyopt.whatif.sweep import sweep_variants
-from supplyopt.whatif.table import csv_text
+from supplyopt.whatif.table import CUT_NOTE, csv_text, render_table
 from tests.conftest import tiny_data
 
 
@@ -115,3 +115,28 @@ def test_sweep_command_refuses_a_bad_sweep_file(
     path = write_sweep(tmp_path, variantz=[])
     assert main(["sweep", str(path)]) == 2
     assert "variantz: unknown field" in capsys.readouterr().err
+
+
+def test_variant_cut_by_the_clock_is_flagged(tiny: supplyopt.Scenario) -> None:
+    """A variant whose solve the time limit cut is flagged in the outcome, the CSV and the table."""
+    outcomes = run_variants([("base", tiny), ("same", tiny)], time_limit_s=1e-6, workers=1)
+    assert all(o.time_limited for o in outcomes)
+    assert all(o.coverage > 0 for o in outcomes)  # the first plan, not an empty one
+    rows = delta_rows(outcomes[0], outcomes[1:])
+    assert all(row["time_limited"] for row in rows)
+    assert csv_text(rows).splitlines()[0].endswith(",time_limited")
+    table = render_table(rows)
+    assert CUT_NOTE in table
+    assert table.splitlines()[0].rstrip().endswith("cut")
+
+
+def test_generous_limit_gives_the_same_table_twice(tiny: supplyopt.Scenario) -> None:
+    """With a fixed work budget and a generous cap, two runs print the same, unflagged table."""
+    variants = [(v.name, _apply(tiny, v)) for v in criticality_variants(tiny)]
+    tables = []
+    for _ in range(2):
+        outcomes = run_variants([("base", tiny), *variants], time_limit_s=120, workers=1)
+        assert not any(o.time_limited for o in outcomes)
+        tables.append(render_table(delta_rows(outcomes[0], outcomes[1:], rank=True)))
+    assert tables[0] == tables[1]
+    assert CUT_NOTE not in tables[0]

@@ -1,0 +1,145 @@
+"""Unmet reasons name the resource that binds, and the plan never contradicts them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+import supplyopt
+from supplyopt import Plan, Scenario, UnmetReason
+from supplyopt.model import apply_disruptions
+from supplyopt.network import build_travel_times
+from supplyopt.solve.instance import build_instance
+from supplyopt.solve.unmet import explain_unmet
+from tests.conftest import SCENARIOS, assert_valid
+
+
+def valley_data() -> dict[str, Any]:
+    """Six villages along a valley, two depots, three trucks (2 t), deadline 6 h.
+
+    Planned before the reasons had evidence, this left village-3 short of 40
+    water for 'fleet' while a lower-depot truck stopped there with a third of
+    its capacity unused and water still in the depot.
+    """
+    return {
+        "name": "valley",
+        "deadline_hours": 6,
+        "items": [
+            {"id": "quilt", "weight_kg": 3.0, "volume_m3": 0.03},
+            {"id": "tent", "weight_kg": 60.0, "volume_m3": 0.25},
+            {"id": "water", "weight_kg": 20.0, "volume_m3": 0.02},
+        ],
+        "vehicle_types": [{"id": "truck", "capacity_kg": 2000, "capacity_m3": 12, "speed_kmh": 30}],
+        "warehouses": [
+            {
+                "id": "lower-depot",
+                "lat": 43.8,
+                "lon": 87.0,
+                "stock": {"quilt": 337, "tent": 56, "water": 132},
+                "fleet": {"truck": 2},
+                "ready_hours": 1.0,
+                "loading_hours": 1.0,
+                "loading_bays": 1,
+            },
+            {
+                "id": "upper-depot",
+                "lat": 43.8,
+                "lon": 87.6,
+                "stock": {"quilt": 160, "tent": 41, "water": 244},
+                "fleet": {"truck": 1},
+                "ready_hours": 2.0,
+                "loading_hours": 0.5,
+            },
+        ],
+        "areas": [
+            {"id": "village-1", "lat": 43.792, "lon": 87.038,
+             "demand": {"quilt": 103, "tent": 3, "water": 62}, "priority": 1},
+            {"id": "village-2", "lat": 43.918, "lon": 87.159,
+             "demand": {"quilt": 205, "tent": 0, "water": 89}, "priority": 2},
+            {"id": "village-3", "lat": 43.73, "lon": 87.32,
+             "demand": {"quilt": 201, "tent": 3, "water": 40}, "priority": 1},
+            {"id": "village-4", "lat": 43.657, "lon": 87.425,
+             "demand": {"quilt": 52, "tent": 12, "water": 87}, "priority": 1},
+            {"id": "village-5", "lat": 43.941, "lon": 87.553,
+             "demand": {"quilt": 185, "tent": 7, "water": 97}, "priority": 2},
+            {"id": "village-6", "lat": 43.932, "lon": 87.655,
+             "demand": {"quilt": 138, "tent": 7, "water": 86}, "priority": 1},
+        ],
+    }  # fmt: skip
+
+
+def _trip_with_room(scenario: Scenario, plan: Plan, area: str, item: str) -> str | None:
+    """A trip visiting ``area`` from a warehouse with ``item`` left, with room for one unit."""
+    weights = {it.id: (it.weight_kg, it.volume_m3) for it in scenario.items}
+    left = {w.id: w.stock.get(item, 0) for w in scenario.warehouses}
+    for trip in plan.trips:
+        left[trip.warehouse] -= sum(s.deliver.get(item, 0) for s in trip.stops)
+    cap = {vt.id: (vt.capacity_kg, vt.capacity_m3) for vt in scenario.vehicle_types}
+    for trip in plan.trips:
+        if left[trip.warehouse] <= 0 or area not in {s.area for s in trip.stops}:
+            continue
+        kg = sum(q * weights[i][0] for s in trip.stops for i, q in s.deliver.items())
+        m3 = sum(q * weights[i][1] for s in trip.stops for i, q in s.deliver.items())
+        kg_cap, m3_cap = cap[trip.vehicle_type]
+        if kg + weights[item][0] <= kg_cap and m3 + weights[item][1] <= m3_cap:
+            return trip.vehicle
+    return None
+
+
+def test_valley_fleet_reason_is_not_contradicted_by_a_half_empty_truck() -> None:
+    """No 'fleet' shortfall where a truck from a depot with stock left stopped with room."""
+    scenario = supplyopt.parse_scenario(valley_data())
+    plan = supplyopt.plan_relief(scenario, time_limit_s=60, seed=0)
+    assert_valid(scenario, plan)
+    for entry in plan.unmet:
+        if entry.reason is UnmetReason.FLEET:
+            assert _trip_with_room(scenario, plan, entry.area, entry.item) is None, entry
+    short = [u for u in plan.unmet if u.area == "village-3" and u.item == "water"]
+    assert short
+    assert short[0].reason is UnmetReason.NOT_SERVED
+    assert short[0].detail is not None
+    assert "room for" in short[0].detail
+
+
+def test_checker_refuses_fleet_contradicted_by_a_truck_with_room() -> None:
+    """check_plan flags 'fleet' when a visiting truck had room and its depot stock left."""
+    scenario = supplyopt.parse_scenario(valley_data())
+    plan = supplyopt.plan_relief(scenario, time_limit_s=60, seed=0)
+    served = [u for u in plan.unmet if u.reason is UnmetReason.NOT_SERVED]
+    assert served
+    broken = plan.model_copy(deep=True)
+    for entry in broken.unmet:
+        if entry.reason is UnmetReason.NOT_SERVED:
+            entry.reason = UnmetReason.FLEET
+    problems = supplyopt.check_plan(scenario, broken)
+    assert any("'fleet', but" in p and "room for" in p for p in problems)
+
+
+def test_snowstorm_fleet_reasons_name_warehouse_and_hours() -> None:
+    """Every 'fleet' entry in the snowstorm names a warehouse and the hours that bind."""
+    scenario = supplyopt.read_scenario(SCENARIOS / "changji-snowstorm.yaml")
+    plan = supplyopt.plan_relief(scenario, time_limit_s=60)
+    assert_valid(scenario, plan)
+    fleet = [u for u in plan.unmet if u.reason is UnmetReason.FLEET]
+    assert fleet
+    names = {w.id for w in scenario.warehouses}
+    for entry in fleet:
+        assert entry.detail is not None
+        assert any(name in entry.detail for name in names)
+        assert " h" in entry.detail
+        assert _trip_with_room(scenario, plan, entry.area, entry.item) is None
+
+
+def test_empty_plan_blames_no_fleet(tiny: Scenario) -> None:
+    """With no trips at all, every shortfall within reach is 'not_served', naming an idle vehicle."""
+    scenario = apply_disruptions(tiny)
+    inst = build_instance(scenario, build_travel_times(scenario))
+    unmet = explain_unmet(inst, [], np.zeros_like(inst.demand), inst.stock.copy())
+    reasons = {u.reason for u in unmet}
+    assert UnmetReason.FLEET not in reasons
+    assert UnmetReason.NOT_SERVED in reasons
+    for entry in unmet:
+        if entry.reason is UnmetReason.NOT_SERVED:
+            assert entry.detail is not None
+            assert "idle at" in entry.detail
