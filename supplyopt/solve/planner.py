@@ -5,9 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from pydantic import ValidationError
 
-from ..model import Plan, Scenario, ScenarioError, Stop, Trip, apply_disruptions, assemble_plan
+from ..model import (
+    Plan,
+    Scenario,
+    Stop,
+    Trip,
+    apply_disruptions,
+    assemble_plan,
+    parse_scenario,
+)
 from ..network import build_travel_times
 from .dispatch import TimedTrip
 from .instance import Instance, IntArray, build_instance
@@ -150,12 +157,7 @@ def plan_relief(
 
 def _validated(scenario: Scenario) -> Scenario:
     """The scenario validated again through the model (one changed in code may be broken)."""
-    try:
-        return Scenario.model_validate(scenario.model_dump(by_alias=True))
-    except ValidationError as err:
-        raise ScenarioError(
-            [f"{'.'.join(map(str, e['loc'])) or '(top level)'}: {e['msg']}" for e in err.errors()]
-        ) from None
+    return parse_scenario(scenario.model_dump(by_alias=True))
 
 
 def _resequence(inst: Instance, timed: list[TimedTrip], clock: Clock, seed: int) -> list[TimedTrip]:
