@@ -52,9 +52,9 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
-from ..model import Scenario, SolverUnavailableError
-from ..network import build_travel_times
-from ._lp import LinearProgram, LpStatus
+from ...model import Scenario, SolverUnavailableError
+from ...network import build_travel_times
+from .._lp import LinearProgram, LpStatus
 
 #: Slack on the deadline comparison (well below the contract's 0.01 h rounding).
 _EPS_H = 1e-9
