@@ -109,14 +109,14 @@ def _add_pairs(
             if not items:
                 continue
             upper = [float(min(need[a, i], stock[w, i])) for i in items]
-            for i, col in zip(items, lp.add_columns(upper).tolist(), strict=True):
+            for i, col in zip(items, lp.add_columns(upper), strict=True):
                 units.append((w, a, i), col, float(inst.value[a, i]))
             kinds = [
                 k
                 for k in range(len(inst.types))
                 if candidates.arrival_h[w, a, k] <= inst.deadline_h
             ]
-            t_cols = lp.add_columns(np.full(len(kinds), np.inf)).tolist()
+            t_cols = list(lp.add_columns([np.inf] * len(kinds)))
             for k, col in zip(kinds, t_cols, strict=True):
                 back = float(inst.back_h(k)[w, a]) + float(inst.unload_h[a])
                 cycle = float(inst.load_h[w] + inst.out_h(k)[w, a]) + back
@@ -192,7 +192,7 @@ def _add_moves(
         for u, start in sources:
             free = fleet.vehicle_free_h[u][k]
             mean_h = hours_left(free, inst, u) / len(free)
-            y = int(lp.add_columns([float(len(free))])[0])
+            y = lp.add_columns([float(len(free))])[0]
             moves.append((u, w, k), y, float(inst.hours(k)[u, w]))
             # Gained at w: the hours from its arrival to the deadline ...
             row.append(row_w)

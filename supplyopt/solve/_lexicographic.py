@@ -80,7 +80,7 @@ def solve_lexicographic(
     if status is LpStatus.FAILED:
         return None
     best_value = lp.objective_value()
-    solution = _read(model, lp.values(), best_value, 0.0)
+    solution = _read(model, best_value, 0.0)
 
     # Stage 2: fairness, keeping the value.
     z = _add_fairness(model, inst, warehouses, delivered, best_value)
@@ -88,9 +88,8 @@ def solve_lexicographic(
         col=[z], coef=[1.0], maximise=True, time_limit_s=time_limit_s * STAGE_SHARES[1]
     )
     if status is LpStatus.OPTIMAL:
-        values = lp.values()
-        min_cov = float(values[z])
-        solution = _read(model, values, best_value, min_cov)
+        min_cov = float(lp.values([z])[0])
+        solution = _read(model, best_value, min_cov)
         lp.set_bounds(z, min_cov * (1 - _REL_TOL) - 1e-12, 1.0)  # keep the fairness reached
     else:
         lp.set_bounds(z, 0.0, 0.0)  # out of time: drop the fairness stage, keep the value
@@ -103,15 +102,16 @@ def solve_lexicographic(
         time_limit_s=time_limit_s * STAGE_SHARES[2],
     )
     if status is LpStatus.OPTIMAL:
-        solution = _read(model, lp.values(), best_value, solution.min_coverage)
+        solution = _read(model, best_value, solution.min_coverage)
     return solution
 
 
-def _read(
-    model: AllocationModel, values: FloatArray, value: float, min_coverage: float
-) -> LexSolution:
-    """The units and moves in a solve's column values."""
-    return LexSolution(values[model.units.cols], values[model.moves.cols], value, min_coverage)
+def _read(model: AllocationModel, value: float, min_coverage: float) -> LexSolution:
+    """The units and moves of the last solve."""
+    lp = model.lp
+    return LexSolution(
+        lp.values(model.units.cols), lp.values(model.moves.cols), value, min_coverage
+    )
 
 
 def _add_fairness(
@@ -128,7 +128,7 @@ def _add_fairness(
     """
     lp, units = model.lp, model.units
     lp.add_row(units.cols, units.coefs, upper=np.inf, lower=best_value * (1 - _REL_TOL) - 1e-12)
-    z = int(lp.add_columns([1.0])[0])
+    z = lp.add_columns([1.0])[0]
     x_col = dict(zip(units.keys, units.cols, strict=True))
     demand = inst.demand
     for a, candidates in enumerate(warehouses):

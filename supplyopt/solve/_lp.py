@@ -10,7 +10,7 @@ solves again, which is how a lexicographic solve keeps each stage's optimum.
 from __future__ import annotations
 
 import enum
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -56,14 +56,12 @@ class LinearProgram:
         """Number of rows (constraints)."""
         return len(self._rows)
 
-    def add_columns(self, upper: ArrayLike, *, lower: ArrayLike = 0.0) -> Index:
-        """Add one column per entry of ``upper`` (``inf`` for none) and return their indices."""
-        uppers = np.atleast_1d(np.asarray(upper, dtype=np.float64))
-        lowers = np.broadcast_to(np.asarray(lower, dtype=np.float64), uppers.shape)
+    def add_columns(self, upper: Iterable[float], *, lower: float = 0.0) -> range:
+        """Add one column ``lower <= x <= upper[k]`` per entry (``inf`` for none); return them."""
         first = len(self._columns)
-        for lo, up in zip(lowers.tolist(), uppers.tolist(), strict=True):
-            self._columns.append(self._solver.NumVar(lo, up, ""))
-        return np.arange(first, len(self._columns), dtype=np.int64)
+        for up in upper:
+            self._columns.append(self._solver.NumVar(lower, float(up), ""))
+        return range(first, len(self._columns))
 
     def add_row(
         self, col: Sequence[int], coef: Sequence[float], *, upper: float, lower: float = -np.inf
@@ -90,7 +88,7 @@ class LinearProgram:
         col: ArrayLike,
         coef: ArrayLike,
         lower: ArrayLike = -np.inf,
-    ) -> Index:
+    ) -> range:
         """Add one row per entry of ``upper`` and return their indices.
 
         Term ``k`` puts ``coef[k] * x[col[k]]`` in new row ``row[k]`` (``0`` is
@@ -105,7 +103,7 @@ class LinearProgram:
         rows, cols, coefs = _summed(first + np.asarray(row, dtype=np.int64), col, coef)
         for r, c, v in zip(rows.tolist(), cols.tolist(), coefs.tolist(), strict=True):
             self._rows[r].SetCoefficient(self._columns[c], v)
-        return np.arange(first, len(self._rows), dtype=np.int64)
+        return range(first, len(self._rows))
 
     def add_terms(self, *, row: ArrayLike, col: ArrayLike, coef: ArrayLike) -> None:
         """Add ``coef[k] * x[col[k]]`` to existing row ``row[k]`` (to any term already there)."""
@@ -151,9 +149,10 @@ class LinearProgram:
         """The objective's value in the last solution."""
         return float(self._solver.Objective().Value())
 
-    def values(self) -> NDArray[np.float64]:
-        """Every column's value in the last solution, by column index."""
-        return np.array([var.solution_value() for var in self._columns], dtype=np.float64)
+    def values(self, col: Iterable[int] | None = None) -> NDArray[np.float64]:
+        """The value of each column in ``col`` (all by default) in the last solution."""
+        columns = self._columns if col is None else [self._columns[c] for c in col]
+        return np.array([var.solution_value() for var in columns], dtype=np.float64)
 
 
 def _summed(

@@ -133,7 +133,7 @@ def coverage_upper_bound(scenario: Scenario, *, with_fleet: bool = True) -> Cove
         [[wh.stock.get(i, 0) for i in item_ids] for wh in scenario.warehouses], dtype=np.float64
     )
     lp = LinearProgram()
-    lp.add_columns(np.minimum(demand[var_a, var_i], stock[var_w, var_i]))
+    lp.add_columns(np.minimum(demand[var_a, var_i], stock[var_w, var_i]).tolist())
     x_cols = np.arange(n_vars, dtype=np.int64)
     lp.add_rows(demand.ravel(), row=var_a * n_items + var_i, col=x_cols, coef=1.0)
     lp.add_rows(stock.ravel(), row=var_w * n_items + var_i, col=x_cols, coef=1.0)
@@ -145,7 +145,7 @@ def coverage_upper_bound(scenario: Scenario, *, with_fleet: bool = True) -> Cove
     objective = priority[var_a] / (weighted_need[var_i] * n_demanded)
     if lp.solve(col=x_cols, coef=-objective, maximise=False) is LpStatus.FAILED:
         raise SolverUnavailableError("GLOP found no optimum for the coverage bound")
-    values = np.clip(lp.values()[:n_vars], 0.0, None)
+    values = np.clip(lp.values(range(n_vars)), 0.0, None)
     on_time = np.zeros(n_items)
     np.add.at(on_time, var_i, values * priority[var_a])
     per_item = {
@@ -308,7 +308,7 @@ def _add_fleet_rows(
     fleet, work_h = _fleet_hours(scenario)
     x_cols = np.arange(n_vars, dtype=np.int64)
     b_range = np.arange(n_b, dtype=np.int64)
-    z_blocks = [lp.add_columns(np.full(n_b, np.inf)) for _ in trips.shares]
+    z_blocks = [np.array(lp.add_columns([np.inf] * n_b)) for _ in trips.shares]
     for share, z_cols in zip(trips.shares, z_blocks, strict=True):
         # z[b] <= loads carried in band b: z[b] - sum share * x <= 0.
         lp.add_rows(
