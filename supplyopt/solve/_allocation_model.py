@@ -109,32 +109,41 @@ def _add_pairs(
             if not items:
                 continue
             upper = [float(min(need[a, i], stock[w, i])) for i in items]
-            for i, col in zip(items, lp.add_columns(upper), strict=True):
+            x_cols = list(lp.add_columns(upper))
+            for i, col in zip(items, x_cols, strict=True):
                 units.append((w, a, i), col, float(inst.value[a, i]))
             kinds = [
                 k
                 for k in range(len(inst.types))
                 if candidates.arrival_h[w, a, k] <= inst.deadline_h
             ]
-            t_cols = list(lp.add_columns([np.inf] * len(kinds)))
-            for k, col in zip(kinds, t_cols, strict=True):
-                back = float(inst.back_h(k)[w, a]) + float(inst.unload_h[a])
-                cycle = float(inst.load_h[w] + inst.out_h(k)[w, a]) + back
-                trips.append((w, a, k), col, cycle)
-            x_cols = units.cols[-len(items) :]
-            lp.add_row(
-                x_cols + t_cols,
-                [float(inst.weight_kg[i]) for i in items]
-                + [-float(inst.capacity_kg[k]) for k in kinds],
-                upper=0.0,
-            )
-            lp.add_row(
-                x_cols + t_cols,
-                [float(inst.volume_m3[i]) for i in items]
-                + [-float(inst.capacity_m3[k]) for k in kinds],
-                upper=0.0,
-            )
+            t_cols = _add_trips(lp, inst, w, a, kinds, trips)
+            _add_capacity_rows(lp, inst, items, kinds, x_cols + t_cols)
     return units, trips
+
+
+def _add_trips(
+    lp: LinearProgram, inst: Instance, w: int, a: int, kinds: list[int], trips: Block
+) -> list[int]:
+    """Columns ``t[w, a, k]`` for the vehicle types ``kinds``, with their round-trip hours."""
+    t_cols = list(lp.add_columns([np.inf] * len(kinds)))
+    for k, col in zip(kinds, t_cols, strict=True):
+        back = float(inst.back_h(k)[w, a]) + float(inst.unload_h[a])
+        cycle = float(inst.load_h[w] + inst.out_h(k)[w, a]) + back
+        trips.append((w, a, k), col, cycle)
+    return t_cols
+
+
+def _add_capacity_rows(
+    lp: LinearProgram, inst: Instance, items: list[int], kinds: list[int], cols: list[int]
+) -> None:
+    """A pair's kg and m3 rows: what its ``x`` (items) weigh within what its ``t`` (kinds) carry."""
+    for item_size, capacity in (
+        (inst.weight_kg, inst.capacity_kg),
+        (inst.volume_m3, inst.capacity_m3),
+    ):
+        coefs = [float(item_size[i]) for i in items] + [-float(capacity[k]) for k in kinds]
+        lp.add_row(cols, coefs, upper=0.0)
 
 
 def _add_totals(lp: LinearProgram, units: Block, stock: IntArray, need: IntArray) -> None:
