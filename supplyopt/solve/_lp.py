@@ -1,8 +1,8 @@
 """The one way supplyopt builds and solves a linear programme: GLOP through pywraplp.
 
-Columns and rows are added in batches from numpy arrays. Their order is kept
-exactly as given, because it decides which optimal vertex GLOP returns (and
-so the plans built on it). Between solves the model may grow, its column
+Columns and rows are added one at a time or in batches from numpy arrays.
+Their order is kept exactly as given, because it decides which optimal
+vertex GLOP returns (and so the plans built on it). Between solves the model may grow, its column
 bounds change and its objective be replaced: the same solver object then
 solves again, which is how a lexicographic solve keeps each stage's optimum.
 """
