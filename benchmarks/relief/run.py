@@ -25,8 +25,7 @@ from pathlib import Path
 
 import supplyopt
 from supplyopt.network import build_travel_times
-from supplyopt.solve.baseline import plan_baseline
-from supplyopt.solve.bound import coverage_upper_bound
+from supplyopt.solve.reference import coverage_upper_bound, plan_baseline
 
 from .families import CI_FAMILIES, FAMILIES
 from .generator import generate
@@ -142,7 +141,7 @@ def write_markdown(rows: Sequence[Row], path: Path, *, command: str, time_limit_
         "",
         "Coverage is the contract's `weighted_coverage_on_time`. *bound* is the LP upper "
         "bound (stock, demand, reachability and fleet throughput relaxed; see "
-        "`supplyopt/solve/bound.py`), *no-fleet* the same LP without the fleet and bay rows. "
+        "`supplyopt/solve/reference/bound.py`), *no-fleet* the same LP without the fleet and bay rows. "
         f"Targets (issue 2): planner ≥ {TARGET_OF_BOUND:g} × bound where the bound is tight, "
         f"≥ {TARGET_OF_BASELINE:g} × hand dispatch. *bound/bl* is the most any planner could "
         "reach against hand dispatch: where it is below 1.5 the second target is out of reach. "

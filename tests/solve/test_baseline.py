@@ -14,7 +14,7 @@ from benchmarks.relief.generator import generate
 from supplyopt.io import parse_scenario
 from supplyopt.model import Plan, Scenario, UnmetReason, summarize
 from supplyopt.network import build_travel_times
-from supplyopt.solve.baseline import plan_baseline
+from supplyopt.solve.reference import plan_baseline
 from tests.conftest import assert_valid
 from tests.relief_strategies import small_families
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +16,7 @@ from benchmarks.relief.generator import generate
 from supplyopt.io import load_scenario_data, parse_scenario
 from supplyopt.model import Scenario
 from supplyopt.network import haversine_km
-from supplyopt.solve.baseline import plan_baseline
-from supplyopt.solve.bound import coverage_upper_bound
+from supplyopt.solve.reference import coverage_upper_bound, plan_baseline
 from tests.conftest import two_depot_data
 from tests.relief_strategies import small_families
 from tests.shared_data import shared_file
@@ -194,3 +194,12 @@ def test_bound_ignores_a_base_ready_only_after_the_deadline() -> None:
     bound = coverage_upper_bound(scenario).weighted_coverage
     assert plan.summary.weighted_coverage_on_time <= bound + 1e-7
     assert bound == pytest.approx(1.0)
+
+
+def test_bound_of_a_warehouse_without_deliveries_warns_nothing() -> None:
+    """A warehouse with unlimited bays that serves nothing gives no inf x 0 RuntimeWarning."""
+    scenario = supplyopt.parse_scenario(two_depot_data())  # the garage stocks nothing
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        bound = coverage_upper_bound(scenario)
+    assert bound.weighted_coverage == pytest.approx(1.0)

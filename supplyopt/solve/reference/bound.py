@@ -48,14 +48,13 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.sparse import csr_matrix
 
-from ..model import Scenario, SolverUnavailableError
-from ..network import build_travel_times
+from ...model import Scenario, SolverUnavailableError
+from ...network import build_travel_times
+from .._lp import LinearProgram, LpStatus
 
 #: Slack on the deadline comparison (well below the contract's 0.01 h rounding).
 _EPS_H = 1e-9
@@ -90,50 +89,6 @@ class CoverageBound:
     solve_seconds: float = 0.0
 
 
-@dataclass
-class _Rows:
-    """Sparse constraint rows under construction, in COO form."""
-
-    row: list[NDArray[np.int64]] = field(default_factory=list)
-    col: list[NDArray[np.int64]] = field(default_factory=list)
-    val: list[NDArray[np.float64]] = field(default_factory=list)
-    upper: list[NDArray[np.float64]] = field(default_factory=list)
-    count: int = 0
-
-    def add(
-        self,
-        group: NDArray[np.int64],
-        n_groups: int,
-        coef: NDArray[np.float64],
-        upper: NDArray[np.float64],
-        *,
-        cols: NDArray[np.int64] | None = None,
-    ) -> None:
-        """Add ``n_groups`` rows: row ``g`` sums ``coef[k] * var[cols[k]]`` over ``group[k] == g``.
-
-        ``cols`` defaults to ``0 … len(coef) - 1`` (the delivery variables).
-        """
-        keep = coef != 0
-        columns = np.arange(len(coef)) if cols is None else cols
-        self.row.append(self.count + group[keep])
-        self.col.append(columns[keep])
-        self.val.append(coef[keep])
-        self.upper.append(np.asarray(upper, dtype=np.float64))
-        self.count += n_groups
-
-    def add_terms(
-        self,
-        first_row: int,
-        group: NDArray[np.int64],
-        coef: NDArray[np.float64],
-        cols: NDArray[np.int64],
-    ) -> None:
-        """Add terms ``coef[k] * var[cols[k]]`` to rows already added (``first_row + group``)."""
-        self.row.append(first_row + group)
-        self.col.append(cols)
-        self.val.append(coef)
-
-
 def coverage_upper_bound(scenario: Scenario, *, with_fleet: bool = True) -> CoverageBound:
     """Solve the LP relaxation of the relief problem for weighted on-time coverage.
 
@@ -159,7 +114,7 @@ def coverage_upper_bound(scenario: Scenario, *, with_fleet: bool = True) -> Cove
     started = time.perf_counter()
     travel = build_travel_times(scenario)
     item_ids = scenario.item_ids
-    n_wh, n_areas, n_items = len(scenario.warehouses), len(scenario.areas), len(item_ids)
+    n_items = len(item_ids)
     demand = np.array(
         [[area.demand.get(i, 0) for i in item_ids] for area in scenario.areas], dtype=np.float64
     )
@@ -177,18 +132,20 @@ def coverage_upper_bound(scenario: Scenario, *, with_fleet: bool = True) -> Cove
     stock = np.array(
         [[wh.stock.get(i, 0) for i in item_ids] for wh in scenario.warehouses], dtype=np.float64
     )
-    rows = _Rows()
-    rows.add(var_a * n_items + var_i, n_areas * n_items, np.ones(n_vars), demand.ravel())
-    rows.add(var_w * n_items + var_i, n_wh * n_items, np.ones(n_vars), stock.ravel())
-    n_extra = 0
+    lp = LinearProgram()
+    lp.add_columns(np.minimum(demand[var_a, var_i], stock[var_w, var_i]).tolist())
+    x_cols = np.arange(n_vars, dtype=np.int64)
+    lp.add_rows(demand.ravel(), row=var_a * n_items + var_i, col=x_cols, coef=1.0)
+    lp.add_rows(stock.ravel(), row=var_w * n_items + var_i, col=x_cols, coef=1.0)
     if with_fleet:
-        n_extra = _add_fleet_rows(rows, scenario, travel.duration_h, (var_w, var_a, var_v, var_i))
-
-    objective = np.zeros(n_vars + n_extra)
-    objective[:n_vars] = priority[var_a] / (weighted_need[var_i] * n_demanded)
-    upper = np.full(n_vars + n_extra, np.inf)
-    upper[:n_vars] = np.minimum(demand[var_a, var_i], stock[var_w, var_i])
-    values = _solve_lp(rows, objective, upper)[:n_vars]
+        trips = _trips(scenario, travel.duration_h, (var_w, var_a, var_v, var_i))
+        _add_fleet_rows(lp, scenario, trips, var_v)
+        _add_bay_rows(lp, scenario, trips, var_w)
+    # Minimise the negated coverage (as the bound always has).
+    objective = priority[var_a] / (weighted_need[var_i] * n_demanded)
+    if lp.solve(col=x_cols, coef=-objective, maximise=False) is LpStatus.FAILED:
+        raise SolverUnavailableError("GLOP found no optimum for the coverage bound")
+    values = np.clip(lp.values(range(n_vars)), 0.0, None)
     on_time = np.zeros(n_items)
     np.add.at(on_time, var_i, values * priority[var_a])
     per_item = {
@@ -198,8 +155,8 @@ def coverage_upper_bound(scenario: Scenario, *, with_fleet: bool = True) -> Cove
         weighted_coverage=min(1.0, float(np.mean(list(per_item.values())))),
         per_item=per_item,
         with_fleet=with_fleet,
-        n_variables=n_vars + n_extra,
-        n_constraints=rows.count,
+        n_variables=lp.n_columns,
+        n_constraints=lp.n_rows,
         solve_seconds=time.perf_counter() - started,
     )
 
@@ -268,123 +225,138 @@ def _variables(
     )
 
 
-def _add_fleet_rows(
-    rows: _Rows,
+@dataclass(frozen=True)
+class _Trips:
+    """Per delivery variable: the vehicle hours of its trip, by kg and by m3.
+
+    Attributes
+    ----------
+    out_h
+        Drive from the warehouse to the area.
+    trip_h
+        Loading, drive out, unloading and drive back (the deadline for a
+        vehicle that can never come back, as it is busy until then at least).
+    return_h
+        Unloading and drive back: what a last trip need not do by the deadline.
+    shares
+        Truckloads per unit, by weight and by volume.
+    """
+
+    out_h: NDArray[np.float64]
+    trip_h: NDArray[np.float64]
+    return_h: NDArray[np.float64]
+    shares: tuple[NDArray[np.float64], NDArray[np.float64]]
+
+
+def _trips(
     scenario: Scenario,
     duration_h: dict[str, NDArray[np.float64]],
     variables: tuple[_Index, _Index, _Index, _Index],
-) -> int:
-    """Fleet working time per vehicle type and bay time per warehouse, by kg and by m3.
-
-    The fleet of a type is pooled over its bases, as a vehicle may load at
-    any warehouse (after an empty drive the bound does not charge).
-
-    Adds the last-trip variables ``z`` after the delivery variables and
-    returns how many it added.
-    """
+) -> _Trips:
+    """Trip hours and truckload shares of each delivery variable."""
     var_w, var_a, var_v, var_i = variables
-    n_vars = len(var_w)
-    n_wh, n_types = len(scenario.warehouses), len(scenario.vehicle_types)
-    deadline = scenario.deadline_hours
+    n_vars, n_wh = len(var_w), len(scenario.warehouses)
     types = scenario.vehicle_types
-    weight_kg = np.array([item.weight_kg for item in scenario.items])
-    volume_m3 = np.array([item.volume_m3 for item in scenario.items])
-    cap_kg = np.array([vt.capacity_kg for vt in types])
-    cap_m3 = np.array([vt.capacity_m3 for vt in types])
-    unload_h = np.array([area.unloading_hours for area in scenario.areas])
-    ready_h = np.array([wh.ready_hours for wh in scenario.warehouses])
-    load_h = np.array([wh.loading_hours for wh in scenario.warehouses])
-
     out_h = np.empty(n_vars)
     back_h = np.empty(n_vars)
     for v_idx, vt in enumerate(types):
         sel = var_v == v_idx
         out_h[sel] = duration_h[vt.id][var_w[sel], n_wh + var_a[sel]]
         back_h[sel] = duration_h[vt.id][n_wh + var_a[sel], var_w[sel]]
-    # A vehicle that can never come back is busy until the deadline at least.
-    back_h = np.where(np.isfinite(back_h), back_h, deadline)
-    trip_h = load_h[var_w] + out_h + unload_h[var_a] + back_h
-    shares = (
-        weight_kg[var_i] / cap_kg[var_v],  # truckloads per unit, by weight
-        volume_m3[var_i] / cap_m3[var_v],  # and by volume
+    back_h = np.where(np.isfinite(back_h), back_h, scenario.deadline_hours)
+    unload_h = np.array([area.unloading_hours for area in scenario.areas])
+    load_h = np.array([wh.loading_hours for wh in scenario.warehouses])
+    weight_kg = np.array([item.weight_kg for item in scenario.items])
+    volume_m3 = np.array([item.volume_m3 for item in scenario.items])
+    cap_kg = np.array([vt.capacity_kg for vt in types])
+    cap_m3 = np.array([vt.capacity_m3 for vt in types])
+    return _Trips(
+        out_h=out_h,
+        trip_h=load_h[var_w] + out_h + unload_h[var_a] + back_h,
+        return_h=unload_h[var_a] + back_h,
+        shares=(weight_kg[var_i] / cap_kg[var_v], volume_m3[var_i] / cap_m3[var_v]),
     )
 
-    # Last-trip variables z[b]: the share of a truckload delivered on vehicles'
-    # last on-time trips, per (warehouse, type) and band b of the time those
-    # trips would need to unload and come back (which they need not do by the
-    # deadline). Each band is charged its longest return, so banding only
-    # loosens the bound, never invalidates it.
-    group = var_v
-    n_groups = n_types
-    return_h = unload_h[var_a] + back_h
-    band_of_var = np.floor(return_h / RETURN_BAND_H).astype(np.int64)
+
+def _add_fleet_rows(
+    lp: LinearProgram,
+    scenario: Scenario,
+    trips: _Trips,
+    var_v: _Index,
+) -> None:
+    """Fleet working time per vehicle type, by kg and by m3, with last-trip variables ``z``.
+
+    The fleet of a type is pooled over its bases, as a vehicle may load at
+    any warehouse (after an empty drive the bound does not charge).
+
+    ``z[b]`` is the share of a truckload delivered on vehicles' last on-time
+    trips, per type and band ``b`` of the time those trips would need to
+    unload and come back (which they need not do by the deadline). Each band
+    is charged its longest return, so banding only loosens the bound, never
+    invalidates it. The ``z`` columns follow the delivery columns, one block
+    per share.
+    """
+    n_vars = len(var_v)
+    band_of_var = np.floor(trips.return_h / RETURN_BAND_H).astype(np.int64)
     n_bands_max = int(band_of_var.max()) + 1
-    band, var_b = np.unique(group * n_bands_max + band_of_var, return_inverse=True)
+    band, var_b = np.unique(var_v * n_bands_max + band_of_var, return_inverse=True)
     var_b = var_b.ravel().astype(np.int64)
     n_b = len(band)
-    b_group = (band // n_bands_max).astype(np.int64)
+    b_type = (band // n_bands_max).astype(np.int64)
     b_return_h = np.zeros(n_b)
-    np.maximum.at(b_return_h, var_b, return_h)
-    based = np.array(
-        [[wh.fleet.get(vt.id, 0) for vt in types] for wh in scenario.warehouses], dtype=np.float64
-    )
-    fleet = based.sum(axis=0)  # (K,)
-    # A base ready only after the deadline adds no working time (never negative time).
-    work_h = (np.maximum(0.0, deadline - ready_h)[:, None] * based).sum(axis=0)
+    np.maximum.at(b_return_h, var_b, trips.return_h)
+    fleet, work_h = _fleet_hours(scenario)
+    x_cols = np.arange(n_vars, dtype=np.int64)
     b_range = np.arange(n_b, dtype=np.int64)
-    for k, share in enumerate(shares):
-        z_cols = n_vars + k * n_b + b_range
+    z_blocks = [np.array(lp.add_columns([np.inf] * n_b)) for _ in trips.shares]
+    for share, z_cols in zip(trips.shares, z_blocks, strict=True):
         # z[b] <= loads carried in band b: z[b] - sum share * x <= 0.
-        first = rows.count
-        rows.add(var_b, n_b, -share, np.zeros(n_b))
-        rows.add_terms(first, b_range, np.ones(n_b), z_cols)
+        lp.add_rows(
+            np.zeros(n_b),
+            row=np.concatenate([var_b, b_range]),
+            col=np.concatenate([x_cols, z_cols]),
+            coef=np.concatenate([-share, np.ones(n_b)]),
+        )
         # At most one last trip per vehicle.
-        rows.add(b_group, n_groups, np.ones(n_b), fleet, cols=z_cols)
+        lp.add_rows(fleet, row=b_type, col=z_cols, coef=np.ones(n_b))
         # Working time from ready to deadline: every trip in full, minus the
         # return legs last trips need not make in time.
-        first = rows.count
-        rows.add(group, n_groups, share * trip_h, work_h)
-        rows.add_terms(first, b_group, -b_return_h, z_cols)
+        lp.add_rows(
+            work_h,
+            row=np.concatenate([var_v, b_type]),
+            col=np.concatenate([x_cols, z_cols]),
+            coef=np.concatenate([share * trips.trip_h, -b_return_h]),
+        )
 
-    bays = np.array(
-        [np.inf if wh.loading_bays is None else wh.loading_bays for wh in scenario.warehouses]
+
+def _fleet_hours(scenario: Scenario) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Vehicles of each type, and their working hours from ready to deadline, summed."""
+    based = np.array(
+        [[wh.fleet.get(vt.id, 0) for vt in scenario.vehicle_types] for wh in scenario.warehouses],
+        dtype=np.float64,
     )
+    ready_h = np.array([wh.ready_hours for wh in scenario.warehouses])
+    # A base ready only after the deadline adds no working time (never negative time).
+    work_h = (np.maximum(0.0, scenario.deadline_hours - ready_h)[:, None] * based).sum(axis=0)
+    return based.sum(axis=0), work_h
+
+
+def _add_bay_rows(lp: LinearProgram, scenario: Scenario, trips: _Trips, var_w: _Index) -> None:
+    """Loading time per warehouse with limited bays, by kg and by m3.
+
+    A vehicle must leave the bay early enough to reach its first stop by the
+    deadline, so each bay works from ready to the deadline less the shortest
+    drive out.
+    """
+    n_wh = len(scenario.warehouses)
     shortest_h = np.full(n_wh, np.inf)
-    np.minimum.at(shortest_h, var_w, out_h)
-    bay_h = np.where(
-        np.isfinite(bays), bays * np.maximum(0.0, deadline - ready_h - shortest_h), np.inf
-    )
-    for share in shares:
-        rows.add(var_w, n_wh, share * load_h[var_w], bay_h)
-    return 2 * n_b
-
-
-def _solve_lp(
-    rows: _Rows, objective: NDArray[np.float64], upper: NDArray[np.float64]
-) -> NDArray[np.float64]:
-    """Maximise ``objective · x`` s.t. ``A x <= b``, ``0 <= x <= upper`` with GLOP."""
-    from ortools.linear_solver.python import model_builder_helper as mbh
-
-    n_vars = len(objective)
-    matrix = csr_matrix(
-        (np.concatenate(rows.val), (np.concatenate(rows.row), np.concatenate(rows.col))),
-        shape=(rows.count, n_vars),
-    )
-    row_upper = np.concatenate(rows.upper)
-    # OR-Tools' stubs mistype the numpy arguments of this call; it takes float64 arrays.
-    model: Any = mbh.ModelBuilderHelper()
-    model.fill_model_from_sparse_data(
-        np.zeros(n_vars),
-        upper.astype(np.float64),
-        -objective,  # GLOP minimises here: maximise by negating
-        np.full(rows.count, -np.inf),
-        row_upper,
-        matrix,
-    )
-    solver = mbh.ModelSolverHelper("glop")
-    if not solver.solver_is_supported():
-        raise SolverUnavailableError("OR-Tools GLOP is not available")
-    solver.solve(model)
-    if not solver.has_solution():
-        raise SolverUnavailableError(f"GLOP found no optimum: {solver.status_string()}")
-    return np.clip(np.asarray(solver.variable_values(), dtype=np.float64), 0.0, None)
+    np.minimum.at(shortest_h, var_w, trips.out_h)
+    bay_h = np.full(n_wh, np.inf)
+    for w_idx, wh in enumerate(scenario.warehouses):
+        if wh.loading_bays is not None:
+            window_h = scenario.deadline_hours - wh.ready_hours - shortest_h[w_idx]
+            bay_h[w_idx] = wh.loading_bays * max(0.0, float(window_h))
+    load_h = np.array([wh.loading_hours for wh in scenario.warehouses])
+    x_cols = np.arange(len(var_w), dtype=np.int64)
+    for share in trips.shares:
+        lp.add_rows(bay_h, row=var_w, col=x_cols, coef=share * load_h[var_w])

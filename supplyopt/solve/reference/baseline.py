@@ -27,7 +27,7 @@ import math
 import time
 from dataclasses import dataclass, field
 
-from ..model import (
+from ...model import (
     Area,
     Plan,
     Scenario,
@@ -38,7 +38,7 @@ from ..model import (
     Warehouse,
     assemble_plan,
 )
-from ..network import TravelTimes, build_travel_times
+from ...network import TravelTimes, build_travel_times
 
 #: Slack on the deadline comparison (well below the contract's 0.01 h rounding).
 _EPS_H = 1e-9

@@ -1,0 +1,149 @@
+"""The allocation LP's three stages, each keeping what the one before reached.
+
+1. maximise the on-time value (priority-weighted coverage, contract §2);
+2. keeping that, maximise the smallest area coverage (fairness);
+3. keeping both, minimise the vehicle hours spent, which favours near
+   warehouses and leaves slack for the dispatch stage.
+
+Every stage re-solves the same GLOP model, grown by the rows that keep the
+earlier stages' optimum.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ._allocation_model import AllocationModel
+from ._lp import LpStatus
+from .instance import FloatArray, Instance, IntArray
+
+#: Share of the allocation time limit given to each stage (value, fairness, vehicle hours).
+STAGE_SHARES = (0.5, 0.25, 0.25)
+_REL_TOL = 1e-6
+
+
+@dataclass(frozen=True)
+class LexSolution:
+    """The last stage solved: units per ``x`` column and moves per ``y`` column.
+
+    Attributes
+    ----------
+    units
+        Value of each unit column, in ``model.units`` order.
+    moves
+        Value of each move column, in ``model.moves`` order.
+    value
+        The on-time value reached by the first stage.
+    min_coverage
+        The smallest area coverage reached by the second stage (0 when it ran
+        out of time).
+    """
+
+    units: FloatArray
+    moves: FloatArray
+    value: float
+    min_coverage: float
+
+
+def solve_lexicographic(
+    model: AllocationModel,
+    inst: Instance,
+    warehouses: list[list[int]],
+    delivered: IntArray,
+    *,
+    time_limit_s: float,
+) -> LexSolution | None:
+    """Solve value, then fairness, then vehicle hours; ``None`` if the first stage fails.
+
+    Parameters
+    ----------
+    model
+        The allocation LP.
+    inst
+        The instance.
+    warehouses
+        Candidate warehouses per area (areas without any get no fairness row).
+    delivered
+        (A, I) units already delivered on time.
+    time_limit_s
+        Budget for all three stages, shared as :data:`STAGE_SHARES`.
+    """
+    lp, units = model.lp, model.units
+    status = lp.solve(
+        col=units.cols,
+        coef=units.coefs,
+        maximise=True,
+        time_limit_s=time_limit_s * STAGE_SHARES[0],
+    )
+    if status is LpStatus.FAILED:
+        return None
+    best_value = lp.objective_value()
+    solution = _read(model, best_value, 0.0)
+
+    # Stage 2: fairness, keeping the value.
+    z = _add_fairness(model, inst, warehouses, delivered, best_value)
+    status = lp.solve(
+        col=[z], coef=[1.0], maximise=True, time_limit_s=time_limit_s * STAGE_SHARES[1]
+    )
+    if status is LpStatus.OPTIMAL:
+        min_cov = float(lp.values([z])[0])
+        solution = _read(model, best_value, min_cov)
+        lp.set_bounds(z, min_cov * (1 - _REL_TOL) - 1e-12, 1.0)  # keep the fairness reached
+    else:
+        lp.set_bounds(z, 0.0, 0.0)  # out of time: drop the fairness stage, keep the value
+
+    # Stage 3: fewest vehicle hours, keeping value (and fairness when it was solved).
+    status = lp.solve(
+        col=model.trips.cols + model.moves.cols,
+        coef=model.trips.coefs + model.moves.coefs,
+        maximise=False,
+        time_limit_s=time_limit_s * STAGE_SHARES[2],
+    )
+    if status is LpStatus.OPTIMAL:
+        solution = _read(model, best_value, solution.min_coverage)
+    return solution
+
+
+def _read(model: AllocationModel, value: float, min_coverage: float) -> LexSolution:
+    """The units and moves of the last solve."""
+    lp = model.lp
+    return LexSolution(
+        lp.values(model.units.cols), lp.values(model.moves.cols), value, min_coverage
+    )
+
+
+def _add_fairness(
+    model: AllocationModel,
+    inst: Instance,
+    warehouses: list[list[int]],
+    delivered: IntArray,
+    best_value: float,
+) -> int:
+    """Keep the value reached and add ``z <= coverage`` of every served area; return z's column.
+
+    An area's coverage is its mean over demanded items of the share delivered
+    (already, or by this round's ``x``).
+    """
+    lp, units = model.lp, model.units
+    lp.add_row(units.cols, units.coefs, upper=np.inf, lower=best_value * (1 - _REL_TOL) - 1e-12)
+    z = lp.add_columns([1.0])[0]
+    x_col = dict(zip(units.keys, units.cols, strict=True))
+    demand = inst.demand
+    for a, candidates in enumerate(warehouses):
+        if not candidates:
+            continue
+        items = [i for i in range(inst.n_items) if demand[a, i] > 0]
+        if not items:
+            continue
+        base = sum(min(delivered[a, i], demand[a, i]) / demand[a, i] for i in items) / len(items)
+        cols, coefs = [z], [1.0]  # z - sum x/d/n <= base
+        for i in items:
+            for w in candidates:
+                col = x_col.get((w, a, i))
+                if col is not None:
+                    cols.append(col)
+                    coefs.append(-1.0 / demand[a, i] / len(items))
+        lp.add_row(cols, coefs, upper=float(base))
+    return z
