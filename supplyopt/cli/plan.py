@@ -16,7 +16,7 @@ from ..io import write_plan
 from ..report import print_summary
 from ..solve import Progress as SolveProgress
 from ..solve import plan_relief
-from ._common import EXIT_INVALID, load_scenario_or_exit, non_negative_int
+from ._common import EXIT_INVALID, non_negative_int, read_scenario_or_none
 
 #: Progress is shown only for solves that take longer than this.
 SHOW_PROGRESS_AFTER_S = 2.0
@@ -61,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
     if args.out and not Path(args.out).resolve().parent.is_dir():
         print(f"--out {args.out}: no such directory", file=sys.stderr)
         return EXIT_INVALID
-    scenario = load_scenario_or_exit(args.scenario)
+    scenario = read_scenario_or_none(args.scenario)
     if scenario is None:
         return EXIT_INVALID
     console = Console(stderr=True)

@@ -10,7 +10,7 @@ from typing import Any
 from ..model import ScenarioError
 from ..whatif import criticality_variants, read_sweep
 from ..whatif.sweep import sweep_variants, variant_scenario
-from ._common import EXIT_INVALID, load_scenario_or_exit
+from ._common import EXIT_INVALID, read_scenario_or_none
 from ._whatif import add_run_options, run_and_print
 
 
@@ -44,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
     """Run ``supplyopt sweep``."""
     try:
         if args.criticality:
-            base = load_scenario_or_exit(args.file)
+            base = read_scenario_or_none(args.file)
             if base is None:
                 return EXIT_INVALID
             variants = [
