@@ -195,3 +195,25 @@ MOVE_BREAKERS: dict[str, tuple[Callable[[Plan], None], str]] = {
 def test_checker_catches_bad_empty_drives(moved: tuple[Scenario, Plan], kind: str) -> None:
     """Vehicles loading away from their base: drive time, base fleet and km are checked."""
     _assert_caught(moved, *MOVE_BREAKERS[kind])
+
+
+def test_another_scenarios_plan_gets_the_mismatch_alone(planned: tuple[Scenario, Plan]) -> None:
+    """A plan for another scenario: the name and unknown ids are reported, nothing after them."""
+    _, plan = planned
+    other = supplyopt.parse_scenario(two_depot_data())
+    assert supplyopt.check_plan(other, plan) == [
+        "scenario: plan is for 'tiny', not 'two-depots'",
+        "warehouse ids: 'w1', 'w2' not in scenario 'two-depots' (known: garage, depot)",
+        "area ids: 'a1', 'a2', 'a3' not in scenario 'two-depots' (known: near, nearer)",
+        "item ids: 'quilt', 'tent' not in scenario 'two-depots' (known: water)",
+    ]
+
+
+def test_one_unknown_area_stops_the_check(planned: tuple[Scenario, Plan]) -> None:
+    """An area id the scenario lacks is one message; the checks that would trip on it do not run."""
+    scenario, plan = planned
+    broken = plan.model_copy(deep=True)
+    _first_stop(broken).area = "atlantis"
+    assert supplyopt.check_plan(scenario, broken) == [
+        "area ids: 'atlantis' not in scenario 'tiny' (known: a1, a2, a3)"
+    ]

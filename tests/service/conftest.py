@@ -28,6 +28,7 @@ from service.app import create_app
 from service.db import Database
 from service.migrate import upgrade
 from service.settings import Settings
+from tests.conftest import scenario_data
 
 PG_URL = os.environ.get("SUPPLYOPT_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 BACKENDS = ("sqlite", "postgresql")
@@ -134,36 +135,7 @@ def auth(db: Database) -> KeyMaker:
     return make
 
 
-TINY_SCENARIO: dict[str, Any] = {
-    "name": "tiny",
-    "deadline_hours": 12,
-    "items": [
-        {"id": "tent", "name": "救灾帐篷", "weight_kg": 75.0, "volume_m3": 0.4},
-        {"id": "quilt", "name": "棉被", "weight_kg": 3.0, "volume_m3": 0.03},
-    ],
-    "vehicle_types": [{"id": "truck", "capacity_kg": 10000, "capacity_m3": 45}],
-    "warehouses": [
-        {
-            "id": "north",
-            "name": "北库",
-            "lat": 44.0,
-            "lon": 87.3,
-            "stock": {"tent": 100, "quilt": 1000},
-            "fleet": {"truck": 3},
-        },
-        {"id": "south", "lat": 43.8, "lon": 87.6, "stock": {"tent": 50}, "fleet": {"truck": 2}},
-    ],
-    "areas": [
-        {
-            "id": "hutubi",
-            "name": "呼图壁",
-            "lat": 44.19,
-            "lon": 86.9,
-            "demand": {"tent": 80, "quilt": 600},
-        },
-        {"id": "manas", "lat": 44.3, "lon": 86.2, "demand": {"tent": 40}},
-    ],
-}
+TINY_SCENARIO: dict[str, Any] = scenario_data("service-tiny")
 
 
 @pytest.fixture
