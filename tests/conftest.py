@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import functools
-import os
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +12,7 @@ import yaml
 
 import supplyopt
 from supplyopt import Plan, Scenario
+from tests import budget
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"
@@ -22,8 +22,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--runslow", action="store_true", help="also run tests marked slow")
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    if config.getoption("--runslow"):
+        budget.FULL = True
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if config.getoption("--runslow") or os.environ.get("CI", "").lower() == "true":
+    if budget.FULL:
         return
     skip = pytest.mark.skip(reason="slow: run with --runslow or CI=true")
     for item in items:

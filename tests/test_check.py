@@ -10,12 +10,13 @@ import pytest
 
 import supplyopt
 from supplyopt import Plan, Scenario
-from tests.conftest import two_depot_data
+from tests.conftest import tiny_data, two_depot_data
 
 
-@pytest.fixture
-def planned(tiny: Scenario) -> tuple[Scenario, Plan]:
-    """A valid plan for the tiny scenario."""
+@pytest.fixture(scope="module")
+def planned() -> tuple[Scenario, Plan]:
+    """A valid plan for the tiny scenario (shared: tests break deep copies of it)."""
+    tiny = supplyopt.parse_scenario(tiny_data())
     plan = supplyopt.plan_relief(tiny, time_limit_s=10)
     assert supplyopt.check_plan(tiny, plan) == []
     return tiny, plan
@@ -144,9 +145,9 @@ def test_non_finite_times_are_refused(tmp_path: Path, planned: tuple[Scenario, P
         supplyopt.read_plan(path)
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def moved() -> tuple[Scenario, Plan]:
-    """A valid plan whose trucks drive empty from their garage to load at the depot."""
+    """A valid plan whose trucks drive empty from their garage to load at the depot (shared)."""
     scenario = supplyopt.parse_scenario(two_depot_data())
     plan = supplyopt.plan_relief(scenario, time_limit_s=10)
     assert {t.based_at for t in plan.trips} == {"garage"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 from typing import Any
 
@@ -18,6 +19,13 @@ def plan_of(data: dict[str, Any], **kwargs: Any) -> tuple[Scenario, Plan]:
     plan = supplyopt.plan_relief(scenario, time_limit_s=kwargs.pop("time_limit_s", 10), **kwargs)
     assert_valid(scenario, plan)
     return scenario, plan
+
+
+@functools.cache
+def bundled_plan(name: str) -> tuple[Scenario, Plan]:
+    """A bundled scenario and its plan, planned once for the tests that only read it."""
+    scenario = supplyopt.read_scenario(SCENARIOS / f"{name}.yaml")
+    return scenario, supplyopt.plan_relief(scenario, time_limit_s=20)
 
 
 def test_tiny_scenario_is_fully_covered(tiny: Scenario) -> None:
@@ -153,16 +161,14 @@ def test_changed_scenario_is_validated_again(tiny: Scenario) -> None:
 )
 def test_bundled_scenarios_plan_and_check(name: str) -> None:
     """Every bundled scenario plans into a plan the checker accepts."""
-    scenario = supplyopt.read_scenario(SCENARIOS / f"{name}.yaml")
-    plan = supplyopt.plan_relief(scenario, time_limit_s=20)
+    scenario, plan = bundled_plan(name)
     assert_valid(scenario, plan)
     assert plan.summary.weighted_coverage_on_time > 0.5
 
 
 def test_snowstorm_reports_areas_beyond_reach() -> None:
     """The snowstorm's remote areas are unmet for 'deadline', with nothing delivered."""
-    scenario = supplyopt.read_scenario(SCENARIOS / "changji-snowstorm.yaml")
-    plan = supplyopt.plan_relief(scenario, time_limit_s=20)
+    _, plan = bundled_plan("changji-snowstorm")
     beyond = {u.area for u in plan.unmet if u.reason.value == "deadline"}
     assert {"dashitou", "beitashan", "chagangol"} <= beyond
 
