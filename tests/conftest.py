@@ -62,6 +62,13 @@ def two_depot_data() -> dict[str, Any]:
     return scenario_data("two-depots")
 
 
+@functools.cache
+def bundled_plan(name: str) -> tuple[Scenario, Plan]:
+    """A bundled scenario and its plan (20 s limit), planned once per session: read, never change."""
+    scenario = supplyopt.read_scenario(SCENARIOS / f"{name}.yaml")
+    return scenario, supplyopt.plan_relief(scenario, time_limit_s=20)
+
+
 @pytest.fixture
 def tiny() -> Scenario:
     """The tiny scenario, validated."""

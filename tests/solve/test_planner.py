@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import itertools
 from typing import Any
 
@@ -10,7 +9,7 @@ import pytest
 
 import supplyopt
 from supplyopt import Plan, Scenario
-from tests.conftest import SCENARIOS, assert_valid, tiny_data, two_depot_data
+from tests.conftest import assert_valid, bundled_plan, tiny_data, two_depot_data
 
 
 def plan_of(data: dict[str, Any], **kwargs: Any) -> tuple[Scenario, Plan]:
@@ -19,13 +18,6 @@ def plan_of(data: dict[str, Any], **kwargs: Any) -> tuple[Scenario, Plan]:
     plan = supplyopt.plan_relief(scenario, time_limit_s=kwargs.pop("time_limit_s", 10), **kwargs)
     assert_valid(scenario, plan)
     return scenario, plan
-
-
-@functools.cache
-def bundled_plan(name: str) -> tuple[Scenario, Plan]:
-    """A bundled scenario and its plan, planned once for the tests that only read it."""
-    scenario = supplyopt.read_scenario(SCENARIOS / f"{name}.yaml")
-    return scenario, supplyopt.plan_relief(scenario, time_limit_s=20)
 
 
 def test_tiny_scenario_is_fully_covered(tiny: Scenario) -> None:
