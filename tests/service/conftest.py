@@ -10,6 +10,7 @@ the end; each test gets its own schema in it (set as ``search_path``). No server
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -81,11 +82,23 @@ def pg_server() -> Iterator[PgServer]:
     server.execute(f'DROP DATABASE IF EXISTS "{server.database}" WITH (FORCE)')
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A freshly migrated SQLite file, copied for each test (copying is faster than migrating)."""
+    path = tmp_path_factory.mktemp("sqlite-template") / "supplyopt.db"
+    database = Database(f"sqlite:///{path}")
+    upgrade(database)
+    database.dispose()
+    return path
+
+
 @pytest.fixture(params=BACKENDS)
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """Return a fresh, empty (migrated on first use) database URL, for each backend."""
+    """Return a fresh database URL for each backend: SQLite migrated, PostgreSQL on first use."""
     if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'supplyopt.db'}"
+        path = tmp_path / "supplyopt.db"
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+        return f"sqlite:///{path}"
     server: PgServer = request.getfixturevalue("pg_server")
     return server.new_schema()
 
