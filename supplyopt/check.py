@@ -18,7 +18,9 @@ from ._check_kpis import delivered_units, recount
 from .model import (
     Plan,
     Scenario,
+    Trip,
     UnmetReason,
+    Warehouse,
     apply_disruptions,
     count_deliveries,
 )
@@ -125,18 +127,7 @@ def _check_trips(scenario: Scenario, plan: Plan, travel: TravelTimes) -> list[st
         vtype = types[trip.vehicle_type]
         hours = travel.duration_h[vtype.id]
         km = travel.distance_km[vtype.id]
-        if not trip.stops:
-            problems.append(f"{where}.stops: a trip must have at least one stop")
-        if trip.load_start_hours < warehouse.ready_hours - TIME_TOL_H:
-            problems.append(
-                f"{where}.load_start_hours: {trip.load_start_hours} is before the warehouse is "
-                f"ready ({warehouse.ready_hours})"
-            )
-        if trip.depart_hours < trip.load_start_hours + warehouse.loading_hours - TIME_TOL_H:
-            problems.append(
-                f"{where}.depart_hours: {trip.depart_hours} is before loading ends "
-                f"({trip.load_start_hours} + {warehouse.loading_hours})"
-            )
+        problems += _check_loading(where, trip, warehouse)
         kg = m3 = 0.0
         here = wh_site[trip.warehouse]
         # Earliest possible times, recomputed from the scenario: a plan time may be
@@ -192,6 +183,24 @@ def _check_trips(scenario: Scenario, plan: Plan, travel: TravelTimes) -> list[st
             problems.append(
                 f"{where}.distance_km: {trip.distance_km} but the stops are {distance:.3f} km apart"
             )
+    return problems
+
+
+def _check_loading(where: str, trip: Trip, warehouse: Warehouse) -> list[str]:
+    """A trip has stops, loads once its warehouse is ready and leaves once loaded."""
+    problems: list[str] = []
+    if not trip.stops:
+        problems.append(f"{where}.stops: a trip must have at least one stop")
+    if trip.load_start_hours < warehouse.ready_hours - TIME_TOL_H:
+        problems.append(
+            f"{where}.load_start_hours: {trip.load_start_hours} is before the warehouse is "
+            f"ready ({warehouse.ready_hours})"
+        )
+    if trip.depart_hours < trip.load_start_hours + warehouse.loading_hours - TIME_TOL_H:
+        problems.append(
+            f"{where}.depart_hours: {trip.depart_hours} is before loading ends "
+            f"({trip.load_start_hours} + {warehouse.loading_hours})"
+        )
     return problems
 
 
