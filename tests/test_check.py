@@ -10,7 +10,7 @@ import pytest
 
 import supplyopt
 from supplyopt import Plan, Scenario
-from tests.conftest import tiny_data, two_depot_data
+from tests.conftest import SCENARIOS, bundled_plan, tiny_data, two_depot_data
 
 
 @pytest.fixture(scope="module")
@@ -218,3 +218,17 @@ def test_one_unknown_area_stops_the_check(planned: tuple[Scenario, Plan]) -> Non
     assert supplyopt.check_plan(scenario, broken) == [
         "area ids: 'atlantis' not in scenario 'tiny' (known: a1, a2, a3)"
     ]
+
+
+def test_check_command_with_another_scenarios_plan_stops_at_the_mismatch(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`supplyopt check` of the snowstorm against hutubi's plan prints the mismatch, no knock-ons."""
+    from supplyopt.cli import main
+
+    path = tmp_path / "plan.json"
+    path.write_text(bundled_plan("hutubi-earthquake")[1].to_json(), encoding="utf-8")
+    assert main(["check", str(SCENARIOS / "changji-snowstorm.yaml"), str(path)]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1] == "  scenario: plan is for 'hutubi-earthquake', not 'changji-snowstorm'"
+    assert len(lines) <= 6, lines
