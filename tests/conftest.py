@@ -13,6 +13,9 @@ import yaml
 import supplyopt
 from supplyopt import Plan, Scenario
 from tests import budget
+from tests.cache_env import _private_cache
+
+__all__ = ["_private_cache"]  # autouse: no test writes to the user's OSM cache
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"

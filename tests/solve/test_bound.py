@@ -162,7 +162,14 @@ def test_bound_is_never_below_the_planner(family: Family, seed: int) -> None:
     assert plan.summary.weighted_coverage_on_time <= bound.weighted_coverage + 1e-7
 
 
-@pytest.mark.parametrize("name", sorted(supplyopt.bundled_scenarios()))
+@pytest.mark.parametrize(
+    "name",
+    [
+        # Reading the Andorra OSM extract takes most of a minute: CI only.
+        pytest.param(name, marks=pytest.mark.slow) if name == "andorra-flood" else name
+        for name in sorted(supplyopt.bundled_scenarios())
+    ],
+)
 def test_bound_holds_on_the_bundled_scenarios(name: str) -> None:
     """Neither the planner nor hand dispatch beats the bound on a bundled scenario."""
     path = supplyopt.bundled_scenarios()[name]
