@@ -38,13 +38,10 @@ from supplyopt.network import matrix
 from supplyopt.network.osm import OsmRoads, read_osm_network, truck_graph
 from supplyopt.network.road_graph import RoadGraph
 
+from .shared_data import shared_data
+
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results" / "matrix.md"
-
-
-def shared_data() -> Path:
-    configured = os.environ.get("SUPPLYOPT_SHARED_DATA")
-    return Path(configured) if configured else ROOT / ".." / "shared" / "data"
 
 
 def grid(side: int, seed: int = 0) -> RoadGraph:

@@ -1,4 +1,4 @@
-"""Keep the OSM network cache of a test session in a temporary folder."""
+"""Keep the OSM network cache of a test session in a temporary folder (used by tests/conftest.py)."""
 
 from __future__ import annotations
 

@@ -1,19 +1,25 @@
-"""Locate the shared data folder (../shared/data next to the repository, or $SUPPLYOPT_SHARED_DATA)."""
+"""The shared data folder in tests: its files, or a skip that says how to provide them."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from benchmarks.shared_data import shared_data
+
+__all__ = ["shared_data", "shared_dir", "shared_file"]
 
 
-def shared_data() -> Path:
-    """The shared data folder; may not exist."""
-    configured = os.environ.get("SUPPLYOPT_SHARED_DATA")
-    return Path(configured) if configured else ROOT / ".." / "shared" / "data"
+def shared_dir(relative: str = "") -> Path:
+    """A folder of the shared data (the whole of it by default), or skip the test."""
+    path = shared_data() / relative
+    if not path.is_dir():
+        pytest.skip(
+            f"shared data folder {relative or '.'} not found under {shared_data()} "
+            "(set SUPPLYOPT_SHARED_DATA to the shared data folder)"
+        )
+    return path
 
 
 def shared_file(relative: str) -> Path:

@@ -10,12 +10,13 @@ import pytest
 
 import supplyopt
 from supplyopt import Plan, Scenario
-from tests.conftest import two_depot_data
+from tests.conftest import SCENARIOS, bundled_plan, tiny_data, two_depot_data
 
 
-@pytest.fixture
-def planned(tiny: Scenario) -> tuple[Scenario, Plan]:
-    """A valid plan for the tiny scenario."""
+@pytest.fixture(scope="module")
+def planned() -> tuple[Scenario, Plan]:
+    """A valid plan for the tiny scenario (shared: tests break deep copies of it)."""
+    tiny = supplyopt.parse_scenario(tiny_data())
     plan = supplyopt.plan_relief(tiny, time_limit_s=10)
     assert supplyopt.check_plan(tiny, plan) == []
     return tiny, plan
@@ -144,9 +145,9 @@ def test_non_finite_times_are_refused(tmp_path: Path, planned: tuple[Scenario, P
         supplyopt.read_plan(path)
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def moved() -> tuple[Scenario, Plan]:
-    """A valid plan whose trucks drive empty from their garage to load at the depot."""
+    """A valid plan whose trucks drive empty from their garage to load at the depot (shared)."""
     scenario = supplyopt.parse_scenario(two_depot_data())
     plan = supplyopt.plan_relief(scenario, time_limit_s=10)
     assert {t.based_at for t in plan.trips} == {"garage"}
@@ -195,3 +196,39 @@ MOVE_BREAKERS: dict[str, tuple[Callable[[Plan], None], str]] = {
 def test_checker_catches_bad_empty_drives(moved: tuple[Scenario, Plan], kind: str) -> None:
     """Vehicles loading away from their base: drive time, base fleet and km are checked."""
     _assert_caught(moved, *MOVE_BREAKERS[kind])
+
+
+def test_another_scenarios_plan_gets_the_mismatch_alone(planned: tuple[Scenario, Plan]) -> None:
+    """A plan for another scenario: the name and unknown ids are reported, nothing after them."""
+    _, plan = planned
+    other = supplyopt.parse_scenario(two_depot_data())
+    assert supplyopt.check_plan(other, plan) == [
+        "scenario: plan is for 'tiny', not 'two-depots'",
+        "warehouse ids: 'w1', 'w2' not in scenario 'two-depots' (known: garage, depot)",
+        "area ids: 'a1', 'a2', 'a3' not in scenario 'two-depots' (known: near, nearer)",
+        "item ids: 'quilt', 'tent' not in scenario 'two-depots' (known: water)",
+    ]
+
+
+def test_one_unknown_area_stops_the_check(planned: tuple[Scenario, Plan]) -> None:
+    """An area id the scenario lacks is one message; the checks that would trip on it do not run."""
+    scenario, plan = planned
+    broken = plan.model_copy(deep=True)
+    _first_stop(broken).area = "atlantis"
+    assert supplyopt.check_plan(scenario, broken) == [
+        "area ids: 'atlantis' not in scenario 'tiny' (known: a1, a2, a3)"
+    ]
+
+
+def test_check_command_with_another_scenarios_plan_stops_at_the_mismatch(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`supplyopt check` of the snowstorm against hutubi's plan prints the mismatch, no knock-ons."""
+    from supplyopt.cli import main
+
+    path = tmp_path / "plan.json"
+    path.write_text(bundled_plan("hutubi-earthquake")[1].to_json(), encoding="utf-8")
+    assert main(["check", str(SCENARIOS / "changji-snowstorm.yaml"), str(path)]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1] == "  scenario: plan is for 'hutubi-earthquake', not 'changji-snowstorm'"
+    assert len(lines) <= 6, lines

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import csv
-import os
 from dataclasses import dataclass
 from pathlib import Path
+
+from ..shared_data import shared_data
 
 #: Instance sets: folder under the shared data directory, file suffix.
 SETS: dict[str, tuple[str, str]] = {
@@ -35,8 +36,7 @@ def shared_data_dir() -> Path:
     DataMissingError
         When the folder does not exist.
     """
-    env = os.environ.get("SUPPLYOPT_SHARED_DATA")
-    path = Path(env) if env else Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
+    path = shared_data()
     if not path.is_dir():
         raise DataMissingError(
             f"benchmark data folder {path} not found: set SUPPLYOPT_SHARED_DATA to the folder "

@@ -14,8 +14,12 @@ from ..model import Scenario, ScenarioError
 EXIT_INVALID = 2
 
 
-def load_scenario_or_exit(path: str | None) -> Scenario | None:
-    """Read the scenario (the bundled default when ``path`` is None); print problems on failure."""
+def read_scenario_or_none(path: str | None) -> Scenario | None:
+    """Read the scenario (the bundled default when ``path`` is None), or print its problems.
+
+    Returns ``None`` after printing the validation problems to stderr; the
+    caller decides the exit code (``EXIT_INVALID``).
+    """
     file = Path(path) if path else default_scenario_path()
     try:
         return read_scenario(file)

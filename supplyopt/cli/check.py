@@ -10,7 +10,7 @@ from typing import Any
 from ..check import check_plan
 from ..io import read_plan
 from ..model import PlanFileError
-from ._common import EXIT_INVALID, load_scenario_or_exit
+from ._common import EXIT_INVALID, read_scenario_or_none
 
 EXIT_VIOLATIONS = 1
 
@@ -36,7 +36,7 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``supplyopt check``."""
-    scenario = load_scenario_or_exit(args.scenario)
+    scenario = read_scenario_or_none(args.scenario)
     if scenario is None:
         return EXIT_INVALID
     try:

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from ._common import EXIT_INVALID, load_scenario_or_exit
+from ._common import EXIT_INVALID, read_scenario_or_none
 from ._whatif import add_run_options, run_and_print
 
 
@@ -26,8 +26,8 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``supplyopt compare``."""
-    base = load_scenario_or_exit(args.base)
-    variants = [(path, load_scenario_or_exit(path)) for path in args.variants]
+    base = read_scenario_or_none(args.base)
+    variants = [(path, read_scenario_or_none(path)) for path in args.variants]
     if base is None or any(s is None for _, s in variants):
         return EXIT_INVALID
     return run_and_print(

@@ -20,9 +20,9 @@ from ..solve import Progress as SolveProgress
 from ..solve import plan_relief
 from ._common import (
     EXIT_INVALID,
-    load_scenario_or_exit,
     non_negative_int,
     one_line,
+    read_scenario_or_none,
     stdout_console,
     time_limit_seconds,
 )
@@ -79,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
     if args.out and not Path(args.out).resolve().parent.is_dir():
         print(f"--out {args.out}: no such directory", file=sys.stderr)
         return EXIT_INVALID
-    scenario = load_scenario_or_exit(args.scenario)
+    scenario = read_scenario_or_none(args.scenario)
     if scenario is None:
         return EXIT_INVALID
     console = Console(stderr=True)

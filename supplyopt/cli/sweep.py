@@ -14,8 +14,8 @@ from ._common import (
     EXIT_INVALID,
     MAX_TIME_LIMIT_S,
     check_time_limit,
-    load_scenario_or_exit,
     one_line,
+    read_scenario_or_none,
 )
 from ._whatif import add_run_options, run_and_print
 
@@ -58,7 +58,7 @@ class _Prepared(NamedTuple):
 
 def _criticality(args: argparse.Namespace) -> _Prepared | int:
     """Every warehouse out and the most used major roads closed, in turn; or an exit code."""
-    base = load_scenario_or_exit(args.file)
+    base = read_scenario_or_none(args.file)
     if base is None:
         return EXIT_INVALID
     try:

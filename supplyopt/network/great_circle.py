@@ -7,7 +7,7 @@ import numpy as np
 from ..model import GreatCircleRoads, Scenario
 from .geo import pairwise_haversine_km
 from .road_disruptions import leg_time_factors
-from .travel import TravelTimes, site_coordinates, vehicle_speed_kmh
+from .travel_times import TravelTimes, site_coordinates, vehicle_speed_kmh
 
 
 def great_circle_travel_times(scenario: Scenario) -> TravelTimes:

@@ -88,7 +88,22 @@ class _Packing:
 
 
 @dataclass(frozen=True)
-class _Packed:
+class PackedGraph:
+    """A road graph as one sparse matrix of packed integer weights, ready for Dijkstra.
+
+    Attributes
+    ----------
+    csr
+        (N, N) weights ``round(hours / resolution_h) × m + metres``; parallel
+        edges reduced to the cheapest, closed edges dropped.
+    m
+        Size of the metres slot (a power of two).
+    resolution_h
+        Hours per time unit.
+    limit
+        Weight of the search horizon: pass it as Dijkstra's ``limit=``.
+    """
+
     csr: csr_array
     m: float
     resolution_h: float
@@ -112,11 +127,27 @@ def _packing(graph: RoadGraph, horizon_h: float) -> _Packing:
     return _Packing(m=m, resolution_h=max(horizon_h * m * 8.0 / _EXACT, 1e-12))
 
 
-def _pack(
+def pack_graph(
     graph: RoadGraph,
     hours: NDArray[np.float64],
     horizon_h: float,
-) -> _Packed:
+) -> PackedGraph:
+    """Pack each edge's time and length into one exact integer weight (see the module notes).
+
+    Parameters
+    ----------
+    graph
+        The road graph.
+    hours
+        Hours per edge (``inf`` for a closed edge).
+    horizon_h
+        The longest route time searched; it sets the time resolution.
+
+    Returns
+    -------
+    PackedGraph
+        The weight matrix, its slot size, time resolution and search limit.
+    """
     packing = _packing(graph, horizon_h)
     m, resolution_h = packing.m, packing.resolution_h
     finite = np.isfinite(hours)
@@ -132,11 +163,11 @@ def _pack(
     n = graph.n_nodes
     csr = csr_array((weight[keep], (tail[keep], head[keep])), shape=(n, n))
     limit = (math.floor(horizon_h / resolution_h) + 1) * m
-    return _Packed(csr=csr, m=m, resolution_h=resolution_h, limit=limit)
+    return PackedGraph(csr=csr, m=m, resolution_h=resolution_h, limit=limit)
 
 
 def _unpack(
-    packed: _Packed, weight: NDArray[np.float64]
+    packed: PackedGraph, weight: NDArray[np.float64]
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     finite = np.isfinite(weight)
     safe = np.where(finite, weight, 0.0)
@@ -164,10 +195,10 @@ def _tree_keys(
     return np.unique(np.concatenate(keys)) if keys else np.empty(0, dtype=np.int64)
 
 
-_worker_packed: _Packed | None = None
+_worker_packed: PackedGraph | None = None
 
 
-def _init_worker(packed: _Packed) -> None:
+def _init_worker(packed: PackedGraph) -> None:
     global _worker_packed
     _worker_packed = packed
 
@@ -186,7 +217,7 @@ def _chunks(sources: NDArray[np.int64], n: int) -> Iterator[NDArray[np.int64]]:
 
 
 def _rows(
-    packed: _Packed,
+    packed: PackedGraph,
     sources: NDArray[np.int64],
     targets: NDArray[np.int64],
     *,
@@ -252,7 +283,7 @@ def _use_compiled(engine: Engine, n_nodes: int, n_sources: int) -> bool:
 
 
 def _compiled_rows(
-    packed: _Packed,
+    packed: PackedGraph,
     sources: NDArray[np.int64],
     targets: NDArray[np.int64],
     *,
@@ -277,7 +308,7 @@ def _compiled_rows(
     shape = fast_paths.bucket_shape(small, limit)
     if shape is None:
         # Edge weights spread too widely for buckets: a heap on the contracted graph.
-        heap_graph = _Packed(
+        heap_graph = PackedGraph(
             csr=csr_array(
                 (small.weights.astype(np.float64), small.indices, small.indptr),
                 shape=(small.n_nodes, small.n_nodes),
@@ -295,7 +326,7 @@ def _compiled_rows(
 
 
 def _plain_rows(
-    packed: _Packed, sources: NDArray[np.int64], targets: NDArray[np.int64], *, engine: Engine
+    packed: PackedGraph, sources: NDArray[np.int64], targets: NDArray[np.int64], *, engine: Engine
 ) -> NDArray[np.float64]:
     """Packed weights from sources to targets with the engine chosen for the job size."""
     n = packed.csr.shape[0]
@@ -384,7 +415,7 @@ def node_matrix(
     if key in _cache:
         _cache.move_to_end(key)
         return _cache[key]
-    packed = _pack(graph, hours, horizon_h)
+    packed = pack_graph(graph, hours, horizon_h)
     n_workers = workers if workers is not None else _default_workers(graph.n_nodes, len(nodes))
     tree_list: list[NDArray[np.int64]] | None
     if not trees and _use_compiled(engine, graph.n_nodes, len(nodes)):
@@ -454,7 +485,7 @@ def node_matrix_variant(
     )
     h, km = base.hours.copy(), base.km.copy()
     if len(stale):
-        packed = _pack(graph, hours, horizon_h)
+        packed = pack_graph(graph, hours, horizon_h)
         weight = _plain_rows(packed, nodes[stale], nodes, engine="auto")
         h[stale], km[stale] = _unpack(packed, weight)
     return _remember(key, NodeMatrix(nodes=nodes, hours=h, km=km)), len(stale)
@@ -470,7 +501,7 @@ def node_rows(
     engine: Engine = "auto",
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Hours and km from some source nodes to some target nodes (not cached)."""
-    packed = _pack(graph, hours, horizon_h)
+    packed = pack_graph(graph, hours, horizon_h)
     weight = _plain_rows(
         packed, np.asarray(sources, np.int64), np.asarray(targets, np.int64), engine=engine
     )

@@ -34,8 +34,8 @@ from numpy.typing import NDArray
 from ..model import OsmRoads, Problem, Scenario, ScenarioError
 from ..model.data_files import SHARED_DATA_ENV, locate_data_file
 from .road_graph import RoadGraph
-from .road_travel import network_travel_times
-from .travel import TravelTimes
+from .road_graph_travel import network_travel_times
+from .travel_times import TravelTimes
 
 #: Truck speed by OSM ``highway`` class, km/h, before ``maxspeed`` and ``max_truck_kmh``.
 TRUCK_SPEEDS_KMH: dict[str, float] = {

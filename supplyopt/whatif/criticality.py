@@ -29,7 +29,7 @@ def major_road_variants(base: Scenario, *, limit: int) -> list[Variant]:
     roads = base.roads
     if not isinstance(roads, GraphRoads | OsmRoads):
         return []  # straight-line roads have nothing to close
-    from ..network.criticality import route_usage
+    from ..network.road_usage import route_usage
 
     usage = route_usage(base)
     variants: list[Variant] = []
@@ -46,7 +46,7 @@ def major_road_variants(base: Scenario, *, limit: int) -> list[Variant]:
 
 def usage_label(base: Scenario, way: int) -> str | None:
     """A readable label of an OSM way (ref, name, class)."""
-    from ..network.criticality import way_label
+    from ..network.road_usage import way_label
 
     return way_label(base, way)
 

@@ -46,7 +46,7 @@ def solve_variant(
 
     ``budget`` defaults to the what-if budget (``WHATIF_VARIANTS``, ``WHATIF_RESTARTS``).
     """
-    from ..network import graph  # noqa: F401  (numba; see below)
+    from ..network import explicit_graph  # noqa: F401  (numba; see below)
     from ..solve.planner import WorkBudget, plan_relief
 
     # The travel-time stage imports the road modules (numba among them) on first use: several

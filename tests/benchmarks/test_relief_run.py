@@ -16,7 +16,8 @@ def test_runner_writes_both_tables(tmp_path: Path) -> None:
     out = tmp_path / "relief"
     code = run.main(["--families", "small-loose", "--time-limit", "2", "--out", str(out)])
     assert code == 0
-    (row,) = list(csv.DictReader(out.with_suffix(".csv").open(encoding="utf-8")))
+    with out.with_suffix(".csv").open(encoding="utf-8") as table:
+        (row,) = list(csv.DictReader(table))
     assert row["family"] == "small-loose"
     assert float(row["planner"]) <= float(row["bound"]) + 1e-4
     assert float(row["baseline"]) <= float(row["bound"]) + 1e-4

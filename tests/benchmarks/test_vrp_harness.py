@@ -8,8 +8,7 @@ import pytest
 
 from benchmarks.vrp import data, smoke
 from benchmarks.vrp.run import Row, markdown, run_one, summarise
-
-from ..io.vrp_texts import shared_data
+from tests.shared_data import shared_dir
 
 
 def row(instance: str, solver: str, gap: float | None, feasible: bool = True) -> Row:
@@ -48,14 +47,14 @@ def test_missing_data_skips(
 
 def test_solomon_reference_is_distance_only(monkeypatch: pytest.MonkeyPatch) -> None:
     """Solomon gaps use the distance-only BKS (R201: 1149.68, not the 4-vehicle 1252.37)."""
-    monkeypatch.setenv("SUPPLYOPT_SHARED_DATA", str(shared_data()))
+    monkeypatch.setenv("SUPPLYOPT_SHARED_DATA", str(shared_dir()))
     assert data.read_bks("solomon")["R201"].distance == pytest.approx(1149.68)
     assert len(data.list_instances("solomon")) == 56
 
 
 def test_supplyopt_row_is_verified(monkeypatch: pytest.MonkeyPatch) -> None:
     """One short supplyopt run on C101 is verified feasible and within 1 % of the BKS."""
-    monkeypatch.setenv("SUPPLYOPT_SHARED_DATA", str(shared_data()))
+    monkeypatch.setenv("SUPPLYOPT_SHARED_DATA", str(shared_dir()))
     result = run_one("solomon", "C101", "supplyopt", 1.0, 0)
     assert result.feasible, result.note
     assert result.gap_pct is not None
@@ -65,5 +64,5 @@ def test_supplyopt_row_is_verified(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.mark.slow
 def test_smoke_run_passes(monkeypatch: pytest.MonkeyPatch) -> None:
     """The CI smoke run (three instances, four solvers, 2 s) passes."""
-    monkeypatch.setenv("SUPPLYOPT_SHARED_DATA", str(shared_data()))
+    monkeypatch.setenv("SUPPLYOPT_SHARED_DATA", str(shared_dir()))
     assert smoke.main([]) == 0

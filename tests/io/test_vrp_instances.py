@@ -9,8 +9,9 @@ import numpy as np
 import pytest
 
 from supplyopt.io.vrp_instances import VrpInstanceError, guess_format, read_vrp_instance
+from tests.shared_data import shared_dir
 
-from .vrp_texts import CORDEAU, SOLOMON, VRPLIB, shared_data, write
+from .vrp_texts import CORDEAU, SOLOMON, VRPLIB, write
 
 
 def test_solomon_crlf_parsed(tmp_path: Path) -> None:
@@ -111,7 +112,7 @@ def test_missing_and_binary_files_refused(tmp_path: Path) -> None:
 )
 def test_every_shared_file_reads(folder: str, fmt: str, count: int) -> None:
     """Every shared benchmark file is read, with its format guessed, and is consistent."""
-    files = sorted(p for p in (shared_data() / folder).iterdir() if p.suffix in (".txt", ".vrp"))
+    files = sorted(p for p in (shared_dir() / folder).iterdir() if p.suffix in (".txt", ".vrp"))
     assert len(files) == count
     for path in files:
         inst = read_vrp_instance(path)
@@ -126,7 +127,7 @@ def test_every_shared_file_reads(folder: str, fmt: str, count: int) -> None:
 
 def test_shared_cordeau_header_values() -> None:
     """p08 has 2 depots, 14 vehicles each, route limit 310 and capacity 500."""
-    inst = read_vrp_instance(shared_data() / "mdvrp" / "cordeau" / "p08.txt")
+    inst = read_vrp_instance(shared_dir() / "mdvrp" / "cordeau" / "p08.txt")
     assert (inst.num_depots, inst.num_locations) == (2, 251)
     assert inst.vehicles == [14, 14]
     assert inst.max_duration.tolist() == [310.0, 310.0]

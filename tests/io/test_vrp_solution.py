@@ -17,8 +17,9 @@ from supplyopt.io.vrp_solution import (
     verify_routes,
     write_vrp_solution,
 )
+from tests.shared_data import shared_dir
 
-from .vrp_texts import CORDEAU, SOLOMON, VRPLIB, shared_data, write
+from .vrp_texts import CORDEAU, SOLOMON, VRPLIB, write
 
 
 def solomon(tmp_path: Path, text: str = SOLOMON) -> VrpInstance:
@@ -106,7 +107,7 @@ def test_solution_file_keys(tmp_path: Path) -> None:
 @pytest.mark.parametrize("name", ["X-n101-k25", "X-n502-k39"])
 def test_cvrplib_bks_solution_verifies_at_its_cost(name: str) -> None:
     """The CVRPLIB best-known solution is feasible and costs exactly the BKS."""
-    folder = shared_data() / "cvrp" / "X"
+    folder = shared_dir() / "cvrp" / "X"
     inst = read_vrp_instance(folder / f"{name}.vrp")
     lines = (folder / f"{name}.sol").read_text(encoding="utf-8").splitlines()
     # .sol customer ids are node id - 1 (the depot is node 1).

@@ -1,11 +1,8 @@
-"""Tiny benchmark files, inline, for reader, verifier and CLI tests; the shared data folder."""
+"""Tiny benchmark files, inline, for reader, verifier and CLI tests."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
-
-import pytest
 
 #: Solomon layout with CRLF endings: depot 0 open [0, 100], three customers.
 SOLOMON = (
@@ -55,13 +52,4 @@ def write(tmp_path: Path, name: str, text: str) -> Path:
     """Write ``text`` byte-exactly (CRLF kept) and return the path."""
     path = tmp_path / name
     path.write_bytes(text.encode("utf-8"))
-    return path
-
-
-def shared_data() -> Path:
-    """Return the shared benchmark data folder, or skip the test when it is missing."""
-    env = os.environ.get("SUPPLYOPT_SHARED_DATA")
-    path = Path(env) if env else Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
-    if not path.is_dir():
-        pytest.skip(f"shared benchmark data not found at {path} (set SUPPLYOPT_SHARED_DATA)")
     return path

@@ -15,6 +15,7 @@ from supplyopt.network.road_graph import RoadGraph
 
 pytest.importorskip("numba", reason="the compiled engine needs numba (the osm extra)")
 from supplyopt.network import fast_paths
+from tests.budget import examples
 
 
 def road_graph(side: int, shape_nodes: int, seed: int) -> RoadGraph:
@@ -191,7 +192,7 @@ def random_graphs(draw: st.DrawFn) -> tuple[RoadGraph, np.ndarray, np.ndarray, f
     return graph, sources, targets, horizon_h
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(random_graphs())
 def test_compiled_rows_equal_scipy_rows_on_random_graphs(
     case: tuple[RoadGraph, np.ndarray, np.ndarray, float],

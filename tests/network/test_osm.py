@@ -153,6 +153,7 @@ def andorra() -> supplyopt.Scenario:
         monkeypatch.undo()
 
 
+@pytest.mark.slow
 def test_andorra_closure_changes_travel_and_plan(andorra: supplyopt.Scenario) -> None:
     """Closing the CG-2 lengthens the trip to Canillo, changes the plan, and both plans check."""
     reopened = andorra.model_copy(update={"disruptions": []})

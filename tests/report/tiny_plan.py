@@ -12,59 +12,9 @@ from supplyopt.model import (
     UnmetReason,
     assemble_plan,
 )
+from tests.conftest import scenario_data
 
-SCENARIO = {
-    "name": "tiny-quake",
-    "deadline_hours": 12,
-    "items": [
-        {"id": "tent", "name": "救灾帐篷", "weight_kg": 80.0, "volume_m3": 0.5},
-        {"id": "quilt", "name": "棉被", "weight_kg": 3.0, "volume_m3": 0.03},
-    ],
-    "vehicle_types": [
-        {"id": "truck-5t", "name": "5吨货车", "capacity_kg": 5000.0, "capacity_m3": 28.0}
-    ],
-    "warehouses": [
-        {
-            "id": "north",
-            "name": "北库",
-            "lat": 44.0,
-            "lon": 87.0,
-            "stock": {"tent": 50, "quilt": 500},
-            "fleet": {"truck-5t": 2},
-            "ready_hours": 1.0,
-            "loading_hours": 0.5,
-            "loading_bays": 1,
-        },
-        {
-            "id": "south",
-            "name": "南库",
-            "lat": 43.5,
-            "lon": 86.5,
-            "stock": {"tent": 10, "quilt": 100},
-            "fleet": {"truck-5t": 1},
-        },
-    ],
-    "areas": [
-        {
-            "id": "a1",
-            "name": "甲乡",
-            "lat": 43.8,
-            "lon": 86.8,
-            "demand": {"tent": 20, "quilt": 200},
-            "priority": 3,
-            "unloading_hours": 0.5,
-        },
-        {
-            "id": "a2",
-            "name": "乙镇",
-            "lat": 43.9,
-            "lon": 86.6,
-            "demand": {"tent": 10, "quilt": 100},
-            "unloading_hours": 0.25,
-        },
-        {"id": "a3", "name": "丙村", "lat": 43.6, "lon": 86.9, "demand": {"tent": 40}},
-    ],
-}
+SCENARIO = scenario_data("tiny-quake")
 
 
 def make_scenario() -> Scenario:

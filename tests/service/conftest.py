@@ -10,6 +10,7 @@ the end; each test gets its own schema in it (set as ``search_path``). No server
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -28,6 +29,7 @@ from supplyopt_service.core import keys
 from supplyopt_service.core.db import Database
 from supplyopt_service.core.migrate import upgrade
 from supplyopt_service.core.settings import Settings
+from tests.conftest import scenario_data
 
 PG_URL = os.environ.get("SUPPLYOPT_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 BACKENDS = ("sqlite", "postgresql")
@@ -80,11 +82,23 @@ def pg_server() -> Iterator[PgServer]:
     server.execute(f'DROP DATABASE IF EXISTS "{server.database}" WITH (FORCE)')
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A freshly migrated SQLite file, copied for each test (copying is faster than migrating)."""
+    path = tmp_path_factory.mktemp("sqlite-template") / "supplyopt.db"
+    database = Database(f"sqlite:///{path}")
+    upgrade(database)
+    database.dispose()
+    return path
+
+
 @pytest.fixture(params=BACKENDS)
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """Return a fresh, empty (migrated on first use) database URL, for each backend."""
+    """Return a fresh database URL for each backend: SQLite migrated, PostgreSQL on first use."""
     if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'supplyopt.db'}"
+        path = tmp_path / "supplyopt.db"
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+        return f"sqlite:///{path}"
     server: PgServer = request.getfixturevalue("pg_server")
     return server.new_schema()
 
@@ -134,36 +148,7 @@ def auth(db: Database) -> KeyMaker:
     return make
 
 
-TINY_SCENARIO: dict[str, Any] = {
-    "name": "tiny",
-    "deadline_hours": 12,
-    "items": [
-        {"id": "tent", "name": "救灾帐篷", "weight_kg": 75.0, "volume_m3": 0.4},
-        {"id": "quilt", "name": "棉被", "weight_kg": 3.0, "volume_m3": 0.03},
-    ],
-    "vehicle_types": [{"id": "truck", "capacity_kg": 10000, "capacity_m3": 45}],
-    "warehouses": [
-        {
-            "id": "north",
-            "name": "北库",
-            "lat": 44.0,
-            "lon": 87.3,
-            "stock": {"tent": 100, "quilt": 1000},
-            "fleet": {"truck": 3},
-        },
-        {"id": "south", "lat": 43.8, "lon": 87.6, "stock": {"tent": 50}, "fleet": {"truck": 2}},
-    ],
-    "areas": [
-        {
-            "id": "hutubi",
-            "name": "呼图壁",
-            "lat": 44.19,
-            "lon": 86.9,
-            "demand": {"tent": 80, "quilt": 600},
-        },
-        {"id": "manas", "lat": 44.3, "lon": 86.2, "demand": {"tent": 40}},
-    ],
-}
+TINY_SCENARIO: dict[str, Any] = scenario_data("service-tiny")
 
 
 @pytest.fixture

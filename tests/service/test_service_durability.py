@@ -68,9 +68,13 @@ class Server:
         raise AssertionError("the server did not start")
 
     def kill(self) -> None:
-        if self.process is not None and self.process.poll() is None:
+        if self.process is None:
+            return
+        if self.process.poll() is None:
             self.process.send_signal(signal.SIGKILL)
             self.process.wait(10)
+        if self.process.stderr is not None:
+            self.process.stderr.close()  # else a ResourceWarning (an error in the tests)
 
 
 @pytest.mark.slow

@@ -15,6 +15,7 @@ from supplyopt.io import parse_scenario
 from supplyopt.model import Plan, Scenario, UnmetReason, summarize
 from supplyopt.network import build_travel_times
 from supplyopt.solve.reference import plan_baseline
+from tests.budget import examples
 from tests.conftest import assert_valid
 from tests.relief_strategies import small_families
 
@@ -230,7 +231,7 @@ def test_unreachable_reason_on_a_disconnected_road_graph() -> None:
 families = small_families(max_areas=10)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(family=families, seed=st.integers(0, 2**16))
 def test_random_plans_keep_every_rule(family: Family, seed: int) -> None:
     """No baseline plan breaks stock, demand, capacity, bays, reuse or the deadline."""

@@ -17,6 +17,7 @@ from supplyopt.io import load_scenario_data, parse_scenario
 from supplyopt.model import Scenario
 from supplyopt.network import haversine_km
 from supplyopt.solve.reference import coverage_upper_bound, plan_baseline
+from tests.budget import examples
 from tests.conftest import two_depot_data
 from tests.relief_strategies import small_families
 from tests.shared_data import shared_file
@@ -141,7 +142,7 @@ def test_fleet_constraints_only_lower_the_bound() -> None:
 families = small_families(max_areas=8)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(family=families, seed=st.integers(0, 2**16))
 def test_bound_is_never_below_the_baseline(family: Family, seed: int) -> None:
     """On random small scenarios, the hand-dispatch plan never beats the bound."""
@@ -151,7 +152,7 @@ def test_bound_is_never_below_the_baseline(family: Family, seed: int) -> None:
     assert plan.summary.weighted_coverage_on_time <= bound.weighted_coverage + 1e-7
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(15), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(family=families, seed=st.integers(0, 2**16))
 def test_bound_is_never_below_the_planner(family: Family, seed: int) -> None:
     """On random small scenarios, plan_relief (multi-stop, multi-trip) never beats the bound."""
@@ -161,7 +162,14 @@ def test_bound_is_never_below_the_planner(family: Family, seed: int) -> None:
     assert plan.summary.weighted_coverage_on_time <= bound.weighted_coverage + 1e-7
 
 
-@pytest.mark.parametrize("name", sorted(supplyopt.bundled_scenarios()))
+@pytest.mark.parametrize(
+    "name",
+    [
+        # Reading the Andorra OSM extract takes most of a minute: CI only.
+        pytest.param(name, marks=pytest.mark.slow) if name == "andorra-flood" else name
+        for name in sorted(supplyopt.bundled_scenarios())
+    ],
+)
 def test_bound_holds_on_the_bundled_scenarios(name: str) -> None:
     """Neither the planner nor hand dispatch beats the bound on a bundled scenario."""
     path = supplyopt.bundled_scenarios()[name]

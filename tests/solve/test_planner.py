@@ -10,7 +10,7 @@ import pytest
 import supplyopt
 from supplyopt import Plan, Scenario
 from supplyopt.solve.planner import WorkBudget
-from tests.conftest import SCENARIOS, assert_valid, tiny_data, two_depot_data
+from tests.conftest import SCENARIOS, assert_valid, bundled_plan, tiny_data, two_depot_data
 
 
 def plan_of(data: dict[str, Any], **kwargs: Any) -> tuple[Scenario, Plan]:
@@ -186,16 +186,14 @@ def test_changed_scenario_is_validated_again(tiny: Scenario) -> None:
 )
 def test_bundled_scenarios_plan_and_check(name: str) -> None:
     """Every bundled scenario plans into a plan the checker accepts."""
-    scenario = supplyopt.read_scenario(SCENARIOS / f"{name}.yaml")
-    plan = supplyopt.plan_relief(scenario, time_limit_s=20)
+    scenario, plan = bundled_plan(name)
     assert_valid(scenario, plan)
     assert plan.summary.weighted_coverage_on_time > 0.5
 
 
 def test_snowstorm_reports_areas_beyond_reach() -> None:
     """The snowstorm's remote areas are unmet for 'deadline', with nothing delivered."""
-    scenario = supplyopt.read_scenario(SCENARIOS / "changji-snowstorm.yaml")
-    plan = supplyopt.plan_relief(scenario, time_limit_s=20)
+    _, plan = bundled_plan("changji-snowstorm")
     beyond = {u.area for u in plan.unmet if u.reason.value == "deadline"}
     assert {"dashitou", "beitashan", "chagangol"} <= beyond
 

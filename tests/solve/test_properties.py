@@ -8,6 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import supplyopt
+from tests.budget import examples
 from tests.conftest import assert_valid
 
 ITEMS = [
@@ -71,7 +72,7 @@ def scenarios(draw: st.DrawFn) -> dict[str, Any]:
     }
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(scenarios())
 def test_random_scenarios_give_valid_plans(data: dict[str, Any]) -> None:
     """Whatever the scenario, the plan passes every check of the independent checker."""

@@ -13,6 +13,7 @@ from supplyopt.io.vrp_instances import VrpInstance
 from supplyopt.io.vrp_solution import verify_routes
 from supplyopt.solve.routing import Scaling, solve_routing, to_int_scale
 from supplyopt.solve.routing.vrp_benchmark import instance_scaling, instance_to_problem
+from tests.budget import examples
 
 
 def test_rounding_directions() -> None:
@@ -78,7 +79,7 @@ def _real_starts(
     return starts
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(
     data=st.data(),
     n=st.integers(min_value=1, max_value=6),
@@ -145,7 +146,7 @@ def _instance(
     )
 
 
-@settings(max_examples=15, deadline=None)
+@settings(max_examples=examples(15), deadline=None)
 @given(data=st.data(), n=st.integers(min_value=2, max_value=7))
 def test_solver_feasible_solutions_verify_with_real_values(data: st.DataObject, n: int) -> None:
     """Whatever the engine returns as feasible passes the real-valued verifier."""

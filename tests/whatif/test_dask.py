@@ -42,6 +42,7 @@ def variants(count: int) -> list[tuple[str, supplyopt.Scenario]]:
     return out
 
 
+@pytest.mark.slow
 def test_dask_sweep_matches_serial(scheduler: str) -> None:
     """Twelve variants on the cluster give exactly the serial outcomes, in order."""
     jobs = variants(12)

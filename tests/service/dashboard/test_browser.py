@@ -2,9 +2,11 @@
 
 Runs the real server (uvicorn, temporary SQLite) and drives Debian's
 ``chromium`` through Playwright's Python package (``playwright install`` is
-never needed: the system browser is used). Screenshots are written to
-``benchmarks/results/screenshots/``. Skipped when Chromium or Playwright is
-missing, except under ``CI=true`` where that is a failure.
+never needed: the system browser is used). The test writes its screenshots
+to a temporary folder; ``python -m tests.service.dashboard.refresh_screenshots``
+refreshes the committed ones in ``benchmarks/results/screenshots/``. Skipped
+when Chromium or Playwright is missing, except under ``CI=true`` where that
+is a failure.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -66,7 +69,13 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
     """Start the service on a free local port with an empty SQLite file; yield (url, admin key)."""
-    tmp = tmp_path_factory.mktemp("dashboard")
+    with serve(tmp_path_factory.mktemp("dashboard")) as running:
+        yield running
+
+
+@contextmanager
+def serve(tmp: Path) -> Iterator[tuple[str, str]]:
+    """Run the service with an empty SQLite file in ``tmp``; yield (url, admin key)."""
     env = {**os.environ, "SUPPLYOPT_DATABASE_URL": f"sqlite:///{tmp / 'supplyopt.db'}"}
     made = subprocess.run(
         [sys.executable, "-m", "supplyopt", "keys", "create", "--role", "admin"],
@@ -107,7 +116,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]
             except OSError:
                 time.sleep(0.1)
         else:
-            pytest.fail(f"service did not start: {(tmp / 'server.log').read_text()}")
+            raise RuntimeError(f"service did not start: {(tmp / 'server.log').read_text()}")
         yield url, key
     finally:
         proc.terminate()
@@ -115,13 +124,29 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]
         log.close()
 
 
-def test_empty_service_to_approved_plan(playwright_api: object, server: tuple[str, str]) -> None:
+def test_empty_service_to_approved_plan(
+    playwright_api: object, server: tuple[str, str], tmp_path: Path
+) -> None:
     """A person uploads the default scenario, runs a plan, sees map/table/timeline, switches language, approves."""
+    walk_through(*server, shots=tmp_path)
+    assert sorted(p.name for p in tmp_path.glob("*.png")) == sorted(SHOT_NAMES)
+
+
+#: The screenshots the walk-through takes, committed in ``SHOTS``.
+SHOT_NAMES = (
+    "dashboard-result-en.png",
+    "dashboard-result-zh.png",
+    "dashboard-inventory-zh.png",
+    "dashboard-tablet-zh.png",
+)
+
+
+def walk_through(url: str, key: str, *, shots: Path) -> None:
+    """Upload the default scenario, plan, approve; assert each step and screenshot it into ``shots``."""
     from playwright.sync_api import expect, sync_playwright
 
-    url, key = server
     scenario_file = ROOT / "scenarios" / "hutubi-earthquake.yaml"
-    SHOTS.mkdir(parents=True, exist_ok=True)
+    shots.mkdir(parents=True, exist_ok=True)
     errors: list[str] = []
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -155,7 +180,7 @@ def test_empty_service_to_approved_plan(playwright_api: object, server: tuple[st
         expect(page.locator("#area-results")).to_contain_text("石梯子乡")
         expect(page.locator("#timeline-svg line.deadline")).to_have_count(1)
         assert page.locator("#timeline-svg rect.loading").count() > 0
-        page.screenshot(path=str(SHOTS / "dashboard-result-en.png"), full_page=True)
+        page.screenshot(path=str(shots / "dashboard-result-en.png"), full_page=True)
 
         page.click("#lang-toggle")
         expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
@@ -164,15 +189,15 @@ def test_empty_service_to_approved_plan(playwright_api: object, server: tuple[st
         page.click("#approve")
         expect(page.locator("#approval")).to_contain_text("已批准")
         expect(page.locator("#status")).to_have_text("已批准：库存已预留。")
-        page.screenshot(path=str(SHOTS / "dashboard-result-zh.png"), full_page=True)
+        page.screenshot(path=str(shots / "dashboard-result-zh.png"), full_page=True)
 
         page.click("#tab-inventory")
         expect(page.locator("#movements tbody tr").first).to_contain_text("reserve")
-        page.screenshot(path=str(SHOTS / "dashboard-inventory-zh.png"), full_page=True)
+        page.screenshot(path=str(shots / "dashboard-inventory-zh.png"), full_page=True)
 
         page.set_viewport_size({"width": 820, "height": 1180})
         page.click("#tab-result")
         expect(page.locator("#map-svg")).to_be_visible()
-        page.screenshot(path=str(SHOTS / "dashboard-tablet-zh.png"), full_page=True)
+        page.screenshot(path=str(shots / "dashboard-tablet-zh.png"), full_page=True)
         browser.close()
     assert errors == []

@@ -19,11 +19,11 @@ from scipy.sparse import csr_array
 from scipy.sparse.csgraph import breadth_first_order
 
 from ..model import Scenario
-from .graph_snap import SNAP_NOTE_KM, snap_to_nodes
 from .matrix import NodeMatrix, node_matrix, node_matrix_variant, node_rows
 from .road_disruptions import edge_speed_factors
 from .road_graph import RoadGraph
-from .travel import TravelTimes, site_coordinates
+from .snap import SNAP_NOTE_KM, snap_to_nodes
+from .travel_times import TravelTimes, site_coordinates
 
 #: Return legs that the deadline horizon cut off are searched up to this many deadlines.
 RETURN_HORIZON_FACTOR = 10.0

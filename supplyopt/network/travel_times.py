@@ -106,7 +106,7 @@ def build_travel_times(scenario: Scenario) -> TravelTimes:
         When a road disruption selects no road, or the OSM extract cannot be
         read.
     """
-    from .graph import graph_travel_times
+    from .explicit_graph import graph_travel_times
     from .great_circle import great_circle_travel_times
     from .osm import osm_travel_times
 

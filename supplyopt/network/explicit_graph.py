@@ -13,8 +13,8 @@ import numpy as np
 
 from ..model import GraphRoads, Scenario
 from .road_graph import RoadGraph
-from .road_travel import network_travel_times
-from .travel import TravelTimes
+from .road_graph_travel import network_travel_times
+from .travel_times import TravelTimes
 
 
 def road_graph_from_scenario(roads: GraphRoads) -> RoadGraph:

@@ -8,13 +8,13 @@ import numpy as np
 from scipy.sparse.csgraph import dijkstra
 
 from ..model import GraphRoads, OsmRoads, Scenario
-from .graph import road_graph_from_scenario
-from .graph_snap import snap_to_nodes
-from .matrix import _pack
+from .explicit_graph import road_graph_from_scenario
+from .matrix import pack_graph
 from .road_disruptions import edge_speed_factors
 from .road_graph import RoadGraph
-from .road_travel import edge_hours
-from .travel import site_coordinates
+from .road_graph_travel import edge_hours
+from .snap import snap_to_nodes
+from .travel_times import site_coordinates
 
 RoadKey = int | tuple[str, str]
 
@@ -41,7 +41,7 @@ def route_usage(scenario: Scenario) -> Counter[RoadKey]:
     nodes = snap_to_nodes(graph, lat, lon).node_idx
     n_wh = len(scenario.warehouses)
     hours = edge_hours(graph, None, edge_speed_factors(graph, scenario.disruptions))
-    packed = _pack(graph, hours, scenario.deadline_hours)
+    packed = pack_graph(graph, hours, scenario.deadline_hours)
     sources = np.unique(nodes[:n_wh])
     _, pred = dijkstra(
         packed.csr, directed=True, indices=sources, limit=packed.limit, return_predecessors=True
