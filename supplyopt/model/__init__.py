@@ -10,7 +10,13 @@ from .disruptions import (
     SlowRoads,
     WarehouseOut,
 )
-from .errors import PlanFileError, ScenarioError, SolverUnavailableError, SupplyOptError
+from .errors import (
+    MissingDataError,
+    PlanFileError,
+    ScenarioError,
+    SolverUnavailableError,
+    SupplyOptError,
+)
 from .kpi import (
     area_coverage,
     assemble_plan,
@@ -49,6 +55,7 @@ __all__ = [
     "GreatCircleRoads",
     "Item",
     "Location",
+    "MissingDataError",
     "OsmRoads",
     "Plan",
     "PlanFileError",

@@ -34,3 +34,18 @@ def test_huge_demand_is_one_located_line(
         f"{bad}: invalid scenario (1 problem)",
         f"  areas[0].demand.tent: must be <= {MAX_QUANTITY} (got {demand})",
     ]
+
+
+def test_missing_osm_extract_says_road_data_missing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A missing OSM extract exits 2 saying the road data is missing (not the scenario invalid)."""
+    path = _write(tmp_path / "s.yaml", tiny_data(roads={"model": "osm", "file": "missing.osm"}))
+    assert main(["plan", path, "--time-limit", "1"]) == 2
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 2
+    assert lines[0].startswith(f"{path}: road data missing")
+    assert "invalid scenario" not in lines[0]
+    assert lines[1].startswith(f"  roads.file: no such file 'missing.osm' (tried {tmp_path}")
+    assert "docs/roads-and-disruptions.md" in lines[1]
+    assert "Where OSM extracts come from" in lines[1]

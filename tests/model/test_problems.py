@@ -9,6 +9,7 @@ import pytest
 
 from supplyopt.model import (
     MAX_QUANTITY,
+    MissingDataError,
     PlanFileError,
     Problem,
     ScenarioError,
@@ -136,6 +137,7 @@ def test_scenario_error_pickles_exactly() -> None:
     "err",
     [
         PlanFileError("plan.json: no such file"),
+        MissingDataError([Problem(("roads", "file"), "no such file 'x.osm'")], source="s.yaml"),
         SupplyOptError("anything"),
         RoutingProblemError(["depots: none given", "vehicles: none given"]),
     ],
