@@ -29,6 +29,7 @@ from .plan import Plan, Stop, Summary, Trip, Unmet, UnmetReason
 from .problems import Location, Problem, format_path
 from .scenario import (
     MAX_QUANTITY,
+    MAX_VEHICLES,
     Area,
     GraphEdge,
     GraphNode,
@@ -45,6 +46,7 @@ from .validation import parse_scenario, validation_problems
 
 __all__ = [
     "MAX_QUANTITY",
+    "MAX_VEHICLES",
     "Area",
     "Circle",
     "CloseRoads",
