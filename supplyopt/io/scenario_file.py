@@ -175,6 +175,9 @@ def read_scenario(path: str | os.PathLike[str]) -> Scenario:
 
     Raises
     ------
+    MissingDataError
+        When the OSM extract ``roads.file`` names is not there (a
+        :class:`ScenarioError` whose message says the road data is missing).
     ScenarioError
         With every problem found in the file, each located.
     """
