@@ -12,7 +12,7 @@ from typing import Any, Literal
 import yaml
 
 from ..model import Problem, Scenario, ScenarioError, parse_scenario
-from ..model.data_files import SHARED_DATA_ENV, locate_data_file
+from ..model.data_files import require_road_file
 
 SCENARIO_SUFFIXES = (".yaml", ".yml", ".json")
 
@@ -175,6 +175,9 @@ def read_scenario(path: str | os.PathLike[str]) -> Scenario:
 
     Raises
     ------
+    MissingDataError
+        When the OSM extract ``roads.file`` names is not there (a
+        :class:`ScenarioError` whose message says the road data is missing).
     ScenarioError
         With every problem found in the file, each located.
     """
@@ -187,7 +190,8 @@ def _resolve_road_file(data: Any, base_dir: Path, *, source: str) -> None:
     """Make an OSM ``roads.file`` absolute (it is relative to the scenario file).
 
     The scenario then plans the same wherever it is copied or written. A
-    missing file is refused here, naming every path tried.
+    missing file is refused here with a :class:`MissingDataError`, naming
+    every path tried.
     """
     if not isinstance(data, dict):
         return
@@ -197,20 +201,7 @@ def _resolve_road_file(data: Any, base_dir: Path, *, source: str) -> None:
     file = roads.get("file")
     if not isinstance(file, str):
         return
-    found, tried = locate_data_file(file, base_dir)
-    if found is None:
-        shown = ", ".join(str(t) for t in tried)
-        raise ScenarioError(
-            [
-                Problem(
-                    ("roads", "file"),
-                    f"no such file {file!r} (tried {shown}; a relative path is "
-                    f"relative to the scenario file; set {SHARED_DATA_ENV} to the folder "
-                    "holding the shared data's osm/ to find the bundled extracts)",
-                )
-            ],
-            source=source,
-        )
+    found = require_road_file(file, base_dir, source=source)
     roads["file"] = str(found)
 
 

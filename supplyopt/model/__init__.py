@@ -10,7 +10,13 @@ from .disruptions import (
     SlowRoads,
     WarehouseOut,
 )
-from .errors import PlanFileError, ScenarioError, SolverUnavailableError, SupplyOptError
+from .errors import (
+    MissingDataError,
+    PlanFileError,
+    ScenarioError,
+    SolverUnavailableError,
+    SupplyOptError,
+)
 from .kpi import (
     area_coverage,
     assemble_plan,
@@ -23,6 +29,7 @@ from .plan import Plan, Stop, Summary, Trip, Unmet, UnmetReason
 from .problems import Location, Problem, format_path
 from .scenario import (
     MAX_QUANTITY,
+    MAX_VEHICLES,
     Area,
     GraphEdge,
     GraphNode,
@@ -39,6 +46,7 @@ from .validation import parse_scenario, validation_problems
 
 __all__ = [
     "MAX_QUANTITY",
+    "MAX_VEHICLES",
     "Area",
     "Circle",
     "CloseRoads",
@@ -49,6 +57,7 @@ __all__ = [
     "GreatCircleRoads",
     "Item",
     "Location",
+    "MissingDataError",
     "OsmRoads",
     "Plan",
     "PlanFileError",

@@ -46,9 +46,25 @@ class ScenarioError(SupplyOptError, ValueError):
         self.problems: list[Problem] = list(problems)
         self.source = source
         where = f"{source}: " if source else ""
-        count = len(self.problems)
-        head = f"{where}invalid scenario ({count} problem{'s' if count != 1 else ''})"
+        head = where + self._heading()
         super().__init__("\n".join([head, *(f"  {p}" for p in self.problems)]))
+
+    def _heading(self) -> str:
+        """The first line of the message, after the source: what kind of failure this is."""
+        count = len(self.problems)
+        return f"invalid scenario ({count} problem{'s' if count != 1 else ''})"
+
+
+class MissingDataError(ScenarioError):
+    """The road data a scenario names (an OSM extract or GraphML file) is not there.
+
+    The scenario itself may be valid: its message says the data is missing,
+    not that the scenario is invalid. A :class:`ScenarioError`, so callers
+    catching that (or ``ValueError``) catch this too.
+    """
+
+    def _heading(self) -> str:
+        return "road data missing (the scenario names a file that is not there)"
 
 
 class PlanFileError(SupplyOptError, ValueError):

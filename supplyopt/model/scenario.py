@@ -27,13 +27,21 @@ from pydantic import (
 from .disruptions import Disruption
 from .problems import Location, Problem, format_path
 
-#: The largest quantity (units of stock or demand, vehicles, people, loading bays)
-#: a scenario may hold: far above any real operation, far below the 2**63 of the
-#: solver's integers, so that sums over a whole scenario never overflow.
+#: The largest quantity (units of stock or demand, people) a scenario may hold:
+#: far above any real operation, far below the 2**63 of the solver's integers, so
+#: that sums over a whole scenario never overflow.
 MAX_QUANTITY = 10**12
+
+#: The most vehicles a scenario may have, all fleets together (so also in one
+#: fleet entry), and the most loading bays of one warehouse. Far above any relief
+#: operation, and low enough that the planner, which handles each vehicle and
+#: each bay in turn, answers in seconds. A server's fleet limit is at most this.
+MAX_VEHICLES = 10_000
 
 #: A whole, non-negative number of units (no floats, no booleans), at most MAX_QUANTITY.
 Quantity = Annotated[StrictInt, Field(ge=0, le=MAX_QUANTITY)]
+#: A whole, non-negative number of vehicles, at most MAX_VEHICLES.
+VehicleCount = Annotated[StrictInt, Field(ge=0, le=MAX_VEHICLES)]
 PositiveFloat = Annotated[float, Field(gt=0, allow_inf_nan=False, strict=True)]
 NonNegativeFloat = Annotated[float, Field(ge=0, allow_inf_nan=False, strict=True)]
 Id = Annotated[StrictStr, Field(min_length=1, max_length=200)]
@@ -75,10 +83,10 @@ class Warehouse(_Strict):
     lat: Latitude
     lon: Longitude
     stock: dict[StrictStr, Quantity] = Field(default_factory=dict)
-    fleet: dict[StrictStr, Quantity] = Field(default_factory=dict)
+    fleet: dict[StrictStr, VehicleCount] = Field(default_factory=dict)
     ready_hours: NonNegativeFloat = 0.0
     loading_hours: NonNegativeFloat = 0.0
-    loading_bays: Annotated[StrictInt, Field(ge=1, le=MAX_QUANTITY)] | None = None
+    loading_bays: Annotated[StrictInt, Field(ge=1, le=MAX_VEHICLES)] | None = None
 
     @property
     def vehicle_count(self) -> int:
@@ -310,8 +318,9 @@ def reference_problems(data: Mapping[str, Any]) -> list[Problem]:
     """List cross-reference problems in raw scenario data.
 
     Checks duplicate ids in every list, that stock, demand and fleet maps
-    (and graph edges and disruptions) name declared ids, and that scaling
-    demand keeps it within :data:`MAX_QUANTITY`. Tolerates malformed structure: parts
+    (and graph edges and disruptions) name declared ids, that scaling
+    demand keeps it within :data:`MAX_QUANTITY`, and that all fleets together
+    hold at most :data:`MAX_VEHICLES` vehicles. Tolerates malformed structure: parts
     that are not of the expected shape are skipped here (field validation
     reports them).
 
@@ -341,11 +350,31 @@ def reference_problems(data: Mapping[str, Any]) -> list[Problem]:
     problems += _graph_problems(data.get("roads"))
     problems += _disruption_problems(data)
     problems += _scaled_demand_problems(data)
+    problems += _fleet_total_problems(data)
     return problems
 
 
-def _is_quantity(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_QUANTITY
+def _is_quantity(value: Any, most: int = MAX_QUANTITY) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= most
+
+
+def _fleet_total_problems(data: Mapping[str, Any]) -> list[Problem]:
+    """All fleets together above :data:`MAX_VEHICLES` (entries field validation refuses aside)."""
+    total = sum(
+        count
+        for _idx, warehouse in _entries(data.get("warehouses"))
+        if isinstance(warehouse.get("fleet"), Mapping)
+        for count in warehouse["fleet"].values()
+        if _is_quantity(count, MAX_VEHICLES)
+    )
+    if total <= MAX_VEHICLES:
+        return []
+    return [
+        Problem(
+            ("warehouses",),
+            f"{total} vehicles in all fleets together; a scenario may have at most {MAX_VEHICLES}",
+        )
+    ]
 
 
 def _scaled_demand_problems(data: Mapping[str, Any]) -> list[Problem]:

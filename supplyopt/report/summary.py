@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 
 from rich.console import Console, Group
 from rich.table import Table
@@ -21,8 +22,21 @@ def _label(entry_id: str, name: str | None) -> str:
 
 def summary_renderable(scenario: Scenario, plan: Plan) -> Group:
     """Headline figures, per-item coverage, worst-served areas, fleet use and unmet demand."""
+    on_time = count_deliveries(plan.trips, scenario.deadline_hours).on_time
+    parts: list[Text | Table] = [
+        _headline(scenario, plan),
+        _item_table(scenario, on_time),
+        _worst_table(scenario, plan, on_time),
+        _fleet_table(scenario, plan),
+    ]
+    parts.extend(_footer(plan))
+    return Group(*parts)
+
+
+def _headline(scenario: Scenario, plan: Plan) -> Text:
+    """Scenario name, status, on-time units, coverage and fleet totals."""
     s = plan.summary
-    headline = Text.assemble(
+    return Text.assemble(
         (f"{scenario.name}", "bold"),
         f": {plan.status} plan, deadline {plan.deadline_hours:g} h\n",
         "on time: ",
@@ -32,7 +46,10 @@ def summary_renderable(scenario: Scenario, plan: Plan) -> Group:
         f"latest arrival {s.makespan_hours:.2f} h  vehicles used {s.vehicles_used}  "
         f"trips {len(plan.trips)}  distance {s.distance_km:,.0f} km  solved in {s.solve_seconds:.1f} s",
     )
-    on_time = count_deliveries(plan.trips, scenario.deadline_hours).on_time
+
+
+def _item_table(scenario: Scenario, on_time: Mapping[tuple[str, str], int]) -> Table:
+    """On-time units, demand and coverage per item that some area needs."""
     items = Table(title="Coverage by item", title_justify="left")
     items.add_column("item")
     items.add_column("on time", justify="right")
@@ -49,17 +66,27 @@ def summary_renderable(scenario: Scenario, plan: Plan) -> Group:
         items.add_row(
             _label(item.id, item.name), f"{got:,}", f"{need:,}", f"{per_item[item.id]:.1%}"
         )
+    return items
 
-    worst = Table(title=f"Worst-served areas (of {len(scenario.areas)})", title_justify="left")
-    for column in ("area", "priority", "coverage", "first arrival", "short of"):
-        worst.add_column(column, justify="left" if column == "area" else "right")
-    coverage = area_coverage(scenario, on_time)
+
+def _first_arrivals(plan: Plan) -> dict[str, float]:
+    """Earliest arrival (hours) at each area any trip visits."""
     first_arrival: dict[str, float] = {}
     for trip in plan.trips:
         for stop in trip.stops:
             first_arrival[stop.area] = min(
                 first_arrival.get(stop.area, stop.arrive_hours), stop.arrive_hours
             )
+    return first_arrival
+
+
+def _worst_table(scenario: Scenario, plan: Plan, on_time: Mapping[tuple[str, str], int]) -> Table:
+    """The ``WORST_AREAS`` areas with the lowest on-time coverage and what they are short of."""
+    worst = Table(title=f"Worst-served areas (of {len(scenario.areas)})", title_justify="left")
+    for column in ("area", "priority", "coverage", "first arrival", "short of"):
+        worst.add_column(column, justify="left" if column == "area" else "right")
+    coverage = area_coverage(scenario, on_time)
+    first_arrival = _first_arrivals(plan)
     short: defaultdict[str, list[str]] = defaultdict(list)
     for entry in plan.unmet:
         short[entry.area].append(f"{entry.quantity:,} {entry.item} ({entry.reason.value})")
@@ -73,7 +100,11 @@ def summary_renderable(scenario: Scenario, plan: Plan) -> Group:
             f"{arrival:.2f} h" if arrival is not None else "-",
             "; ".join(short[area_id][:3]) + (" …" if len(short[area_id]) > 3 else "") or "-",
         )
+    return worst
 
+
+def _fleet_table(scenario: Scenario, plan: Plan) -> Table:
+    """Per warehouse: own vehicles used, guest vehicles, trips, units shipped, last return."""
     fleet = Table(title="Fleet use", title_justify="left")
     columns = ("warehouse", "own vehicles used", "from elsewhere", "trips", "units shipped")
     for column in (*columns, "last return"):
@@ -98,7 +129,12 @@ def summary_renderable(scenario: Scenario, plan: Plan) -> Group:
             f"{shipped[wh.id]:,}",
             f"{last_return[wh.id]:.2f} h" if wh.id in last_return else "-",
         )
-    parts: list[Text | Table] = [headline, items, worst, fleet]
+    return fleet
+
+
+def _footer(plan: Plan) -> list[Text]:
+    """Lines after the tables: late returns explained, unmet units by reason, plan notes."""
+    parts: list[Text] = []
     late_return = returns_after_deadline(plan)
     if late_return is not None:
         parts.append(Text(late_return))
@@ -114,7 +150,7 @@ def summary_renderable(scenario: Scenario, plan: Plan) -> Group:
         )
     if plan.notes:
         parts.append(Text("notes:\n" + "\n".join(f"  {note}" for note in plan.notes)))
-    return Group(*parts)
+    return parts
 
 
 def returns_after_deadline(plan: Plan) -> str | None:

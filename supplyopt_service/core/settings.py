@@ -5,6 +5,8 @@ from __future__ import annotations
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from supplyopt.model import MAX_VEHICLES
+
 
 class Settings(BaseSettings):
     """Everything the service can be configured with.
@@ -34,7 +36,11 @@ class Settings(BaseSettings):
     )
     max_scenario_items: int = Field(default=200, ge=1)
     max_scenario_vehicles: int = Field(
-        default=5000, ge=1, description="Most vehicles (fleet total) in a submitted scenario."
+        default=5000,
+        ge=1,
+        le=MAX_VEHICLES,
+        description="Most vehicles (fleet total) in a submitted scenario; at most the "
+        f"library's own bound, {MAX_VEHICLES}.",
     )
     sqlite_busy_timeout_s: float = Field(default=30.0, gt=0)
     progress_interval_s: float = Field(

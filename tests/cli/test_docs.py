@@ -55,3 +55,12 @@ def test_readme_criticality_example_needs_no_data_outside_the_repository() -> No
     for path in examples:
         data = yaml.safe_load((ROOT / path).read_text(encoding="utf-8"))
         assert data.get("roads", {}).get("model", "great_circle") != "osm", path
+
+
+def test_missing_road_data_points_at_a_real_section() -> None:
+    """The document and section a missing OSM extract's message names both exist."""
+    from supplyopt.model.data_files import OSM_EXTRACTS_DOC
+
+    match = re.fullmatch(r'(\S+\.md), section "(.+)"', OSM_EXTRACTS_DOC)
+    assert match is not None
+    assert f"\n## {match[2]}\n" in _read(match[1])

@@ -9,6 +9,8 @@ import pytest
 
 from supplyopt.model import (
     MAX_QUANTITY,
+    MAX_VEHICLES,
+    MissingDataError,
     PlanFileError,
     Problem,
     ScenarioError,
@@ -71,24 +73,50 @@ def _set(data: dict[str, Any], path: tuple[str | int, ...], value: Any) -> None:
 
 
 QUANTITIES = [
-    ("areas", 0, "demand", "tent"),
-    ("areas", 0, "population"),
-    ("warehouses", 0, "stock", "quilt"),
-    ("warehouses", 0, "fleet", "truck"),
-    ("warehouses", 0, "loading_bays"),
+    (("areas", 0, "demand", "tent"), MAX_QUANTITY),
+    (("areas", 0, "population"), MAX_QUANTITY),
+    (("warehouses", 0, "stock", "quilt"), MAX_QUANTITY),
+    (("warehouses", 0, "fleet", "truck"), MAX_VEHICLES),
+    (("warehouses", 0, "loading_bays"), MAX_VEHICLES),
 ]
 
 
-@pytest.mark.parametrize("path", QUANTITIES)
-@pytest.mark.parametrize("value", [MAX_QUANTITY + 1, 2**63 - 1, 2**63, 10**30])
-def test_every_quantity_has_one_upper_bound(path: tuple[str | int, ...], value: int) -> None:
-    """Stock, demand, fleet, population and bays above MAX_QUANTITY are one located problem."""
+@pytest.mark.parametrize(("path", "bound"), QUANTITIES)
+@pytest.mark.parametrize("over", [1, MAX_QUANTITY, 2**63 - 1, 2**63, 10**30])
+def test_every_quantity_has_one_upper_bound(
+    path: tuple[str | int, ...], bound: int, over: int
+) -> None:
+    """Stock, demand and population above MAX_QUANTITY, fleet and bays above MAX_VEHICLES: one problem."""
+    value = over if over > bound else bound + over
     data = tiny_data()
     _set(data, path, value)
     with pytest.raises(ScenarioError) as caught:
         parse_scenario(data)
     assert [(p.location, p.message) for p in caught.value.problems] == [
-        (path, f"must be <= {MAX_QUANTITY} (got {value})")
+        (path, f"must be <= {bound} (got {value})")
+    ]
+
+
+@pytest.mark.parametrize(("path", "bound"), QUANTITIES)
+def test_quantity_at_its_bound_is_accepted(path: tuple[str | int, ...], bound: int) -> None:
+    """Each bound itself is a valid value."""
+    data = tiny_data()
+    data["warehouses"][1]["fleet"] = {}  # so that w1's fleet may take all MAX_VEHICLES
+    _set(data, path, bound)
+    parse_scenario(data)
+
+
+def test_fleets_together_have_one_upper_bound() -> None:
+    """Fleets within MAX_VEHICLES each but above it together are one problem at warehouses."""
+    data = tiny_data()
+    data["warehouses"][0]["fleet"]["truck"] = MAX_VEHICLES - 1
+    parse_scenario(data)  # with w2's one truck: exactly MAX_VEHICLES
+    data["warehouses"][0]["fleet"]["truck"] = MAX_VEHICLES
+    with pytest.raises(ScenarioError) as caught:
+        parse_scenario(data)
+    assert [str(p) for p in caught.value.problems] == [
+        f"warehouses: {MAX_VEHICLES + 1} vehicles in all fleets together; "
+        f"a scenario may have at most {MAX_VEHICLES}"
     ]
 
 
@@ -136,6 +164,7 @@ def test_scenario_error_pickles_exactly() -> None:
     "err",
     [
         PlanFileError("plan.json: no such file"),
+        MissingDataError([Problem(("roads", "file"), "no such file 'x.osm'")], source="s.yaml"),
         SupplyOptError("anything"),
         RoutingProblemError(["depots: none given", "vehicles: none given"]),
     ],

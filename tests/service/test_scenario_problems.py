@@ -9,9 +9,11 @@ from typing import Any
 import pytest
 import yaml
 from fastapi.testclient import TestClient
+from pydantic import ValidationError
 
 from supplyopt.cli import main
-from supplyopt.model import MAX_QUANTITY, ScenarioError, parse_scenario
+from supplyopt.model import MAX_QUANTITY, MAX_VEHICLES, ScenarioError, parse_scenario
+from supplyopt_service.core.settings import Settings
 from tests.conftest import tiny_data
 
 from .conftest import KeyMaker
@@ -99,3 +101,25 @@ def test_other_bad_fields_are_reported_with_the_scenario(
     paths = {e["path"] for e in answer.json()["errors"]}
     assert "body.seed" in paths
     assert len(paths) == len(EXPECTED) + 1
+
+
+def test_server_fleet_limit_is_within_the_library_bound() -> None:
+    """SUPPLYOPT_MAX_SCENARIO_VEHICLES may not exceed the library's MAX_VEHICLES."""
+    assert Settings(max_scenario_vehicles=MAX_VEHICLES).max_scenario_vehicles == MAX_VEHICLES
+    with pytest.raises(ValidationError, match="max_scenario_vehicles"):
+        Settings(max_scenario_vehicles=MAX_VEHICLES + 1)
+
+
+def test_huge_fleet_is_located_by_cli_and_api(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], client: TestClient, auth: KeyMaker
+) -> None:
+    """A fleet entry of 10**9 is the same located problem from plan and POST /plans."""
+    data = tiny_data()
+    data["warehouses"][0]["fleet"]["truck"] = 10**9
+    expected = f"warehouses[0].fleet.truck: must be <= {MAX_VEHICLES} (got {10**9})"
+    path = tmp_path / "huge.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    assert main(["plan", str(path)]) == 2
+    assert capsys.readouterr().err.splitlines()[1:] == [f"  {expected}"]
+    answer = client.post("/plans", json={"scenario": data}, headers=auth("planner"))
+    assert _answered(answer, "body.scenario.") == {expected}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -147,17 +148,8 @@ class RoutingProblem:
         n_loc = coords.shape[0] if coords.ndim == 2 and coords.shape[1] == 2 else -1
         if n_loc < 0:
             problems.append(f"coords: must have shape (L, 2), got {coords.shape}")
-        for name, matrix in (("distance", distance), ("duration", duration)):
-            if matrix.ndim != 2 or matrix.shape[0] != matrix.shape[1]:
-                problems.append(f"{name}: must be a square matrix, got shape {matrix.shape}")
-            elif n_loc >= 0 and matrix.shape[0] != n_loc:
-                problems.append(
-                    f"{name}: has {matrix.shape[0]} rows but there are {n_loc} locations"
-                )
-            elif not np.issubdtype(matrix.dtype, np.integer):
-                problems.append(f"{name}: must hold integers, got dtype {matrix.dtype}")
-            elif (matrix < 0).any():
-                problems.append(f"{name}: must be non-negative")
+        problems += _matrix_problems("distance", distance, n_loc)
+        problems += _matrix_problems("duration", duration, n_loc)
         object.__setattr__(self, "distance", distance.astype(np.int64, copy=False))
         object.__setattr__(self, "duration", duration.astype(np.int64, copy=False))
         if not self.depots:
@@ -166,38 +158,12 @@ class RoutingProblem:
             problems.append("vehicle_types: at least one vehicle type is needed")
         dims = len(self.vehicle_types[0].capacity) if self.vehicle_types else 0
         object.__setattr__(self, "dimensions", dims)
-
-        def check_loc(where: str, loc: int) -> None:
-            if n_loc >= 0 and not 0 <= loc < n_loc:
-                problems.append(f"{where}.location: {loc} is not in 0..{n_loc - 1}")
-
         for i, d in enumerate(self.depots):
-            check_loc(f"depots[{i}]", d.location)
-            if d.tw_early > d.tw_late:
-                problems.append(f"depots[{i}]: tw_early {d.tw_early} > tw_late {d.tw_late}")
+            problems += _depot_problems(f"depots[{i}]", d, n_loc)
         for i, c in enumerate(self.clients):
-            where = f"clients[{i}]"
-            check_loc(where, c.location)
-            if len(c.delivery) != dims:
-                problems.append(f"{where}.delivery: {len(c.delivery)} amounts, expected {dims}")
-            if any(q < 0 for q in c.delivery):
-                problems.append(f"{where}.delivery: amounts must be non-negative")
-            if c.tw_early > c.tw_late:
-                problems.append(f"{where}: tw_early {c.tw_early} > tw_late {c.tw_late}")
-            if c.service_duration < 0 or c.prize < 0:
-                problems.append(f"{where}: service_duration and prize must be non-negative")
+            problems += _client_problems(f"clients[{i}]", c, n_loc, dims)
         for i, v in enumerate(self.vehicle_types):
-            where = f"vehicle_types[{i}]"
-            if v.count < 1:
-                problems.append(f"{where}.count: must be at least 1, got {v.count}")
-            if len(v.capacity) != dims:
-                problems.append(f"{where}.capacity: {len(v.capacity)} amounts, expected {dims}")
-            if not 0 <= v.depot < len(self.depots):
-                problems.append(f"{where}.depot: {v.depot} is not a depot index")
-            if v.max_reloads < 0:
-                problems.append(f"{where}.max_reloads: must be non-negative")
-            if v.tw_early > v.tw_late:
-                problems.append(f"{where}: tw_early {v.tw_early} > tw_late {v.tw_late}")
+            problems += _vehicle_type_problems(f"vehicle_types[{i}]", v, dims, len(self.depots))
         if problems:
             raise RoutingProblemError(problems)
 
@@ -205,3 +171,63 @@ class RoutingProblem:
     def num_vehicles(self) -> int:
         """Total number of vehicles over all types."""
         return sum(v.count for v in self.vehicle_types)
+
+
+def _matrix_problems(name: str, matrix: NDArray[Any], n_loc: int) -> list[str]:
+    """The first thing wrong with a distance or duration matrix (``n_loc < 0``: unknown size)."""
+    if matrix.ndim != 2 or matrix.shape[0] != matrix.shape[1]:
+        return [f"{name}: must be a square matrix, got shape {matrix.shape}"]
+    if n_loc >= 0 and matrix.shape[0] != n_loc:
+        return [f"{name}: has {matrix.shape[0]} rows but there are {n_loc} locations"]
+    if not np.issubdtype(matrix.dtype, np.integer):
+        return [f"{name}: must hold integers, got dtype {matrix.dtype}"]
+    if (matrix < 0).any():
+        return [f"{name}: must be non-negative"]
+    return []
+
+
+def _location_problems(where: str, loc: int, n_loc: int) -> list[str]:
+    """A location row outside ``0..n_loc - 1`` (unchecked when ``n_loc < 0``)."""
+    if n_loc >= 0 and not 0 <= loc < n_loc:
+        return [f"{where}.location: {loc} is not in 0..{n_loc - 1}"]
+    return []
+
+
+def _depot_problems(where: str, depot: RoutingDepot, n_loc: int) -> list[str]:
+    """Location and time window of one depot."""
+    problems = _location_problems(where, depot.location, n_loc)
+    if depot.tw_early > depot.tw_late:
+        problems.append(f"{where}: tw_early {depot.tw_early} > tw_late {depot.tw_late}")
+    return problems
+
+
+def _client_problems(where: str, client: RoutingClient, n_loc: int, dims: int) -> list[str]:
+    """Location, delivery amounts, time window, service duration and prize of one client."""
+    problems = _location_problems(where, client.location, n_loc)
+    if len(client.delivery) != dims:
+        problems.append(f"{where}.delivery: {len(client.delivery)} amounts, expected {dims}")
+    if any(q < 0 for q in client.delivery):
+        problems.append(f"{where}.delivery: amounts must be non-negative")
+    if client.tw_early > client.tw_late:
+        problems.append(f"{where}: tw_early {client.tw_early} > tw_late {client.tw_late}")
+    if client.service_duration < 0 or client.prize < 0:
+        problems.append(f"{where}: service_duration and prize must be non-negative")
+    return problems
+
+
+def _vehicle_type_problems(
+    where: str, vehicle: RoutingVehicleType, dims: int, n_depots: int
+) -> list[str]:
+    """Count, capacity, depot, reloads and time window of one vehicle type."""
+    problems: list[str] = []
+    if vehicle.count < 1:
+        problems.append(f"{where}.count: must be at least 1, got {vehicle.count}")
+    if len(vehicle.capacity) != dims:
+        problems.append(f"{where}.capacity: {len(vehicle.capacity)} amounts, expected {dims}")
+    if not 0 <= vehicle.depot < n_depots:
+        problems.append(f"{where}.depot: {vehicle.depot} is not a depot index")
+    if vehicle.max_reloads < 0:
+        problems.append(f"{where}.max_reloads: must be non-negative")
+    if vehicle.tw_early > vehicle.tw_late:
+        problems.append(f"{where}: tw_early {vehicle.tw_early} > tw_late {vehicle.tw_late}")
+    return problems
