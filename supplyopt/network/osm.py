@@ -32,7 +32,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..model import OsmRoads, Problem, Scenario, ScenarioError
-from ..model.data_files import SHARED_DATA_ENV, locate_data_file
+from ..model.data_files import require_road_file
 from .road_graph import RoadGraph
 from .road_graph_travel import network_travel_times
 from .travel_times import TravelTimes
@@ -249,19 +249,7 @@ def osm_source(roads: OsmRoads) -> Path:
         is false.
     """
     if roads.file is not None:
-        found, tried = locate_data_file(roads.file, None)
-        if found is None:
-            shown = ", ".join(str(t) for t in tried)
-            raise ScenarioError(
-                [
-                    Problem(
-                        ("roads", "file"),
-                        f"no such file {roads.file!r} (tried {shown}; set "
-                        f"{SHARED_DATA_ENV} to the folder holding the shared data's osm/)",
-                    )
-                ]
-            )
-        return found
+        return require_road_file(roads.file, None)
     assert roads.place is not None
     cached = place_graphml(roads.place)
     if cached.is_file():

@@ -107,6 +107,18 @@ def test_missing_extract_is_a_clear_scenario_error(tmp_path: Path) -> None:
     assert str(tmp_path / "nowhere") in str(err.value.problems[0])
 
 
+def test_missing_extract_of_a_scenario_built_in_code_is_missing_data() -> None:
+    """A scenario built in code (an API job) naming a missing extract says the road data is missing."""
+    scenario = supplyopt.Scenario.model_validate(
+        tiny_data(roads={"model": "osm", "file": "nowhere/roads.osm.bz2"})
+    )
+    assert isinstance(scenario.roads, OsmRoads)
+    with pytest.raises(supplyopt.MissingDataError) as err:
+        osm.osm_source(scenario.roads)
+    assert str(err.value.problems[0]).startswith("roads.file: no such file 'nowhere/roads.osm.bz2'")
+    assert "Where OSM extracts come from" in str(err.value)
+
+
 def test_place_is_never_downloaded_unless_asked(monkeypatch: pytest.MonkeyPatch) -> None:
     """Without download: true a place missing from the cache is refused, with no fetch."""
 
