@@ -2,8 +2,10 @@
 
 Every change of stock goes through :func:`change_stock` on a row locked with
 :func:`lock_stock` inside a write transaction; it refuses (409) anything that
-would make on-hand, reserved or available stock negative, and the table's
-CHECK constraints refuse it again should the application ever get it wrong.
+would make on-hand, reserved or available stock negative, or on-hand stock
+exceed :data:`~supplyopt.model.MAX_QUANTITY` (the most a scenario, hence a plan
+with live inventory, can hold), and the table's CHECK constraints refuse
+negative stock again should the application ever get it wrong.
 """
 
 from __future__ import annotations
@@ -18,13 +20,24 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from supplyopt.model import MAX_QUANTITY
+
 from .core import audit
 from .core.db import Database
-from .core.errors import InsufficientStockError, InvalidInputError, NotFoundError
+from .core.errors import (
+    ConflictError,
+    InsufficientStockError,
+    InvalidInputError,
+    NotFoundError,
+)
 from .core.tables import IdempotencyRow, ItemRow, MovementRow, StockRow, WarehouseRow
 from .schemas import MovementIn, MovementOut
 
 Pair = tuple[str, str]
+
+
+class StockCapError(ConflictError):
+    """On-hand stock would exceed MAX_QUANTITY (409); nothing was changed."""
 
 
 def ensure_stock_rows(session: Session, pairs: Iterable[Pair]) -> None:
@@ -76,8 +89,16 @@ def change_stock(
     ------
     InsufficientStockError
         If on-hand, reserved or available stock would go negative.
+    StockCapError
+        If on-hand stock would exceed :data:`~supplyopt.model.MAX_QUANTITY`.
     """
     on_hand = row.on_hand + quantity
+    if on_hand > MAX_QUANTITY:
+        raise StockCapError(
+            f"{row.warehouse_id}/{row.item_id}: {kind} ({quantity:+d} on hand) would leave "
+            f"{on_hand} units of item {row.item_id!r} on hand, above the cap of {MAX_QUANTITY} "
+            "units per item and warehouse; nothing was changed"
+        )
     reserved = row.reserved + reserved_change
     available = on_hand - reserved
     if on_hand < 0 or reserved < 0 or available < 0:

@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 
-from supplyopt.model import Scenario, SupplyOptError
+from supplyopt.model import Scenario, ScenarioError, SupplyOptError, parse_scenario
 
 from .approvals import lock_job
 from .core import audit
@@ -215,8 +215,15 @@ class JobRunner:
             if job.use_inventory:
                 data, used = _with_live_stock(session, data)
                 job.inventory_used = used
+            try:
+                scenario = parse_scenario(data)
+            except ScenarioError as err:
+                # Live stock can make a valid submitted scenario invalid: say where.
+                job.status, job.finished_at, job.message = "failed", utcnow(), "failed"
+                job.error = f"with live inventory: {err}"
+                return None
             job.status, job.started_at, job.message = "running", utcnow(), "started"
-            return Scenario.model_validate(data), job.time_limit_s, job.seed
+            return scenario, job.time_limit_s, job.seed
 
     def _progress_writer(self, plan_id: str) -> ProgressFn:
         last = [0.0]

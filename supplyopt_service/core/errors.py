@@ -10,16 +10,18 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import ValidationError
+from pydantic_core import InitErrorDetails, PydanticCustomError
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from supplyopt.model import Problem, SupplyOptError, format_path
+from supplyopt.model import Problem, SupplyOptError, format_path, validation_problems
 
 log = logging.getLogger("supplyopt.service")
 
@@ -28,6 +30,9 @@ Loc = list[str | int]
 #: Pydantic error type of a scenario refused by the library; its context holds
 #: the library's ``problems`` (see ``scenario_checks.library_validated``).
 INVALID_SCENARIO = "invalid_scenario"
+
+#: Error type of a request refused after schema validation (:class:`InvalidInputError`).
+INVALID_VALUE = "value_error"
 
 
 class ServiceError(SupplyOptError):
@@ -85,14 +90,14 @@ class InvalidInputError(ServiceError, ValueError):
 
     status_code = 422
 
-    def __init__(self, errors: Sequence[tuple[Loc, str]]) -> None:
-        self.errors = [{"loc": loc, "path": format_path(loc), "msg": msg} for loc, msg in errors]
+    def __init__(self, errors: Sequence[tuple[Loc, str]], *, kind: str = INVALID_VALUE) -> None:
+        self.errors = [_field_error(loc, msg, kind) for loc, msg in errors]
         super().__init__(_summary(self.errors))
 
     @classmethod
     def of_problems(cls, problems: Iterable[Problem], where: Loc) -> InvalidInputError:
         """The library's problems of a scenario found at ``where`` in the request."""
-        return cls(_problem_errors(problems, where))
+        return cls(_problem_errors(problems, where), kind=INVALID_SCENARIO)
 
     def body(self) -> dict[str, Any]:
         """Return the JSON body with one entry per bad field."""
@@ -115,6 +120,11 @@ def _problem_errors(problems: Iterable[Problem], where: Loc) -> list[tuple[Loc, 
     return [(where, str(p)) if p.in_file else ([*where, *p.location], p.message) for p in problems]
 
 
+def _field_error(loc: Loc, msg: str, kind: str) -> dict[str, Any]:
+    """One entry of a 422's ``errors``: the same keys in every answer."""
+    return {"loc": loc, "path": format_path(loc), "msg": msg, "type": kind}
+
+
 def _summary(errors: Sequence[dict[str, Any]]) -> str:
     count = len(errors)
     head = f"{count} invalid field{'s' if count != 1 else ''}"
@@ -123,24 +133,42 @@ def _summary(errors: Sequence[dict[str, Any]]) -> str:
     return f"{head}: {shown}{more}"
 
 
+def _library_words(errors: Sequence[Mapping[str, Any]]) -> list[str]:
+    """Say what is wrong with each pydantic error in the library's words.
+
+    The errors go back through :func:`supplyopt.model.validation_problems`,
+    the one translation the CLI and scenario files use (``must be > 0 (got
+    -1)``), so every 422 reads the same as they do.
+    """
+    if not errors:
+        return []
+    rebuilt: list[InitErrorDetails] = [
+        {
+            "type": PydanticCustomError(
+                str(e.get("type", "")), str(e.get("msg", "")), dict(e.get("ctx") or {})
+            ),
+            "loc": tuple(e.get("loc", ())),
+            "input": e.get("input"),
+        }
+        for e in errors
+    ]
+    translated = ValidationError.from_exception_data("request", rebuilt)
+    return [problem.message for problem in validation_problems(translated)]
+
+
 def _validation_answer(exc: RequestValidationError) -> JSONResponse:
-    errors = []
+    errors: list[dict[str, Any]] = []
+    plain = [e for e in exc.errors() if e.get("type") != INVALID_SCENARIO]
+    words = iter(_library_words(plain))
     for error in exc.errors():
         loc = [p if isinstance(p, int) else str(p) for p in error.get("loc", ())]
         if error.get("type") == INVALID_SCENARIO:
             errors += [
-                {"loc": at, "path": format_path(at), "msg": msg, "type": INVALID_SCENARIO}
+                _field_error(at, msg, INVALID_SCENARIO)
                 for at, msg in _problem_errors(error["ctx"]["problems"], loc)
             ]
-            continue
-        errors.append(
-            {
-                "loc": loc,
-                "path": format_path(loc),
-                "msg": str(error.get("msg", "")).removeprefix("Value error, "),
-                "type": str(error.get("type", "")),
-            }
-        )
+        else:
+            errors.append(_field_error(loc, next(words), str(error.get("type", ""))))
     return JSONResponse({"detail": _summary(errors), "errors": errors}, status_code=422)
 
 
@@ -177,7 +205,7 @@ def install_error_handlers(app: FastAPI) -> None:
         # PostgreSQL refuses some values SQLite takes, e.g. text with a NUL character.
         log.info("database refused a value: %s", exc.orig)
         detail = "a value in the request cannot be stored (e.g. text with a NUL character)"
-        errors = [{"loc": ["request"], "path": "request", "msg": detail}]
+        errors = [_field_error(["request"], detail, "unstorable_value")]
         return JSONResponse({"detail": detail, "errors": errors}, status_code=422)
 
     @app.exception_handler(OperationalError)

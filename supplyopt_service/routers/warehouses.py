@@ -125,7 +125,8 @@ def post_movement(
     """Record a receipt (quantity > 0), issue (< 0) or adjustment (≠ 0).
 
     409 with the shortfall, and nothing changed, if on-hand or available stock
-    would go negative.
+    would go negative; 409, nothing changed, if on-hand stock would exceed
+    ``MAX_QUANTITY`` (10**12 units of an item in a warehouse).
     """
     status, body = record_movement(
         db,

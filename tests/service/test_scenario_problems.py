@@ -123,3 +123,34 @@ def test_huge_fleet_is_located_by_cli_and_api(
     assert capsys.readouterr().err.splitlines()[1:] == [f"  {expected}"]
     answer = client.post("/plans", json={"scenario": data}, headers=auth("planner"))
     assert _answered(answer, "body.scenario.") == {expected}
+
+
+def test_every_422_uses_the_library_words(client: TestClient, auth: KeyMaker) -> None:
+    """Request fields outside a scenario are refused in the same words as a scenario file."""
+    manager = auth("manager")
+    item = {"id": "x", "weight_kg": -1, "volume_m3": 0.1}
+    data = tiny_data()
+    data["items"][0]["weight_kg"] = -1
+    with pytest.raises(ScenarioError) as caught:
+        parse_scenario(data)
+    assert [p.message for p in caught.value.problems] == ["must be > 0 (got -1)"]
+    answer = client.post("/items", json=item, headers=manager)
+    assert _answered(answer, "body.") == {"weight_kg: must be > 0 (got -1)"}
+    answer = client.post(
+        "/plans", json={"scenario": tiny_data(), "time_limit_s": 86401}, headers=manager
+    )
+    assert _answered(answer, "body.") == {"time_limit_s: must be <= 86400 (got 86401)"}
+    assert "Input should" not in answer.text
+
+
+def test_parse_problems_have_the_keys_of_every_422(client: TestClient, auth: KeyMaker) -> None:
+    """/scenarios/parse errors carry loc, path, msg and type, like POST /plans errors."""
+    manager = auth("manager")
+    parsed = client.post(
+        "/scenarios/parse?format=json", headers=manager, content=json.dumps(broken()).encode()
+    )
+    plans = client.post("/plans", json={"scenario": broken(), "seed": -1}, headers=manager)
+    keys = {"loc", "path", "msg", "type"}
+    assert parsed.status_code == plans.status_code == 422
+    assert all(set(e) == keys for e in parsed.json()["errors"] + plans.json()["errors"])
+    assert {e["type"] for e in parsed.json()["errors"]} == {"invalid_scenario"}

@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
+from supplyopt.model import MAX_QUANTITY
 from supplyopt_service.core.db import Database
 from supplyopt_service.inventory import record_movement
 from supplyopt_service.schemas import MovementIn
@@ -244,3 +245,24 @@ def test_import_leaves_existing_warehouses_alone(
         "existing_warehouses": ["north", "south"],
     }
     assert stock(client, stocked, "north")["tent"]["on_hand"] == 100
+
+
+def test_movement_above_the_quantity_cap_is_409_and_changes_nothing(
+    client: TestClient, stocked: dict[str, str]
+) -> None:
+    """Stock may reach MAX_QUANTITY but not exceed it: beyond, 409 naming item and cap."""
+    before = client.get("/warehouses/north/movements", headers=stocked).json()
+    for kind, quantity in (("receipt", MAX_QUANTITY), ("adjustment", MAX_QUANTITY - 99)):
+        answer = client.post(
+            "/warehouses/north/movements",
+            headers=stocked,
+            json={"item": "tent", "kind": kind, "quantity": quantity},
+        )
+        assert answer.status_code == 409, answer.text
+        assert "'tent'" in answer.json()["detail"]
+        assert str(MAX_QUANTITY) in answer.json()["detail"]
+    assert stock(client, stocked, "north")["tent"]["on_hand"] == 100
+    assert client.get("/warehouses/north/movements", headers=stocked).json() == before
+    full = {"item": "tent", "kind": "receipt", "quantity": MAX_QUANTITY - 100}
+    assert client.post("/warehouses/north/movements", headers=stocked, json=full).status_code == 201
+    assert stock(client, stocked, "north")["tent"]["on_hand"] == MAX_QUANTITY

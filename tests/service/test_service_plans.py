@@ -7,12 +7,13 @@ from collections.abc import Callable
 from typing import Any
 
 from fastapi.testclient import TestClient
+from sqlalchemy import update
 
-from supplyopt.model import Scenario
+from supplyopt.model import MAX_QUANTITY, Scenario
 from supplyopt_service.app import create_app
 from supplyopt_service.core.db import Database
 from supplyopt_service.core.settings import Settings
-from supplyopt_service.core.tables import PlanJobRow
+from supplyopt_service.core.tables import PlanJobRow, StockRow
 from supplyopt_service.jobs import INTERRUPTED, ProgressFn, StopFn
 
 from .conftest import KeyMaker
@@ -278,3 +279,26 @@ def test_a_crashing_solver_fails_the_job_without_internals(
         assert job["status"] == "failed"
         assert job["error"] == "internal error while solving"
         assert "deadbeef" not in str(job)
+
+
+def test_live_stock_beyond_the_cap_fails_the_job_with_located_problems(
+    client: TestClient,
+    db: Database,
+    stocked: dict[str, str],
+    scenario: dict[str, Any],
+    wait_plan: Wait,
+) -> None:
+    """Live stock that makes the scenario invalid fails the job with the located problem."""
+    with db.write() as session:  # stored before the cap existed, or written by hand
+        session.execute(
+            update(StockRow)
+            .where(StockRow.warehouse_id == "north", StockRow.item_id == "tent")
+            .values(on_hand=2 * MAX_QUANTITY + 200)
+        )
+    answer = client.post(
+        "/plans", headers=stocked, json={"scenario": scenario, "use_inventory": True}
+    )
+    job = wait_plan(answer.json()["id"], stocked)
+    assert job["status"] == "failed", job
+    assert f"warehouses[0].stock.tent: must be <= {MAX_QUANTITY}" in job["error"]
+    assert "internal error" not in job["error"]
