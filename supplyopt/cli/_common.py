@@ -24,8 +24,20 @@ def read_scenario_or_none(path: str | None) -> Scenario | None:
     try:
         return read_scenario(file)
     except ScenarioError as err:
-        print(str(err), file=sys.stderr)
+        print(error_text(err), file=sys.stderr)
         return None
+
+
+def error_text(err: ScenarioError) -> str:
+    """The error as printed: one plain line for a file that cannot be read at all.
+
+    ``nonexist.yaml: no such file`` rather than a heading saying the scenario
+    is invalid over ``(file): no such file``; every other error as it renders.
+    """
+    problems = err.problems
+    if err.source and len(problems) == 1 and problems[0].in_file and problems[0].line is None:
+        return f"{err.source}: {problems[0].message}"
+    return str(err)
 
 
 def seed_int(text: str) -> int:

@@ -10,6 +10,7 @@ from ..check import scenario_mismatch
 from ..io import read_plan, read_scenario
 from ..model import PlanFileError, ScenarioError
 from ..report import EXPORT_FORMATS, ExportFormat, write_exports
+from ._common import EXIT_INVALID, error_text
 from .check import EXIT_VIOLATIONS
 
 
@@ -50,9 +51,12 @@ def run(args: argparse.Namespace) -> int:
     try:
         scenario = read_scenario(args.scenario)
         plan = read_plan(args.plan)
-    except (ScenarioError, PlanFileError) as err:
+    except ScenarioError as err:
+        print(error_text(err), file=sys.stderr)
+        return EXIT_INVALID
+    except PlanFileError as err:
         print(err, file=sys.stderr)
-        return 2
+        return EXIT_INVALID
     formats = list(EXPORT_FORMATS) if "all" in args.formats else list(dict.fromkeys(args.formats))
     mismatch = scenario_mismatch(scenario, plan)
     if mismatch:

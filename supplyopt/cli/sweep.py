@@ -12,6 +12,7 @@ from ..whatif import criticality_variants, read_sweep
 from ..whatif.sweep import sweep_variants, variant_scenario
 from ._common import (
     EXIT_INVALID,
+    error_text,
     one_line,
     read_scenario_or_none,
 )
@@ -83,7 +84,7 @@ def _sweep_file(args: argparse.Namespace) -> _Prepared | int:
         sweep, base = read_sweep(args.file)
         variants = sweep_variants(sweep, base, source=args.file)
     except ScenarioError as err:
-        print(str(err), file=sys.stderr)
+        print(error_text(err), file=sys.stderr)
         return EXIT_INVALID
     return _Prepared(base, variants, sweep.time_limit_s, sweep.seed, rank=False)
 
