@@ -73,6 +73,18 @@ def check_plan(scenario: Scenario, plan: Plan, *, travel: TravelTimes | None = N
     return problems
 
 
+def scenario_mismatch(scenario: Scenario, plan: Plan) -> list[str]:
+    """Whether the plan is for another scenario: its name or ids the scenario lacks.
+
+    Returns
+    -------
+    list[str]
+        One message per mismatch (the first lines :func:`check_plan` would
+        give); empty when the plan names this scenario and only its ids.
+    """
+    return _check_identity(apply_disruptions(scenario), plan)
+
+
 def _check_identity(scenario: Scenario, plan: Plan) -> list[str]:
     """The plan's scenario name and every id it uses, against the scenario's."""
     problems: list[str] = []

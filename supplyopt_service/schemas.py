@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, WrapValidator, field_validator
 from pydantic_core.core_schema import ValidationInfo
 
-from supplyopt.model import MAX_QUANTITY, Item, Plan, Scenario, Warehouse
+from supplyopt.model import MAX_QUANTITY, MAX_SEED, Item, Plan, Scenario, Warehouse
 
 from .core.tables import MovementRow
 from .scenario_checks import library_validated
@@ -260,7 +260,7 @@ class PlanRequest(BaseModel):
     time_limit_s: Annotated[float, Field(gt=0, le=86400)] | None = Field(
         default=None, description="Solver time limit; capped by the server's maximum."
     )
-    seed: Annotated[int, Field(ge=0, le=2**31 - 1)] = 0
+    seed: Annotated[int, Field(ge=0, le=MAX_SEED)] = 0
 
 
 JobStatus = Literal["queued", "running", "done", "failed", "cancelled"]

@@ -9,7 +9,7 @@ from rich.console import Console
 
 from ..bundled import default_scenario_path
 from ..io import read_scenario
-from ..model import Scenario, ScenarioError
+from ..model import MAX_SEED, Scenario, ScenarioError
 
 EXIT_INVALID = 2
 
@@ -24,20 +24,34 @@ def read_scenario_or_none(path: str | None) -> Scenario | None:
     try:
         return read_scenario(file)
     except ScenarioError as err:
-        print(str(err), file=sys.stderr)
+        print(error_text(err), file=sys.stderr)
         return None
 
 
-def non_negative_int(text: str) -> int:
-    """An argparse type: a whole number >= 0 (seeds), refused with a clear message otherwise."""
+def error_text(err: ScenarioError) -> str:
+    """The error as printed: one plain line for a file that cannot be read at all.
+
+    ``nonexist.yaml: no such file`` rather than a heading saying the scenario
+    is invalid over ``(file): no such file``; every other error as it renders.
+    """
+    problems = err.problems
+    if err.source and len(problems) == 1 and problems[0].in_file and problems[0].line is None:
+        return f"{err.source}: {problems[0].message}"
+    return str(err)
+
+
+def seed_int(text: str) -> int:
+    """An argparse type: a seed, a whole number in [0, MAX_SEED], refused clearly otherwise."""
     import argparse
 
     try:
-        value = int(text)
+        value: int | None = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number >= 0 (got {text!r})") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be a whole number >= 0 (got {value})")
+        value = None
+    if value is None or not 0 <= value <= MAX_SEED:
+        raise argparse.ArgumentTypeError(
+            f"must be a whole number >= 0 and at most {MAX_SEED} (got {text!r})"
+        )
     return value
 
 

@@ -8,9 +8,9 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
-from ..model import Scenario, SupplyOptError
+from ..model import MAX_SEED, Scenario, SupplyOptError
 from ..whatif import delta_rows, render_table, run_variants, write_csv
-from ._common import EXIT_INVALID, non_negative_int, one_line, time_limit_seconds
+from ._common import EXIT_INVALID, one_line, seed_int, time_limit_seconds
 
 
 def add_run_options(parser: argparse.ArgumentParser) -> None:
@@ -29,7 +29,7 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
         help="planner time limit per variant, > 0 and at most 86400",
     )
     parser.add_argument(
-        "--seed", type=non_negative_int, default=None, help="planner seed, >= 0 (default 0)"
+        "--seed", type=seed_int, default=None, help=f"planner seed, 0 to {MAX_SEED} (default 0)"
     )
     parser.add_argument(
         "--workers",

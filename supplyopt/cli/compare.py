@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from ..model import Scenario
 from ._common import EXIT_INVALID, read_scenario_or_none
 from ._whatif import add_run_options, run_and_print
 
@@ -26,8 +27,12 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``supplyopt compare``."""
-    base = read_scenario_or_none(args.base)
-    variants = [(path, read_scenario_or_none(path)) for path in args.variants]
+    read: dict[str, Scenario | None] = {}  # each distinct file read (and its error told) once
+    for path in [args.base, *args.variants]:
+        if path not in read:
+            read[path] = read_scenario_or_none(path)
+    base = read[args.base]
+    variants = [(path, read[path]) for path in args.variants]
     if base is None or any(s is None for _, s in variants):
         return EXIT_INVALID
     return run_and_print(

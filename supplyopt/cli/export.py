@@ -6,9 +6,12 @@ import argparse
 import sys
 from typing import Any, cast
 
+from ..check import scenario_mismatch
 from ..io import read_plan, read_scenario
 from ..model import PlanFileError, ScenarioError
 from ..report import EXPORT_FORMATS, ExportFormat, write_exports
+from ._common import EXIT_INVALID, error_text
+from .check import EXIT_VIOLATIONS
 
 
 def register(subparsers: Any) -> None:
@@ -18,7 +21,8 @@ def register(subparsers: Any) -> None:
         help="write GeoJSON, loading manifests, dispatch sheets or figures for a plan",
         description="Write a plan's exports: geojson (sites and trips), manifest (CSV per truck), "
         "sheets (printable HTML dispatch sheets per vehicle), svg or png (map, truck timeline, "
-        "coverage by area).",
+        "coverage by area). Exit 0 when written, 1 (as check) when the plan is for another "
+        "scenario, 2 for unreadable input.",
     )
     parser.add_argument(
         "scenario", metavar="SCENARIO", help="the scenario file the plan was made for"
@@ -39,19 +43,27 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Read the scenario and plan, write the exports, list the files; exit 2 on bad input."""
+    """Read the scenario and plan, write the exports, list the files.
+
+    Exit 2 on unreadable input and 1 (as ``check``) for a plan made for another
+    scenario, with the mismatches, before anything is written.
+    """
     try:
         scenario = read_scenario(args.scenario)
         plan = read_plan(args.plan)
-    except (ScenarioError, PlanFileError) as err:
+    except ScenarioError as err:
+        print(error_text(err), file=sys.stderr)
+        return EXIT_INVALID
+    except PlanFileError as err:
         print(err, file=sys.stderr)
-        return 2
+        return EXIT_INVALID
     formats = list(EXPORT_FORMATS) if "all" in args.formats else list(dict.fromkeys(args.formats))
-    if plan.scenario != scenario.name:
-        print(
-            f"warning: plan is for scenario {plan.scenario!r}, scenario file is {scenario.name!r}",
-            file=sys.stderr,
-        )
+    mismatch = scenario_mismatch(scenario, plan)
+    if mismatch:
+        print(f"{args.plan}: not a plan for {args.scenario}", file=sys.stderr)
+        for line in mismatch:
+            print(f"  {line}", file=sys.stderr)
+        return EXIT_VIOLATIONS
     for export_format in formats:
         try:
             paths = write_exports(scenario, plan, args.out, cast(ExportFormat, export_format))

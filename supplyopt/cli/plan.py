@@ -14,15 +14,15 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from ..bundled import default_scenario_path
 from ..io import write_plan
-from ..model import Plan, Scenario, SupplyOptError
+from ..model import MAX_SEED, Plan, Scenario, SupplyOptError
 from ..report import print_summary, trucks_text
 from ..solve import Progress as SolveProgress
 from ..solve import plan_relief
 from ._common import (
     EXIT_INVALID,
-    non_negative_int,
     one_line,
     read_scenario_or_none,
+    seed_int,
     stdout_console,
     time_limit_seconds,
 )
@@ -49,7 +49,7 @@ def register(subparsers: Any) -> None:
         help="wall-clock limit for the solve, > 0 and at most 86400 (default 30)",
     )
     parser.add_argument(
-        "--seed", type=non_negative_int, default=0, help="random seed, >= 0 (default 0)"
+        "--seed", type=seed_int, default=0, help=f"random seed, 0 to {MAX_SEED} (default 0)"
     )
     parser.add_argument(
         "--no-reposition",

@@ -8,8 +8,9 @@ from typing import Any
 
 from ..io.vrp_instances import FORMATS, VrpInstanceError, read_vrp_instance
 from ..io.vrp_solution import verify_routes, write_vrp_solution
+from ..model import MAX_SEED
 from ..solve.routing.vrp_benchmark import solve_vrp_instance
-from ._common import non_negative_int, time_limit_seconds
+from ._common import seed_int, time_limit_seconds
 
 #: Exit codes: 0 solved (feasible), 1 no feasible solution found, 2 bad input.
 EXIT_OK, EXIT_INFEASIBLE, EXIT_INVALID = 0, 1, 2
@@ -40,7 +41,7 @@ def register(subparsers: Any) -> None:
         help="search time in seconds, > 0 and at most 86400 (default 10)",
     )
     parser.add_argument(
-        "--seed", type=non_negative_int, default=0, help="random seed, >= 0 (default 0)"
+        "--seed", type=seed_int, default=0, help=f"random seed, 0 to {MAX_SEED} (default 0)"
     )
     parser.add_argument(
         "--out",

@@ -12,8 +12,7 @@ from ..whatif import criticality_variants, read_sweep
 from ..whatif.sweep import sweep_variants, variant_scenario
 from ._common import (
     EXIT_INVALID,
-    MAX_TIME_LIMIT_S,
-    check_time_limit,
+    error_text,
     one_line,
     read_scenario_or_none,
 )
@@ -58,6 +57,11 @@ class _Prepared(NamedTuple):
 
 def _criticality(args: argparse.Namespace) -> _Prepared | int:
     """Every warehouse out and the most used major roads closed, in turn; or an exit code."""
+    if args.roads < 0:
+        print(
+            f"{args.file}: --roads: must be a whole number >= 0 (got {args.roads})", file=sys.stderr
+        )
+        return EXIT_INVALID
     base = read_scenario_or_none(args.file)
     if base is None:
         return EXIT_INVALID
@@ -78,16 +82,9 @@ def _sweep_file(args: argparse.Namespace) -> _Prepared | int:
     """The sweep file's base and variants; or an exit code."""
     try:
         sweep, base = read_sweep(args.file)
-        variants = sweep_variants(sweep, base)
+        variants = sweep_variants(sweep, base, source=args.file)
     except ScenarioError as err:
-        print(str(err), file=sys.stderr)
-        return EXIT_INVALID
-    if args.time_limit is None and check_time_limit(sweep.time_limit_s) is None:
-        print(
-            f"{args.file}: time_limit_s: must be a number of seconds > 0 and at most "
-            f"{MAX_TIME_LIMIT_S:g} (got {sweep.time_limit_s})",
-            file=sys.stderr,
-        )
+        print(error_text(err), file=sys.stderr)
         return EXIT_INVALID
     return _Prepared(base, variants, sweep.time_limit_s, sweep.seed, rank=False)
 

@@ -16,6 +16,7 @@ from .errors import (
     ScenarioError,
     SolverUnavailableError,
     SupplyOptError,
+    SweepFileError,
 )
 from .kpi import (
     area_coverage,
@@ -29,6 +30,7 @@ from .plan import Plan, Stop, Summary, Trip, Unmet, UnmetReason
 from .problems import Location, Problem, format_path
 from .scenario import (
     MAX_QUANTITY,
+    MAX_SEED,
     MAX_VEHICLES,
     Area,
     GraphEdge,
@@ -46,6 +48,7 @@ from .validation import parse_scenario, validation_problems
 
 __all__ = [
     "MAX_QUANTITY",
+    "MAX_SEED",
     "MAX_VEHICLES",
     "Area",
     "Circle",
@@ -71,6 +74,7 @@ __all__ = [
     "Stop",
     "Summary",
     "SupplyOptError",
+    "SweepFileError",
     "Trip",
     "Unmet",
     "UnmetReason",

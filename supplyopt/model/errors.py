@@ -67,6 +67,18 @@ class MissingDataError(ScenarioError):
         return "road data missing (the scenario names a file that is not there)"
 
 
+class SweepFileError(ScenarioError):
+    """A sweep file is invalid: its own fields, or the variants it makes of the base.
+
+    A :class:`ScenarioError` (so ``ValueError``) whose heading says the sweep
+    file, not a scenario, is at fault; ``source`` names the sweep file.
+    """
+
+    def _heading(self) -> str:
+        count = len(self.problems)
+        return f"invalid sweep file ({count} problem{'s' if count != 1 else ''})"
+
+
 class PlanFileError(SupplyOptError, ValueError):
     """A plan file cannot be read (malformed JSON or wrong shape)."""
 

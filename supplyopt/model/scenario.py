@@ -38,6 +38,10 @@ MAX_QUANTITY = 10**12
 #: each bay in turn, answers in seconds. A server's fleet limit is at most this.
 MAX_VEHICLES = 10_000
 
+#: The largest planner seed: the routing engine (PyVRP) takes a 32-bit signed seed.
+#: The library, the CLI, sweep files and the service all refuse larger ones.
+MAX_SEED = 2**31 - 1
+
 #: A whole, non-negative number of units (no floats, no booleans), at most MAX_QUANTITY.
 Quantity = Annotated[StrictInt, Field(ge=0, le=MAX_QUANTITY)]
 #: A whole, non-negative number of vehicles, at most MAX_VEHICLES.

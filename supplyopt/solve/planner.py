@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..model import (
+    MAX_SEED,
     Plan,
     Scenario,
     Stop,
@@ -120,10 +121,10 @@ def plan_relief(
     ScenarioError
         If the scenario is invalid.
     ValueError
-        If ``seed`` is negative.
+        If ``seed`` is negative or above ``MAX_SEED`` (2**31 - 1).
     """
-    if seed < 0:
-        raise ValueError(f"seed: must be >= 0 (got {seed})")
+    if not 0 <= seed <= MAX_SEED:
+        raise ValueError(f"seed: must be >= 0 and at most {MAX_SEED} (got {seed})")
     # The stages plan within 95 % of the limit: an LP being built or a warehouse being
     # dispatched is not interrupted, and the plan must still be explained and assembled.
     clock = Clock(SAFETY * time_limit_s, progress, should_stop)

@@ -28,8 +28,23 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr, ValidationError
 
 from ..io import load_scenario_data, read_scenario
-from ..model import Problem, Scenario, ScenarioError, parse_scenario, validation_problems
+from ..model import (
+    MAX_SEED,
+    Problem,
+    Scenario,
+    ScenarioError,
+    SweepFileError,
+    parse_scenario,
+    validation_problems,
+)
 from ..model.disruptions import Disruption
+
+#: The longest time limit per variant a sweep file may ask for (one day, as the CLI).
+MAX_TIME_LIMIT_S = 86_400.0
+
+#: Top-level sweep fields that other fields do not depend on: when only they are
+#: wrong, the variants are still checked, so every problem is reported at once.
+_SCALAR_FIELDS = frozenset({"time_limit_s", "seed"})
 
 
 class _Strict(BaseModel):
@@ -60,8 +75,10 @@ class Sweep(_Strict):
     """A sweep file: the base scenario and the variants to plan."""
 
     base: StrictStr
-    time_limit_s: Annotated[float, Field(gt=0, strict=True)] = 5.0
-    seed: StrictInt = 0
+    time_limit_s: Annotated[
+        float, Field(gt=0, le=MAX_TIME_LIMIT_S, allow_inf_nan=False, strict=True)
+    ] = 5.0
+    seed: Annotated[StrictInt, Field(ge=0, le=MAX_SEED)] = 0
     variants: list[Variant] = Field(default_factory=list)
     generate: Generate = Field(default_factory=Generate)
 
@@ -71,18 +88,45 @@ def read_sweep(path: str | os.PathLike[str]) -> tuple[Sweep, Scenario]:
 
     Raises
     ------
+    SweepFileError
+        With located messages for the sweep file; when only ``time_limit_s`` or
+        ``seed`` are wrong, the variants' problems are listed with them.
     ScenarioError
-        With located messages for the sweep file or the base scenario.
+        With located messages for the base scenario.
     """
     data = load_scenario_data(path)
+    source = str(path)
     try:
         sweep = Sweep.model_validate(data)
     except ValidationError as err:
-        raise ScenarioError(validation_problems(err), source=str(path)) from None
+        problems = validation_problems(err)
+        rest = _without_scalars(data, problems)
+        if rest is None:
+            raise SweepFileError(problems, source=source) from None
+        base = read_scenario(_base_path(path, rest))
+        problems += _variants(rest, base)[1]
+        raise SweepFileError(problems, source=source) from None
+    return sweep, read_scenario(_base_path(path, sweep))
+
+
+def _base_path(path: str | os.PathLike[str], sweep: Sweep) -> Path:
+    """The base scenario's path, relative to the sweep file unless absolute."""
     base_path = Path(sweep.base)
     if not base_path.is_absolute():
         base_path = Path(path).resolve().parent / base_path
-    return sweep, read_scenario(base_path)
+    return base_path
+
+
+def _without_scalars(data: Any, problems: list[Problem]) -> Sweep | None:
+    """The sweep without its wrong scalar fields, when only those are wrong; else None."""
+    if not isinstance(data, dict) or not problems:
+        return None
+    if any(not p.location or p.location[0] not in _SCALAR_FIELDS for p in problems):
+        return None
+    try:
+        return Sweep.model_validate({k: v for k, v in data.items() if k not in _SCALAR_FIELDS})
+    except ValidationError:
+        return None
 
 
 def variant_scenario(base: Scenario, variant: Variant, *, where: str = "variant") -> Scenario:
@@ -128,8 +172,25 @@ def _d(data: dict[str, Any]) -> Any:
     return Variant.model_validate({"name": "-", "disruptions": [data]}).disruptions[0]
 
 
-def sweep_variants(sweep: Sweep, base: Scenario) -> list[tuple[str, Scenario]]:
-    """Every variant of a sweep as (name, scenario), listed ones first."""
+def sweep_variants(
+    sweep: Sweep, base: Scenario, *, source: str | None = None
+) -> list[tuple[str, Scenario]]:
+    """Every variant of a sweep as (name, scenario), listed ones first.
+
+    Raises
+    ------
+    SweepFileError
+        With every variant's problems, located (``variants[2] 'x': deadline_hours: …``);
+        ``source`` (the sweep file) heads the message.
+    """
+    out, problems = _variants(sweep, base)
+    if problems:
+        raise SweepFileError(problems, source=source)
+    return out
+
+
+def _variants(sweep: Sweep, base: Scenario) -> tuple[list[tuple[str, Scenario]], list[Problem]]:
+    """The variants that are valid, and the problems of those that are not."""
     variants = [*sweep.variants, *generated_variants(base, sweep.generate)]
     problems: list[Problem] = []
     out: list[tuple[str, Scenario]] = []
@@ -138,6 +199,4 @@ def sweep_variants(sweep: Sweep, base: Scenario) -> list[tuple[str, Scenario]]:
             out.append((variant.name, variant_scenario(base, variant, where=f"variants[{idx}]")))
         except ScenarioError as err:
             problems += err.problems
-    if problems:
-        raise ScenarioError(problems)
-    return out
+    return out, problems

@@ -70,3 +70,33 @@ def test_huge_fleet_or_bays_is_refused_before_planning(
         f"{path}: invalid scenario (1 problem)",
         f"  warehouses[0].{where}: must be <= {MAX_VEHICLES} (got {10**9})",
     ]
+
+
+@pytest.mark.parametrize("command", ["plan", "check", "compare", "sweep", "export"])
+def test_missing_file_is_one_plain_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    """A file that is not there is `FILE: no such file`, one line, exit 2, for every command."""
+    missing = str(tmp_path / "nonexist.yaml")
+    argv = {
+        "plan": ["plan", missing],
+        "check": ["check", missing, "plan.json"],
+        "compare": ["compare", missing, missing],
+        "sweep": ["sweep", missing],
+        "export": ["export", missing, "plan.json", "--format", "all", "--out", str(tmp_path)],
+    }[command]
+    assert main(argv) == 2
+    assert capsys.readouterr().err == f"{missing}: no such file\n"
+
+
+def test_compare_tells_a_broken_file_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`compare A A` on a broken file prints its problems once, not once per mention."""
+    data = tiny_data()
+    data["deadline_hours"] = -1
+    bad = _write(tmp_path / "bad.yaml", data)
+    ok = _write(tmp_path / "ok.yaml", tiny_data())
+    assert main(["compare", bad, ok, bad]) == 2
+    err = capsys.readouterr().err
+    assert err.count(f"{bad}: invalid scenario") == 1, err

@@ -6,6 +6,7 @@ import re
 
 import yaml
 
+from supplyopt.model import Summary, UnmetReason
 from supplyopt.whatif import Sweep
 from tests.conftest import ROOT, SCENARIOS
 
@@ -64,3 +65,12 @@ def test_missing_road_data_points_at_a_real_section() -> None:
     match = re.fullmatch(r'(\S+\.md), section "(.+)"', OSM_EXTRACTS_DOC)
     assert match is not None
     assert f"\n## {match[2]}\n" in _read(match[1])
+
+
+def test_contract_names_every_unmet_reason_and_summary_field() -> None:
+    """docs/contract.md lists every UnmetReason and every Summary field the plans carry."""
+    text = _read("docs/contract.md")
+    for reason in UnmetReason:
+        assert f"`{reason.value}`" in text or f"| {reason.value}" in text, reason
+    for field in Summary.model_fields:
+        assert f'"{field}"' in text or f"`summary.{field}`" in text, field

@@ -5,6 +5,7 @@ import pytest
 
 from supplyopt.cli import main
 from supplyopt.io import write_plan, write_scenario
+from tests.conftest import tiny_data
 from tests.report.tiny_plan import make_plan, make_scenario
 
 
@@ -42,3 +43,20 @@ def test_export_bad_plan_exits_2(
         == 2
     )
     assert "no such file" in capsys.readouterr().err
+
+
+def test_export_refuses_another_scenarios_plan(
+    files: tuple[str, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A plan for another scenario is refused with check's mismatch lines, exit 1, no files."""
+    other = tmp_path / "other.json"
+    other.write_text(json.dumps(tiny_data()), encoding="utf-8")
+    out = tmp_path / "out"
+    assert _run(str(other), files[1], "--format", "all", "--out", str(out)) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert f"{files[1]}: not a plan for {other}" in captured.err
+    assert "scenario: plan is for" in captured.err
+    assert "ids:" in captured.err
+    assert not out.exists()
+    assert main(["check", str(other), files[1]]) == 1

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from supplyopt.cli import main
+from supplyopt.model import MAX_SEED
 from tests.conftest import SCENARIOS, tiny_data
 
 BAD_LIMITS = ["-5", "0", "inf", "nan", "1e9", "abc"]
@@ -59,6 +60,24 @@ def test_negative_seed_refused_everywhere(
     assert "must be a whole number >= 0" in err
 
 
+@pytest.mark.parametrize("command", ["plan", "compare", "sweep", "solve-vrp"])
+def test_seed_above_max_refused_everywhere(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    """Every command with --seed refuses a seed above MAX_SEED (2**31 - 1) in one line."""
+    err = _refused([*_commands(tmp_path)[command], f"--seed={MAX_SEED + 1}"], capsys)
+    assert err.count("\n") == 1, err
+    assert f"at most {MAX_SEED}" in err
+
+
+def test_largest_seed_accepted(tmp_path: Path) -> None:
+    """MAX_SEED itself plans."""
+    out = tmp_path / "plan.json"
+    argv = ["plan", *_commands(tmp_path)["plan"][1:], "--seed", str(MAX_SEED), "--quiet"]
+    assert main([*argv, "--time-limit", "5", "--out", str(out)]) == 0
+    assert json.loads(out.read_text(encoding="utf-8"))["seed"] == MAX_SEED
+
+
 @pytest.mark.parametrize("value", [".inf", "1.0e9"])
 def test_sweep_file_time_limit_follows_the_same_rule(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], value: str
@@ -70,7 +89,8 @@ def test_sweep_file_time_limit_follows_the_same_rule(
     sweep.write_text(f"base: tiny.json\ntime_limit_s: {value}\n", encoding="utf-8")
     assert main(["sweep", str(sweep), "--workers", "1"]) == 2
     err = capsys.readouterr().err
-    assert err.count("\n") == 1, err
+    assert err.count("\n") == 2, err
+    assert err.startswith(f"{sweep}: invalid sweep file (1 problem)")
     assert "time_limit_s" in err
 
 

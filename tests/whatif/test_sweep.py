@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,7 @@ import yaml
 
 import supplyopt
 from supplyopt.cli import main
-from supplyopt.model import ScenarioError
+from supplyopt.model import ScenarioError, SweepFileError
 from supplyopt.whatif import criticality_variants, delta_rows, read_sweep, run_variants
 from supplyopt.whatif.sweep import sweep_variants
 from supplyopt.whatif.table import CUT_NOTE, csv_text, render_table
@@ -140,3 +141,72 @@ def test_generous_limit_gives_the_same_table_twice(tiny: supplyopt.Scenario) -> 
         tables.append(render_table(delta_rows(outcomes[0], outcomes[1:], rank=True)))
     assert tables[0] == tables[1]
     assert CUT_NOTE not in tables[0]
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("seed", -1, "seed: must be >= 0"),
+        ("seed", 10**23, "seed: must be <= 2147483647"),
+        ("time_limit_s", float("nan"), "time_limit_s: must be a finite number"),
+        ("time_limit_s", 1e9, "time_limit_s: must be <= 86400"),
+    ],
+)
+def test_sweep_file_seed_and_time_limit_are_checked(
+    tmp_path: Path, field: str, value: object, message: str
+) -> None:
+    """A seed or time limit out of range is a located sweep-file problem, not a traceback."""
+    path = write_sweep(tmp_path, **{field: value})
+    with pytest.raises(SweepFileError) as err:
+        read_sweep(path)
+    assert str(err.value).startswith(f"{path}: invalid sweep file (1 problem)")
+    assert str(err.value.problems[0]).startswith(message)
+
+
+def test_sweep_file_problems_are_reported_together(tmp_path: Path) -> None:
+    """A bad time limit and seed do not hide the variants' problems."""
+    path = write_sweep(
+        tmp_path,
+        time_limit_s=float("nan"),
+        seed=-1,
+        variants=[{"name": "x", "set": {"deadline_hours": -3}}],
+    )
+    with pytest.raises(SweepFileError) as err:
+        read_sweep(path)
+    lines = [str(p) for p in err.value.problems]
+    assert [line.split(":")[0] for line in lines] == ["time_limit_s", "seed", "variants[0] 'x'"]
+
+
+def test_sweep_file_error_heading_names_the_file_and_pickles(tmp_path: Path) -> None:
+    """Variant problems are headed as an invalid sweep file naming it; the error pickles."""
+    path = write_sweep(tmp_path, variants=[{"name": "x", "set": {"deadline_hours": -3}}])
+    sweep, base = read_sweep(path)
+    with pytest.raises(SweepFileError) as err:
+        sweep_variants(sweep, base, source=str(path))
+    assert str(err.value).splitlines()[0] == f"{path}: invalid sweep file (1 problem)"
+    copy = pickle.loads(pickle.dumps(err.value))
+    assert type(copy) is SweepFileError
+    assert str(copy) == str(err.value)
+
+
+def test_sweep_command_refuses_a_seed_out_of_range(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`sweep` exits 2 with the located problem for seed -1 in the file, no traceback."""
+    path = write_sweep(tmp_path, seed=-1)
+    assert main(["sweep", str(path), "--workers", "1"]) == 2
+    err = capsys.readouterr().err
+    assert "seed: must be >= 0" in err
+    assert "Traceback" not in err
+
+
+def test_criticality_refuses_negative_roads(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`sweep --criticality --roads -1` is refused in one line with exit 2."""
+    path = write_sweep(tmp_path)
+    base = str(path.parent / "tiny.yaml")
+    assert main(["sweep", "--criticality", "--roads", "-1", base]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1, err
+    assert "--roads" in err
