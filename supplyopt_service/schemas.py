@@ -14,7 +14,15 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, WrapValidator, field_validator
 from pydantic_core.core_schema import ValidationInfo
 
-from supplyopt.model import MAX_QUANTITY, MAX_SEED, Item, Plan, Scenario, Warehouse
+from supplyopt.model import (
+    MAX_QUANTITY,
+    MAX_SEED,
+    MAX_TIME_LIMIT_S,
+    Item,
+    Plan,
+    Scenario,
+    Warehouse,
+)
 
 from .core.tables import MovementRow
 from .scenario_checks import library_validated
@@ -257,7 +265,7 @@ class PlanRequest(BaseModel):
         description="Plan each scenario warehouse that exists in the service with its live "
         "available stock instead of the scenario's.",
     )
-    time_limit_s: Annotated[float, Field(gt=0, le=86400)] | None = Field(
+    time_limit_s: Annotated[float, Field(gt=0, le=MAX_TIME_LIMIT_S)] | None = Field(
         default=None, description="Solver time limit; capped by the server's maximum."
     )
     seed: Annotated[int, Field(ge=0, le=MAX_SEED)] = 0

@@ -9,7 +9,7 @@ from rich.console import Console
 
 from ..bundled import default_scenario_path
 from ..io import read_scenario
-from ..model import MAX_SEED, Scenario, ScenarioError
+from ..model import MAX_SEED, MAX_TIME_LIMIT_S, Scenario, ScenarioError
 
 EXIT_INVALID = 2
 
@@ -56,7 +56,6 @@ def seed_int(text: str) -> int:
 
 
 #: The longest time limit any command accepts (one day, as the service).
-MAX_TIME_LIMIT_S = 86_400.0
 
 
 def time_limit_seconds(text: str) -> float:

@@ -31,6 +31,7 @@ from .problems import Location, Problem, format_path
 from .scenario import (
     MAX_QUANTITY,
     MAX_SEED,
+    MAX_TIME_LIMIT_S,
     MAX_VEHICLES,
     Area,
     GraphEdge,
@@ -49,6 +50,7 @@ from .validation import parse_scenario, validation_problems
 __all__ = [
     "MAX_QUANTITY",
     "MAX_SEED",
+    "MAX_TIME_LIMIT_S",
     "MAX_VEHICLES",
     "Area",
     "Circle",

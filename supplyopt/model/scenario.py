@@ -41,6 +41,8 @@ MAX_VEHICLES = 10_000
 #: The largest planner seed: the routing engine (PyVRP) takes a 32-bit signed seed.
 #: The library, the CLI, sweep files and the service all refuse larger ones.
 MAX_SEED = 2**31 - 1
+#: The longest time limit any solve accepts, in seconds (one day): CLI, sweep files and API.
+MAX_TIME_LIMIT_S = 86_400.0
 
 #: A whole, non-negative number of units (no floats, no booleans), at most MAX_QUANTITY.
 Quantity = Annotated[StrictInt, Field(ge=0, le=MAX_QUANTITY)]

@@ -30,6 +30,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, Strict
 from ..io import load_scenario_data, read_scenario
 from ..model import (
     MAX_SEED,
+    MAX_TIME_LIMIT_S,
     Problem,
     Scenario,
     ScenarioError,
@@ -40,7 +41,6 @@ from ..model import (
 from ..model.disruptions import Disruption
 
 #: The longest time limit per variant a sweep file may ask for (one day, as the CLI).
-MAX_TIME_LIMIT_S = 86_400.0
 
 #: Top-level sweep fields that other fields do not depend on: when only they are
 #: wrong, the variants are still checked, so every problem is reported at once.
