@@ -124,10 +124,10 @@ class _FleetUse:
         self._at: dict[int, list[tuple[tuple[int, int, int], float]]] = {}
         for trip in sorted(trips, key=lambda t: t.load_start_h):
             base = trip.warehouse_idx if trip.base_idx is None else trip.base_idx
-            self.by_vehicle.setdefault((base, trip.vehicle_type, trip.vehicle), []).append(trip)
+            self.by_vehicle.setdefault((base, trip.vehicle_type_idx, trip.vehicle_idx), []).append(trip)
             self.loadings[trip.warehouse_idx].append(trip.load_start_h)
             units = np.sum([stop.units for stop in trip.stops], axis=0)
-            k = trip.vehicle_type
+            k = trip.vehicle_type_idx
             kg_left = float(inst.capacity_kg[k] - units @ inst.weight_kg)
             m3_left = float(inst.capacity_m3[k] - units @ inst.volume_m3)
             for stop in trip.stops:
@@ -152,7 +152,7 @@ class _FleetUse:
         for trip, stop, kg_left, m3_left in self.visits.get(a, []):
             if not sources[trip.warehouse_idx]:
                 continue
-            k = trip.vehicle_type
+            k = trip.vehicle_type_idx
             fit = int(min(kg_left / inst.weight_kg[i], m3_left / inst.volume_m3[i]) + 1e-9)
             if fit >= 1:
                 unused = min(kg_left / inst.capacity_kg[k], m3_left / inst.capacity_m3[k])
@@ -301,7 +301,7 @@ class _FleetUse:
 
     def _vehicle_id(self, trip: TimedTrip) -> str:
         base = trip.warehouse_idx if trip.base_idx is None else trip.base_idx
-        return self._key_id((base, trip.vehicle_type, trip.vehicle))
+        return self._key_id((base, trip.vehicle_type_idx, trip.vehicle_idx))
 
 
 class _Entries:
