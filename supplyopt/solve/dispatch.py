@@ -133,7 +133,14 @@ class WarehouseDispatcher:
             order = rank_of[guest.vehicle_type_idx] * 100_000 + 50_000 + g_no
             free = max(ready, guest.free_h)
             vehicles.append(
-                _Vehicle(free, order, guest.vehicle_type_idx, guest.vehicle_idx, guest.base_idx, guest.empty_km)
+                _Vehicle(
+                    free,
+                    order,
+                    guest.vehicle_type_idx,
+                    guest.vehicle_idx,
+                    guest.base_idx,
+                    guest.empty_km,
+                )
             )
         heapq.heapify(vehicles)
         n_bays = inst.bays[w]
