@@ -106,15 +106,20 @@ def build_travel_times(scenario: Scenario) -> TravelTimes:
         When a road disruption selects no road, or the OSM extract cannot be
         read.
     """
-    from .explicit_graph import graph_travel_times
-    from .great_circle import great_circle_travel_times
-    from .osm import osm_travel_times
-
+    # Each road model's module is imported only when the scenario uses it: the graph and
+    # OSM modules pull in numba (and osmnx), seconds of import a straight-line scenario
+    # must not pay out of its time limit.
     match scenario.roads.model:
         case "great_circle":
+            from .great_circle import great_circle_travel_times
+
             return great_circle_travel_times(scenario)
         case "graph":
+            from .explicit_graph import graph_travel_times
+
             return graph_travel_times(scenario)
         case "osm":
+            from .osm import osm_travel_times
+
             return osm_travel_times(scenario)
     raise NotImplementedError(f"road model {scenario.roads.model!r}")  # pragma: no cover

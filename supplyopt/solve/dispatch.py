@@ -45,8 +45,8 @@ class TimedTrip:
     """A trip with exact times, before it is written as a plan ``Trip``."""
 
     warehouse_idx: int
-    vehicle_type: int
-    vehicle: int  # index within (base, type)
+    vehicle_type_idx: int
+    vehicle_idx: int  # index among the base's vehicles of that type
     load_start_h: float
     depart_h: float
     stops: list[TimedStop]
@@ -64,9 +64,9 @@ class Guest:
     ----------
     base_idx
         Warehouse the vehicle is based at.
-    k
+    vehicle_type_idx
         Its vehicle type.
-    number
+    vehicle_idx
         Its index among the base's vehicles of that type.
     free_h
         When it can start loading at the warehouse it was sent to: its
@@ -76,8 +76,8 @@ class Guest:
     """
 
     base_idx: int
-    k: int
-    number: int
+    vehicle_type_idx: int
+    vehicle_idx: int
     free_h: float
     empty_km: float
 
@@ -86,8 +86,8 @@ class Guest:
 class _Vehicle:
     free_h: float
     order: int
-    k: int = field(compare=False)
-    number: int = field(compare=False)
+    vehicle_type_idx: int = field(compare=False)
+    vehicle_idx: int = field(compare=False)
     base_idx: int | None = field(compare=False, default=None)
     empty_km: float = field(compare=False, default=0.0)  # still to count on its first trip
 
@@ -130,10 +130,17 @@ class WarehouseDispatcher:
             for j in range(int(own[k])):
                 vehicles.append(_Vehicle(ready, rank_of[k] * 100_000 + j, k, j))
         for g_no, guest in enumerate(guests):
-            order = rank_of[guest.k] * 100_000 + 50_000 + g_no
+            order = rank_of[guest.vehicle_type_idx] * 100_000 + 50_000 + g_no
             free = max(ready, guest.free_h)
             vehicles.append(
-                _Vehicle(free, order, guest.k, guest.number, guest.base_idx, guest.empty_km)
+                _Vehicle(
+                    free,
+                    order,
+                    guest.vehicle_type_idx,
+                    guest.vehicle_idx,
+                    guest.base_idx,
+                    guest.empty_km,
+                )
             )
         heapq.heapify(vehicles)
         n_bays = inst.bays[w]
@@ -158,7 +165,7 @@ class WarehouseDispatcher:
         """Per type, the times the still-useful vehicles are free; bay free times."""
         per_type: list[list[float]] = [[] for _ in self.inst.types]
         for v in [*self.vehicles, *self.idle]:
-            per_type[v.k].append(v.free_h)
+            per_type[v.vehicle_type_idx].append(v.free_h)
         return per_type, sorted(self.bays)
 
     def run(
@@ -227,7 +234,7 @@ class WarehouseDispatcher:
         while self.vehicles and self.vehicles[0].free_h <= bay_free:
             waiting.append(heapq.heappop(self.vehicles))
         cap = self.inst.capacity_kg
-        best = min(waiting, key=lambda u: (-cap[u.k], u.free_h, u.order))
+        best = min(waiting, key=lambda u: (-cap[u.vehicle_type_idx], u.free_h, u.order))
         for u in waiting:
             if u is not best:
                 heapq.heappush(self.vehicles, u)
@@ -236,7 +243,7 @@ class WarehouseDispatcher:
     def _best_trip(
         self, v: _Vehicle, start: float, pending: NDArray[np.int64], rule: str
     ) -> TimedTrip | None:
-        inst, w, k = self.inst, self.w, v.k
+        inst, w, k = self.inst, self.w, v.vehicle_type_idx
         deadline = inst.deadline_h
         n_w = inst.n_warehouses
         hours = inst.hours(k)
@@ -289,7 +296,7 @@ class WarehouseDispatcher:
         last = stops[-1].area_idx
         return_h = stops[-1].arrive_h + float(inst.unload_h[last]) + float(hours[n_w + last, w])
         distance += float(km[n_w + last, w])
-        return TimedTrip(w, k, v.number, start, depart, stops, return_h, distance)
+        return TimedTrip(w, k, v.vehicle_idx, start, depart, stops, return_h, distance)
 
     def _densest(
         self,

@@ -300,7 +300,7 @@ def _to_trip(inst: Instance, trip: TimedTrip) -> Trip:
     scenario = inst.scenario
     warehouse = scenario.warehouses[trip.warehouse_idx]
     base = scenario.warehouses[trip.base_idx] if trip.base_idx is not None else warehouse
-    vtype = inst.types[trip.vehicle_type]
+    vtype = inst.types[trip.vehicle_type_idx]
     stops = [
         Stop(
             area=scenario.areas[stop.area_idx].id,
@@ -310,7 +310,7 @@ def _to_trip(inst: Instance, trip: TimedTrip) -> Trip:
         for stop in trip.stops
     ]
     return Trip(
-        vehicle=f"{base.id}/{vtype.id}/{trip.vehicle + 1}",
+        vehicle=f"{base.id}/{vtype.id}/{trip.vehicle_idx + 1}",
         warehouse=warehouse.id,
         vehicle_type=vtype.id,
         load_start_hours=_hours(trip.load_start_h),

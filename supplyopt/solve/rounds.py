@@ -246,8 +246,8 @@ def _moved_dispatchers(inst: Instance, moved: IntArray) -> list[WarehouseDispatc
             guests[w].append(
                 Guest(
                     base_idx=int(u),
-                    k=int(k),
-                    number=int(stay[u, k]),
+                    vehicle_type_idx=int(k),
+                    vehicle_idx=int(stay[u, k]),
                     free_h=float(inst.ready_h[u] + hours[u, w]),
                     empty_km=float(km[u, w]),
                 )

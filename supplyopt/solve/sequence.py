@@ -37,7 +37,7 @@ _SCALING = Scaling.hours_km()
 def retime(inst: Instance, trip: TimedTrip, order: list[int]) -> TimedTrip:
     """The trip with its stops visited in ``order`` (positions), times and km recomputed."""
     n_w = inst.n_warehouses
-    hours, km = inst.hours(trip.vehicle_type), inst.km(trip.vehicle_type)
+    hours, km = inst.hours(trip.vehicle_type_idx), inst.km(trip.vehicle_type_idx)
     here, clock_h, distance = trip.warehouse_idx, trip.depart_h, 0.0
     stops: list[TimedStop] = []
     for pos in order:
@@ -68,8 +68,8 @@ def resequence_trips(
 def _resequence(inst: Instance, trip: TimedTrip, clock: Clock, seed: int) -> TimedTrip:
     n_w = inst.n_warehouses
     sites = [trip.warehouse_idx, *(n_w + s.area_idx for s in trip.stops)]
-    hours = inst.hours(trip.vehicle_type)[np.ix_(sites, sites)]
-    km = inst.km(trip.vehicle_type)[np.ix_(sites, sites)]
+    hours = inst.hours(trip.vehicle_type_idx)[np.ix_(sites, sites)]
+    km = inst.km(trip.vehicle_type_idx)[np.ix_(sites, sites)]
     start = _SCALING.time_early(trip.depart_h)
     late = _SCALING.time_late(inst.deadline_h)
     problem = RoutingProblem(

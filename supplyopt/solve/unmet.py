@@ -82,11 +82,34 @@ def explain_unmet(
                 entry.add(short, UnmetReason.DEADLINE, _deadline_detail(inst, reach[holders, a]))
                 continue
             left = _take_spare(spare, sources, i, short)
+            reason = UnmetReason.STOCK
             if left > 0:
-                entry.add(left, *fleet_use.explain(a, i, sources & (left_stock[:, i] > 0)))
+                reason, detail = fleet_use.explain(a, i, sources & (left_stock[:, i] > 0))
+                entry.add(left, reason, detail)
             if short > left:
-                entry.add(short - left, UnmetReason.STOCK, "all stock within reach is used")
+                detail = _stock_detail(inst, left_stock[:, i], sources, left, reason)
+                entry.add(short - left, UnmetReason.STOCK, detail)
     return unmet
+
+
+def _stock_detail(
+    inst: Instance, left_stock: IntArray, sources: NDArray[np.bool_], here: int, reason: UnmetReason
+) -> str:
+    """Why units are short for ``stock``: none left within reach, or where the rest is counted.
+
+    ``left_stock`` is one item's stock left per warehouse after the plan; ``here`` units of
+    it were counted as this area's ``reason`` entry, the rest of what ``sources`` hold
+    against areas earlier in the file (stock left in reach is counted once across areas).
+    """
+    at = [w for w in np.flatnonzero(sources).tolist() if left_stock[w] > 0]
+    if not at:
+        return "all stock within reach is used"
+    total = int(left_stock[at].sum())
+    where = ", ".join(f"{inst.scenario.warehouses[w].id} {int(left_stock[w])}" for w in at)
+    counted = [f"{here} as this area's '{reason.value}' shortfall"] if here > 0 else []
+    if total > here:
+        counted.append(f"{total - here} against areas listed earlier")
+    return f"{total} left within reach after this plan ({where}), all counted: {', '.join(counted)}"
 
 
 def _deadline_detail(inst: Instance, arrivals: NDArray[np.float64]) -> str:
@@ -124,10 +147,11 @@ class _FleetUse:
         self._at: dict[int, list[tuple[tuple[int, int, int], float]]] = {}
         for trip in sorted(trips, key=lambda t: t.load_start_h):
             base = trip.warehouse_idx if trip.base_idx is None else trip.base_idx
-            self.by_vehicle.setdefault((base, trip.vehicle_type, trip.vehicle), []).append(trip)
+            key = (base, trip.vehicle_type_idx, trip.vehicle_idx)
+            self.by_vehicle.setdefault(key, []).append(trip)
             self.loadings[trip.warehouse_idx].append(trip.load_start_h)
             units = np.sum([stop.units for stop in trip.stops], axis=0)
-            k = trip.vehicle_type
+            k = trip.vehicle_type_idx
             kg_left = float(inst.capacity_kg[k] - units @ inst.weight_kg)
             m3_left = float(inst.capacity_m3[k] - units @ inst.volume_m3)
             for stop in trip.stops:
@@ -152,7 +176,7 @@ class _FleetUse:
         for trip, stop, kg_left, m3_left in self.visits.get(a, []):
             if not sources[trip.warehouse_idx]:
                 continue
-            k = trip.vehicle_type
+            k = trip.vehicle_type_idx
             fit = int(min(kg_left / inst.weight_kg[i], m3_left / inst.volume_m3[i]) + 1e-9)
             if fit >= 1:
                 unused = min(kg_left / inst.capacity_kg[k], m3_left / inst.capacity_m3[k])
@@ -301,7 +325,7 @@ class _FleetUse:
 
     def _vehicle_id(self, trip: TimedTrip) -> str:
         base = trip.warehouse_idx if trip.base_idx is None else trip.base_idx
-        return self._key_id((base, trip.vehicle_type, trip.vehicle))
+        return self._key_id((base, trip.vehicle_type_idx, trip.vehicle_idx))
 
 
 class _Entries:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import math
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -36,3 +39,22 @@ def test_matrix_matches_formula(tiny: Scenario) -> None:
     assert travel.distance_km["truck"][0, site] == pytest.approx(km, rel=1e-12)
     assert travel.duration_h["truck"][0, site] == pytest.approx(km / 40, rel=1e-12)
     assert travel.duration_h["van"][0, site] == pytest.approx(km / 80, rel=1e-12)
+
+
+def test_plan_never_imports_road_graph_modules() -> None:
+    """Planning a great-circle scenario imports neither numba nor the graph/OSM road modules."""
+    code = (
+        "import sys, supplyopt\n"
+        "scenario = supplyopt.read_scenario('tests/data/tiny.yaml')\n"
+        "assert scenario.roads.model == 'great_circle'\n"
+        "supplyopt.plan_relief(scenario, time_limit_s=1, seed=0)\n"
+        "heavy = ('numba', 'osmnx', 'supplyopt.network.explicit_graph', 'supplyopt.network.osm',\n"
+        "         'supplyopt.network.road_graph_travel', 'supplyopt.network.fast_paths',\n"
+        "         'supplyopt.network.matrix', 'supplyopt.network.snap')\n"
+        "print(sorted(m for m in heavy if m in sys.modules))\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "[]"

@@ -12,7 +12,7 @@ from supplyopt.model import apply_disruptions
 from supplyopt.network import build_travel_times
 from supplyopt.solve.instance import build_instance
 from supplyopt.solve.unmet import explain_unmet
-from tests.conftest import SCENARIOS, assert_valid
+from tests.conftest import SCENARIOS, assert_valid, tiny_data
 
 
 def valley_data() -> dict[str, Any]:
@@ -143,3 +143,39 @@ def test_empty_plan_blames_no_fleet(tiny: Scenario) -> None:
         if entry.reason is UnmetReason.NOT_SERVED:
             assert entry.detail is not None
             assert "idle at" in entry.detail
+
+
+def test_stock_detail_names_the_stock_left_and_where_it_is_counted() -> None:
+    """A 'stock' entry never says all stock is used while a warehouse within reach holds some."""
+    data = tiny_data()
+    data["areas"][1]["demand"]["tent"] = 200  # 320 tents wanted, 250 stocked
+    scenario = apply_disruptions(supplyopt.parse_scenario(data))
+    inst = build_instance(scenario, build_travel_times(scenario))
+    unmet = explain_unmet(inst, [], np.zeros_like(inst.demand), inst.stock.copy())
+    stock = [u for u in unmet if u.reason is UnmetReason.STOCK]
+    assert [(u.area, u.item, u.quantity) for u in stock] == [("a2", "tent", 70)]
+    assert stock[0].detail == (
+        "250 left within reach after this plan (w1 200, w2 50), all counted: 130 as this "
+        "area's 'not_served' shortfall, 120 against areas listed earlier"
+    )
+
+
+def test_planned_stock_details_match_the_stock_left() -> None:
+    """In a real plan, each 'stock' detail's per-warehouse counts are the stock the plan leaves."""
+    data = tiny_data()
+    data["areas"][1]["demand"]["tent"] = 200
+    scenario = supplyopt.parse_scenario(data)
+    plan = supplyopt.plan_relief(scenario, time_limit_s=5, seed=0)
+    assert_valid(scenario, plan)
+    stock = [u for u in plan.unmet if u.reason is UnmetReason.STOCK]
+    assert stock
+    for entry in stock:
+        left = {w.id: w.stock.get(entry.item, 0) for w in scenario.warehouses}
+        for trip in plan.trips:
+            left[trip.warehouse] -= sum(s.deliver.get(entry.item, 0) for s in trip.stops)
+        assert entry.detail is not None
+        if entry.detail == "all stock within reach is used":
+            assert sum(left.values()) == 0, entry  # every tiny warehouse is within reach
+        else:
+            named = entry.detail.split("(", 1)[1].split(")", 1)[0]
+            assert named == ", ".join(f"{w} {n}" for w, n in left.items() if n > 0)
