@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import argparse
+import math
 import sys
 from pathlib import Path
 
@@ -42,8 +44,6 @@ def error_text(err: ScenarioError) -> str:
 
 def seed_int(text: str) -> int:
     """An argparse type: a seed, a whole number in [0, MAX_SEED], refused clearly otherwise."""
-    import argparse
-
     try:
         value: int | None = int(text)
     except ValueError:
@@ -55,37 +55,20 @@ def seed_int(text: str) -> int:
     return value
 
 
-#: The longest time limit any command accepts (one day, as the service).
-
-
 def time_limit_seconds(text: str) -> float:
-    """An argparse type: a time limit in seconds, finite, > 0 and at most one day.
+    """An argparse type: a time limit in seconds, finite, > 0 and at most MAX_TIME_LIMIT_S.
 
     Every command with ``--time-limit`` uses it, so ``inf``, ``nan``, ``0`` and
     negative values are refused the same way everywhere, before any work starts.
     """
-    import argparse
-
-    value = check_time_limit(text)
-    if value is None:
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = math.nan
+    if not math.isfinite(seconds) or not 0 < seconds <= MAX_TIME_LIMIT_S:
         raise argparse.ArgumentTypeError(
             f"must be a number of seconds > 0 and at most {MAX_TIME_LIMIT_S:g} (got {text!r})"
         )
-    return value
-
-
-def check_time_limit(value: str | float) -> float | None:
-    """``value`` as seconds when it is a finite number in (0, MAX_TIME_LIMIT_S], else None."""
-    import math
-
-    if isinstance(value, bool):
-        return None
-    try:
-        seconds = float(value)
-    except ValueError:
-        return None
-    if not math.isfinite(seconds) or not 0 < seconds <= MAX_TIME_LIMIT_S:
-        return None
     return seconds
 
 
