@@ -45,7 +45,7 @@ from .scenario import (
     Warehouse,
     reference_problems,
 )
-from .validation import parse_scenario, validation_problems
+from .validation import describe_error, parse_scenario, validation_problems
 
 __all__ = [
     "MAX_QUANTITY",
@@ -87,6 +87,7 @@ __all__ = [
     "area_coverage",
     "assemble_plan",
     "count_deliveries",
+    "describe_error",
     "format_path",
     "item_coverage",
     "parse_scenario",

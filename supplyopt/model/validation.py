@@ -76,8 +76,12 @@ _SPECIAL: dict[str, Callable[[ErrorDetails, Mapping[str, Any]], str]] = {
 }
 
 
-def _describe(error: ErrorDetails) -> str:
-    """Say what is wrong with one field, naming the bad value and what is allowed."""
+def describe_error(error: ErrorDetails) -> str:
+    """Say what is wrong with one field, naming the bad value and what is allowed.
+
+    ``error`` is one of pydantic's error entries (``ValidationError.errors()``,
+    or FastAPI's request errors, which have the same keys).
+    """
     kind = error["type"]
     ctx: Mapping[str, Any] = error.get("ctx", {})
     if kind in _SPECIAL:
@@ -103,7 +107,7 @@ def _clean_location(loc: Sequence[int | str]) -> Location:
 
 def validation_problems(err: ValidationError) -> list[Problem]:
     """One located :class:`Problem` per pydantic error, in pydantic's order."""
-    return [Problem(_clean_location(e["loc"]), _describe(e)) for e in err.errors()]
+    return [Problem(_clean_location(e["loc"]), describe_error(e)) for e in err.errors()]
 
 
 def parse_scenario(data: Any, *, source: str | None = None) -> Scenario:

@@ -10,18 +10,16 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import ValidationError
-from pydantic_core import InitErrorDetails, PydanticCustomError
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from supplyopt.model import Problem, SupplyOptError, format_path, validation_problems
+from supplyopt.model import Problem, SupplyOptError, describe_error, format_path
 
 log = logging.getLogger("supplyopt.service")
 
@@ -133,33 +131,9 @@ def _summary(errors: Sequence[dict[str, Any]]) -> str:
     return f"{head}: {shown}{more}"
 
 
-def _library_words(errors: Sequence[Mapping[str, Any]]) -> list[str]:
-    """Say what is wrong with each pydantic error in the library's words.
-
-    The errors go back through :func:`supplyopt.model.validation_problems`,
-    the one translation the CLI and scenario files use (``must be > 0 (got
-    -1)``), so every 422 reads the same as they do.
-    """
-    if not errors:
-        return []
-    rebuilt: list[InitErrorDetails] = [
-        {
-            "type": PydanticCustomError(
-                str(e.get("type", "")), str(e.get("msg", "")), dict(e.get("ctx") or {})
-            ),
-            "loc": tuple(e.get("loc", ())),
-            "input": e.get("input"),
-        }
-        for e in errors
-    ]
-    translated = ValidationError.from_exception_data("request", rebuilt)
-    return [problem.message for problem in validation_problems(translated)]
-
-
 def _validation_answer(exc: RequestValidationError) -> JSONResponse:
+    """One located entry per bad field, each in the library's words (``must be > 0 (got -1)``)."""
     errors: list[dict[str, Any]] = []
-    plain = [e for e in exc.errors() if e.get("type") != INVALID_SCENARIO]
-    words = iter(_library_words(plain))
     for error in exc.errors():
         loc = [p if isinstance(p, int) else str(p) for p in error.get("loc", ())]
         if error.get("type") == INVALID_SCENARIO:
@@ -168,7 +142,7 @@ def _validation_answer(exc: RequestValidationError) -> JSONResponse:
                 for at, msg in _problem_errors(error["ctx"]["problems"], loc)
             ]
         else:
-            errors.append(_field_error(loc, next(words), str(error.get("type", ""))))
+            errors.append(_field_error(loc, describe_error(error), str(error.get("type", ""))))
     return JSONResponse({"detail": _summary(errors), "errors": errors}, status_code=422)
 
 
