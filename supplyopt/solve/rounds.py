@@ -301,10 +301,11 @@ def _greedy_allocation(
         if not any(dispatchers[w].fleet_state()[0]):
             continue
         reach = np.flatnonzero(arrival[w] <= inst.deadline_h)
+        left = stock[w].copy()
         for a in reach[np.argsort(arrival[w, reach], kind="stable")]:
-            take = np.minimum(need[a], stock[w] - pending[w].sum(axis=0))
-            pending[w, a] = np.maximum(take, 0)
+            pending[w, a] = np.maximum(np.minimum(need[a], left), 0)
             need[a] -= pending[w, a]
+            left -= pending[w, a]
     return pending
 
 
