@@ -26,7 +26,8 @@ from .kpi import (
     plan_status,
     summarize,
 )
-from .plan import Plan, Stop, Summary, Trip, Unmet, UnmetReason
+from .lots import Lot, LotFill, demand_lots, fill_lots, has_lots
+from .plan import Change, LotEntry, Plan, Replan, Stop, Summary, Trip, Unmet, UnmetReason
 from .problems import Location, Problem, format_path
 from .scenario import (
     MAX_QUANTITY,
@@ -34,6 +35,7 @@ from .scenario import (
     MAX_TIME_LIMIT_S,
     MAX_VEHICLES,
     Area,
+    DemandLot,
     GraphEdge,
     GraphNode,
     GraphRoads,
@@ -48,6 +50,15 @@ from .scenario import (
 from .validation import describe_error, parse_scenario, validation_problems
 
 __all__ = [
+    "Change",
+    "DemandLot",
+    "Lot",
+    "LotEntry",
+    "LotFill",
+    "Replan",
+    "demand_lots",
+    "fill_lots",
+    "has_lots",
     "MAX_QUANTITY",
     "MAX_SEED",
     "MAX_TIME_LIMIT_S",

@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from .lots import fill_lots
 from .plan import Plan, PlanStatus, Summary, Trip, Unmet
 from .scenario import Scenario
 
@@ -86,15 +87,18 @@ def summarize(scenario: Scenario, trips: list[Trip], *, solve_seconds: float = 0
         ``demand_units``, coverage figures, makespan, fleet use and distance.
     """
     delivered = count_deliveries(trips, scenario.deadline_hours)
-    per_item = item_coverage(scenario, delivered.on_time)
-    per_item_weighted = item_coverage(scenario, delivered.on_time, weighted=True)
-    per_area = area_coverage(scenario, delivered.on_time)
+    # On time is counted against the demand lots (one per (area, item), due at the
+    # deadline, unless the scenario gives areas lots of their own).
+    filled = fill_lots(scenario, trips)
+    per_item = item_coverage(scenario, filled.on_time)
+    per_item_weighted = item_coverage(scenario, filled.on_time, weighted=True)
+    per_area = area_coverage(scenario, filled.on_time)
     demand_units = sum(sum(area.demand.values()) for area in scenario.areas)
     arrivals = [stop.arrive_hours for trip in trips for stop in trip.stops]
     return Summary(
         demand_units=demand_units,
         delivered_units=sum(delivered.total.values()),
-        on_time_units=sum(delivered.on_time.values()),
+        on_time_units=filled.on_time_units,
         coverage_on_time=_mean(per_item.values()),
         weighted_coverage_on_time=_mean(per_item_weighted.values()),
         min_area_coverage=min(per_area.values(), default=0.0),

@@ -107,6 +107,48 @@ class Summary(_Data):
 PlanStatus = Literal["complete", "partial", "empty"]
 
 
+class LotEntry(_Data):
+    """A demand lot in force during an operation (contract §6)."""
+
+    area: str
+    item: str
+    quantity: int
+    due_hours: float
+
+
+class Change(_Data):
+    """What a revision changed for one vehicle, in one readable sentence.
+
+    ``what`` is English; ``kind`` (``rerouted``, ``retimed``, ``reloaded``,
+    ``cancelled``, ``new``, ``down``) and ``trips`` (the vehicle's trips it is
+    about, by ``load_start_hours`` in the revised plan or, when cancelled,
+    the previous one) let a page say it in another language.
+    """
+
+    vehicle: str
+    what: str
+    kind: str | None = None
+
+
+class Replan(_Data):
+    """The ``replan`` block of a revised plan (contract §6).
+
+    ``kept``, ``changed``, ``cancelled`` and ``new`` count trips: the
+    previous plan's trips kept verbatim, kept but changed (stops, loads or
+    times), dropped, and trips the previous plan did not have.
+    ``previous`` (an extension) names the plan revised when known.
+    """
+
+    now_hours: float
+    lots: list[LotEntry] = Field(default_factory=list)
+    kept: int = 0
+    changed: int = 0
+    cancelled: int = 0
+    new: int = 0
+    changes: list[Change] = Field(default_factory=list)
+    previous: str | None = None
+
+
 class Plan(_Data):
     """A relief plan: the contract's plan file as a typed object."""
 
@@ -119,6 +161,7 @@ class Plan(_Data):
     seed: int | None = None
     time_limit_s: float | None = None
     notes: list[str] = Field(default_factory=list)
+    replan: Replan | None = None
 
     def to_json(self, *, indent: int | None = 2) -> str:
         """Serialise to the plan file format (UTF-8 text, names unescaped)."""

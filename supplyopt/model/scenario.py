@@ -100,8 +100,26 @@ class Warehouse(_Strict):
         return sum(self.fleet.values())
 
 
+class DemandLot(_Strict):
+    """Part of an area's demand for one item that falls due at its own time.
+
+    The units are counted in the area's ``demand`` for the item; what the
+    lots of an item leave of the demand is due at ``deadline_hours``
+    (see :mod:`supplyopt.model.lots`). Re-planning (contract §6) records
+    demand added during an operation this way.
+    """
+
+    item: Id
+    quantity: Quantity
+    due_hours: PositiveFloat
+
+
 class Area(_Strict):
-    """An affected area: where people are and what they need."""
+    """An affected area: where people are, what they need and, optionally, by when.
+
+    ``lots`` (an extension of the contract) gives parts of ``demand`` their
+    own due times; without lots all demand is due at ``deadline_hours``.
+    """
 
     id: Id
     name: StrictStr | None = None
@@ -111,6 +129,7 @@ class Area(_Strict):
     demand: dict[StrictStr, Quantity] = Field(default_factory=dict)
     priority: Annotated[StrictInt, Field(ge=1)] = 1
     unloading_hours: NonNegativeFloat = 0.0
+    lots: list[DemandLot] = Field(default_factory=list)
 
 
 class GreatCircleRoads(_Strict):
@@ -306,6 +325,39 @@ def _slash_problems(data: Mapping[str, Any]) -> list[Problem]:
     ]
 
 
+def _lot_problems(areas: Any, item_ids: Sequence[str]) -> list[Problem]:
+    """Lots naming an unknown item, or more units of an item than the area's demand for it."""
+    problems: list[Problem] = []
+    for a_idx, area in _entries(areas):
+        demand = area.get("demand") if isinstance(area.get("demand"), Mapping) else {}
+        total: dict[str, int] = {}
+        for l_idx, lot in _entries(area.get("lots")):
+            item, qty = lot.get("item"), lot.get("quantity")
+            if not isinstance(item, str):
+                continue
+            if item not in item_ids:
+                problems.append(
+                    Problem(
+                        ("areas", a_idx, "lots", l_idx, "item"),
+                        f"unknown item {item!r} {_known(item_ids)}",
+                    )
+                )
+                continue
+            if not _is_quantity(qty):
+                continue
+            total[item] = total.get(item, 0) + qty
+            need = demand.get(item, 0) if _is_quantity(demand.get(item, 0)) else 0
+            if total[item] > need:
+                problems.append(
+                    Problem(
+                        ("areas", a_idx, "lots", l_idx, "quantity"),
+                        f"lots of {item} add up to {total[item]}, more than the area's "
+                        f"demand for it ({need}); lots are parts of demand",
+                    )
+                )
+    return problems
+
+
 def _graph_problems(roads: Any) -> list[Problem]:
     """Duplicate node ids and edges naming unknown nodes of a ``graph`` road model."""
     if not isinstance(roads, Mapping) or roads.get("model") != "graph":
@@ -353,6 +405,7 @@ def reference_problems(data: Mapping[str, Any]) -> list[Problem]:
         data.get("warehouses"), "warehouses", "fleet", type_ids, "vehicle type"
     )
     problems += _unknown_key_problems(data.get("areas"), "areas", "demand", item_ids, "item")
+    problems += _lot_problems(data.get("areas"), item_ids)
     problems += _graph_problems(data.get("roads"))
     problems += _disruption_problems(data)
     problems += _scaled_demand_problems(data)
