@@ -33,12 +33,13 @@ from .model import (
     Warehouse,
 )
 from .network import TravelTimes, build_travel_times
-from .solve import Progress, plan_relief
+from .solve import FleetStart, Progress, VehicleStart, plan_relief
 
 __version__ = "0.1.0"
 
 __all__ = [
     "Area",
+    "FleetStart",
     "GraphRoads",
     "GreatCircleRoads",
     "Item",
@@ -56,6 +57,7 @@ __all__ = [
     "Trip",
     "Unmet",
     "UnmetReason",
+    "VehicleStart",
     "VehicleType",
     "Warehouse",
     "__version__",
