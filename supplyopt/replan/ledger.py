@@ -87,17 +87,20 @@ class Ledger:
             dict
         )
         self._keys_of: defaultdict[Hashable, set[Key]] = defaultdict(set)
+        self._filled: dict[Key, list[int]] = {}  # per key, what the recorded deliveries fill
 
     def add(self, tag: Hashable, deliveries: Iterable[Delivery]) -> None:
         """Record deliveries under ``tag`` (added to what the tag already has)."""
         for area, item, arrive_h, qty in deliveries:
             self._by_key[area, item].setdefault(tag, []).append((arrive_h, qty))
             self._keys_of[tag].add((area, item))
+            self._filled.pop((area, item), None)
 
     def remove(self, tag: Hashable) -> None:
         """Withdraw every delivery recorded under ``tag``."""
         for key in self._keys_of.pop(tag, set()):
             self._by_key[key].pop(tag, None)
+            self._filled.pop(key, None)
 
     def delivered(self, key: Key) -> int:
         """Units delivered to (area, item) by every recorded delivery, on time or not."""
@@ -106,6 +109,12 @@ class Ledger:
     def cap(self, key: Key) -> int:
         """Units (area, item) may still receive: demand less everything delivered."""
         return max(self._demand.get(key, 0) - self.delivered(key), 0)
+
+    def _base(self, key: Key) -> list[int]:
+        """Units the recorded deliveries fill in each lot of ``key`` (cached)."""
+        if key not in self._filled:
+            self._filled[key] = self._fill(key)
+        return self._filled[key]
 
     def _fill(self, key: Key, extra: Iterable[tuple[float, int]] = ()) -> list[int]:
         """Units filling each lot of ``key`` (as :func:`fill_lots` matches them)."""
@@ -127,7 +136,7 @@ class Ledger:
         key = (area, item)
         if qty <= 0 or key not in self._lots:
             return 0
-        return sum(self._fill(key, [(arrive_h, qty)])) - sum(self._fill(key))
+        return sum(self._fill(key, [(arrive_h, qty)])) - sum(self._base(key))
 
     def gain(self, deliveries: Iterable[Delivery]) -> float:
         """Weighted on-time value these deliveries would add, all together."""
@@ -138,7 +147,7 @@ class Ledger:
         total = 0.0
         for key, got in extra.items():
             if key in self._lots:
-                units = sum(self._fill(key, got)) - sum(self._fill(key))
+                units = sum(self._fill(key, got)) - sum(self._base(key))
                 total += units * self.value(*key)
         return total
 
@@ -151,7 +160,7 @@ class Ledger:
             wanted = sum(qty for _, qty in got)
             if wanted > self.cap(key):
                 return False
-            if sum(self._fill(key, got)) - sum(self._fill(key)) != wanted:
+            if sum(self._fill(key, got)) - sum(self._base(key)) != wanted:
                 return False
         return True
 
@@ -167,7 +176,7 @@ class Ledger:
 
     def _residual_of(self, key: Key, after_hours: float) -> list[Lot]:
         lots = self._lots[key]
-        filled = self._fill(key)
+        filled = self._base(key)
         rooms = [
             (lot, lot.quantity - got)
             for lot, got in zip(lots, filled, strict=True)
@@ -182,11 +191,9 @@ class Ledger:
                 out.append(Lot(lot.area, lot.item, room - cut, lot.due_hours))
         return out
 
-    def needing(self, items: Iterable[str], after_hours: float) -> set[str]:
-        """Areas with room, in a lot due after ``after_hours``, for one of ``items``."""
-        wanted = set(items)
-        return {
-            key[0]
-            for key in self._lots
-            if key[1] in wanted and self._residual_of(key, after_hours)
-        }
+    def has_room(self, area: str, items: Iterable[str], after_hours: float) -> bool:
+        """Whether ``area`` has room, in a lot due after ``after_hours``, for one of ``items``."""
+        return any(
+            (area, item) in self._lots and self._residual_of((area, item), after_hours)
+            for item in items
+        )

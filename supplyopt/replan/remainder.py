@@ -23,6 +23,8 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from ..model import Stop, Trip
 from .ledger import Delivery, Ledger, stop_deliveries
 from .legs import Legs, Route
@@ -235,13 +237,21 @@ def _greedy(
     trip = under_way.trip
     carried = dict(under_way.carried)
     home = legs.warehouse_site(trip.warehouse)
-    open_areas = ledger.needing([i for i, q in carried.items() if q > 0], leave)
+    all_areas = [area.id for area in legs.op.changed.areas]
+    sites = [legs.area_site(area) for area in all_areas]
     areas: list[str] = []
     deliver: list[dict[str, int]] = []
     site, clock = origin, leave
-    while len(areas) < MAX_STOPS and open_areas and any(carried.values()):
+    while len(areas) < MAX_STOPS and any(carried.values()):
         hours_row = legs.travel_at(clock).duration_h[trip.vehicle_type][site]
-        near = sorted(open_areas, key=lambda a: hours_row[legs.area_site(a)])[:NEAREST]
+        items = [item for item, qty in carried.items() if qty > 0]
+        near: list[str] = []
+        for pos in np.argsort(hours_row[sites], kind="stable").tolist():
+            area = all_areas[pos]
+            if area not in areas and ledger.has_room(area, items, clock):
+                near.append(area)
+                if len(near) == NEAREST:
+                    break
         best: tuple[float, str, dict[str, int]] | None = None
         for area in near:
             hours = float(hours_row[legs.area_site(area)])
@@ -266,7 +276,6 @@ def _greedy(
         _, area, units = best
         areas.append(area)
         deliver.append(units)
-        open_areas.discard(area)
         for item, qty in units.items():
             carried[item] -= qty
         site = legs.area_site(area)

@@ -145,15 +145,20 @@ def replan(
         runs = [("free", free_residual, free_start, [], {})]
     budget = max(PLAN_SHARE * time_limit_s - (time.perf_counter() - started), 0.05)
     candidates: list[_Candidate] = []
+    overrun = 0.0
     for pos, (name, residual, start, later, why) in enumerate(runs):
         if pos and should_stop is not None and should_stop():
             break
-        share = budget / (len(runs) - pos)
+        share = budget / (len(runs) - pos) - overrun
         begun = time.perf_counter()
         planned = _plan_residual(
-            residual, start, share, seed, _scaled(progress, pos, len(runs), started), should_stop
+            residual, start, max(share, 0.05), seed, _scaled(progress, pos, len(runs), started),
+            should_stop,
         )
-        budget -= time.perf_counter() - begun
+        took = time.perf_counter() - begun
+        budget -= took
+        # The planner explains what is unmet after its clock stops: leave that much for the next.
+        overrun = max(overrun, took - share) if planned is not None else overrun
         candidates.append(
             _Candidate(name, [*later, *_fresh(planned)], why, planned)
         )
@@ -294,7 +299,7 @@ def _notes(
             notes.append(
                 f"{r.trip.vehicle} down at {r.under_way.down_hours:.1f} h: {lost} lost"
             )
-    void = [c for c in state.cancelled]
+    void = list(state.cancelled)
     if void:
         notes.append(f"{len(void)} trips can no longer start ({void[0].why}" + (", …)" if len(void) > 1 else ")"))
     counts = best.counts
@@ -346,7 +351,10 @@ def _assemble(
     counts = best.counts
     block = Replan(
         now_hours=op.now_hours,
-        lots=[LotEntry(area=l.area, item=l.item, quantity=l.quantity, due_hours=l.due_hours) for l in op.lots()],
+        lots=[
+            LotEntry(area=lot.area, item=lot.item, quantity=lot.quantity, due_hours=lot.due_hours)
+            for lot in op.lots()
+        ],
         kept=counts.kept,
         changed=counts.changed,
         cancelled=counts.cancelled,
