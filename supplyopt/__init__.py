@@ -33,6 +33,7 @@ from .model import (
     Warehouse,
 )
 from .network import TravelTimes, build_travel_times
+from .replan import carry_on, replan
 from .solve import FleetStart, Progress, VehicleStart, plan_relief
 
 __version__ = "0.1.0"
@@ -63,12 +64,14 @@ __all__ = [
     "__version__",
     "build_travel_times",
     "bundled_scenarios",
+    "carry_on",
     "check_plan",
     "default_scenario_path",
     "parse_scenario",
     "plan_relief",
     "read_plan",
     "read_scenario",
+    "replan",
     "write_plan",
     "write_scenario",
 ]

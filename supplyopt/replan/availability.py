@@ -51,7 +51,11 @@ def bays_busy(op: Operation, trips: Iterable[Trip]) -> dict[str, tuple[float, ..
         for start in starts:
             # The bay freed latest among those free by then (any bay if none is).
             ready = [pos for pos, t in enumerate(free) if t <= start + BAY_TOL_H]
-            pos = max(ready, key=lambda p: free[p]) if ready else min(range(n_bays), key=free.__getitem__)
+            pos = (
+                max(ready, key=lambda p: free[p])
+                if ready
+                else min(range(n_bays), key=free.__getitem__)
+            )
             free[pos] = max(free[pos], start) + warehouse.loading_hours
         later = sorted(t for t in free if t > op.now_hours)
         if later:

@@ -43,7 +43,7 @@ def carry_orders(
         if not op.usable(trip.vehicle, trip.warehouse, trip.load_start_hours):
             why_not[idx] = "the vehicle or its warehouse is out of use"
             continue
-        if spot is None or not there_in_time(legs, trip, spot):
+        if spot is None or not there_in_time(legs, trip, spot, op.now_hours):
             why_not[idx] = "the vehicle is not back in time"
             continue
         revised = _go_ahead(legs, ledger, trip, stock)
@@ -76,7 +76,11 @@ def _go_ahead(
             continue
         arrive = max(stop.arrive_hours, leave + hours)
         stops.append(Stop(area=stop.area, arrive_hours=round(arrive, TIME_DECIMALS), deliver=units))
-        site, leave, km = legs.area_site(stop.area), arrive + legs.unload_hours(stop.area), km + dist
+        site, leave, km = (
+            legs.area_site(stop.area),
+            arrive + legs.unload_hours(stop.area),
+            km + dist,
+        )
     if not stops:
         return None
     hours, dist = legs.leg(trip.vehicle_type, site, home, leave)
@@ -101,7 +105,9 @@ def _timed(trip: Trip, stops: list[Stop], return_h: float, km: float) -> Trip:
     )
 
 
-def _cut_loads(trip: Trip, stock: dict[tuple[str, str], int], ledger: Ledger) -> list[dict[str, int]]:
+def _cut_loads(
+    trip: Trip, stock: dict[tuple[str, str], int], ledger: Ledger
+) -> list[dict[str, int]]:
     """Each stop's units within the stock left (last stops cut first) and the area's demand."""
     left = {item: max(stock.get((trip.warehouse, item), 0), 0) for item in trip_load(trip)}
     loads: list[dict[str, int]] = [{} for _ in trip.stops]

@@ -151,7 +151,9 @@ def _pair(
     for _, old, why in unmatched[len(left) :]:
         counts.cancelled += 1
         text = f"cancelled: its {old.load_start_hours:.1f} h trip from {old.warehouse}"
-        record.parts.append(("cancelled", text + (f" ({why})" if why else ""), old.load_start_hours))
+        record.parts.append(
+            ("cancelled", text + (f" ({why})" if why else ""), old.load_start_hours)
+        )
     for new in left[len(unmatched) :]:
         counts.new += 1
         text = (
@@ -176,7 +178,9 @@ def trip_difference(old: Trip, new: Trip) -> str | None:
     """``rerouted``, ``reloaded``, ``retimed`` or ``None``: how ``new`` differs from ``old``."""
     if old.warehouse != new.warehouse or [s.area for s in old.stops] != [s.area for s in new.stops]:
         return "rerouted"
-    if any(_units(a.deliver) != _units(b.deliver) for a, b in zip(old.stops, new.stops, strict=True)):
+    if any(
+        _units(a.deliver) != _units(b.deliver) for a, b in zip(old.stops, new.stops, strict=True)
+    ):
         return "reloaded"
     times = [(a.arrive_hours, b.arrive_hours) for a, b in zip(old.stops, new.stops, strict=True)]
     times += [(old.load_start_hours, new.load_start_hours), (old.return_hours, new.return_hours)]
@@ -230,7 +234,11 @@ def _change_sentence(
         return text
     if kind == "reloaded":
         return f"{trip_name} now unloads {_stops_text(now, added)} (was {_stops_text(was, added)})"
-    moved = [(a, b) for a, b in zip(was, now, strict=False) if abs(a.arrive_hours - b.arrive_hours) > SAME_H]
+    moved = [
+        (a, b)
+        for a, b in zip(was, now, strict=False)
+        if abs(a.arrive_hours - b.arrive_hours) > SAME_H
+    ]
     if moved:
         a, b = moved[0]
         return (
@@ -244,6 +252,8 @@ def _stops_text(stops: Sequence[Stop], added: set[str]) -> str:
     return "; ".join(
         f"{_units_text(s.deliver)} at {s.area}{' (new area)' if s.area in added else ''}, "
         f"arriving {s.arrive_hours:.2f} h"
+        if _units(s.deliver)
+        else f"nothing at {s.area}, driving back through it at {s.arrive_hours:.2f} h (road closed)"
         for s in stops
     )
 

@@ -100,7 +100,7 @@ def _why_not_kept(
     """Why the order cannot be kept verbatim, or ``None`` when it can."""
     if not op.usable(trip.vehicle, trip.warehouse, trip.load_start_hours):
         return "the vehicle or its warehouse is out of use"
-    if not there_in_time(legs, trip, spot):
+    if not there_in_time(legs, trip, spot, op.now_hours):
         return f"the vehicle is back at {spot.free_hours:.1f} h, too late"
     if any(qty > stock.get((trip.warehouse, item), 0) for item, qty in trip_load(trip).items()):
         return f"not enough stock left at {trip.warehouse}"
@@ -111,20 +111,24 @@ def _why_not_kept(
     return None
 
 
-def there_in_time(legs: Legs, trip: Trip, spot: Spot) -> bool:
-    """The vehicle reaches the warehouse by the loading, driving empty as written if it must."""
+def there_in_time(legs: Legs, trip: Trip, spot: Spot, now_hours: float) -> bool:
+    """The vehicle reaches the warehouse by the loading, driving empty as written if it must.
+
+    The drive of an order not started has not begun: it leaves no earlier than ``now_hours``.
+    """
     if spot.warehouse == trip.warehouse:
         return spot.free_hours <= trip.load_start_hours + TIME_TOL_H
+    leave = max(spot.free_hours, now_hours)
     hours, km = legs.leg(
         trip.vehicle_type,
         legs.warehouse_site(spot.warehouse),
         legs.warehouse_site(trip.warehouse),
-        spot.free_hours,
+        leave,
     )
     written = trip.empty_km or 0.0
     return (
         math.isfinite(hours)
-        and spot.free_hours + hours <= trip.load_start_hours + TIME_TOL_H
+        and leave + hours <= trip.load_start_hours + TIME_TOL_H
         and abs(km - written) <= KM_TOL * max(km, 1.0)
     )
 

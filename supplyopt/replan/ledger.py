@@ -83,9 +83,7 @@ class Ledger:
         self._demand = {
             (area.id, item): qty for area in scenario.areas for item, qty in area.demand.items()
         }
-        self._by_key: defaultdict[Key, dict[Hashable, list[tuple[float, int]]]] = defaultdict(
-            dict
-        )
+        self._by_key: defaultdict[Key, dict[Hashable, list[tuple[float, int]]]] = defaultdict(dict)
         self._keys_of: defaultdict[Hashable, set[Key]] = defaultdict(set)
         self._filled: dict[Key, list[int]] = {}  # per key, what the recorded deliveries fill
 

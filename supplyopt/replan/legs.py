@@ -28,11 +28,15 @@ class Route:
         Back at the warehouse (``inf`` when there is no road back).
     distance_km
         Every leg driven, the way back included.
+    via
+        When the direct way back has no road: the area the truck drives
+        through to get back, and when it is there (a stop unloading nothing).
     """
 
     arrive_hours: tuple[float, ...]
     return_hours: float
     distance_km: float
+    via: tuple[str, float] | None = None
 
     @property
     def feasible(self) -> bool:
@@ -79,7 +83,9 @@ class Legs:
         """Unloading time at an area."""
         return self._unload[area]
 
-    def leg(self, vehicle_type: str, origin: int, target: int, start_h: float) -> tuple[float, float]:
+    def leg(
+        self, vehicle_type: str, origin: int, target: int, start_h: float
+    ) -> tuple[float, float]:
         """(hours, km) of one leg between sites that starts at ``start_h``."""
         travel = self.travel_at(start_h)
         return (
@@ -107,8 +113,37 @@ class Legs:
             arrivals.append(clock + hours)
             clock = clock + hours + self._unload[area]
             site, km = target, km + dist
-        hours, dist = self.leg(vehicle_type, site, self._warehouse[warehouse], clock)
-        return Route(tuple(arrivals), clock + hours, km + dist)
+        back = self.way_back(vehicle_type, site, clock, warehouse)
+        if back is None:
+            return Route(tuple(arrivals), math.inf, math.inf)
+        via, return_h, dist = back
+        return Route(tuple(arrivals), return_h, km + dist, via)
+
+    def way_back(
+        self, vehicle_type: str, site: int, leave_h: float, warehouse: str
+    ) -> tuple[tuple[str, float] | None, float, float] | None:
+        """(via, return hour, km) back to ``warehouse`` from ``site`` left at ``leave_h``.
+
+        Direct when a road leads there; else through the area that gets the
+        truck back soonest (``via`` = that area and the arrival there, e.g.
+        around a closed zone); ``None`` when there is no way back at all.
+        """
+        home = self._warehouse[warehouse]
+        hours, dist = self.leg(vehicle_type, site, home, leave_h)
+        if math.isfinite(hours):
+            return None, leave_h + hours, dist
+        best: tuple[tuple[str, float] | None, float, float] | None = None
+        out_h = self.travel_at(leave_h).duration_h[vehicle_type][site]
+        for area, target in self._area.items():
+            if not math.isfinite(out_h[target]) or target == site:
+                continue
+            there = leave_h + float(out_h[target])
+            leave_there = there + self._unload[area]
+            back_h, back_km = self.leg(vehicle_type, target, home, leave_there)
+            if math.isfinite(back_h) and (best is None or leave_there + back_h < best[1]):
+                out_km = float(self.travel_at(leave_h).distance_km[vehicle_type][site, target])
+                best = ((area, there), leave_there + back_h, out_km + back_km)
+        return best
 
     def driven_km(
         self, vehicle_type: str, origin: int, depart_h: float, stops: Sequence[Stop]

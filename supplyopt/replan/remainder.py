@@ -81,7 +81,9 @@ def revision_tag(under_way: UnderWay) -> tuple[str, int]:
     return ("remainder", under_way.index)
 
 
-def revise_remainders(state: State, legs: Legs, ledger: Ledger, *, reassign: bool = True) -> list[Revision]:
+def revise_remainders(
+    state: State, legs: Legs, ledger: Ledger, *, reassign: bool = True
+) -> list[Revision]:
     """Revise every under-way trip's remainder, earliest leaving first.
 
     ``ledger`` must hold the fixed stops, every remainder as planned (tagged
@@ -97,11 +99,13 @@ def revise_remainders(state: State, legs: Legs, ledger: Ledger, *, reassign: boo
             revisions.append(_down(under_way, legs))
             continue
         if not under_way.remainder:
-            revisions.append(Revision(under_way, under_way.trip, None))
+            revisions.append(_way_back(under_way, legs))
             continue
         ledger.remove(revision_tag(under_way))
         revision = _revise(under_way, legs, ledger, reassign=reassign)
-        ledger.add(revision_tag(under_way), stop_deliveries(revision.trip.stops[len(under_way.fixed) :]))
+        ledger.add(
+            revision_tag(under_way), stop_deliveries(revision.trip.stops[len(under_way.fixed) :])
+        )
         revisions.append(revision)
     by_index = {r.under_way.index: r for r in revisions}
     return [by_index[u.index] for u in state.under_way]
@@ -117,7 +121,24 @@ def _leave_h(under_way: UnderWay, legs: Legs) -> float:
 
 def _origin_site(under_way: UnderWay, legs: Legs) -> int:
     origin = under_way.origin
-    return legs.area_site(origin) if origin is not None else legs.warehouse_site(under_way.trip.warehouse)
+    return (
+        legs.area_site(origin)
+        if origin is not None
+        else legs.warehouse_site(under_way.trip.warehouse)
+    )
+
+
+def _way_back(under_way: UnderWay, legs: Legs) -> Revision:
+    """A trip with every stop made: as planned, unless its way back closed before it began."""
+    trip = under_way.trip
+    origin, leave = _origin_site(under_way, legs), _leave_h(under_way, legs)
+    direct, _ = legs.leg(trip.vehicle_type, origin, legs.warehouse_site(trip.warehouse), leave)
+    if math.isfinite(direct):
+        return Revision(under_way, trip, None)
+    route = legs.route(trip.vehicle_type, origin, leave, [], trip.warehouse)
+    if not route.feasible:
+        return Revision(under_way, trip, None)  # no way back at all: nothing better to write
+    return _as_revision(under_way, _Candidate((), (), route, 0.0), legs)
 
 
 def _down(under_way: UnderWay, legs: Legs) -> Revision:
@@ -292,35 +313,45 @@ def _as_revision(under_way: UnderWay, cand: _Candidate, legs: Legs) -> Revision:
     """The trip with this remainder; the planned trip itself when nothing differs."""
     trip = under_way.trip
     stops = [
-        Stop(area=area, arrive_hours=round(arrive, TIME_DECIMALS), deliver={i: q for i, q in units.items() if q > 0})
-        for area, units, arrive in zip(cand.areas, cand.deliver, cand.route.arrive_hours, strict=True)
+        Stop(
+            area=area,
+            arrive_hours=round(arrive, TIME_DECIMALS),
+            deliver={i: q for i, q in units.items() if q > 0},
+        )
+        for area, units, arrive in zip(
+            cand.areas, cand.deliver, cand.route.arrive_hours, strict=True
+        )
     ]
     stops = [s for s in stops if s.deliver]
-    kind = _kind(under_way.remainder, stops, trip.return_hours, cand.route.return_hours)
-    if kind is None:
-        return Revision(under_way, trip, None)
+    route = cand.route
     if len(stops) < len(cand.areas):
         # A stop left with nothing to unload is not made: time the route again without it.
         route = legs.route(
-            trip.vehicle_type, _origin_site(under_way, legs), _leave_h(under_way, legs),
-            [s.area for s in stops], trip.warehouse,
+            trip.vehicle_type,
+            _origin_site(under_way, legs),
+            _leave_h(under_way, legs),
+            [s.area for s in stops],
+            trip.warehouse,
         )
         stops = [
             s.model_copy(update={"arrive_hours": round(t, TIME_DECIMALS)})
             for s, t in zip(stops, route.arrive_hours, strict=True)
         ]
-        cand = _Candidate(tuple(s.area for s in stops), tuple(s.deliver for s in stops), route, cand.value)
-        kind = _kind(under_way.remainder, stops, trip.return_hours, route.return_hours)
-        if kind is None:
-            return Revision(under_way, trip, None)
+    if route.via is not None:
+        # The direct way back is closed: the truck drives back through this area.
+        area, arrive = route.via
+        stops.append(Stop(area=area, arrive_hours=round(arrive, TIME_DECIMALS), deliver={}))
+    kind = _kind(under_way.remainder, stops, trip.return_hours, route.return_hours)
+    if kind is None:
+        return Revision(under_way, trip, None)
     fixed_km = legs.driven_km(
         trip.vehicle_type, legs.warehouse_site(trip.warehouse), trip.depart_hours, under_way.fixed
     )
     revised = trip.model_copy(
         update={
             "stops": [*under_way.fixed, *stops],
-            "return_hours": round(cand.route.return_hours, TIME_DECIMALS),
-            "distance_km": round(fixed_km + cand.route.distance_km, 3),
+            "return_hours": round(route.return_hours, TIME_DECIMALS),
+            "distance_km": round(fixed_km + route.distance_km, 3),
         }
     )
     return Revision(under_way, revised, kind)

@@ -15,7 +15,8 @@ impossible dropped and nothing new planned.
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections import defaultdict
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,7 +48,7 @@ from .ledger import Ledger, stop_deliveries
 from .legs import Legs
 from .remainder import Revision, revise_remainders, revision_tag
 from .residual import residual_scenario, residual_units, stock_left
-from .state import State, classify, trip_load
+from .state import State, classify
 from .unmet import operation_unmet
 
 #: Share of the time limit the residual plans get (the rest: state, assembly, margin).
@@ -152,21 +153,23 @@ def replan(
         share = budget / (len(runs) - pos) - overrun
         begun = time.perf_counter()
         planned = _plan_residual(
-            residual, start, max(share, 0.05), seed, _scaled(progress, pos, len(runs), started),
+            residual,
+            start,
+            max(share, 0.05),
+            seed,
+            _scaled(progress, pos, len(runs), started),
             should_stop,
         )
         took = time.perf_counter() - begun
         budget -= took
         # The planner explains what is unmet after its clock stops: leave that much for the next.
         overrun = max(overrun, took - share) if planned is not None else overrun
-        candidates.append(
-            _Candidate(name, [*later, *_fresh(planned)], why, planned)
-        )
+        candidates.append(_Candidate(name, [*later, *_fresh(planned)], why, planned))
     for cand in candidates:
         _score(cand, op, state, revisions)
     best = max(candidates, key=lambda c: c.rank())
     notes = _notes(state, revisions, best, candidates)
-    return _assemble(op, state, best, notes, started, seed=seed, time_limit_s=time_limit_s)
+    return _assemble(op, state, legs, best, notes, started, seed=seed, time_limit_s=time_limit_s)
 
 
 def carry_on(scenario: Scenario, plan: Plan, events: Events | Mapping[str, Any]) -> Plan:
@@ -190,7 +193,7 @@ def carry_on(scenario: Scenario, plan: Plan, events: Events | Mapping[str, Any])
     cand = _Candidate("carry", [trip for _, trip in carried], why_not, None)
     _score(cand, op, state, revisions)
     notes = [*_notes(state, revisions, cand, [cand])]
-    return _assemble(op, state, cand, notes, started, seed=None, time_limit_s=None)
+    return _assemble(op, state, legs, cand, notes, started, seed=None, time_limit_s=None)
 
 
 def _validated(events: Events | Mapping[str, Any], scenario: Scenario, plan: Plan) -> Events:
@@ -271,6 +274,30 @@ def _score(cand: _Candidate, op: Operation, state: State, revisions: list[Revisi
     cand.summary = summarize(op.changed, cand.trips)
 
 
+def _binding(op: Operation, state: State, legs: Legs) -> Callable[[str, str], UnmetReason | None]:
+    """``stock`` / ``unreachable`` / ``None`` per (area, item), as :func:`operation_unmet` wants.
+
+    A warehouse holds an item when the stock left after the under-way trips
+    has some and it is not out of action.
+    """
+    travel = legs.travel_at(op.now_hours)
+    w_idx = {w.id: idx for idx, w in enumerate(op.changed.warehouses)}
+    holders: defaultdict[str, list[int]] = defaultdict(list)
+    for (warehouse, item), qty in stock_left(state).items():
+        if qty > 0 and warehouse not in op.out:
+            holders[item].append(w_idx[warehouse])
+
+    def binding(area: str, item: str) -> UnmetReason | None:
+        if not holders.get(item):
+            return UnmetReason.STOCK
+        site = legs.area_site(area)
+        if not any(travel.road_from_warehouse(w, site) for w in holders[item]):
+            return UnmetReason.UNREACHABLE
+        return None
+
+    return binding
+
+
 def _sorted(trips: list[Trip]) -> list[Trip]:
     def number(vehicle: str) -> int:
         tail = vehicle.rsplit("/", 1)[-1]
@@ -296,15 +323,18 @@ def _notes(
     for r in revisions:
         if r.kind == "down":
             lost = ", ".join(f"{q} {i}" for i, q in r.under_way.carried.items()) or "nothing"
-            notes.append(
-                f"{r.trip.vehicle} down at {r.under_way.down_hours:.1f} h: {lost} lost"
-            )
+            notes.append(f"{r.trip.vehicle} down at {r.under_way.down_hours:.1f} h: {lost} lost")
     void = list(state.cancelled)
     if void:
-        notes.append(f"{len(void)} trips can no longer start ({void[0].why}" + (", …)" if len(void) > 1 else ")"))
+        notes.append(
+            f"{len(void)} trips can no longer start ({void[0].why}"
+            + (", …)" if len(void) > 1 else ")")
+        )
     counts = best.counts
     if best.name == "carry":
-        notes.append("carried on: orders not started go ahead where they still can; nothing new planned")
+        notes.append(
+            "carried on: orders not started go ahead where they still can; nothing new planned"
+        )
     elif best.name == "keep":
         n_kept = sum(1 for _ in best.later) - len(_fresh(best.residual))
         notes.append(
@@ -332,6 +362,7 @@ def _notes(
 def _assemble(
     op: Operation,
     state: State,
+    legs: Legs,
     best: _Candidate,
     notes: list[str],
     started: float,
@@ -345,8 +376,10 @@ def _assemble(
         op,
         best.trips,
         explained,
-        fallback=UnmetReason.NOT_SERVED,
-        fallback_detail="carried on without re-planning" if carry else "left short by the trips already decided",
+        binding=_binding(op, state, legs),
+        fallback_detail=(
+            "carried on without re-planning" if carry else "left short by the trips already decided"
+        ),
     )
     counts = best.counts
     block = Replan(
@@ -375,5 +408,4 @@ def _assemble(
     )
     if best.residual is not None and best.residual.summary.time_limited:
         plan.summary.time_limited = True
-    _ = trip_load, state
     return plan

@@ -40,7 +40,7 @@ def residual_scenario(
         room[lot.area][lot.item][lot.due_hours] += lot.quantity
     areas = []
     for area in changed.areas:
-        parts = room.get(area.id, {})
+        parts: Mapping[str, Mapping[float, int]] = room.get(area.id, {})
         demand = {item: sum(due.values()) for item, due in parts.items()}
         lots = [
             DemandLot(item=item, quantity=qty, due_hours=hours)

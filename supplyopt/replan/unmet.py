@@ -4,13 +4,14 @@ Per (area, item): the demand less the units filling a lot on time. Units of
 lots due by ``now_hours`` that nothing filled are short for the
 ``deadline`` (no new trip reaches them in time); the rest take the reasons
 the residual plan gave for that (area, item); when it gave none (or when
-nothing new was planned), ``fallback``.
+nothing new was planned), ``stock`` or ``unreachable`` when one of them
+binds, else ``not_served``.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from ..model import Operation, Trip, Unmet, UnmetReason, demand_lots, fill_lots
 
@@ -20,10 +21,16 @@ def operation_unmet(
     trips: Sequence[Trip],
     explained: Sequence[Unmet],
     *,
-    fallback: UnmetReason,
+    binding: Callable[[str, str], UnmetReason | None],
     fallback_detail: str | None = None,
 ) -> list[Unmet]:
-    """The ``unmet`` list of a revised plan (see the module docstring)."""
+    """The ``unmet`` list of a revised plan (see the module docstring).
+
+    ``binding(area, item)`` says ``stock`` when no usable warehouse has a
+    unit of the item left, ``unreachable`` when none of those that do has a
+    road to the area, else ``None``; it overrules a residual plan's
+    ``unreachable`` (the residual plan sees only the stock it may still use).
+    """
     fill = fill_lots(op.changed, trips)
     passed: defaultdict[tuple[str, str], int] = defaultdict(int)
     for lot in demand_lots(op.changed):
@@ -51,14 +58,28 @@ def operation_unmet(
                     )
                 )
             rest = short - late
+            bound = binding(area.id, item)
             for entry in reasons.get(key, []):
                 take = min(rest, entry.quantity)
                 if take > 0:
+                    if entry.reason is UnmetReason.UNREACHABLE and bound is None:
+                        entry = entry.model_copy(
+                            update={
+                                "reason": UnmetReason.STOCK,
+                                "detail": "the stock that could reach it is taken by trips under way or kept",
+                            }
+                        )
                     unmet.append(entry.model_copy(update={"quantity": take}))
                     rest -= take
             if rest > 0:
-                reason = reasons[key][0].reason if reasons.get(key) else fallback
-                detail = reasons[key][0].detail if reasons.get(key) else fallback_detail
+                if reasons.get(key):
+                    reason, detail = reasons[key][0].reason, reasons[key][0].detail
+                elif bound is UnmetReason.STOCK:
+                    reason, detail = bound, "no usable warehouse has any left"
+                elif bound is UnmetReason.UNREACHABLE:
+                    reason, detail = bound, "no road from a warehouse holding it"
+                else:
+                    reason, detail = UnmetReason.NOT_SERVED, fallback_detail
                 unmet.append(
                     Unmet(area=area.id, item=item, quantity=rest, reason=reason, detail=detail)
                 )
