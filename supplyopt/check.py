@@ -55,7 +55,8 @@ class Rules:
     before
         Travel matrices for ``fixed_legs``.
     no_return
-        Trip indices whose vehicle broke down on the road: no return leg to check.
+        Trip indices whose vehicle broke down on the road: no return leg to
+        check, and it may end before its first stop.
     taken
         Units per (warehouse, item) taken from stock beyond the plan's
         deliveries (what under-way trips loaded and did not deliver).
@@ -63,6 +64,10 @@ class Rules:
         Trip indices that had left before the revision: they cannot take more.
     earliest_load_h
         No trip that is not frozen can load before this hour.
+    reasons
+        What the reasons of ``unmet`` are judged against when not the checked
+        scenario: for a revision, the stock left after the frozen trips loaded
+        and only the warehouses and vehicles still usable.
     """
 
     leg_at: Callable[[float], TravelTimes]
@@ -73,6 +78,7 @@ class Rules:
     taken: dict[tuple[str, str], int] = field(default_factory=dict)
     frozen: frozenset[int] = frozenset()
     earliest_load_h: float = 0.0
+    reasons: Scenario | None = None
 
     @classmethod
     def plain(cls, travel: TravelTimes) -> Rules:
@@ -209,7 +215,7 @@ def _check_trips(scenario: Scenario, plan: Plan, rules: Rules) -> list[str]:
         where = f"trips[{t_idx}]"
         warehouse = scenario.warehouse(trip.warehouse)
         vtype = types[trip.vehicle_type]
-        problems += _check_loading(where, trip, warehouse)
+        problems += _check_loading(where, trip, warehouse, stopless=t_idx in rules.no_return)
         kg = m3 = 0.0
         here = wh_site[trip.warehouse]
         # Earliest possible times, recomputed from the scenario: a plan time may be
@@ -273,10 +279,12 @@ def _check_trips(scenario: Scenario, plan: Plan, rules: Rules) -> list[str]:
     return problems
 
 
-def _check_loading(where: str, trip: Trip, warehouse: Warehouse) -> list[str]:
-    """A trip has stops, loads once its warehouse is ready and leaves once loaded."""
+def _check_loading(
+    where: str, trip: Trip, warehouse: Warehouse, *, stopless: bool = False
+) -> list[str]:
+    """A trip has stops (unless ``stopless``), loads once its warehouse is ready and leaves once loaded."""
     problems: list[str] = []
-    if not trip.stops:
+    if not trip.stops and not stopless:
         problems.append(f"{where}.stops: a trip must have at least one stop")
     if trip.load_start_hours < warehouse.ready_hours - TIME_TOL_H:
         problems.append(
@@ -437,6 +445,7 @@ def _check_summary(scenario: Scenario, plan: Plan) -> list[str]:
 def _check_unmet(scenario: Scenario, plan: Plan, rules: Rules) -> list[str]:
     """Every (area, item) short of its lots is listed, each with a reason the facts allow."""
     problems: list[str] = []
+    reasons = rules.reasons or scenario
     counted = count_on_time(scenario, plan.trips)
     due: defaultdict[tuple[str, str], list[float]] = defaultdict(list)
     for lot in due_lots(scenario):
@@ -453,10 +462,10 @@ def _check_unmet(scenario: Scenario, plan: Plan, rules: Rules) -> list[str]:
         # The reason must hold for some lot: 'deadline' is contradicted when every
         # lot can be reached by its due time, 'fleet' by a visit before a lot with room.
         earliest_due = min(due.get(key, [scenario.deadline_hours]))
-        problems += _check_reason(scenario, rules, idx, entry, earliest_due)
+        problems += _check_reason(reasons, rules, idx, entry, earliest_due)
         if entry.reason is UnmetReason.FLEET:
             latest_room = max(room_due.get(key, [-math.inf]))
-            problems += _check_fleet_reason(scenario, plan, rules, idx, entry, latest_room)
+            problems += _check_fleet_reason(reasons, plan, rules, idx, entry, latest_room)
     for area in scenario.areas:
         for item_id, need in area.demand.items():
             short = need - min(counted.filled.get((area.id, item_id), 0), need)
@@ -532,11 +541,10 @@ def _check_fleet_reason(
     item = items.get(item_id)
     if item is None:
         return []
-    left = {
-        w.id: w.stock.get(item_id, 0) - rules.taken.get((w.id, item_id), 0)
-        for w in scenario.warehouses
-    }
-    for trip in plan.trips:
+    left = {w.id: w.stock.get(item_id, 0) for w in scenario.warehouses}
+    for t_idx, trip in enumerate(plan.trips):
+        if t_idx in rules.frozen:
+            continue  # already counted out of a revision's stock (``Rules.reasons``)
         left[trip.warehouse] = left.get(trip.warehouse, 0) - sum(
             stop.deliver.get(item_id, 0) for stop in trip.stops
         )
