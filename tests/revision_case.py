@@ -34,6 +34,7 @@ from supplyopt.model import (
     Stop,
     Trip,
     Unmet,
+    UnmetReason,
     apply_events,
     assemble_plan,
     demand_lots,
@@ -103,7 +104,7 @@ def with_unmet(scenario: Scenario, trips: list[Trip], **extra: Any) -> Plan:
     on_time = fill_lots(scenario, trips).on_time
     unmet = [
         Unmet(area=area.id, item=item, quantity=need - on_time.get((area.id, item), 0),
-              reason="stock")
+              reason=UnmetReason.STOCK)
         for area in scenario.areas
         for item, need in area.demand.items()
         if need > on_time.get((area.id, item), 0)
