@@ -56,11 +56,21 @@ def events_data() -> dict[str, Any]:
             {
                 "kind": "add_area",
                 "at_hours": 1.0,
-                "area": {"id": "a4", "name": "新村", "lat": 44.2, "lon": 86.8,
-                         "demand": {"quilt": 100}},
+                "area": {
+                    "id": "a4",
+                    "name": "新村",
+                    "lat": 44.2,
+                    "lon": 86.8,
+                    "demand": {"quilt": 100},
+                },
             },
-            {"kind": "stock_change", "at_hours": 1.0, "warehouse": "w1", "item": "quilt",
-             "quantity": -100},
+            {
+                "kind": "stock_change",
+                "at_hours": 1.0,
+                "warehouse": "w1",
+                "item": "quilt",
+                "quantity": -100,
+            },
             {"kind": "vehicle_down", "at_hours": 1.9, "vehicle": "w1/truck/2"},
         ],
     }
@@ -103,8 +113,12 @@ def with_unmet(scenario: Scenario, trips: list[Trip], **extra: Any) -> Plan:
     """A plan of these trips, every shortfall of the lots listed (reason 'stock')."""
     on_time = fill_lots(scenario, trips).on_time
     unmet = [
-        Unmet(area=area.id, item=item, quantity=need - on_time.get((area.id, item), 0),
-              reason=UnmetReason.STOCK)
+        Unmet(
+            area=area.id,
+            item=item,
+            quantity=need - on_time.get((area.id, item), 0),
+            reason=UnmetReason.STOCK,
+        )
         for area in scenario.areas
         for item, need in area.demand.items()
         if need > on_time.get((area.id, item), 0)
@@ -119,11 +133,17 @@ def _case() -> tuple[Scenario, Plan, Plan]:
     previous = with_unmet(
         scenario,
         [
-            timed_trip(scenario, travel, "w2/truck/1", "w2", 0.0,
-                       [("a1", {"tent": 10}), ("a3", {"quilt": 200}),
-                        ("a2", {"tent": 40, "quilt": 300})]),
-            timed_trip(scenario, travel, "w1/truck/1", "w1", 1.0,
-                       [("a1", {"tent": 10, "quilt": 900})]),
+            timed_trip(
+                scenario,
+                travel,
+                "w2/truck/1",
+                "w2",
+                0.0,
+                [("a1", {"tent": 10}), ("a3", {"quilt": 200}), ("a2", {"tent": 40, "quilt": 300})],
+            ),
+            timed_trip(
+                scenario, travel, "w1/truck/1", "w1", 1.0, [("a1", {"tent": 10, "quilt": 900})]
+            ),
             timed_trip(scenario, travel, "w1/truck/2", "w1", 1.5, [("a1", {"tent": 71})]),
             timed_trip(scenario, travel, "w1/truck/3", "w1", 2.0, [("a1", {"tent": 29})]),
         ],
@@ -135,17 +155,23 @@ def _case() -> tuple[Scenario, Plan, Plan]:
     )
     down.down_hours = 1.9  # type: ignore[attr-defined]  # the extension field
     extra = timed_trip(
-        changed, build_travel_times(changed), "w1/truck/1", "w1", previous.trips[1].return_hours,
+        changed,
+        build_travel_times(changed),
+        "w1/truck/1",
+        "w1",
+        previous.trips[1].return_hours,
         [("a1", {"tent": 40}), ("a2", {"tent": 20}), ("a4", {"quilt": 100})],
     )
     trips = [previous.trips[0], previous.trips[1], down, previous.trips[3], extra]
     block = Replan(
         now_hours=NOW_H,
         lots=[LotEntry(**vars(lot)) for lot in demand_lots(changed)],
-        kept=3, changed=1, cancelled=0, new=1,
+        kept=3,
+        changed=1,
+        cancelled=0,
+        new=1,
         changes=[
-            Change(vehicle="w1/truck/2", what="Broke down at 1.9 h; 71 tents lost.",
-                   kind="down"),
+            Change(vehicle="w1/truck/2", what="Broke down at 1.9 h; 71 tents lost.", kind="down"),
             Change(vehicle="w1/truck/1", what="A new trip at 5.95 h: a1, a2, a4.", kind="new"),
         ],
     )

@@ -12,18 +12,10 @@ from typing import Any
 import pytest
 
 from supplyopt.check_revision import check_revision, recount_changes, under_way
-from supplyopt.model import EventsError, Plan, Scenario, Stop, Trip, parse_events
+from supplyopt.model import EventsError, Plan, Scenario, Stop, parse_events
 from tests.revision_case import operation_of, revision_case
 
 Case = tuple[Scenario, Plan, Plan, dict[str, Any]]
-
-
-def _trip(plan: Plan, vehicle: str, load_start_hours: float) -> Trip:
-    return next(
-        t
-        for t in plan.trips
-        if t.vehicle == vehicle and abs(t.load_start_hours - load_start_hours) < 1e-6
-    )
 
 
 def test_the_hand_made_revision_is_valid() -> None:
@@ -118,8 +110,13 @@ def _lost_load_counts_against_stock(case: Case) -> None:
     # 119 tents left at w1 after the trips under way loaded; 110 after this event.
     # The revision takes 10 + 71 (lost) + 29 + 60 = 170.
     case[3]["events"].append(
-        {"kind": "stock_change", "at_hours": 1.0, "warehouse": "w1", "item": "tent",
-         "quantity": -90}
+        {
+            "kind": "stock_change",
+            "at_hours": 1.0,
+            "warehouse": "w1",
+            "item": "tent",
+            "quantity": -90,
+        }
     )
 
 
@@ -169,41 +166,65 @@ def _unsaid_change(case: Case) -> None:
 def _close_road_before_the_leg(case: Case) -> None:
     # w2's truck leaves a1 for a3 at 2.08 h; a3 is cut off from 1.0 h.
     case[3]["events"].append(
-        {"kind": "close_roads", "at_hours": 1.0,
-         "circle": {"lat": 44.3, "lon": 86.2, "radius_km": 5}}
+        {
+            "kind": "close_roads",
+            "at_hours": 1.0,
+            "circle": {"lat": 44.3, "lon": 86.2, "radius_km": 5},
+        }
     )
 
 
 BREAKERS: dict[str, tuple[Callable[[Case], None], str]] = {
-    "fixed stop": (_alter_fixed_stop, "trips[0].stops[0]: 'a1' at 1.8333 h delivering 9 tent, "
-                   "but the stop that happened was 'a1' at 1.8333 h delivering 10 tent"),
-    "dropped": (_drop_under_way_trip, "previous trips[1]: w1/truck/1 started loading at 'w1' "
-                "at 1.0 h, before now (2.0 h), and is missing from the new plan"),
+    "fixed stop": (
+        _alter_fixed_stop,
+        "trips[0].stops[0]: 'a1' at 1.8333 h delivering 9 tent, "
+        "but the stop that happened was 'a1' at 1.8333 h delivering 10 tent",
+    ),
+    "dropped": (
+        _drop_under_way_trip,
+        "previous trips[1]: w1/truck/1 started loading at 'w1' "
+        "at 1.0 h, before now (2.0 h), and is missing from the new plan",
+    ),
     "depart": (_move_under_way_loading, "trips[0].depart_hours: 0.75, but the trip under way"),
-    "carried": (_deliver_more_than_carried, "trips[0]: the stops after now deliver 45 tent, "
-                "but the truck carries 40 after its stops before now"),
+    "carried": (
+        _deliver_more_than_carried,
+        "trips[0]: the stops after now deliver 45 tent, "
+        "but the truck carries 40 after its stops before now",
+    ),
     "by now": (_remainder_stop_by_now, "trips[0].stops[1].arrive_hours: 1.95 is not after now"),
-    "after down": (_stop_after_down, "trips[2].stops[0].arrive_hours: 4.0988 is after "
-                   "w1/truck/2 went down (1.9 h)"),
+    "after down": (
+        _stop_after_down,
+        "trips[2].stops[0].arrive_hours: 4.0988 is after w1/truck/2 went down (1.9 h)",
+    ),
     "down mark": (_forget_down_hours, "trips[2].down_hours: missing, but w1/truck/2 went down"),
-    "down reuse": (_use_down_vehicle_again, "but w1/truck/2 went down at 1.9 h and is not "
-                   "used again"),
+    "down reuse": (
+        _use_down_vehicle_again,
+        "but w1/truck/2 went down at 1.9 h and is not used again",
+    ),
     "before now": (_load_before_now, "trips[3].load_start_hours: 1.7 is before now (2.0 h)"),
-    "warehouse out": (_warehouse_out, "trips[3].load_start_hours: 2.0, but 'w1' is out of "
-                      "action from 1.8 h"),
-    "withdrawn": (_fleet_withdrawn, "trips[3].load_start_hours: 2.0, but w1/truck/3 is "
-                  "withdrawn from 1.0 h"),
+    "warehouse out": (
+        _warehouse_out,
+        "trips[3].load_start_hours: 2.0, but 'w1' is out of action from 1.8 h",
+    ),
+    "withdrawn": (
+        _fleet_withdrawn,
+        "trips[3].load_start_hours: 2.0, but w1/truck/3 is withdrawn from 1.0 h",
+    ),
     "stock": (_lost_load_counts_against_stock, "warehouse 'w1': ships 170 tent but holds 110"),
     "kpi": (_exceed_lot_kpis, "summary.on_time_units: 1650, recounted 1649"),
     "lots": (_wrong_lots, "replan.lots: misses 20 tent for 'a2' due 13.5 h"),
-    "lot due": (_wrong_lot_due, "replan.lots[6]: 100 quilt for 'a4' due 12.0 h is not a "
-                "demand lot in force"),
+    "lot due": (
+        _wrong_lot_due,
+        "replan.lots[6]: 100 quilt for 'a4' due 12.0 h is not a demand lot in force",
+    ),
     "kept": (_wrong_kept, "replan.kept: 4, recounted 3"),
     "now": (_wrong_now, "replan.now_hours: 3.0, but the events say 2.0"),
     "block": (_no_block, "replan: missing"),
     "changes": (_unsaid_change, "replan.changes: nothing said about w1/truck/1"),
-    "closed road": (_close_road_before_the_leg, "trips[0].stops[1]: no road from the previous "
-                    "stop to 'a3'"),
+    "closed road": (
+        _close_road_before_the_leg,
+        "trips[0].stops[1]: no road from the previous stop to 'a3'",
+    ),
 }
 
 
@@ -231,8 +252,11 @@ def test_a_fixed_stop_is_not_checked_against_a_later_road_event() -> None:
     """a1 closed from 0.1 h: w2's truck reached it on a leg begun before; w1's leg is not fixed."""
     case = revision_case()
     case[3]["events"].append(
-        {"kind": "close_roads", "at_hours": 0.1,
-         "circle": {"lat": 43.9, "lon": 86.4, "radius_km": 5}}
+        {
+            "kind": "close_roads",
+            "at_hours": 0.1,
+            "circle": {"lat": 43.9, "lon": 86.4, "radius_km": 5},
+        }
     )
     scenario, previous, new, events = case
     problems = check_revision(scenario, new, previous, events)
@@ -245,8 +269,11 @@ def test_a_road_event_applies_to_legs_starting_from_its_time() -> None:
     case = revision_case()
     case[3]["now_hours"] = 2.5
     case[3]["events"].append(
-        {"kind": "close_roads", "at_hours": 2.5,
-         "circle": {"lat": 43.9, "lon": 86.4, "radius_km": 5}}
+        {
+            "kind": "close_roads",
+            "at_hours": 2.5,
+            "circle": {"lat": 43.9, "lon": 86.4, "radius_km": 5},
+        }
     )
     assert case[2].replan is not None
     case[2].replan.now_hours = 2.5
