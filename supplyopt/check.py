@@ -349,6 +349,9 @@ def _check_vehicles(scenario: Scenario, plan: Plan, rules: Rules) -> list[str]:
         at, free_h = base_id, scenario.warehouse(base_id).ready_hours
         for pos, nxt in enumerate(ordered):
             trip = plan.trips[nxt]
+            if nxt not in rules.frozen:
+                # A revision gives no new order before now: an idle vehicle moves from then.
+                free_h = max(free_h, rules.earliest_load_h)
             frozen = nxt in rules.frozen and rules.before is not None
             travel = rules.before if frozen and rules.before else rules.leg_at(free_h)
             drive_h = float(travel.duration_h[type_id][wh_site[at], wh_site[trip.warehouse]])

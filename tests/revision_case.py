@@ -188,3 +188,51 @@ def revision_case() -> tuple[Scenario, Plan, Plan, dict[str, Any]]:
 def operation_of(scenario: Scenario, previous: Plan, events: dict[str, Any]) -> Operation:
     """The operation the events describe."""
     return apply_events(scenario, parse_events(events, scenario, previous))
+
+
+def carry_on(scenario: Scenario, previous: Plan, events: dict[str, Any]) -> Plan:
+    """Carry on with the previous plan after the events: a valid revision that re-plans nothing.
+
+    Trips under way stay (a vehicle that went down ends its trip there); trips
+    not started stay unless their vehicle or warehouse can no longer start
+    them. Good for events that do not close roads, lose stock or lower demand.
+    """
+    operation = operation_of(scenario, previous, events)
+    now = operation.now_hours
+    trips: list[Trip] = []
+    counts = {"kept": 0, "changed": 0, "cancelled": 0}
+    changes: list[Change] = []
+    for trip in sorted(previous.trips, key=lambda t: (t.vehicle, t.load_start_hours)):
+        down = operation.down.get(trip.vehicle, float("inf"))
+        started = trip.load_start_hours < now
+        if trip.load_start_hours >= down or not (
+            started or operation.usable(trip.vehicle, trip.warehouse, trip.load_start_hours)
+        ):
+            counts["cancelled"] += 1
+            changes.append(Change(vehicle=trip.vehicle, what="Trip cancelled.", kind="cancelled"))
+            continue
+        if trip.return_hours > down:
+            cut = trip.model_copy(
+                update={
+                    "stops": [s for s in trip.stops if s.arrive_hours <= down],
+                    "return_hours": down,
+                }
+            )
+            cut.down_hours = down  # type: ignore[attr-defined]  # the extension field
+            trips.append(cut)
+            counts["changed"] += 1
+            changes.append(Change(vehicle=trip.vehicle, what="Broke down.", kind="down"))
+            continue
+        trips.append(trip.model_copy(deep=True))
+        counts["kept"] += 1
+    merged: dict[str, Change] = {}
+    for change in changes:
+        merged.setdefault(change.vehicle, change)
+    block = Replan(
+        now_hours=now,
+        lots=[LotEntry(**vars(lot)) for lot in demand_lots(operation.changed)],
+        new=0,
+        changes=list(merged.values()),
+        **counts,
+    )
+    return with_unmet(operation.changed, trips, replan=block)

@@ -11,9 +11,11 @@ from typing import Any
 
 import pytest
 
+import supplyopt
 from supplyopt.check_revision import check_revision, recount_changes, under_way
 from supplyopt.model import EventsError, Plan, Scenario, Stop, parse_events
-from tests.revision_case import operation_of, revision_case
+from tests.conftest import tiny_data
+from tests.revision_case import carry_on, operation_of, revision_case
 
 Case = tuple[Scenario, Plan, Plan, dict[str, Any]]
 
@@ -292,3 +294,21 @@ def test_another_scenarios_plan_gets_the_mismatch_alone() -> None:
     assert check_revision(scenario, new, previous, events) == [
         "area ids: 'a9' not in scenario 'tiny' (known: a1, a2, a3, a4)"
     ]
+
+
+def test_carrying_on_with_a_planned_plan_is_a_valid_revision() -> None:
+    """A plan_relief plan carried on after demand added and a truck down passes the checker."""
+    scenario = supplyopt.parse_scenario(tiny_data())
+    previous = supplyopt.plan_relief(scenario, time_limit_s=5)
+    vehicle = max(previous.trips, key=lambda t: t.return_hours).vehicle
+    events = {
+        "now_hours": 2.2,
+        "events": [
+            {"kind": "set_demand", "at_hours": 1.0, "area": "a3", "demand": {"quilt": 260}},
+            {"kind": "vehicle_down", "at_hours": 2.1, "vehicle": vehicle},
+        ],
+    }
+    new = carry_on(scenario, previous, events)
+    assert new.replan is not None
+    assert new.replan.changed + new.replan.cancelled >= 1
+    assert check_revision(scenario, new, previous, events) == []

@@ -11,7 +11,7 @@ from the rest of the load no more than the truck still carries.
 from __future__ import annotations
 
 import math
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from ..check import TIME_TOL_H
@@ -64,23 +64,24 @@ def under_way(operation: Operation, previous: Plan, new: Plan) -> list[UnderWay]
     """The previous plan's trips under way at ``now_hours``, each with its revised trip."""
     now = operation.now_hours
     found: list[UnderWay] = []
-    taken: set[int] = set()
+    by_vehicle: defaultdict[str, list[int]] = defaultdict(list)
+    for n_idx, other in enumerate(new.trips):
+        by_vehicle[other.vehicle].append(n_idx)
     for p_idx, trip in enumerate(previous.trips):
         down = operation.down.get(trip.vehicle, math.inf)
         if trip.load_start_hours >= now or trip.load_start_hours >= down:
             continue
+        candidates = by_vehicle[trip.vehicle]
         match = next(
             (
                 n_idx
-                for n_idx, other in enumerate(new.trips)
-                if n_idx not in taken
-                and other.vehicle == trip.vehicle
-                and abs(other.load_start_hours - trip.load_start_hours) <= TIME_TOL_H
+                for n_idx in candidates
+                if abs(new.trips[n_idx].load_start_hours - trip.load_start_hours) <= TIME_TOL_H
             ),
             None,
         )
         if match is not None:
-            taken.add(match)
+            candidates.remove(match)
         found.append(UnderWay(p_idx, trip, fixed_stop_count(trip, now, down), match))
     return found
 
