@@ -176,7 +176,27 @@ def _close_road_before_the_leg(case: Case) -> None:
     )
 
 
+def _retime_not_started(case: Case) -> None:
+    trip = case[2].trips[3]
+    trip.load_start_hours += 0.5
+    trip.depart_hours += 0.5
+    trip.stops[0].arrive_hours += 0.5
+    trip.return_hours += 0.5
+
+
+def _cancel_not_started(case: Case) -> None:
+    del case[2].trips[3]
+
+
+def _exceed_added_demand(case: Case) -> None:
+    case[2].trips[4].stops[2].deliver = {"quilt": 120}
+
+
 BREAKERS: dict[str, tuple[Callable[[Case], None], str]] = {
+    "retimed": (_retime_not_started, "replan.changed: 1, recounted 2"),
+    "retimed said": (_retime_not_started, "replan.changes: nothing said about w1/truck/3"),
+    "cancelled": (_cancel_not_started, "replan.cancelled: 0, recounted 1"),
+    "added demand": (_exceed_added_demand, "area 'a4': receives 120 quilt but needs 100"),
     "fixed stop": (
         _alter_fixed_stop,
         "trips[0].stops[0]: 'a1' at 1.8333 h delivering 9 tent, "
