@@ -124,7 +124,9 @@ def scenarios_with_lots(draw: st.DrawFn) -> dict[str, Any]:
     data = draw(scenarios())
     for area in data["areas"]:
         items = [item for item, qty in area["demand"].items() if qty > 0]
-        for item in draw(st.lists(st.sampled_from(items), max_size=2, unique=True)) if items else []:
+        for item in (
+            draw(st.lists(st.sampled_from(items), max_size=2, unique=True)) if items else []
+        ):
             area.setdefault("lots", []).append(
                 {
                     "item": item,

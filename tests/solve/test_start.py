@@ -74,7 +74,8 @@ def test_start_uses_the_listed_vehicles_where_and_when_they_are() -> None:
     assert_start_kept(scenario, plan, START)
     assert {t.vehicle for t in plan.trips} == {"w1/truck/2", "w2/truck/1", "w1/truck/3"}
     away = [t for t in plan.trips if t.vehicle == "w1/truck/2"]
-    assert away and all(t.based_at == "w1" and t.warehouse == "w2" for t in away)
+    assert away
+    assert all(t.based_at == "w1" and t.warehouse == "w2" for t in away)
     assert min(t.load_start_hours for t in plan.trips if t.warehouse == "w1") >= 4.0
 
 
@@ -162,9 +163,7 @@ def scenarios_with_start(draw: st.DrawFn) -> tuple[dict[str, Any], FleetStart]:
         if w["loading_bays"] is not None and draw(st.booleans())
     }
     start = FleetStart(
-        vehicles=tuple(
-            VehicleStart(v, draw(st.sampled_from(ids)), draw(hours)) for v in chosen
-        ),
+        vehicles=tuple(VehicleStart(v, draw(st.sampled_from(ids)), draw(hours)) for v in chosen),
         not_before_hours=draw(hours),
         bays_free_hours=bays,
     )
