@@ -100,7 +100,7 @@ def resolve_start(scenario: Scenario, start: FleetStart) -> ResolvedStart:
         ``base/type/n`` with a known base and type, a vehicle listed twice,
         a negative or non-finite time, more bay times than bays.
     """
-    _check_time("not_before_hours", start.not_before_hours)
+    _check_time("start.not_before_hours", start.not_before_hours)
     warehouse_idx = {w.id: idx for idx, w in enumerate(scenario.warehouses)}
     type_idx = {t.id: idx for idx, t in enumerate(scenario.vehicle_types)}
     vehicles: list[FleetVehicle] = []
