@@ -32,7 +32,9 @@ def register(subparsers: Any) -> None:
         "the hazard samples (docs/readiness.md), then plan every sample in full with and "
         "without them and report both. Moves never take more than a warehouse holds.",
     )
-    parser.add_argument("region", nargs="?", help="region file (default: the bundled Changji region)")
+    parser.add_argument(
+        "region", nargs="?", help="region file (default: the bundled Changji region)"
+    )
     parser.add_argument(
         "--move-budget", type=_units, required=True, metavar="UNITS", help="most units moved in all"
     )
@@ -99,7 +101,10 @@ def run(args: argparse.Namespace) -> int:
 
 def _print(found: Recommendation, args: argparse.Namespace) -> None:
     out = stdout_console()
-    say = lambda text: out.print(text, markup=False, highlight=False)  # noqa: E731
+
+    def say(text: str) -> None:
+        out.print(text, markup=False, highlight=False)
+
     b, a = found.before, found.after
     say(f"{args.samples} samples, seed {args.seed}, move budget {args.move_budget} units")
     say(f"before: mean {b.mean:.2%}, 5th percentile {b.p05:.2%}")

@@ -18,7 +18,14 @@ from ..model import MAX_SEED, ScenarioError, SupplyOptError
 from ..readiness import Region, read_region, readiness_result, run_samples
 from ..readiness.report import most_failed
 from ..report.readiness_svg import readiness_svg
-from ._common import EXIT_INVALID, error_text, one_line, seed_int, stdout_console, time_limit_seconds
+from ._common import (
+    EXIT_INVALID,
+    error_text,
+    one_line,
+    seed_int,
+    stdout_console,
+    time_limit_seconds,
+)
 
 #: Exit code when a plan behind the figures fails ``check`` (a bug, never bad input).
 EXIT_VIOLATIONS = 1
@@ -34,10 +41,16 @@ def register(subparsers: Any) -> None:
         "and summarise: weighted on-time coverage over the samples, the settlements most often "
         "failed, the binding resources; write the JSON and a map.",
     )
-    parser.add_argument("region", nargs="?", help="region file (default: the bundled Changji region)")
+    parser.add_argument(
+        "region", nargs="?", help="region file (default: the bundled Changji region)"
+    )
     add_sample_options(parser, samples=200)
-    parser.add_argument("--out", metavar="R.json", help="write the result here (and the map beside it)")
-    parser.add_argument("--map", metavar="MAP.svg", help="write the map here (default: beside --out)")
+    parser.add_argument(
+        "--out", metavar="R.json", help="write the result here (and the map beside it)"
+    )
+    parser.add_argument(
+        "--map", metavar="MAP.svg", help="write the map here (default: beside --out)"
+    )
     parser.add_argument("--json", action="store_true", help="print the result JSON on stdout")
     parser.set_defaults(func=run)
 
@@ -59,7 +72,10 @@ def add_sample_options(parser: argparse.ArgumentParser, *, samples: int) -> None
         "--samples", type=positive_int, default=samples, help=f"hazard samples (default {samples})"
     )
     parser.add_argument(
-        "--seed", type=seed_int, default=0, help=f"sample and planner seed, 0 to {MAX_SEED} (default 0)"
+        "--seed",
+        type=seed_int,
+        default=0,
+        help=f"sample and planner seed, 0 to {MAX_SEED} (default 0)",
     )
     parser.add_argument(
         "--time-limit",
@@ -117,6 +133,7 @@ class SampleBar:
         self._bar.stop()
 
     def __call__(self, done: int, total: int) -> None:
+        """Show ``done`` of ``total`` samples planned."""
         self._bar.update(self._task, completed=done, total=total)
 
 
@@ -207,7 +224,11 @@ def print_readiness(region: Region, result: dict[str, Any], written: list[str]) 
             table.add_column(col, justify="right" if col in ("units", "samples") else "left")
         for row in binding:
             table.add_row(
-                row["reason"], row["warehouse"] or "—", row["item"], str(row["units"]), str(row["samples"])
+                row["reason"],
+                row["warehouse"] or "—",
+                row["item"],
+                str(row["units"]),
+                str(row["samples"]),
             )
         out.print(table)
     checked = result["checked"]

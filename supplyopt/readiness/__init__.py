@@ -1,4 +1,4 @@
-"""Readiness (contract §7): is the deadline kept wherever a disaster may strike, and where should stock sit?
+"""Readiness (contract §7): is the deadline kept wherever a disaster strikes, where should stock sit.
 
 Read a region file, draw hazard samples, plan every sample in full with the
 real planner and summarise; recommend peacetime stock transfers between

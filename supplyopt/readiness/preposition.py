@@ -42,7 +42,12 @@ class Move:
 
     def to_json(self) -> dict[str, Any]:
         """The contract's ``{"from", "to", "item", "quantity"}``."""
-        return {"from": self.source, "to": self.target, "item": self.item, "quantity": self.quantity}
+        return {
+            "from": self.source,
+            "to": self.target,
+            "item": self.item,
+            "quantity": self.quantity,
+        }
 
 
 @dataclass(frozen=True)
@@ -122,10 +127,20 @@ def recommend_moves(
             return None
         return lambda done, _total: progress(offset + done, 2 * samples)
 
-    run = {"samples": samples, "seed": seed, "time_limit_s": time_limit_s, "budget": budget}
-    before = run_samples(region, **run, workers=workers, scheduler=scheduler, progress=shifted(0))
-    moved = apply_moves(region, proposed)
-    after = run_samples(moved, **run, workers=workers, scheduler=scheduler, progress=shifted(samples))
+    def plan_all(which: Region, offset: int) -> list[SampleOutcome]:
+        return run_samples(
+            which,
+            samples=samples,
+            seed=seed,
+            time_limit_s=time_limit_s,
+            budget=budget,
+            workers=workers,
+            scheduler=scheduler,
+            progress=shifted(offset),
+        )
+
+    before = plan_all(region, 0)
+    after = plan_all(apply_moves(region, proposed), samples)
     stats_before, stats_after = coverage_stats(before), coverage_stats(after)
     better = (stats_after.mean, stats_after.p05) > (stats_before.mean, stats_before.p05)
     return Recommendation(
@@ -197,7 +212,9 @@ def sample_need(region: Region, sample: Sample) -> SampleNeed | None:
     demanded = weighted > 0
     value = np.zeros(demand.shape)
     value[:, demanded] = priority[:, None] / weighted[demanded] / demanded.sum()
-    return SampleNeed(np.array([a for a, _ in rows], dtype=np.int64), demand.astype(np.int64), value)
+    return SampleNeed(
+        np.array([a for a, _ in rows], dtype=np.int64), demand.astype(np.int64), value
+    )
 
 
 def moves_of(region: Region, transfers: np.ndarray) -> list[Move]:

@@ -176,7 +176,9 @@ def _needs(raw: Any, items: list[str]) -> tuple[dict[str, float], list[Problem]]
     if raw is None:
         return {}, [Problem(where, "required field is missing")]
     if not isinstance(raw, Mapping) or not raw:
-        return {}, [Problem(where, f"must be a non-empty mapping of item to units per person (got {raw!r})")]
+        return {}, [
+            Problem(where, f"must be a non-empty mapping of item to units per person (got {raw!r})")
+        ]
     needs: dict[str, float] = {}
     problems: list[Problem] = []
     for item, value in raw.items():
@@ -185,9 +187,7 @@ def _needs(raw: Any, items: list[str]) -> tuple[dict[str, float], list[Problem]]
                 Problem((*where, str(item)), f"unknown item {item!r} {known_ids(items)}")
             )
         elif not _is_number(value) or value < 0:
-            problems.append(
-                Problem((*where, str(item)), f"must be a number >= 0 (got {value!r})")
-            )
+            problems.append(Problem((*where, str(item)), f"must be a number >= 0 (got {value!r})"))
         else:
             needs[str(item)] = float(value)
     return needs, problems
@@ -217,23 +217,28 @@ def _hazard(entry: Any, where: tuple[str | int, ...]) -> tuple[Hazard | None, li
         return None, [Problem(where, f"must be a mapping (got {entry!r})")]
     problems = [Problem((*where, str(k)), "unknown field") for k in entry if k not in _HAZARD_KEYS]
     problems += [
-        Problem((*where, k), "required field is missing")
-        for k in _HAZARD_KEYS
-        if k not in entry
+        Problem((*where, k), "required field is missing") for k in _HAZARD_KEYS if k not in entry
     ]
-    kind, weight = entry.get("kind"), entry.get("weight")
+    kind: Any = entry.get("kind")
+    weight: Any = entry.get("weight")
     if "kind" in entry and (not isinstance(kind, str) or not kind):
         problems.append(Problem((*where, "kind"), f"must be non-empty text (got {kind!r})"))
     if "weight" in entry and (not _is_number(weight) or weight <= 0):
         problems.append(Problem((*where, "weight"), f"must be a number > 0 (got {weight!r})"))
-    share = entry.get("affected_share")
+    share: Any = entry.get("affected_share")
     if "affected_share" in entry and not (_is_number(share) and 0 < share <= 1):
         problems.append(
             Problem((*where, "affected_share"), f"must be a number in (0, 1] (got {share!r})")
         )
-    polygon, found = _polygon(entry.get("centre"), (*where, "centre")) if "centre" in entry else ((), [])
+    polygon, found = (
+        _polygon(entry.get("centre"), (*where, "centre")) if "centre" in entry else ((), [])
+    )
     problems += found
-    radius, found = _radius(entry.get("radius_km"), (*where, "radius_km")) if "radius_km" in entry else ((0.0, 0.0), [])
+    radius, found = (
+        _radius(entry.get("radius_km"), (*where, "radius_km"))
+        if "radius_km" in entry
+        else ((0.0, 0.0), [])
+    )
     problems += found
     if problems:
         return None, problems
@@ -250,7 +255,9 @@ def _polygon(
     here = (*where, "polygon")
     if not isinstance(raw, list) or len(raw) < 3:
         count = len(raw) if isinstance(raw, list) else raw
-        return (), [Problem(here, f"must be a list of at least 3 [lat, lon] points (got {count!r})")]
+        return (), [
+            Problem(here, f"must be a list of at least 3 [lat, lon] points (got {count!r})")
+        ]
     points: list[tuple[float, float]] = []
     problems: list[Problem] = []
     for idx, point in enumerate(raw):
@@ -264,8 +271,11 @@ def _polygon(
             points.append((float(point[0]), float(point[1])))
         else:
             problems.append(
-                Problem((*here, idx), f"must be [lat, lon] with lat in [-90, 90] and lon in "
-                f"[-180, 180] (got {point!r})")
+                Problem(
+                    (*here, idx),
+                    f"must be [lat, lon] with lat in [-90, 90] and lon in "
+                    f"[-180, 180] (got {point!r})",
+                )
             )
     if not problems and _area(points) == 0.0:
         problems.append(Problem(here, "encloses no area (its points are on one line)"))
@@ -289,6 +299,4 @@ def _radius(raw: Any, where: tuple[str | int, ...]) -> tuple[tuple[float, float]
         and 0 < raw[0] <= raw[1]
     ):
         return (float(raw[0]), float(raw[1])), []
-    return (0.0, 0.0), [
-        Problem(where, f"must be two numbers, low <= high, both > 0 (got {raw!r})")
-    ]
+    return (0.0, 0.0), [Problem(where, f"must be two numbers, low <= high, both > 0 (got {raw!r})")]

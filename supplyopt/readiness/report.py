@@ -33,9 +33,7 @@ def coverage_stats(outcomes: Sequence[SampleOutcome]) -> Coverage:
     values = np.array([o.weighted_coverage for o in outcomes], dtype=np.float64)
     if values.size == 0:
         return Coverage(1.0, 1.0, 1.0)
-    return Coverage(
-        float(values.mean()), float(np.percentile(values, 5)), float(values.min())
-    )
+    return Coverage(float(values.mean()), float(np.percentile(values, 5)), float(values.min()))
 
 
 def readiness_result(
@@ -142,7 +140,10 @@ def binding_rows(outcomes: Sequence[SampleOutcome]) -> list[dict[str, Any]]:
 def most_failed(result: dict[str, Any], *, limit: int = 10) -> list[dict[str, Any]]:
     """Settlements not fully served on time in the most samples (then the lowest share)."""
     rows = [
-        {**row, "failed_in": row["affected_in"] - round(row["full_on_time_share"] * row["affected_in"])}
+        {
+            **row,
+            "failed_in": row["affected_in"] - round(row["full_on_time_share"] * row["affected_in"]),
+        }
         for row in result["areas"]
         if row["affected_in"]
     ]

@@ -74,9 +74,7 @@ def draw_sample(region: Region, seed: int, index: int) -> Sample:
     centre = _centre(rng, hazard)
     radius = float(rng.uniform(*hazard.radius_km))
     areas = region.scenario.areas
-    distance = haversine_km(
-        centre[0], centre[1], [a.lat for a in areas], [a.lon for a in areas]
-    )
+    distance = haversine_km(centre[0], centre[1], [a.lat for a in areas], [a.lon for a in areas])
     affected: dict[str, int] = {}
     demand: dict[str, dict[str, int]] = {}
     for area, r_km in zip(areas, np.atleast_1d(distance).tolist(), strict=True):

@@ -55,7 +55,9 @@ def readiness_svg(
     positions += [(a.lon, a.lat) for a in scenario.areas]
     for _kind, polygon in hazards or []:
         positions += [(lon, lat) for lat, lon in polygon]
-    proj = fit_projection(positions, left=40, top=60, width=WIDTH - _LEGEND_W - 70, height=HEIGHT - 120)
+    proj = fit_projection(
+        positions, left=40, top=60, width=WIDTH - _LEGEND_W - 70, height=HEIGHT - 120
+    )
     doc.add(
         "text",
         x=20.0,
@@ -161,9 +163,7 @@ def _legend(doc: SvgDocument, hazards: list[tuple[str, list[tuple[float, float]]
     doc.add("text", x=x + 20, y=cy + 4, text="warehouse")
     if hazards:
         cy += 22
-        doc.add(
-            "line", x1=x, y1=cy, x2=x + 16, y2=cy, stroke="#7b5ea7", stroke_dasharray="5 4"
-        )
+        doc.add("line", x1=x, y1=cy, x2=x + 16, y2=cy, stroke="#7b5ea7", stroke_dasharray="5 4")
         doc.add("text", x=x + 20, y=cy + 4, font_size=10, text="where hazard centres fall")
     doc.add("text", x=x, y=cy + 26, font_size=10, text="circle size: population")
 

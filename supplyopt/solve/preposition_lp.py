@@ -138,7 +138,9 @@ class _Built:
     y_sample: list[int]
 
 
-def solve_preposition(problem: PrepositionProblem, *, time_limit_s: float = 300.0) -> PrepositionSolution:
+def solve_preposition(
+    problem: PrepositionProblem, *, time_limit_s: float = 300.0
+) -> PrepositionSolution:
     """Solve the two-stage LP and round its transfers to whole units.
 
     Raises
@@ -154,7 +156,7 @@ def solve_preposition(problem: PrepositionProblem, *, time_limit_s: float = 300.
     lp, scale = built.lp, 1.0 / problem.n_samples
     objective = np.array(built.y_coef) * scale
     # Without moves: the relaxation's own "before".
-    for (u, _w, i), col in built.moves.items():
+    for col in built.moves.values():
         lp.set_bounds(col, 0.0, 0.0)
     _solve(lp, built.y_cols, objective, maximise=True, time_limit_s=time_limit_s)
     before = lp.objective_value() + (problem.n_samples - len(problem.samples)) * scale
@@ -206,7 +208,7 @@ def _build(problem: PrepositionProblem) -> _Built:
                 coefs.append(1.0)
         held = float(problem.stock[w, i])
         lp.add_row(cols, coefs, lower=held, upper=held)
-    for (u, i) in {(u, i) for (u, _, i) in moves}:
+    for u, i in {(u, i) for (u, _, i) in moves}:
         out = [m for (v, _, j), m in moves.items() if v == u and j == i]
         lp.add_row(out, [1.0] * len(out), upper=float(problem.stock[u, i]))
     if moves:
