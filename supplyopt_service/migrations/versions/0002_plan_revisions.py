@@ -59,7 +59,9 @@ def downgrade() -> None:
         batch_op.drop_constraint(
             batch_op.f("fk_plan_jobs_superseded_by_plan_jobs"), type_="foreignkey"
         )
-        batch_op.drop_constraint(batch_op.f("fk_plan_jobs_previous_id_plan_jobs"), type_="foreignkey")
+        batch_op.drop_constraint(
+            batch_op.f("fk_plan_jobs_previous_id_plan_jobs"), type_="foreignkey"
+        )
         batch_op.drop_index(batch_op.f("ix_plan_jobs_previous_id"))
         batch_op.drop_column("superseded_by")
         batch_op.drop_column("events")
