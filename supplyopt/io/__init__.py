@@ -1,6 +1,7 @@
 """Scenario and plan files: reading, validation messages, writing."""
 
 from ..model import parse_scenario
+from .events_file import load_events_data, loads_events, read_events
 from .plan_file import read_plan, write_plan
 from .scenario_file import (
     ScenarioFormat,
@@ -13,9 +14,12 @@ from .scenario_file import (
 
 __all__ = [
     "ScenarioFormat",
+    "load_events_data",
     "load_scenario_data",
+    "loads_events",
     "loads_scenario",
     "parse_scenario",
+    "read_events",
     "read_plan",
     "read_scenario",
     "scenario_to_data",

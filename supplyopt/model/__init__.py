@@ -18,6 +18,7 @@ from .errors import (
     SupplyOptError,
     SweepFileError,
 )
+from .events import EVENT_KINDS, Event, Events, EventsError, parse_events
 from .kpi import (
     area_coverage,
     assemble_plan,
@@ -27,6 +28,7 @@ from .kpi import (
     summarize,
 )
 from .lots import Lot, LotFill, demand_lots, fill_lots, has_lots
+from .operation import Operation, apply_events
 from .plan import Change, LotEntry, Plan, Replan, Stop, Summary, Trip, Unmet, UnmetReason
 from .problems import Location, Problem, format_path
 from .scenario import (
@@ -50,35 +52,37 @@ from .scenario import (
 from .validation import describe_error, parse_scenario, validation_problems
 
 __all__ = [
-    "Change",
-    "DemandLot",
-    "Lot",
-    "LotEntry",
-    "LotFill",
-    "Replan",
-    "demand_lots",
-    "fill_lots",
-    "has_lots",
+    "EVENT_KINDS",
     "MAX_QUANTITY",
     "MAX_SEED",
     "MAX_TIME_LIMIT_S",
     "MAX_VEHICLES",
     "Area",
+    "Change",
     "Circle",
     "CloseRoads",
+    "DemandLot",
     "Disruption",
+    "Event",
+    "Events",
+    "EventsError",
     "GraphEdge",
     "GraphNode",
     "GraphRoads",
     "GreatCircleRoads",
     "Item",
     "Location",
+    "Lot",
+    "LotEntry",
+    "LotFill",
     "MissingDataError",
+    "Operation",
     "OsmRoads",
     "Plan",
     "PlanFileError",
     "Problem",
     "ReduceFleet",
+    "Replan",
     "ScaleDemand",
     "Scenario",
     "ScenarioError",
@@ -95,12 +99,17 @@ __all__ = [
     "Warehouse",
     "WarehouseOut",
     "apply_disruptions",
+    "apply_events",
     "area_coverage",
     "assemble_plan",
     "count_deliveries",
+    "demand_lots",
     "describe_error",
+    "fill_lots",
     "format_path",
+    "has_lots",
     "item_coverage",
+    "parse_events",
     "parse_scenario",
     "plan_status",
     "reference_problems",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 from .disruptions import ROAD_DISRUPTION_KINDS, ReduceFleet, ScaleDemand, WarehouseOut
+from .lots import set_total
 from .scenario import Scenario
 
 
@@ -50,17 +51,21 @@ def apply_disruptions(scenario: Scenario) -> Scenario:
                     for type_id, count in w.fleet.items()
                 }
         elif isinstance(disruption, ScaleDemand):
-            for a in areas:
+            for a_idx, a in enumerate(areas):
                 if disruption.areas is not None and a.id not in disruption.areas:
                     continue
-                a.demand = {
-                    item: (
-                        math.floor(qty * disruption.factor + 0.5)
-                        if disruption.items is None or item in disruption.items
-                        else qty
-                    )
-                    for item, qty in a.demand.items()
-                }
+                for item, qty in list(a.demand.items()):
+                    if disruption.items is None or item in disruption.items:
+                        total = math.floor(qty * disruption.factor + 0.5)
+                        # Units added at T0 are due at the deadline; a cut takes the latest lots first.
+                        a = set_total(
+                            a,
+                            item,
+                            total,
+                            deadline_hours=scenario.deadline_hours,
+                            due_hours=scenario.deadline_hours,
+                        )
+                areas[a_idx] = a
     roads_only = [d for d in scenario.disruptions if d.kind in ROAD_DISRUPTION_KINDS]
     return scenario.model_copy(
         update={"warehouses": warehouses, "areas": areas, "disruptions": roads_only}

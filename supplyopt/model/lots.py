@@ -19,6 +19,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from .scenario import Area, DemandLot
+
 if TYPE_CHECKING:
     from .plan import Trip
     from .scenario import Scenario
@@ -135,3 +137,50 @@ def lot_totals(lots: Iterable[Lot]) -> dict[tuple[str, str], int]:
     for lot in lots:
         totals[lot.area, lot.item] += lot.quantity
     return dict(totals)
+
+
+def set_total(
+    area: Area, item: str, total: int, *, deadline_hours: float, due_hours: float
+) -> Area:
+    """The area with its demand for ``item`` set to ``total``, lots kept consistent.
+
+    Units added are one lot due at ``due_hours``; a lowered total removes the
+    latest-due units first, so what is left keeps its due times. An
+    unchanged total changes nothing.
+
+    Parameters
+    ----------
+    area
+        The area as it is (not modified).
+    item
+        The item whose total changes.
+    total
+        The new demand total.
+    deadline_hours
+        The scenario's deadline: the due time of demand outside every lot.
+    due_hours
+        The due time of added units.
+    """
+    parts: defaultdict[float, int] = defaultdict(int)
+    for lot in area.lots:
+        if lot.item == item:
+            parts[lot.due_hours] += lot.quantity
+    current = area.demand.get(item, 0)
+    rest = current - sum(parts.values())
+    if rest > 0:
+        parts[deadline_hours] += rest
+    if total > current:
+        parts[due_hours] += total - current
+    else:
+        cut = current - total
+        for hours in sorted(parts, reverse=True):
+            take = min(cut, parts[hours])
+            parts[hours] -= take
+            cut -= take
+    others = [lot for lot in area.lots if lot.item != item]
+    own = [
+        DemandLot(item=item, quantity=qty, due_hours=hours)
+        for hours, qty in sorted(parts.items())
+        if qty > 0 and hours != deadline_hours
+    ]
+    return area.model_copy(update={"demand": {**area.demand, item: total}, "lots": others + own})

@@ -268,7 +268,8 @@ def _ids(entries: Any) -> list[str]:
     return [e["id"] for e in entries if isinstance(e, Mapping) and isinstance(e.get("id"), str)]
 
 
-def _known(ids: Sequence[str]) -> str:
+def known_ids(ids: Sequence[str]) -> str:
+    """``(known: a, b, …)``: the ids a message lists after an unknown one (at most 12)."""
     ids = list(dict.fromkeys(ids))
     shown = ", ".join(ids[:12]) + (", …" if len(ids) > 12 else "")
     return f"(known: {shown})" if ids else "(none declared)"
@@ -303,7 +304,7 @@ def _unknown_key_problems(
 ) -> list[Problem]:
     known_set = set(known)
     return [
-        Problem((where, idx, field, str(key)), f"unknown {kind} {key!r} {_known(known)}")
+        Problem((where, idx, field, str(key)), f"unknown {kind} {key!r} {known_ids(known)}")
         for idx, entry in _entries(entries)
         if isinstance(entry.get(field), Mapping)
         for key in entry[field]
@@ -329,7 +330,8 @@ def _lot_problems(areas: Any, item_ids: Sequence[str]) -> list[Problem]:
     """Lots naming an unknown item, or more units of an item than the area's demand for it."""
     problems: list[Problem] = []
     for a_idx, area in _entries(areas):
-        demand = area.get("demand") if isinstance(area.get("demand"), Mapping) else {}
+        raw = area.get("demand")
+        demand: Mapping[str, Any] = raw if isinstance(raw, Mapping) else {}
         total: dict[str, int] = {}
         for l_idx, lot in _entries(area.get("lots")):
             item, qty = lot.get("item"), lot.get("quantity")
@@ -339,11 +341,11 @@ def _lot_problems(areas: Any, item_ids: Sequence[str]) -> list[Problem]:
                 problems.append(
                     Problem(
                         ("areas", a_idx, "lots", l_idx, "item"),
-                        f"unknown item {item!r} {_known(item_ids)}",
+                        f"unknown item {item!r} {known_ids(item_ids)}",
                     )
                 )
                 continue
-            if not _is_quantity(qty):
+            if not isinstance(qty, int) or not _is_quantity(qty):
                 continue
             total[item] = total.get(item, 0) + qty
             need = demand.get(item, 0) if _is_quantity(demand.get(item, 0)) else 0
@@ -495,7 +497,7 @@ def _disruption_problems(data: Mapping[str, Any]) -> list[Problem]:
     for idx, entry in _entries(data.get("disruptions")):
         where: Location = ("disruptions", idx)
         problems += _unknown_id_problems(entry, where, known)
-        problems += _selector_problems(entry, where, model, node_ids)
+        problems += road_selector_problems(entry, where, model, node_ids)
     return problems
 
 
@@ -513,14 +515,14 @@ def _unknown_id_problems(
         )
         kind = _DISRUPTION_REFERENCES[field][1]
         problems += [
-            Problem(loc, f"unknown {kind} {one!r} {_known(ids)}")
+            Problem(loc, f"unknown {kind} {one!r} {known_ids(ids)}")
             for loc, one in located
             if isinstance(one, str) and one not in ids
         ]
     return problems
 
 
-def _selector_problems(
+def road_selector_problems(
     entry: Mapping[str, Any], where: Location, model: Any, node_ids: set[str]
 ) -> list[Problem]:
     """Road selectors the road model cannot honour, and unknown nodes of a graph."""

@@ -57,10 +57,22 @@ _TEMPLATES: dict[str, str] = {
 }
 
 
+#: Kinds of the ``events`` of an events file (contract §6), for messages and locations.
+_EVENT_KINDS = (
+    "set_demand",
+    "add_area",
+    "vehicle_down",
+    "stock_change",
+    *DISRUPTION_KINDS,
+)
+
+
 def _union_tag(error: ErrorDetails, ctx: Mapping[str, Any]) -> str:
-    """Messages for a discriminated union (road models, disruption kinds)."""
+    """Messages for a discriminated union (road models, disruption and event kinds)."""
     known: Sequence[str]
-    if ctx.get("discriminator") == "'kind'":
+    if ctx.get("discriminator") == "'kind'" and error["loc"][:1] == ("events",):
+        field, what, known = "kind", "event kind", _EVENT_KINDS
+    elif ctx.get("discriminator") == "'kind'":
         field, what, known = "kind", "disruption kind", DISRUPTION_KINDS
     else:
         field, what, known = "model", "road model", _ROAD_MODELS
@@ -100,6 +112,8 @@ def _clean_location(loc: Sequence[int | str]) -> Location:
         if idx > 0 and loc[idx - 1] == "roads" and part in _ROAD_MODELS:
             continue
         if idx > 1 and loc[idx - 2] == "disruptions" and part in DISRUPTION_KINDS:
+            continue
+        if idx > 1 and loc[idx - 2] == "events" and part in _EVENT_KINDS:
             continue
         parts.append(part)
     return tuple(parts)
