@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from supplyopt.model import Plan, Scenario, parse_scenario
+from supplyopt.model import EventsError, Plan, Scenario, parse_events, parse_scenario
 
 from .core.errors import ConflictError, InvalidInputError
 from .core.tables import PlanJobRow
@@ -55,8 +55,6 @@ def check_events(events: Mapping[str, Any], scenario: Scenario, plan: Plan) -> N
     InvalidInputError
         With every problem of the events file, located under ``body.events``.
     """
-    from supplyopt.model import EventsError, parse_events  # TODO(merge main): import at top
-
     try:
         parse_events(dict(events), scenario, plan)
     except EventsError as err:
