@@ -33,7 +33,7 @@ from .core.errors import ConflictError, TooBusyError
 from .core.settings import Settings
 from .core.tables import PlanJobRow, utcnow
 from .inventory import available_stock
-from .revisions import revision_inputs, with_stock
+from .revisions import require_done, revision_inputs, with_stock
 from .schemas import PlanRequest, ReplanRequest
 
 log = logging.getLogger("supplyopt.service.jobs")
@@ -211,7 +211,7 @@ class JobRunner:
         time_limit_s = self._time_limit(request.time_limit_s)
         with self.db.write() as session:
             previous = lock_job(session, previous_id)
-            revision_inputs(previous)  # 409 unless done (a done job stays done)
+            require_done(previous)  # a done job stays done: the checked events stay valid
             self._admit(session)
             job = PlanJobRow(
                 id=uuid.uuid4().hex,

@@ -38,13 +38,18 @@ def revision_inputs(previous: PlanJobRow) -> tuple[Scenario, Plan]:
     ConflictError
         Unless ``previous`` is a finished (done) plan job with its plan.
     """
+    require_done(previous)
+    scenario = parse_scenario(with_stock(previous.scenario, previous.inventory_used))
+    return scenario, Plan.model_validate(previous.plan)
+
+
+def require_done(previous: PlanJobRow) -> None:
+    """409 unless ``previous`` is a finished (done) plan job with its plan."""
     if previous.status != "done" or previous.plan is None:
         raise ConflictError(
             f"plan {previous.id} is {previous.status}; only a finished (done) plan can be "
             "revised — wait for it to finish, or submit a new plan"
         )
-    scenario = parse_scenario(with_stock(previous.scenario, previous.inventory_used))
-    return scenario, Plan.model_validate(previous.plan)
 
 
 def check_events(events: Mapping[str, Any], scenario: Scenario, plan: Plan) -> None:
