@@ -13,8 +13,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from supplyopt.model import EventsError, Plan, Scenario, parse_events, parse_scenario
+from supplyopt.model.events import AddArea
 
 from .core.errors import ConflictError, InvalidInputError
+from .core.settings import Settings
 from .core.tables import PlanJobRow
 
 
@@ -52,8 +54,12 @@ def require_done(previous: PlanJobRow) -> None:
         )
 
 
-def check_events(events: Mapping[str, Any], scenario: Scenario, plan: Plan) -> None:
+def check_events(
+    events: Mapping[str, Any], scenario: Scenario, plan: Plan, settings: Settings
+) -> None:
     """Validate an events file against the scenario and the plan it revises.
+
+    Also holds the areas it adds to this server's limit on warehouses and areas.
 
     Raises
     ------
@@ -61,6 +67,18 @@ def check_events(events: Mapping[str, Any], scenario: Scenario, plan: Plan) -> N
         With every problem of the events file, located under ``body.events``.
     """
     try:
-        parse_events(dict(events), scenario, plan)
+        parsed = parse_events(dict(events), scenario, plan)
     except EventsError as err:
         raise InvalidInputError.of_problems(err.problems, ["body", "events"]) from None
+    added = sum(isinstance(event, AddArea) for event in parsed.events)
+    sites = len(scenario.warehouses) + len(scenario.areas) + added
+    if added and sites > settings.max_scenario_sites:
+        raise InvalidInputError(
+            [
+                (
+                    ["body", "events", "events"],
+                    f"{added} added areas make {sites} warehouses and areas; this server plans "
+                    f"at most {settings.max_scenario_sites}",
+                )
+            ]
+        )

@@ -138,7 +138,7 @@ def replan(
         if previous is None:
             raise NotFoundError(f"no plan with id {plan_id!r}")
         scenario, plan = revisions.revision_inputs(previous)
-    revisions.check_events(body.events, scenario, plan)
+    revisions.check_events(body.events, scenario, plan, svc.settings)
     job = svc.jobs.submit_replan(plan_id, body, key_id=who.key_id)
     return RevisionAccepted(id=job.id, status="queued", previous=plan_id)
 

@@ -340,3 +340,31 @@ def test_real_replan_then_approval_reserves_exactly_what_the_revision_takes(
             assert level["reserved"] == takes.get((warehouse, item), 0)
     old = client.get(f"/plans/{previous['id']}", headers=stocked).json()
     assert (old["approval"], old["superseded_by"]) == ("superseded", revision["id"])
+
+
+def test_added_areas_count_against_the_site_limit(
+    settings: Settings, db: Database, auth: KeyMaker, scenario: dict[str, Any], fake: FakeReplan
+) -> None:
+    """Areas an events file adds count toward SUPPLYOPT_MAX_SCENARIO_SITES (422, nothing stored)."""
+    settings = settings.model_copy(update={"max_scenario_sites": 5})
+    area = {"lat": 44.2, "lon": 86.1, "demand": {"quilt": 10}}
+    events = {
+        "now_hours": 1.0,
+        "events": [
+            {"kind": "add_area", "at_hours": 0.5, "area": {"id": f"new-{k}", **area}}
+            for k in range(2)
+        ],
+    }
+    with TestClient(create_app(settings, replan=fake)) as client:
+        planner = auth("planner")
+        previous = done_plan(client, planner, scenario)["id"]
+        before = count_rows(db)
+        answer = client.post(f"/plans/{previous}/replan", json={"events": events}, headers=planner)
+        assert answer.status_code == 422, answer.text
+        [error] = answer.json()["errors"]
+        assert error["path"] == "body.events.events"
+        assert "make 6 warehouses and areas" in error["msg"]
+        assert count_rows(db) == before
+        events["events"] = events["events"][:1]
+        answer = client.post(f"/plans/{previous}/replan", json={"events": events}, headers=planner)
+        assert answer.status_code == 202, answer.text
