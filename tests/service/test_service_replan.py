@@ -11,7 +11,6 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-import supplyopt
 from supplyopt.model import Plan, Scenario
 from supplyopt_service.app import create_app
 from supplyopt_service.approvals import plan_takes
@@ -297,12 +296,6 @@ def test_cancelling_a_running_revision_stops_it(
         assert (job["status"], job["plan"], job["previous"]) == ("cancelled", None, previous)
 
 
-needs_replan = pytest.mark.skipif(
-    not hasattr(supplyopt, "replan"), reason="supplyopt.replan is not on main yet"
-)
-
-
-@needs_replan
 def test_real_replan_then_approval_reserves_exactly_what_the_revision_takes(
     client: TestClient, stocked: dict[str, str], scenario: dict[str, Any]
 ) -> None:
@@ -327,9 +320,22 @@ def test_real_replan_then_approval_reserves_exactly_what_the_revision_takes(
     block = revision["plan"]["replan"]
     assert (block["previous"], block["now_hours"]) == (previous["id"], 1.0)
     assert revision["replan"]["now_hours"] == 1.0
+    counts = revision["replan"]
+    assert counts["kept"] + counts["changed"] + counts["cancelled"] == len(
+        previous["plan"]["trips"]
+    )
     approved = client.post(f"/plans/{revision['id']}/approve", headers=stocked)
     assert approved.status_code == 200, approved.text
     takes = plan_takes(revision["plan"])
+    before = plan_takes(previous["plan"])
+    difference = {p: takes.get(p, 0) - before.get(p, 0) for p in set(takes) | set(before)}
+    adjusted = {
+        (m["warehouse"], m["item"]): m["reserved_change"]
+        for warehouse in ("north", "south")
+        for m in client.get(f"/warehouses/{warehouse}/movements", headers=stocked).json()
+        if m["plan_id"] == revision["id"]
+    }
+    assert adjusted == {p: d for p, d in difference.items() if d}
     reserved = {
         (w, i): q for w, items in approved.json()["reservations"].items() for i, q in items.items()
     }
