@@ -55,13 +55,14 @@ class Rules:
     before
         Travel matrices for ``fixed_legs``.
     no_return
-        Trip indices whose vehicle broke down on the road: no return leg to
-        check, and it may end before its first stop.
+        Trip indices whose vehicle broke down on the road or is stranded (no
+        road back): no return leg to check, and it may end before its first stop.
     taken
         Units per (warehouse, item) taken from stock beyond the plan's
         deliveries (what under-way trips loaded and did not deliver).
     frozen
-        Trip indices that had left before the revision: they cannot take more.
+        Trip indices that had left before the revision: they cannot take more,
+        and may have no stop left (every stop dropped, the load driven back).
     earliest_load_h
         No trip that is not frozen can load before this hour.
     reasons
@@ -215,7 +216,9 @@ def _check_trips(scenario: Scenario, plan: Plan, rules: Rules) -> list[str]:
         where = f"trips[{t_idx}]"
         warehouse = scenario.warehouse(trip.warehouse)
         vtype = types[trip.vehicle_type]
-        problems += _check_loading(where, trip, warehouse, stopless=t_idx in rules.no_return)
+        # A trip under way may end with no stop (its stops dropped) or, stranded or down, anywhere.
+        stopless = t_idx in rules.no_return or t_idx in rules.frozen
+        problems += _check_loading(where, trip, warehouse, stopless=stopless)
         kg = m3 = 0.0
         here = wh_site[trip.warehouse]
         # Earliest possible times, recomputed from the scenario: a plan time may be
@@ -243,6 +246,8 @@ def _check_trips(scenario: Scenario, plan: Plan, rules: Rules) -> list[str]:
                     f"({ready:.4f} + {leg_h:.4f} h of travel)"
                 )
             distance += float(travel.distance_km[vtype.id][here, site])
+            if not stop.deliver:
+                problems.append(f"{at}.deliver: empty; a stop unloads something")
             for item_id, qty in stop.deliver.items():
                 item = items[item_id]
                 if not isinstance(qty, int) or qty <= 0:

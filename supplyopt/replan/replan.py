@@ -14,6 +14,8 @@ impossible dropped and nothing new planned.
 
 from __future__ import annotations
 
+import dataclasses
+import math
 import time
 from collections import defaultdict
 from collections.abc import Callable, Mapping
@@ -51,6 +53,8 @@ from .residual import residual_scenario, residual_units, stock_left
 from .state import State, classify
 from .unmet import operation_unmet
 
+#: Passes over the under-way trips at most (each stranding found may void later trips).
+MAX_PASSES = 4
 #: Share of the time limit the residual plans get (the rest: state, assembly, margin).
 PLAN_SHARE = 0.9
 
@@ -120,11 +124,8 @@ def replan(
         When the events are invalid or do not fit the scenario and plan.
     """
     started = time.perf_counter()
-    op = apply_events(scenario, _validated(events, scenario, plan))
-    state = classify(op, plan)
-    legs = Legs(op)
-    ledger = _ledger(state, with_orders=True)
-    revisions = revise_remainders(state, legs, ledger)
+    legs = Legs(apply_events(scenario, _validated(events, scenario, plan)))
+    op, state, ledger, revisions = _revised(legs, plan, with_orders=True, reassign=True)
     for idx, _ in state.not_started:
         ledger.remove(("order", idx))
     under_way = [r.trip for r in revisions]
@@ -182,11 +183,8 @@ def carry_on(scenario: Scenario, plan: Plan, events: Events | Mapping[str, Any])
     ``replan`` block as :func:`replan`.
     """
     started = time.perf_counter()
-    op = apply_events(scenario, _validated(events, scenario, plan))
-    state = classify(op, plan)
-    legs = Legs(op)
-    ledger = _ledger(state, with_orders=False)
-    revisions = revise_remainders(state, legs, ledger, reassign=False)
+    legs = Legs(apply_events(scenario, _validated(events, scenario, plan)))
+    op, state, ledger, revisions = _revised(legs, plan, with_orders=False, reassign=False)
     under_way = [r.trip for r in revisions]
     why_not: dict[int, str] = {}
     carried = carry_orders(state, legs, ledger, under_way, stock_left(state), why_not)
@@ -204,6 +202,43 @@ def _validated(events: Events | Mapping[str, Any], scenario: Scenario, plan: Pla
             raise EventsError(problems)
         return events
     return parse_events(events, scenario, plan)
+
+
+def _revised(
+    legs: Legs, plan: Plan, *, with_orders: bool, reassign: bool
+) -> tuple[Operation, State, Ledger, list[Revision]]:
+    """The state at now and the under-way trips revised, strandings taken into account.
+
+    A truck stranded on an under-way trip (no road back) starts no later
+    trip: its later trips that the plan had loading before now never
+    started, so the trips are sorted again until no stranding changes that.
+    The operation returned counts a stranded vehicle as withdrawn from the
+    moment it is stranded (it is not used again).
+    """
+    stranded: dict[str, float] = {}
+    for _ in range(MAX_PASSES):
+        op = _with_stranded(legs.op, stranded)
+        state = classify(op, plan, stranded)
+        ledger = _ledger(state, with_orders=with_orders)
+        revisions = revise_remainders(state, legs, ledger, reassign=reassign)
+        found = {
+            r.trip.vehicle: r.stranded_hours for r in revisions if r.stranded_hours is not None
+        }
+        merged = {**found, **{v: min(t, found.get(v, math.inf)) for v, t in stranded.items()}}
+        if merged == stranded:
+            break
+        stranded = merged
+    return op, state, ledger, revisions
+
+
+def _with_stranded(op: Operation, stranded: Mapping[str, float]) -> Operation:
+    """The operation with stranded vehicles starting no trip from when they are stranded."""
+    if not stranded:
+        return op
+    retired = dict(op.retired)
+    for vehicle, hours in stranded.items():
+        retired[vehicle] = min(hours, retired.get(vehicle, math.inf))
+    return dataclasses.replace(op, retired=retired)
 
 
 def _ledger(state: State, *, with_orders: bool) -> Ledger:
