@@ -17,8 +17,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import time
-from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,7 +32,6 @@ from ..model import (
     Summary,
     Trip,
     Unmet,
-    UnmetReason,
     apply_events,
     assemble_plan,
     parse_events,
@@ -48,6 +46,7 @@ from .changes import Counts, count_changes
 from .keep import keep_orders
 from .ledger import Ledger, stop_deliveries
 from .legs import Legs
+from .reasons import Reasons
 from .remainder import Revision, revise_remainders, revision_tag
 from .residual import residual_scenario, residual_units, stock_left
 from .state import State, classify
@@ -309,28 +308,16 @@ def _score(cand: _Candidate, op: Operation, state: State, revisions: list[Revisi
     cand.summary = summarize(op.changed, cand.trips)
 
 
-def _binding(op: Operation, state: State, legs: Legs) -> Callable[[str, str], UnmetReason | None]:
-    """``stock`` / ``unreachable`` / ``None`` per (area, item), as :func:`operation_unmet` wants.
+def _reasons(op: Operation, state: State, legs: Legs, best: _Candidate) -> Reasons:
+    """The reasons the state at now bears out, for the winner's trips."""
+    under_way = {id(trip) for trip in _under_way_trips(best)}
+    frozen = {idx for idx, trip in enumerate(best.trips) if id(trip) in under_way}
+    return Reasons(op, legs, stock_left(state), best.trips, frozen)
 
-    A warehouse holds an item when the stock left after the under-way trips
-    has some and it is not out of action.
-    """
-    travel = legs.travel_at(op.now_hours)
-    w_idx = {w.id: idx for idx, w in enumerate(op.changed.warehouses)}
-    holders: defaultdict[str, list[int]] = defaultdict(list)
-    for (warehouse, item), qty in stock_left(state).items():
-        if qty > 0 and warehouse not in op.out:
-            holders[item].append(w_idx[warehouse])
 
-    def binding(area: str, item: str) -> UnmetReason | None:
-        if not holders.get(item):
-            return UnmetReason.STOCK
-        site = legs.area_site(area)
-        if not any(travel.road_from_warehouse(w, site) for w in holders[item]):
-            return UnmetReason.UNREACHABLE
-        return None
-
-    return binding
+def _under_way_trips(cand: _Candidate) -> list[Trip]:
+    later = {id(trip) for trip in cand.later}
+    return [trip for trip in cand.trips if id(trip) not in later]
 
 
 def _sorted(trips: list[Trip]) -> list[Trip]:
@@ -411,7 +398,7 @@ def _assemble(
         op,
         best.trips,
         explained,
-        binding=_binding(op, state, legs),
+        reasons=_reasons(op, state, legs, best),
         fallback_detail=(
             "carried on without re-planning" if carry else "left short by the trips already decided"
         ),
