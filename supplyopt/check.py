@@ -144,7 +144,7 @@ def check_rules(scenario: Scenario, plan: Plan, rules: Rules) -> list[str]:
             f"{scenario.deadline_hours}"
         )
     problems += _check_trips(scenario, plan, rules)
-    problems += _check_quantities(scenario, plan, rules.taken)
+    problems += _check_quantities(scenario, plan, rules.taken, _made(plan, rules))
     problems += _check_vehicles(scenario, plan, rules)
     problems += _check_bays(scenario, plan)
     problems += _check_summary(scenario, plan)
@@ -304,10 +304,27 @@ def _check_loading(
     return problems
 
 
+def _made(plan: Plan, rules: Rules) -> dict[tuple[str, str], int]:
+    """Units per (area, item) the stops made before a revision delivered (facts, not plans)."""
+    made: defaultdict[tuple[str, str], int] = defaultdict(int)
+    for t_idx, s_idx in rules.fixed_legs:
+        stop = plan.trips[t_idx].stops[s_idx]
+        for item_id, qty in stop.deliver.items():
+            made[stop.area, item_id] += qty
+    return dict(made)
+
+
 def _check_quantities(
-    scenario: Scenario, plan: Plan, extra: dict[tuple[str, str], int]
+    scenario: Scenario,
+    plan: Plan,
+    extra: dict[tuple[str, str], int],
+    made: dict[tuple[str, str], int] | None = None,
 ) -> list[str]:
-    """Stock per warehouse and item (counting ``extra`` units taken), demand per area and item."""
+    """Stock per warehouse and item (counting ``extra`` units taken), demand per area and item.
+
+    ``made``: units delivered before a revision; demand lowered below them
+    lets nothing more be delivered, but they are not a violation.
+    """
     problems: list[str] = []
     taken: defaultdict[tuple[str, str], int] = defaultdict(int, extra)
     for trip in plan.trips:
@@ -319,7 +336,9 @@ def _check_quantities(
         if qty > stock:
             problems.append(f"warehouse {wh_id!r}: ships {qty} {item_id} but holds {stock}")
     for (area_id, item_id), qty in sorted(delivered_units(plan.trips).items()):
-        need = scenario.area(area_id).demand.get(item_id, 0)
+        need = max(
+            scenario.area(area_id).demand.get(item_id, 0), (made or {}).get((area_id, item_id), 0)
+        )
         if qty > need:
             problems.append(f"area {area_id!r}: receives {qty} {item_id} but needs {need}")
     return problems

@@ -220,10 +220,10 @@ def _revised(
         state = classify(op, plan, stranded)
         ledger = _ledger(state, with_orders=with_orders)
         revisions = revise_remainders(state, legs, ledger, reassign=reassign)
-        found = {
-            r.trip.vehicle: r.stranded_hours for r in revisions if r.stranded_hours is not None
-        }
-        merged = {**found, **{v: min(t, found.get(v, math.inf)) for v, t in stranded.items()}}
+        merged = dict(stranded)
+        for r in revisions:
+            if r.stranded_hours is not None:
+                merged[r.trip.vehicle] = min(r.stranded_hours, merged.get(r.trip.vehicle, math.inf))
         if merged == stranded:
             break
         stranded = merged
