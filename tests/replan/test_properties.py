@@ -125,7 +125,7 @@ def _stranded(trip: Trip) -> float:
 )
 @given(operations())
 def test_revisions_pass_the_checker(case: tuple[Scenario, Plan, dict[str, Any]]) -> None:
-    """Re-planned and carried-on revisions: check_revision accepts them; fixed parts never change. check_revision accepts; fixed parts never change."""
+    """Re-planned and carried-on revisions pass check_revision; fixed parts never change."""
     scenario, plan, events = case
     try:
         parsed = supplyopt.model.parse_events(events, scenario, plan)
