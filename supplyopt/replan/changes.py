@@ -24,8 +24,8 @@ from .state import State
 
 #: Change kinds, most important first.
 KINDS = ("down", "stranded", "cancelled", "rerouted", "reloaded", "retimed", "new")
-#: Times within this many hours are the same (contract §2 rounding).
-SAME_H = 0.01
+#: Times within this many hours are the same (contract §2 rounding; the checker's TIME_TOL_H).
+SAME_H = 0.0101
 _ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth")
 
 

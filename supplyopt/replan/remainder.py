@@ -43,8 +43,8 @@ MAX_PERMUTED = 6
 NEAREST = 30
 #: Value differences below this are ties (float noise).
 VALUE_EPS = 1e-12
-#: Times within this many hours are the same time (contract §2 rounding).
-SAME_H = 0.01
+#: Times within this many hours are the same time (contract §2 rounding; the checker's TIME_TOL_H).
+SAME_H = 0.0101
 #: Decimals kept for hours in the plan file.
 TIME_DECIMALS = 4
 #: A stop not reached by now is reached at least this long after now.
