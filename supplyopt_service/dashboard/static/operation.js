@@ -300,7 +300,7 @@
   }
   function renderPending() {
     $("pending-empty").hidden = op.events.length > 0;
-    const head = el("tr", {}, ...["#", t("kind"), t("evWhat"), t("atHours"), ""].map((h) => el("th", { scope: "col" }, h)));
+    const head = el("tr", {}, ...["#", t("kind"), t("evWhat"), t("atShort"), ""].map((h) => el("th", { scope: "col" }, h)));
     const rows = [];
     op.events.forEach((ev, idx) => {
       const errors = op.apiErrors[idx] || [];
