@@ -310,7 +310,7 @@
           idx < op.earlier ? el("span", { class: "tag" }, t("earlier")) : null),
         el("td", { class: "wrap" }, describe(ev)),
         el("td", {}, el("input", { type: "number", min: 0, step: 0.25, value: ev.at_hours, class: "at", "aria-label": t("atHours") + " " + (idx + 1),
-          onchange: (e) => { ev.at_hours = Number(e.target.value); save(); renderTimeline(); } })),
+          onchange: (e) => { ev.at_hours = Number(e.target.value); delete op.apiErrors[idx]; save(); renderPending(); renderTimeline(); } })),
         el("td", {}, el("button", { type: "button", class: "edit", onclick: () => editEvent(idx) }, t("edit")), " ",
           el("button", { type: "button", class: "remove", onclick: () => removeEvent(idx) }, t("remove")))));
       if (errors.length) {
