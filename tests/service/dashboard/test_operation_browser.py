@@ -53,6 +53,7 @@ def latest_vehicle(plan: dict[str, Any]) -> str:
 
 def test_operation_loop(playwright_api: object, tmp_path: Path) -> None:
     """Plan, approve, add a new area and a truck down, re-plan, read the diff, approve the revision."""
+    (tmp_path / "server").mkdir()
     with serve(tmp_path / "server") as (url, key):
         operation_walk_through(url, key, shots=tmp_path / "shots")
     assert sorted(p.name for p in (tmp_path / "shots").glob("*.png")) == sorted(
