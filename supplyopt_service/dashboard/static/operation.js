@@ -476,8 +476,8 @@
 
   // ---------- the revision as a diff ----------
   function changeSentence(change, facts) {
-    if (S.lang() === "en" && change.what) return change.what;
-    const route = (r) => (r.length ? r.map((trip) => trip.map(nameOf).join(" → ")).join("; ") : t("none"));
+    if (S.lang() === "en" && change.what) return change.what.startsWith(change.vehicle) ? change.what : change.vehicle + ": " + change.what;
+    const route = (r) => (r.length ? r.map((trip) => trip.map(nameOf).join(" → ")).join(t("tripSep")) : t("none"));
     const load = (l) => (Object.keys(l).length ? Object.entries(l).map(([i, q]) => i + " " + q).join(", ") : t("none"));
     const vars = { vehicle: change.vehicle, before: route(facts.route_before), after: route(facts.route_after) };
     if (facts.kind === "retimed") Object.assign(vars, { before: S.clock(facts.first_before), after: S.clock(facts.first_after) });
@@ -536,7 +536,8 @@
         : [el("tr", {}, el("td", { colspan: 5 }, t("noArrivalChanges")))]));
     // the revised timeline, when the revision's GeoJSON could be drawn
     $("rev-timeline-box").hidden = !op.rev.geo;
-    if (op.rev.geo) S.drawTimeline(op.rev.geo, { box: $("rev-timeline"), id: "rev-timeline-svg", now });
+    const marks = Object.entries(downs).map(([vehicle, hours]) => ({ vehicle, hours, text: t("ev_vehicle_down") + " " + vehicle + " " + S.clock(hours) }));
+    if (op.rev.geo) S.drawTimeline(op.rev.geo, { box: $("rev-timeline"), id: "rev-timeline-svg", now, marks });
     renderApproval();
   }
 
