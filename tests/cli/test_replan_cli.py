@@ -171,7 +171,6 @@ def test_replan_out_in_missing_directory_exits_2(
 
 
 @needs_replan
-@pytest.mark.xfail(strict=True, reason="replan sends a truck to one area twice; being fixed on branch integ")
 def test_replan_writes_a_revision_the_checker_accepts(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
