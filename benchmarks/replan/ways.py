@@ -57,7 +57,7 @@ def library(name: str) -> Callable[..., Any]:
     """``supplyopt.<name>``, looked up when called (re-planning may land after this module)."""
     module = importlib.import_module("supplyopt")
     found = getattr(module, name, None)
-    if found is None:
+    if not callable(found):  # absent, or only the subpackage of that name
         raise RuntimeError(f"supplyopt.{name} is not available in this version of supplyopt")
     return found  # type: ignore[no-any-return]
 
