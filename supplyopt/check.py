@@ -12,17 +12,18 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 
-from ._check_kpis import delivered_units, recount
+from ._check_kpis import count_on_time, delivered_units, due_lots, recount
 from .model import (
     Plan,
     Scenario,
     Trip,
+    Unmet,
     UnmetReason,
     Warehouse,
     apply_disruptions,
-    count_deliveries,
 )
 from .network import TravelTimes, build_travel_times
 
@@ -32,6 +33,63 @@ TIME_TOL_H = 0.0101
 #: Relative slack on capacities and distances (float sums).
 REL_TOL = 1e-6
 _KPI_TOL = 1e-6
+
+
+@dataclass(frozen=True)
+class Rules:
+    """How the rules of contract §2 are applied: the roads of each leg, and what is fixed.
+
+    A plain plan is checked on one set of roads (:meth:`plain`). A revised
+    plan (contract §6) drives each leg on the roads of the moment it starts,
+    and some of it was carried out before the revision.
+
+    Attributes
+    ----------
+    leg_at
+        Travel matrices for a leg (or an empty drive) that starts at the given hour.
+    now
+        Travel matrices for what is not a leg (the reasons of ``unmet``).
+    fixed_legs
+        (trip idx, stop idx) of stops reached before the revision: their leg is
+        checked on ``before`` (a later road event does not undo a past drive).
+    before
+        Travel matrices for ``fixed_legs``.
+    no_return
+        Trip indices whose vehicle broke down on the road: no return leg to
+        check, and it may end before its first stop.
+    taken
+        Units per (warehouse, item) taken from stock beyond the plan's
+        deliveries (what under-way trips loaded and did not deliver).
+    frozen
+        Trip indices that had left before the revision: they cannot take more.
+    earliest_load_h
+        No trip that is not frozen can load before this hour.
+    reasons
+        What the reasons of ``unmet`` are judged against when not the checked
+        scenario: for a revision, the stock left after the frozen trips loaded
+        and only the warehouses and vehicles still usable.
+    """
+
+    leg_at: Callable[[float], TravelTimes]
+    now: TravelTimes
+    fixed_legs: frozenset[tuple[int, int]] = frozenset()
+    before: TravelTimes | None = None
+    no_return: frozenset[int] = frozenset()
+    taken: dict[tuple[str, str], int] = field(default_factory=dict)
+    frozen: frozenset[int] = frozenset()
+    earliest_load_h: float = 0.0
+    reasons: Scenario | None = None
+
+    @classmethod
+    def plain(cls, travel: TravelTimes) -> Rules:
+        """Every leg on the same roads, nothing fixed."""
+        return cls(leg_at=lambda _hours: travel, now=travel)
+
+    def leg(self, trip_idx: int, stop_idx: int, start_h: float) -> TravelTimes:
+        """Travel matrices for the leg into ``stop_idx`` (its return leg: ``len(stops)``)."""
+        if self.before is not None and (trip_idx, stop_idx) in self.fixed_legs:
+            return self.before
+        return self.leg_at(start_h)
 
 
 def check_plan(scenario: Scenario, plan: Plan, *, travel: TravelTimes | None = None) -> list[str]:
@@ -57,19 +115,39 @@ def check_plan(scenario: Scenario, plan: Plan, *, travel: TravelTimes | None = N
     mismatch = _check_identity(scenario, plan)
     if mismatch:
         return mismatch
-    travel = travel or build_travel_times(scenario)
+    return check_rules(scenario, plan, Rules.plain(travel or build_travel_times(scenario)))
+
+
+def check_rules(scenario: Scenario, plan: Plan, rules: Rules) -> list[str]:
+    """Every rule of contract §2 on a plan whose ids the scenario knows.
+
+    Parameters
+    ----------
+    scenario
+        The scenario with its non-road disruptions applied.
+    plan
+        The plan to verify (:func:`scenario_mismatch` found nothing).
+    rules
+        The roads of each leg and what is fixed (:meth:`Rules.plain` for a plan
+        made at T0).
+
+    Returns
+    -------
+    list[str]
+        One located message per violation.
+    """
     problems: list[str] = []
     if not math.isclose(plan.deadline_hours, scenario.deadline_hours):
         problems.append(
             f"deadline_hours: {plan.deadline_hours} differs from the scenario's "
             f"{scenario.deadline_hours}"
         )
-    problems += _check_trips(scenario, plan, travel)
-    problems += _check_quantities(scenario, plan)
-    problems += _check_vehicles(scenario, plan, travel)
+    problems += _check_trips(scenario, plan, rules)
+    problems += _check_quantities(scenario, plan, rules.taken)
+    problems += _check_vehicles(scenario, plan, rules)
     problems += _check_bays(scenario, plan)
     problems += _check_summary(scenario, plan)
-    problems += _check_unmet(scenario, plan, travel)
+    problems += _check_unmet(scenario, plan, rules)
     return problems
 
 
@@ -128,7 +206,7 @@ def _site_index(scenario: Scenario) -> tuple[dict[str, int], dict[str, int]]:
     return warehouses, areas
 
 
-def _check_trips(scenario: Scenario, plan: Plan, travel: TravelTimes) -> list[str]:
+def _check_trips(scenario: Scenario, plan: Plan, rules: Rules) -> list[str]:
     problems: list[str] = []
     wh_site, area_site = _site_index(scenario)
     items = {item.id: item for item in scenario.items}
@@ -137,9 +215,7 @@ def _check_trips(scenario: Scenario, plan: Plan, travel: TravelTimes) -> list[st
         where = f"trips[{t_idx}]"
         warehouse = scenario.warehouse(trip.warehouse)
         vtype = types[trip.vehicle_type]
-        hours = travel.duration_h[vtype.id]
-        km = travel.distance_km[vtype.id]
-        problems += _check_loading(where, trip, warehouse)
+        problems += _check_loading(where, trip, warehouse, stopless=t_idx in rules.no_return)
         kg = m3 = 0.0
         here = wh_site[trip.warehouse]
         # Earliest possible times, recomputed from the scenario: a plan time may be
@@ -157,7 +233,8 @@ def _check_trips(scenario: Scenario, plan: Plan, travel: TravelTimes) -> list[st
                 problems.append(f"{at}.area: {stop.area!r} is visited twice on one trip")
             seen_areas.add(stop.area)
             site = area_site[stop.area]
-            leg_h = float(hours[here, site])
+            travel = rules.leg(t_idx, s_idx, ready)
+            leg_h = float(travel.duration_h[vtype.id][here, site])
             if not math.isfinite(leg_h):
                 problems.append(f"{at}: no road from the previous stop to {stop.area!r}")
             elif stop.arrive_hours < ready + leg_h - TIME_TOL_H:
@@ -165,7 +242,7 @@ def _check_trips(scenario: Scenario, plan: Plan, travel: TravelTimes) -> list[st
                     f"{at}.arrive_hours: {stop.arrive_hours} is earlier than possible "
                     f"({ready:.4f} + {leg_h:.4f} h of travel)"
                 )
-            distance += float(km[here, site])
+            distance += float(travel.distance_km[vtype.id][here, site])
             for item_id, qty in stop.deliver.items():
                 item = items[item_id]
                 if not isinstance(qty, int) or qty <= 0:
@@ -178,13 +255,17 @@ def _check_trips(scenario: Scenario, plan: Plan, travel: TravelTimes) -> list[st
             earliest = ready + leg_h if math.isfinite(leg_h) else stop.arrive_hours
             ready = max(stop.arrive_hours, earliest) + scenario.area(stop.area).unloading_hours
             here = site
-        back_h = float(hours[here, wh_site[trip.warehouse]])
-        if trip.stops and trip.return_hours < ready + back_h - TIME_TOL_H:
+        travel = rules.leg(t_idx, len(trip.stops), ready)
+        back_h = float(travel.duration_h[vtype.id][here, wh_site[trip.warehouse]])
+        if t_idx in rules.no_return:
+            # Broke down on the road: it does not drive back (nor is its distance known).
+            distance = math.nan
+        elif trip.stops and trip.return_hours < ready + back_h - TIME_TOL_H:
             problems.append(
                 f"{where}.return_hours: {trip.return_hours} is earlier than possible "
                 f"({ready:.4f} + {back_h:.4f} h back)"
             )
-        distance += float(km[here, wh_site[trip.warehouse]])
+        distance += float(travel.distance_km[vtype.id][here, wh_site[trip.warehouse]])
         if kg > vtype.capacity_kg * (1 + REL_TOL):
             problems.append(f"{where}: load {kg:.1f} kg exceeds capacity {vtype.capacity_kg} kg")
         if m3 > vtype.capacity_m3 * (1 + REL_TOL):
@@ -198,10 +279,12 @@ def _check_trips(scenario: Scenario, plan: Plan, travel: TravelTimes) -> list[st
     return problems
 
 
-def _check_loading(where: str, trip: Trip, warehouse: Warehouse) -> list[str]:
-    """A trip has stops, loads once its warehouse is ready and leaves once loaded."""
+def _check_loading(
+    where: str, trip: Trip, warehouse: Warehouse, *, stopless: bool = False
+) -> list[str]:
+    """A trip has stops (unless ``stopless``), loads once its warehouse is ready and leaves once loaded."""
     problems: list[str] = []
-    if not trip.stops:
+    if not trip.stops and not stopless:
         problems.append(f"{where}.stops: a trip must have at least one stop")
     if trip.load_start_hours < warehouse.ready_hours - TIME_TOL_H:
         problems.append(
@@ -216,9 +299,12 @@ def _check_loading(where: str, trip: Trip, warehouse: Warehouse) -> list[str]:
     return problems
 
 
-def _check_quantities(scenario: Scenario, plan: Plan) -> list[str]:
+def _check_quantities(
+    scenario: Scenario, plan: Plan, extra: dict[tuple[str, str], int]
+) -> list[str]:
+    """Stock per warehouse and item (counting ``extra`` units taken), demand per area and item."""
     problems: list[str] = []
-    taken: defaultdict[tuple[str, str], int] = defaultdict(int)
+    taken: defaultdict[tuple[str, str], int] = defaultdict(int, extra)
     for trip in plan.trips:
         for stop in trip.stops:
             for item_id, qty in stop.deliver.items():
@@ -234,7 +320,7 @@ def _check_quantities(scenario: Scenario, plan: Plan) -> list[str]:
     return problems
 
 
-def _check_vehicles(scenario: Scenario, plan: Plan, travel: TravelTimes) -> list[str]:
+def _check_vehicles(scenario: Scenario, plan: Plan, rules: Rules) -> list[str]:
     """Vehicle reuse, fleet size per base, and empty drives between warehouses.
 
     A vehicle's base is its trips' ``based_at`` (an extension of the
@@ -259,14 +345,17 @@ def _check_vehicles(scenario: Scenario, plan: Plan, travel: TravelTimes) -> list
         (home,) = homes
         base_id, type_id = home
         per_fleet[home] += 1
-        hours = travel.duration_h[type_id]
-        km = travel.distance_km[type_id]
         ordered = sorted(idxs, key=lambda i: plan.trips[i].load_start_hours)
         at, free_h = base_id, scenario.warehouse(base_id).ready_hours
         for pos, nxt in enumerate(ordered):
             trip = plan.trips[nxt]
-            drive_h = float(hours[wh_site[at], wh_site[trip.warehouse]])
-            drive_km = float(km[wh_site[at], wh_site[trip.warehouse]])
+            if nxt not in rules.frozen:
+                # A revision gives no new order before now: an idle vehicle moves from then.
+                free_h = max(free_h, rules.earliest_load_h)
+            frozen = nxt in rules.frozen and rules.before is not None
+            travel = rules.before if frozen and rules.before else rules.leg_at(free_h)
+            drive_h = float(travel.duration_h[type_id][wh_site[at], wh_site[trip.warehouse]])
+            drive_km = float(travel.distance_km[type_id][wh_site[at], wh_site[trip.warehouse]])
             where = f"trips[{nxt}]"
             if not math.isfinite(drive_h):
                 problems.append(
@@ -356,20 +445,33 @@ def _check_summary(scenario: Scenario, plan: Plan) -> list[str]:
     return problems
 
 
-def _check_unmet(scenario: Scenario, plan: Plan, travel: TravelTimes) -> list[str]:
+def _check_unmet(scenario: Scenario, plan: Plan, rules: Rules) -> list[str]:
+    """Every (area, item) short of its lots is listed, each with a reason the facts allow."""
     problems: list[str] = []
-    on_time = count_deliveries(plan.trips, scenario.deadline_hours).on_time
+    reasons = rules.reasons or scenario
+    counted = count_on_time(scenario, plan.trips)
+    due: defaultdict[tuple[str, str], list[float]] = defaultdict(list)
+    for lot in due_lots(scenario):
+        due[lot.area, lot.item].append(lot.due_hours)
+    room_due: defaultdict[tuple[str, str], list[float]] = defaultdict(list)
+    for lot in counted.short_lots:
+        room_due[lot.area, lot.item].append(lot.due_hours)
     listed: defaultdict[tuple[str, str], int] = defaultdict(int)
     for idx, entry in enumerate(plan.unmet):
-        listed[entry.area, entry.item] += entry.quantity
+        key = (entry.area, entry.item)
+        listed[key] += entry.quantity
         if entry.quantity <= 0:
             problems.append(f"unmet[{idx}].quantity: must be positive ({entry.quantity})")
-        problems += _check_reason(scenario, travel, idx, entry.area, entry.item, entry.reason)
+        # The reason must hold for some lot: 'deadline' is contradicted when every
+        # lot can be reached by its due time, 'fleet' by a visit before a lot with room.
+        earliest_due = min(due.get(key, [scenario.deadline_hours]))
+        problems += _check_reason(reasons, rules, idx, entry, earliest_due)
         if entry.reason is UnmetReason.FLEET:
-            problems += _check_fleet_reason(scenario, plan, idx, entry.area, entry.item)
+            latest_room = max(room_due.get(key, [-math.inf]))
+            problems += _check_fleet_reason(reasons, plan, rules, idx, entry, latest_room)
     for area in scenario.areas:
         for item_id, need in area.demand.items():
-            short = need - min(on_time.get((area.id, item_id), 0), need)
+            short = need - min(counted.filled.get((area.id, item_id), 0), need)
             said = listed.pop((area.id, item_id), 0)
             if said != short:
                 problems.append(
@@ -382,14 +484,15 @@ def _check_unmet(scenario: Scenario, plan: Plan, travel: TravelTimes) -> list[st
 
 
 def _check_reason(
-    scenario: Scenario,
-    travel: TravelTimes,
-    idx: int,
-    area_id: str,
-    item_id: str,
-    reason: UnmetReason,
+    scenario: Scenario, rules: Rules, idx: int, entry: Unmet, due_hours: float
 ) -> list[str]:
-    """A reason must not contradict the scenario (e.g. 'unreachable' with a road)."""
+    """A reason must not contradict the scenario (e.g. 'unreachable' with a road).
+
+    ``due_hours`` is the earliest due time of the (area, item)'s lots: 'deadline'
+    is contradicted only when a vehicle can arrive by then.
+    """
+    area_id, item_id, reason = entry.area, entry.item, entry.reason
+    travel = rules.now
     try:
         area_idx = [a.id for a in scenario.areas].index(area_id)
     except ValueError:
@@ -415,8 +518,9 @@ def _check_reason(
             if not based:
                 continue
             fastest = min(float(travel.duration_h[t][w_idx, site]) for t in based)
-            arrival = wh.ready_hours + wh.loading_hours + fastest
-            if arrival <= scenario.deadline_hours:
+            start_h = max(wh.ready_hours, rules.earliest_load_h)
+            arrival = start_h + wh.loading_hours + fastest
+            if arrival <= due_hours:
                 return [
                     f"unmet[{idx}].reason: 'deadline', but {wh.id!r} holds {item_id} and "
                     f"its vehicles can arrive by {arrival:.2f} h"
@@ -425,29 +529,34 @@ def _check_reason(
 
 
 def _check_fleet_reason(
-    scenario: Scenario, plan: Plan, idx: int, area_id: str, item_id: str
+    scenario: Scenario, plan: Plan, rules: Rules, idx: int, entry: Unmet, due_hours: float
 ) -> list[str]:
     """'fleet' is contradicted by an on-time trip to the area with room for one more unit.
 
-    That is, a trip from a warehouse with the item still in stock after the
-    plan, whose vehicle has room left for at least one unit of it.
+    That is, a trip (not one that had left before a revision) visiting the
+    area by ``due_hours`` (the latest due time of its lots left with room),
+    from a warehouse with the item still in stock after the plan, whose
+    vehicle has room left for at least one unit of it.
     """
+    area_id, item_id = entry.area, entry.item
     items = {item.id: item for item in scenario.items}
     types = {vt.id: vt for vt in scenario.vehicle_types}
     item = items.get(item_id)
     if item is None:
         return []
     left = {w.id: w.stock.get(item_id, 0) for w in scenario.warehouses}
-    for trip in plan.trips:
+    for t_idx, trip in enumerate(plan.trips):
+        if t_idx in rules.frozen:
+            continue  # already counted out of a revision's stock (``Rules.reasons``)
         left[trip.warehouse] = left.get(trip.warehouse, 0) - sum(
             stop.deliver.get(item_id, 0) for stop in trip.stops
         )
-    for trip in plan.trips:
+    for t_idx, trip in enumerate(plan.trips):
         vtype = types.get(trip.vehicle_type)
         visits = [s for s in trip.stops if s.area == area_id]
         if vtype is None or left.get(trip.warehouse, 0) <= 0 or not visits:
             continue
-        if visits[0].arrive_hours > scenario.deadline_hours:
+        if t_idx in rules.frozen or visits[0].arrive_hours > due_hours:
             continue
         kg = sum(
             q * items[i].weight_kg for s in trip.stops for i, q in s.deliver.items() if i in items

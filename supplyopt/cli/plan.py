@@ -4,19 +4,15 @@ from __future__ import annotations
 
 import argparse
 import sys
-import threading
-import time
 from pathlib import Path
 from typing import Any
 
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from ..bundled import default_scenario_path
 from ..io import write_plan
 from ..model import MAX_SEED, Plan, Scenario, SupplyOptError
 from ..report import print_summary, trucks_text
-from ..solve import Progress as SolveProgress
 from ..solve import plan_relief
 from ._common import (
     EXIT_INVALID,
@@ -26,9 +22,7 @@ from ._common import (
     stdout_console,
     time_limit_seconds,
 )
-
-#: Progress is shown only for solves that take longer than this.
-SHOW_PROGRESS_AFTER_S = 2.0
+from ._progress import LiveProgress
 
 
 def register(subparsers: Any) -> None:
@@ -85,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
     console = Console(stderr=True)
     show_progress = not args.quiet and console.is_terminal
     try:
-        with _LiveProgress(console, enabled=show_progress) as live:
+        with LiveProgress(console, enabled=show_progress) as live:
             plan = plan_relief(
                 scenario,
                 time_limit_s=args.time_limit,
@@ -121,37 +115,3 @@ def _show(scenario: Scenario, plan: Plan, args: argparse.Namespace) -> None:
         out.print(trucks_text(scenario, plan), markup=False, highlight=False)
     if args.out:
         out.print(f"plan written to {args.out}", markup=False, highlight=False)
-
-
-class _LiveProgress:
-    """A progress bar that appears only once a solve has run for a couple of seconds."""
-
-    def __init__(self, console: Console, *, enabled: bool) -> None:
-        self._enabled = enabled
-        self._bar = Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            TimeElapsedColumn(),
-            console=console,
-            transient=True,
-        )
-        self._task = self._bar.add_task("planning", total=1.0)
-        self._started = time.perf_counter()
-        self._shown = False
-        self._lock = threading.Lock()
-
-    def __enter__(self) -> _LiveProgress:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._shown:
-            self._bar.stop()
-
-    def update(self, report: SolveProgress) -> None:
-        if not self._enabled:
-            return
-        with self._lock:
-            if not self._shown and time.perf_counter() - self._started >= SHOW_PROGRESS_AFTER_S:
-                self._bar.start()
-                self._shown = True
-            self._bar.update(self._task, completed=report.fraction, description=report.message)

@@ -17,8 +17,60 @@ from ..model.data_files import require_road_file
 SCENARIO_SUFFIXES = (".yaml", ".yml", ".json")
 
 
+#: The most values a YAML document may expand to, aliases counted at every use. A
+#: province-scale scenario (2,000 areas) has about 60,000; a few nested aliases in a
+#: few hundred bytes can expand to 10**8 and stall whatever reads the result.
+MAX_YAML_VALUES = 2_000_000
+
+
 class _UniqueKeyLoader(yaml.SafeLoader):
-    """A safe YAML loader that refuses a key repeated in one mapping."""
+    """A safe YAML loader that refuses a repeated key and documents that expand too far."""
+
+    def get_single_node(self) -> yaml.Node | None:
+        node = super().get_single_node()
+        if node is not None:
+            _check_expansion(node)
+        return node
+
+
+class _TooLargeError(yaml.constructor.ConstructorError):
+    """Well-formed YAML that expands beyond :data:`MAX_YAML_VALUES`."""
+
+
+def _check_expansion(root: yaml.Node) -> None:
+    """Refuse a document whose values, aliases expanded, exceed :data:`MAX_YAML_VALUES`.
+
+    PyYAML builds an alias once and shares it, so the document itself is small;
+    what blows up is everything that walks it afterwards (validation, copies,
+    JSON). The expanded size is counted on the composed nodes, each node's size
+    computed once, before anything is constructed.
+    """
+    size: dict[int, int] = {}
+    # Post-order without recursion (a deep document must not overflow the stack).
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        if id(node) in size:
+            continue
+        children: list[yaml.Node] = []
+        if isinstance(node, yaml.SequenceNode):
+            children = list(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            children = [part for pair in node.value for part in pair]
+        if done or not children:
+            total = 1 + sum(size[id(child)] for child in children)
+            if total > MAX_YAML_VALUES:
+                raise _TooLargeError(
+                    None,
+                    None,
+                    f"the document expands to more than {MAX_YAML_VALUES:,} values "
+                    "(aliases counted at every use); a scenario has far fewer",
+                    node.start_mark,
+                )
+            size[id(node)] = total
+            continue
+        stack.append((node, True))
+        stack.extend((child, False) for child in children if id(child) not in size)
 
 
 def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict[Any, Any]:
@@ -153,6 +205,8 @@ def load_scenario_data(path: str | os.PathLike[str]) -> Any:
 def _yaml_problem(err: yaml.YAMLError) -> Problem:
     mark = getattr(err, "problem_mark", None)
     problem = getattr(err, "problem", None) or str(err)
+    if isinstance(err, _TooLargeError):
+        return Problem.of_file(f"refused: {problem}")
     if mark is not None:
         return Problem.of_file(
             f"malformed YAML: {problem}", line=mark.line + 1, column=mark.column + 1

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..model import Plan, Scenario, Unmet, count_deliveries
+from ..model import Plan, Scenario, Unmet, count_deliveries, fill_lots
 
 
 @dataclass(frozen=True)
@@ -56,6 +56,7 @@ class AreaResult:
 def area_results(scenario: Scenario, plan: Plan) -> list[AreaResult]:
     """One :class:`AreaResult` per scenario area, in scenario order."""
     delivered = count_deliveries(plan.trips, plan.deadline_hours)
+    on_time = fill_lots(scenario, plan.trips).on_time  # against each lot's due time
     arrivals: dict[str, list[float]] = {}
     for trip in plan.trips:
         for stop in trip.stops:
@@ -69,7 +70,7 @@ def area_results(scenario: Scenario, plan: Plan) -> list[AreaResult]:
                 item=item_id,
                 demand=area.demand.get(item_id, 0),
                 delivered=delivered.total.get((area.id, item_id), 0),
-                on_time=delivered.on_time.get((area.id, item_id), 0),
+                on_time=on_time.get((area.id, item_id), 0),
             )
             for item_id in item_ids
         ]

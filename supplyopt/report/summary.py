@@ -9,7 +9,7 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
-from ..model import Plan, Scenario, area_coverage, count_deliveries, item_coverage
+from ..model import Plan, Scenario, area_coverage, fill_lots, item_coverage
 from ..model.kpi import DEADLINE_EPS_H
 
 #: How many of the worst-served areas the summary lists.
@@ -22,7 +22,7 @@ def _label(entry_id: str, name: str | None) -> str:
 
 def summary_renderable(scenario: Scenario, plan: Plan) -> Group:
     """Headline figures, per-item coverage, worst-served areas, fleet use and unmet demand."""
-    on_time = count_deliveries(plan.trips, scenario.deadline_hours).on_time
+    on_time = fill_lots(scenario, plan.trips).on_time
     parts: list[Text | Table] = [
         _headline(scenario, plan),
         _item_table(scenario, on_time),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..model import Plan, Scenario, UnmetReason, area_coverage, count_deliveries
+from ..model import Plan, Scenario, UnmetReason, area_coverage, fill_lots
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ class Outcome:
 
 def outcome_of(name: str, scenario: Scenario, plan: Plan) -> Outcome:
     """Summarise a variant's plan (``scenario`` with its disruptions applied)."""
-    on_time = count_deliveries(plan.trips, scenario.deadline_hours).on_time
+    on_time = fill_lots(scenario, plan.trips).on_time
     per_area = area_coverage(scenario, on_time)
     worst = min(per_area, key=lambda area_id: (per_area[area_id], area_id), default="")
     unmet = {reason.value: 0 for reason in UnmetReason}
