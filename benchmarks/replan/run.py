@@ -8,7 +8,7 @@ Usage::
 
 For each (family, seed): the family's scenario, its first plan, a seeded
 stream of 2–5 events, and the three ways through them (``ways.py``). Every
-revision goes through ``supplyopt.check_revision`` and a plain started-trip
+revision goes through ``supplyopt.check_revision.check_revision`` and a plain started-trip
 check, the hindsight and first plans through ``check_plan``; the exit code is
 1 when any of them reports a violation (2 on bad arguments), 0 otherwise,
 whatever the coverage figures. Results go to ``<out>.md`` and ``<out>.json``.

@@ -10,7 +10,7 @@
 
 Each is scored on the final operation (every event known): the weighted
 on-time coverage over all demand lots, ``summarize(operation.changed,
-trips)``. Every revision goes through ``supplyopt.check_revision`` and the
+trips)``. Every revision goes through ``check_revision`` and the
 hindsight plan through ``check_plan``.
 """
 
@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import supplyopt
+from supplyopt.check_revision import check_revision
 from supplyopt.model import Operation, Plan, Scenario, Trip, apply_events, parse_events, summarize
 
 from .events import event_times, events_file
@@ -128,8 +129,7 @@ def revision_problems(
     scenario: Scenario, new: Plan, previous: Plan, data: dict[str, Any]
 ) -> list[str]:
     """The independent checker's violations of a revision (``check --previous --events``)."""
-    report = library("check_revision")(scenario, new, previous, data)
-    return [str(v) for v in report]
+    return check_revision(scenario, new, previous, data)
 
 
 def started_trip_problems(previous: Plan, new: Plan, now_hours: float) -> list[str]:

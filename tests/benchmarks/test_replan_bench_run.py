@@ -119,9 +119,7 @@ def _fake_library(monkeypatch: pytest.MonkeyPatch, violations: list[str]) -> lis
 
     monkeypatch.setattr(supplyopt, "carry_on", lambda s, p, e: p, raising=False)
     monkeypatch.setattr(supplyopt, "replan", replan, raising=False)
-    monkeypatch.setattr(
-        supplyopt, "check_revision", lambda *a, **k: list(violations), raising=False
-    )
+    monkeypatch.setattr(ways, "check_revision", lambda *a, **k: list(violations))
     return seen
 
 
