@@ -10,8 +10,8 @@ For each (family, seed): the family's scenario, its first plan, a seeded
 stream of 2–5 events, and the three ways through them (``ways.py``). Every
 revision goes through ``supplyopt.check_revision.check_revision`` and a plain started-trip
 check, the hindsight and first plans through ``check_plan``; the exit code is
-1 when any of them reports a violation (2 on bad arguments), 0 otherwise,
-whatever the coverage figures. Results go to ``<out>.md`` and ``<out>.json``.
+1 when any of them reports a violation or an operation raises (the others
+still run; 2 on bad arguments), 0 otherwise, whatever the coverage figures. Results go to ``<out>.md`` and ``<out>.json``.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ import os
 import platform
 import sys
 import time
+import traceback
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -152,19 +153,34 @@ def summary(rows: Sequence[Row]) -> dict[str, Any]:
     }
 
 
-def write_json(rows: Sequence[Row], path: Path, *, command: str, time_limit_s: float) -> None:
+def write_json(
+    rows: Sequence[Row],
+    path: Path,
+    *,
+    command: str,
+    time_limit_s: float,
+    errors: Sequence[str] = (),
+) -> None:
     """Every figure and every event stream, for anyone to re-run or re-score."""
     data = {
         "command": command,
         "time_limit_s": time_limit_s,
         "summary": summary(rows),
         "operations": [asdict(r) for r in rows],
+        "errors": list(errors),
     }
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
-def write_markdown(rows: Sequence[Row], path: Path, *, command: str, time_limit_s: float) -> None:
+def write_markdown(
+    rows: Sequence[Row],
+    path: Path,
+    *,
+    command: str,
+    time_limit_s: float,
+    errors: Sequence[str] = (),
+) -> None:
     """One line per operation, then the means against issue 12's target."""
     total = summary(rows)
     lines = [
@@ -207,8 +223,16 @@ def write_markdown(rows: Sequence[Row], path: Path, *, command: str, time_limit_
         f"{_fmt(total['replan_s_mean'], 1)} s per re-plan (max {_fmt(total['replan_s_max'], 1)} s); "
         f"{total['violations']} violations.",
     ]
+    if errors:
+        lines += ["", f"**{len(errors)} operations failed** (not in the figures):", ""]
+        lines += [f"- {error}" for error in errors]
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _first_line(err: BaseException) -> str:
+    text = str(err).strip()
+    return text.splitlines()[0] if text else ""
 
 
 def _fmt(value: float | None, digits: int = 4) -> str:
@@ -253,13 +277,20 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the benchmark; 1 if any plan or revision fails its checker, else 0."""
+    """Run the benchmark; 1 if any plan or revision fails its checker or errs, else 0."""
     args = parse_args(argv)
     command = "python -m benchmarks.replan.run " + " ".join(sys.argv[1:] if argv is None else argv)
     rows: list[Row] = []
+    errors: list[str] = []
     for family in args.families:
         for seed in args.seeds:
-            row = run_one(family, seed, args.time_limit)
+            try:
+                row = run_one(family, seed, args.time_limit)
+            except Exception as err:  # one failed operation must not lose the others
+                traceback.print_exc()
+                errors.append(f"{family} seed {seed}: {type(err).__name__}: {_first_line(err)}")
+                print(f"{family:>20} s{seed}: FAILED ({errors[-1]})", flush=True)
+                continue
             rows.append(row)
             closed = "n/a" if row.gap_closed is None else f"{row.gap_closed:.2f}"
             print(
@@ -270,10 +301,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                 flush=True,
             )
     command = command.strip()
-    write_json(rows, args.out.with_suffix(".json"), command=command, time_limit_s=args.time_limit)
-    write_markdown(rows, args.out.with_suffix(".md"), command=command, time_limit_s=args.time_limit)
+    written = {"command": command, "time_limit_s": args.time_limit, "errors": errors}
+    write_json(rows, args.out.with_suffix(".json"), **written)
+    write_markdown(rows, args.out.with_suffix(".md"), **written)
     print(f"wrote {args.out.with_suffix('.md')} and {args.out.with_suffix('.json')}")
-    failures = [f"{r.family} seed {r.seed}: {v}" for r in rows for v in r.violations]
+    failures = [f"{r.family} seed {r.seed}: {v}" for r in rows for v in r.violations] + errors
     for failure in failures:
         print(failure, file=sys.stderr)
     return 1 if failures else 0

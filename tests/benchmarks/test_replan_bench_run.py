@@ -208,3 +208,31 @@ def test_default_and_ci_arguments() -> None:
     assert ci.seeds == [1]
     assert ci.time_limit == 2.0
     assert ci.out.name == "replan-ci"
+
+
+def test_an_operation_that_raises_fails_the_run_but_not_the_others(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An exception in one operation is listed and gives exit 1; the next operation still runs."""
+    _fake_library(monkeypatch, [])
+    calls = iter([RuntimeError("boom\nmore"), None])
+
+    def run_one(family: str, seed: int, time_limit_s: float) -> run.Row:
+        error = next(calls)
+        if error is not None:
+            raise error
+        return _row(
+            family=family, seed=seed, carry_on=0.5, replan=0.7, hindsight=0.9, gap_closed=0.5
+        )
+
+    monkeypatch.setattr(run, "run_one", run_one)
+    out = tmp_path / "r"
+    code = run.main(["--families", "small-loose", "--seeds", "1,2", "--out", str(out)])
+    assert code == 1
+    assert "small-loose seed 1: RuntimeError: boom" in capsys.readouterr().err
+    data = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))
+    assert [r["seed"] for r in data["operations"]] == [2]
+    assert data["errors"] == ["small-loose seed 1: RuntimeError: boom"]
+    assert "- small-loose seed 1: RuntimeError: boom" in out.with_suffix(".md").read_text(
+        encoding="utf-8"
+    )
