@@ -144,6 +144,7 @@ def summary(rows: Sequence[Row]) -> dict[str, Any]:
         "replan": mean([r.replan for r in rows]),
         "hindsight": mean([r.hindsight for r in rows]),
         "gap_closed_mean": mean(closed),
+        "gap_closed_capped_mean": mean([min(c, 1.0) for c in closed]),
         "gap_closed_pooled": pooled_won / pooled_gap if pooled_gap > 0 else None,
         "replans": sum(r.replans for r in rows),
         "changed_per_replan": mean([r.changed_per_replan for r in rows]),
@@ -211,13 +212,15 @@ def write_markdown(
             f"| {r.changed_per_replan:.1f} | {r.new_per_replan:.1f} "
             f"| {r.replan_s_mean:.1f}/{r.replan_s_max:.1f} | {len(r.violations)} |"
         )
-    met = total["gap_closed_mean"] is not None and total["gap_closed_mean"] >= TARGET_GAP_CLOSED
+    capped = total["gap_closed_capped_mean"]
+    met = capped is not None and capped >= TARGET_GAP_CLOSED
     lines += [
         "",
         f"**{total['operations']} operations**, {total['with_gap']} with a gap: "
         f"mean coverage carry on {_fmt(total['carry_on'])}, re-plan {_fmt(total['replan'])}, "
-        f"hindsight {_fmt(total['hindsight'])}; gap closed: mean {_fmt(total['gap_closed_mean'], 2)}"
-        f"{' ✓' if met else ''} (target ≥ {TARGET_GAP_CLOSED:g}), pooled "
+        f"hindsight {_fmt(total['hindsight'])}; gap closed: mean with each share capped at 1 "
+        f"{_fmt(capped, 2)}{' ✓' if met else ''} (target ≥ {TARGET_GAP_CLOSED:g}), "
+        f"uncapped {_fmt(total['gap_closed_mean'], 2)}, pooled "
         f"{_fmt(total['gap_closed_pooled'], 2)}; {total['replans']} re-plans, "
         f"{_fmt(total['changed_per_replan'], 1)} trips changed per re-plan, "
         f"{_fmt(total['replan_s_mean'], 1)} s per re-plan (max {_fmt(total['replan_s_max'], 1)} s); "

@@ -160,17 +160,19 @@ def test_rejected_revision_makes_the_run_fail(
 
 
 def test_summary_means_and_pooled_gap() -> None:
-    """Operations without a gap are left out of the gap means, not counted as zero."""
+    """Operations without a gap are left out of the gap means; the capped mean counts >1 as 1."""
     rows = [
         _row(carry_on=0.5, replan=0.8, hindsight=0.9, gap_closed=0.75),
         _row(carry_on=0.9, replan=0.9, hindsight=0.9, gap_closed=None),
         _row(carry_on=0.6, replan=0.6, hindsight=0.7, gap_closed=0.0),
+        _row(carry_on=0.6, replan=0.8, hindsight=0.7, gap_closed=2.0),
     ]
     total = run.summary(rows)
-    assert total["with_gap"] == 2
-    assert total["gap_closed_mean"] == pytest.approx(0.375)
-    assert total["gap_closed_pooled"] == pytest.approx(0.3 / 0.5)
-    assert total["carry_on"] == pytest.approx(2.0 / 3)
+    assert total["with_gap"] == 3
+    assert total["gap_closed_mean"] == pytest.approx(2.75 / 3)
+    assert total["gap_closed_capped_mean"] == pytest.approx(1.75 / 3)
+    assert total["gap_closed_pooled"] == pytest.approx(0.5 / 0.6)
+    assert total["carry_on"] == pytest.approx(2.6 / 4)
 
 
 def _row(**figures: Any) -> run.Row:
