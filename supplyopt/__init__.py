@@ -33,12 +33,14 @@ from .model import (
     Warehouse,
 )
 from .network import TravelTimes, build_travel_times
-from .solve import Progress, plan_relief
+from .replan import carry_on, replan
+from .solve import FleetStart, Progress, VehicleStart, plan_relief
 
 __version__ = "0.1.0"
 
 __all__ = [
     "Area",
+    "FleetStart",
     "GraphRoads",
     "GreatCircleRoads",
     "Item",
@@ -56,17 +58,20 @@ __all__ = [
     "Trip",
     "Unmet",
     "UnmetReason",
+    "VehicleStart",
     "VehicleType",
     "Warehouse",
     "__version__",
     "build_travel_times",
     "bundled_scenarios",
+    "carry_on",
     "check_plan",
     "default_scenario_path",
     "parse_scenario",
     "plan_relief",
     "read_plan",
     "read_scenario",
+    "replan",
     "write_plan",
     "write_scenario",
 ]

@@ -5,6 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 DEFAULT_SCENARIO = "hutubi-earthquake"
+DEFAULT_REGION = "changji-region"
+#: Region files (contract §7) end their stem with this; they are not scenarios.
+REGION_SUFFIX = "-region"
 
 
 def _scenario_dir() -> Path:
@@ -14,13 +17,26 @@ def _scenario_dir() -> Path:
     return Path(__file__).resolve().parents[1] / "scenarios"  # running from a checkout
 
 
-def bundled_scenarios() -> dict[str, Path]:
-    """Bundled scenario files by name (file stem)."""
+def _bundled_files() -> list[Path]:
     folder = _scenario_dir()
-    files = sorted([*folder.glob("*.yaml"), *folder.glob("*.yml"), *folder.glob("*.json")])
-    return {path.stem: path for path in files}
+    return sorted([*folder.glob("*.yaml"), *folder.glob("*.yml"), *folder.glob("*.json")])
+
+
+def bundled_scenarios() -> dict[str, Path]:
+    """Bundled scenario files by name (file stem); region files are not among them."""
+    return {p.stem: p for p in _bundled_files() if not p.stem.endswith(REGION_SUFFIX)}
+
+
+def bundled_regions() -> dict[str, Path]:
+    """Bundled region files (contract §7) by name (file stem, ending in ``-region``)."""
+    return {p.stem: p for p in _bundled_files() if p.stem.endswith(REGION_SUFFIX)}
 
 
 def default_scenario_path() -> Path:
     """Path of the default scenario (the Hutubi winter earthquake)."""
     return _scenario_dir() / f"{DEFAULT_SCENARIO}.yaml"
+
+
+def default_region_path() -> Path:
+    """Path of the default region (the Changji/Urumqi reserve system)."""
+    return _scenario_dir() / f"{DEFAULT_REGION}.yaml"

@@ -17,7 +17,7 @@ from .core.limits import BodySizeLimit
 from .core.migrate import upgrade
 from .core.settings import Settings, get_settings
 from .core.state import Services
-from .jobs import JobRunner, SolveFn, solve_with_library
+from .jobs import JobRunner, ReplanFn, SolveFn, replan_with_library, solve_with_library
 from .routers import ROUTERS
 
 DESCRIPTION = """\
@@ -30,7 +30,12 @@ admin (everything, keys too). Missing or unknown key: 401; role too low: 403.
 """
 
 
-def create_app(settings: Settings | None = None, *, solve: SolveFn = solve_with_library) -> FastAPI:
+def create_app(
+    settings: Settings | None = None,
+    *,
+    solve: SolveFn = solve_with_library,
+    replan: ReplanFn = replan_with_library,
+) -> FastAPI:
     """Build the app; the database is migrated and interrupted jobs recovered at start-up.
 
     Parameters
@@ -39,6 +44,8 @@ def create_app(settings: Settings | None = None, *, solve: SolveFn = solve_with_
         Service settings (default: from the environment).
     solve
         The planning function run by the job workers (default: the library's planner).
+    replan
+        The revising function run for revisions (default: the library's ``replan``).
     """
     settings = settings or get_settings()
 
@@ -46,7 +53,7 @@ def create_app(settings: Settings | None = None, *, solve: SolveFn = solve_with_
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         db = Database(settings.database_url, busy_timeout_s=settings.sqlite_busy_timeout_s)
         upgrade(db)
-        jobs = JobRunner(db, settings, solve)
+        jobs = JobRunner(db, settings, solve, replan)
         jobs.recover()
         app.state.services = Services(settings=settings, db=db, jobs=jobs)
         try:

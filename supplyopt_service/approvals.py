@@ -3,6 +3,14 @@
 Each operation is one database transaction. Approval locks the plan job and
 every balance row it needs (in a fixed order), checks that all of it is
 available, and only then reserves: either every unit is reserved or none is.
+
+A revision of an approved plan takes that plan's reservation over: its
+approval reserves only what it takes beyond it and releases what it no longer
+takes, and the previous plan's approval becomes ``superseded``. Jobs are
+locked before balance rows, and a previous plan before its revision, so
+concurrent approvals never deadlock; two revisions of one plan queue on the
+previous plan's row lock (on SQLite, on the write lock) and the second finds
+it superseded.
 """
 
 from __future__ import annotations
@@ -16,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from .core import audit
 from .core.errors import ConflictError, InsufficientStockError, NotFoundError
-from .core.tables import PlanJobRow, ReservationRow, WarehouseRow, utcnow
+from .core.tables import PlanJobRow, ReservationRow, StockRow, WarehouseRow, utcnow
 from .inventory import Pair, change_stock, lock_stock
 
 
@@ -42,31 +50,141 @@ def lock_job(session: Session, plan_id: str) -> PlanJobRow:
 def approve(session: Session, plan_id: str, *, key_id: int | None) -> dict[Pair, int]:
     """Reserve every unit the plan takes from service warehouses, or nothing.
 
+    A revision of an approved plan reserves only the difference (see
+    :func:`_approve_revision`); a revision of a plan that was never approved,
+    or whose approval was released, is approved like any plan.
+
     Returns
     -------
     dict
-        The reserved units per (warehouse, item).
+        The units the plan holds afterwards per (warehouse, item).
 
     Raises
     ------
     ConflictError
-        If the plan is not done or was already approved.
+        If the plan is not done or was already approved; if it revises a plan
+        that was dispatched or whose approval another revision took over.
     InsufficientStockError
-        With the shortfall of every (warehouse, item) not available; nothing reserved.
+        With the shortfall of every (warehouse, item) not available; nothing changed.
     """
+    head = session.get(PlanJobRow, plan_id)
+    if head is None:
+        raise NotFoundError(f"no plan with id {plan_id!r}")
+    # Lock order: the previous plan before its revision (never the other way round).
+    previous = None if head.previous_id is None else lock_job(session, head.previous_id)
     job = lock_job(session, plan_id)
     if job.status != "done" or job.plan is None:
         raise ConflictError(f"plan {plan_id} is {job.status}; only a done plan can be approved")
     if job.approval is not None:
         raise ConflictError(f"plan {plan_id} is already {job.approval}")
-    takes = plan_takes(job.plan)
+    needed = _known_takes(session, job.plan)
+    if previous is not None and previous.approval == "approved":
+        return _approve_revision(session, job, previous, needed, key_id=key_id)
+    if previous is not None and previous.approval in ("superseded", "dispatched"):
+        raise ConflictError(_not_revisable(job, previous))
+    locked = lock_stock(session, needed)
+    _require_available(locked, needed, what=f"plan {plan_id}")
+    for pair, quantity in needed.items():
+        change_stock(
+            session,
+            locked[pair],
+            kind="reserve",
+            quantity=0,
+            reserved_change=quantity,
+            note="plan approved",
+            plan_id=plan_id,
+            key_id=key_id,
+        )
+    _hold(session, job, needed)
+    audit.record(
+        session,
+        key_id,
+        "plan.approve",
+        f"plans/{plan_id}",
+        {"reserved": [[w, i, q] for (w, i), q in needed.items()]},
+    )
+    return needed
+
+
+def _approve_revision(
+    session: Session,
+    job: PlanJobRow,
+    previous: PlanJobRow,
+    needed: dict[Pair, int],
+    *,
+    key_id: int | None,
+) -> dict[Pair, int]:
+    """Take the approved ``previous`` plan's reservation over, adjusted to ``needed``.
+
+    Reserves what the revision takes beyond what ``previous`` holds and
+    releases what it no longer takes, per (warehouse, item), all or nothing;
+    ``previous`` becomes ``superseded`` by ``job``.
+    """
+    held = reservations(session, previous.id)
+    pairs = sorted(set(needed) | set(held))
+    change = {p: needed.get(p, 0) - held.get(p, 0) for p in pairs}
+    locked = lock_stock(session, pairs)
+    more = {p: q for p, q in change.items() if q > 0}
+    _require_available(locked, more, what=f"revision {job.id} (beyond plan {previous.id})")
+    for pair, quantity in change.items():
+        if quantity == 0:
+            continue
+        change_stock(
+            session,
+            locked[pair],
+            kind="reserve" if quantity > 0 else "release",
+            quantity=0,
+            reserved_change=quantity,
+            note=f"revision approved: {'beyond' if quantity > 0 else 'no longer in'} "
+            f"plan {previous.id}",
+            plan_id=job.id,
+            key_id=key_id,
+        )
+    _hold(session, job, needed)
+    previous.approval = "superseded"
+    previous.superseded_by = job.id
+    audit.record(
+        session,
+        key_id,
+        "plan.approve_revision",
+        f"plans/{job.id}",
+        {
+            "previous": previous.id,
+            "reserved": [[w, i, q] for (w, i), q in change.items() if q > 0],
+            "released": [[w, i, -q] for (w, i), q in change.items() if q < 0],
+        },
+    )
+    return needed
+
+
+def _not_revisable(job: PlanJobRow, previous: PlanJobRow) -> str:
+    if previous.approval == "superseded":
+        return (
+            f"plan {job.id} revises plan {previous.id}, whose approval was already taken over "
+            f"by revision {previous.superseded_by}; revise that plan instead. Nothing was "
+            "reserved"
+        )
+    return (
+        f"plan {job.id} revises plan {previous.id}, which was dispatched (its stock was "
+        "issued); a revision of a dispatched plan cannot be approved. Nothing was reserved"
+    )
+
+
+def _known_takes(session: Session, plan: Mapping[str, Any]) -> dict[Pair, int]:
+    """What the plan takes from warehouses the service knows, in (warehouse, item) order."""
+    takes = plan_takes(plan)
     known = set(
         session.scalars(select(WarehouseRow.id).where(WarehouseRow.id.in_({w for w, _ in takes})))
     )
-    needed = {pair: q for pair, q in sorted(takes.items()) if pair[0] in known}
-    locked = lock_stock(session, needed)
+    return {pair: q for pair, q in sorted(takes.items()) if pair[0] in known}
+
+
+def _require_available(
+    locked: Mapping[Pair, StockRow], wanted: Mapping[Pair, int], *, what: str
+) -> None:
+    """Raise the shortfall (409, nothing changed) unless every wanted unit is available."""
     shortfall: list[dict[str, Any]] = []
-    for (warehouse_id, item_id), quantity in needed.items():
+    for (warehouse_id, item_id), quantity in wanted.items():
         row = locked.get((warehouse_id, item_id))
         available = 0 if row is None else row.on_hand - row.reserved
         if available < quantity:
@@ -82,36 +200,22 @@ def approve(session: Session, plan_id: str, *, key_id: int | None) -> dict[Pair,
     if shortfall:
         total = sum(s["missing"] for s in shortfall)
         raise InsufficientStockError(
-            f"plan {plan_id} needs {total} more units than are available "
+            f"{what} needs {total} more units than are available "
             f"({len(shortfall)} warehouse/item pairs short); nothing was reserved",
             shortfall,
         )
+
+
+def _hold(session: Session, job: PlanJobRow, needed: Mapping[Pair, int]) -> None:
+    """Record the units the approved ``job`` holds, and its approval."""
     for (warehouse_id, item_id), quantity in needed.items():
-        change_stock(
-            session,
-            locked[(warehouse_id, item_id)],
-            kind="reserve",
-            quantity=0,
-            reserved_change=quantity,
-            note="plan approved",
-            plan_id=plan_id,
-            key_id=key_id,
-        )
         session.add(
             ReservationRow(
-                plan_id=plan_id, warehouse_id=warehouse_id, item_id=item_id, quantity=quantity
+                plan_id=job.id, warehouse_id=warehouse_id, item_id=item_id, quantity=quantity
             )
         )
     job.approval = "approved"
     job.approved_at = utcnow()
-    audit.record(
-        session,
-        key_id,
-        "plan.approve",
-        f"plans/{plan_id}",
-        {"reserved": [[w, i, q] for (w, i), q in needed.items()]},
-    )
-    return needed
 
 
 def _settle(

@@ -45,6 +45,34 @@ SCENARIO: dict[str, Any] = {
 
 PLAN_REQUEST: dict[str, Any] = {"scenario": SCENARIO, "use_inventory": True, "time_limit_s": 10}
 
+REPLAN_REQUEST: dict[str, Any] = {
+    "events": {
+        "now_hours": 4.0,
+        "events": [
+            {
+                "kind": "add_area",
+                "at_hours": 3.0,
+                "area": {
+                    "id": "dongwan",
+                    "name": "东湾镇",
+                    "lat": 44.2,
+                    "lon": 86.1,
+                    "demand": {"quilt": 800},
+                    "priority": 2,
+                },
+            },
+            {
+                "kind": "stock_change",
+                "at_hours": 2.0,
+                "warehouse": "changji-reserve",
+                "item": "tent",
+                "quantity": -20,
+            },
+        ],
+    },
+    "time_limit_s": 10,
+}
+
 
 def example(summary: str, value: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """Wrap one value as FastAPI ``openapi_examples``."""

@@ -271,7 +271,24 @@ class PlanRequest(BaseModel):
     seed: Annotated[int, Field(ge=0, le=MAX_SEED)] = 0
 
 
+class ReplanRequest(BaseModel):
+    """Ask for a revision of a finished plan (contract §6)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    events: dict[str, Any] = Field(
+        description="The operation's events file up to ``now_hours``: every event since T0, "
+        "as ``supplyopt replan`` reads it (a revision of a revision repeats the earlier "
+        "events and adds the new ones)."
+    )
+    time_limit_s: Annotated[float, Field(gt=0, le=MAX_TIME_LIMIT_S)] | None = Field(
+        default=None, description="Solver time limit; capped by the server's maximum."
+    )
+    seed: Annotated[int, Field(ge=0, le=MAX_SEED)] = 0
+
+
 JobStatus = Literal["queued", "running", "done", "failed", "cancelled"]
+ApprovalState = Literal["approved", "dispatched", "released", "superseded"]
 
 
 class PlanAccepted(BaseModel):
@@ -279,6 +296,22 @@ class PlanAccepted(BaseModel):
 
     id: str = Field(examples=["6f1c2a9e0b7d4f7e9a3c1d2e5f6a7b8c"])
     status: JobStatus = Field(examples=["queued"])
+
+
+class ReplanSummary(BaseModel):
+    """What a revision changed: trips of the previous plan kept, changed, cancelled; new trips."""
+
+    now_hours: float
+    kept: int = 0
+    changed: int = 0
+    cancelled: int = 0
+    new: int = 0
+
+
+class RevisionAccepted(PlanAccepted):
+    """A revision job was queued."""
+
+    previous: str = Field(description="The plan it revises.")
 
 
 class PlanJob(BaseModel):
@@ -299,9 +332,26 @@ class PlanJob(BaseModel):
     inventory_used: dict[str, dict[str, int]] | None = Field(
         default=None, description="With use_inventory: the available stock planned with."
     )
-    approval: Literal["approved", "dispatched", "released"] | None = None
+    approval: ApprovalState | None = Field(
+        default=None,
+        description="``superseded``: an approved revision took this plan's reservation over "
+        "(see ``superseded_by``).",
+    )
     reservations: dict[str, dict[str, int]] = Field(
         default_factory=dict, description="Units held for this plan, per warehouse and item."
+    )
+    previous: str | None = Field(default=None, description="The plan this job revises.")
+    revisions: list[str] = Field(
+        default_factory=list, description="Jobs that revise this plan, oldest first."
+    )
+    superseded_by: str | None = Field(
+        default=None, description="The approved revision that holds this plan's reservation."
+    )
+    events: dict[str, Any] | None = Field(
+        default=None, description="A revision's events file, as submitted."
+    )
+    replan: ReplanSummary | None = Field(
+        default=None, description="A finished revision's counts (the plan's ``replan`` block)."
     )
 
 

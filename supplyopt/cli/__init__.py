@@ -11,7 +11,19 @@ from typing import NoReturn
 #: Subcommand modules under ``supplyopt.cli``; each defines ``register(subparsers)``
 #: which adds its parser and sets ``func`` to a callable taking the parsed
 #: arguments and returning the exit code.
-COMMANDS = ("plan", "check", "replan", "solve_vrp", "serve", "keys", "export", "compare", "sweep")
+COMMANDS = (
+    "plan",
+    "check",
+    "replan",
+    "solve_vrp",
+    "serve",
+    "keys",
+    "export",
+    "compare",
+    "sweep",
+    "readiness",
+    "preposition",
+)
 
 
 class _Parser(argparse.ArgumentParser):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -103,10 +102,10 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _replan_function() -> Callable[..., Plan]:
-    """``supplyopt.replan.replan``, imported when a re-plan is asked for."""
-    module = importlib.import_module("supplyopt.replan")
-    function: Callable[..., Plan] = module.replan
-    return function
+    """``supplyopt.replan``, imported when a re-plan is asked for (the solver loads slowly)."""
+    from ..replan import replan
+
+    return replan
 
 
 def summary_lines(scenario: Scenario, previous: Plan, events: Events, new: Plan) -> list[str]:

@@ -23,7 +23,7 @@ from scipy.sparse.csgraph import breadth_first_order
 
 from ..model import CloseRoads, Location, Problem, ScenarioError, SlowRoads
 from ..model.disruptions import Circle, Disruption
-from .geo import haversine_km
+from .geo import EARTH_RADIUS_KM, haversine_km, pairwise_haversine_km
 from .road_graph import RoadGraph
 
 RoadDisruption = CloseRoads | SlowRoads
@@ -72,14 +72,74 @@ def _segment_points(
     lon1: NDArray[np.float64],
     lat2: NDArray[np.float64],
     lon2: NDArray[np.float64],
+    n_samples: int | None = None,
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """Test points along each straight segment: shape (n_segments, n_samples)."""
-    km = haversine_km(lat1, lon1, lat2, lon2)
-    n_samples = int(np.clip(np.ceil(np.max(km, initial=0.0) / ZONE_STEP_KM) + 1, 2, _MAX_SAMPLES))
+    """Test points along each straight segment: shape (n_segments, n_samples).
+
+    ``n_samples`` defaults to enough for the longest segment given.
+    """
+    if n_samples is None:
+        n_samples = _samples(haversine_km(lat1, lon1, lat2, lon2))
     t = np.linspace(0.0, 1.0, n_samples)
     lat = lat1[..., None] + (lat2 - lat1)[..., None] * t
     lon = lon1[..., None] + (lon2 - lon1)[..., None] * t
     return lat, lon
+
+
+def _samples(km: NDArray[np.float64]) -> int:
+    """Test points per segment, at least every ZONE_STEP_KM along the longest (2 to 64)."""
+    return int(np.clip(np.ceil(np.max(km, initial=0.0) / ZONE_STEP_KM) + 1, 2, _MAX_SAMPLES))
+
+
+def _crosses_box(
+    lat: NDArray[np.float64], lon: NDArray[np.float64], box: tuple[float, float, float, float]
+) -> NDArray[np.bool_]:
+    """(n, n): whether the straight lat/lon segment between sites i and j meets the box.
+
+    Liang-Barsky clipping of every segment at once.
+    """
+    t_lo = np.zeros((len(lat), len(lat)))
+    t_hi = np.ones((len(lat), len(lat)))
+    for start, (lo, hi) in ((lat, box[0:2]), (lon, box[2:4])):
+        delta = start[None, :] - start[:, None]
+        origin = np.broadcast_to(start[:, None], delta.shape)
+        flat = delta == 0
+        with np.errstate(divide="ignore", invalid="ignore"):
+            t1 = (lo - origin) / delta
+            t2 = (hi - origin) / delta
+        t_lo = np.where(flat, t_lo, np.maximum(t_lo, np.minimum(t1, t2)))
+        t_hi = np.where(flat, t_hi, np.minimum(t_hi, np.maximum(t1, t2)))
+        outside = flat & ((origin < lo) | (origin > hi))
+        t_hi = np.where(outside, -1.0, t_hi)
+    return np.asarray(t_lo <= t_hi)
+
+
+def _zone_box(disruption: RoadDisruption) -> tuple[float, float, float, float] | None:
+    """(lat_lo, lat_hi, lon_lo, lon_hi) holding every point of the zone; ``None``: no useful box.
+
+    Test points lie on the straight lat/lon line between a leg's ends, so a
+    leg whose ends' box misses the zone's box has no test point in the zone.
+    A circle near a pole or across the antimeridian gets no box.
+    """
+    if disruption.polygon is not None:
+        poly = np.asarray(disruption.polygon, dtype=np.float64)
+        return (
+            float(poly[:, 0].min()),
+            float(poly[:, 0].max()),
+            float(poly[:, 1].min()),
+            float(poly[:, 1].max()),
+        )
+    assert disruption.circle is not None
+    c = disruption.circle
+    # 1 % wider than the circle: haversine on the same sphere, with rounding to spare.
+    d_lat = np.degrees(c.radius_km / EARTH_RADIUS_KM) * 1.01
+    top = abs(c.lat) + d_lat
+    if top >= 89.0:
+        return None
+    d_lon = d_lat / np.cos(np.radians(top))
+    if abs(c.lon) + d_lon >= 180.0:
+        return None
+    return (c.lat - d_lat, c.lat + d_lat, c.lon - d_lon, c.lon + d_lon)
 
 
 def edge_speed_factors(graph: RoadGraph, disruptions: Sequence[Disruption]) -> NDArray[np.float64]:
@@ -196,17 +256,24 @@ def leg_time_factors(
     ]
     if not zones:
         return np.ones((n, n))
-    p_lat, p_lon = _segment_points(
-        np.broadcast_to(lat[:, None], (n, n)),
-        np.broadcast_to(lon[:, None], (n, n)),
-        np.broadcast_to(lat[None, :], (n, n)),
-        np.broadcast_to(lon[None, :], (n, n)),
-    )
+    n_samples = _samples(pairwise_haversine_km(lat, lon))
+    # Test points lie on each leg's straight lat/lon line: only legs whose line
+    # crosses a zone's box can have one in the zone.
+    near = np.zeros((n, n), dtype=bool)
+    for _, disruption in zones:
+        box = _zone_box(disruption)
+        if box is None:
+            near[:] = True
+            break
+        near |= _crosses_box(lat, lon, box)
+    rows, cols = np.nonzero(near)
+    p_lat, p_lon = _segment_points(lat[rows], lon[rows], lat[cols], lon[cols], n_samples)
     factor = np.ones(p_lat.shape)
     for _, disruption in zones:
         inside = in_zone(disruption, p_lat, p_lon)
         factor[inside] = np.minimum(factor[inside], _factor(disruption))
+    slowdown = np.ones((n, n))
     with np.errstate(divide="ignore"):
-        slowdown = np.asarray((1.0 / factor).mean(axis=2), dtype=np.float64)
+        slowdown[rows, cols] = (1.0 / factor).mean(axis=1)
     np.fill_diagonal(slowdown, 1.0)
     return slowdown

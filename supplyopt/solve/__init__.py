@@ -5,5 +5,6 @@ The only package that imports OR-Tools or PyVRP.
 
 from .planner import plan_relief
 from .progress import Progress
+from .start import FleetStart, VehicleStart
 
-__all__ = ["Progress", "plan_relief"]
+__all__ = ["FleetStart", "Progress", "VehicleStart", "plan_relief"]

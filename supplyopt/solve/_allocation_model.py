@@ -113,9 +113,7 @@ def _add_pairs(
             for i, col in zip(items, x_cols, strict=True):
                 units.append((w, a, i), col, float(inst.value[a, i]))
             kinds = [
-                k
-                for k in range(len(inst.types))
-                if candidates.arrival_h[w, a, k] <= inst.deadline_h
+                k for k in range(len(inst.types)) if candidates.arrival_h[w, a, k] <= inst.due_h[a]
             ]
             t_cols = _add_trips(lp, inst, w, a, kinds, trips)
             _add_capacity_rows(lp, inst, items, kinds, x_cols + t_cols)
@@ -203,10 +201,10 @@ def _add_moves(
             mean_h = hours_left(free, inst, u) / len(free)
             y = lp.add_columns([float(len(free))])[0]
             moves.append((u, w, k), y, float(inst.hours(k)[u, w]))
-            # Gained at w: the hours from its arrival to the deadline ...
+            # Gained at w: the hours from its arrival to the horizon ...
             row.append(row_w)
             col.append(y)
-            coef.append(-fleet_scale * max(0.0, inst.deadline_h - start))
+            coef.append(-fleet_scale * max(0.0, inst.horizon_h - start))
             # ... lost at u: a vehicle's mean working hours there.
             row_u = budget_rows.get((u, k))
             if row_u is not None:
@@ -236,6 +234,9 @@ def _add_bay_budgets(
 
 
 def hours_left(free_h: list[float], inst: Instance, w: int) -> float:
-    """Hours from when each vehicle or bay is free (and ``w`` is ready) to the deadline, summed."""
+    """Hours from when each vehicle or bay is free (and ``w`` is ready) to the horizon, summed.
+
+    The horizon is the latest due time (the deadline unless demand lots fall due later).
+    """
     ready = float(inst.ready_h[w])
-    return sum(max(0.0, inst.deadline_h - max(f, ready)) for f in free_h)
+    return sum(max(0.0, inst.horizon_h - max(f, ready)) for f in free_h)

@@ -1,7 +1,7 @@
 """Which warehouses may serve each area in an allocation round, and how soon.
 
 Only warehouses from which some vehicle still free can arrive by the
-deadline are candidates, and of those only the fastest few per item, so
+area's due time are candidates, and of those only the fastest few per item, so
 that the allocation LP stays small at province scale.
 """
 
@@ -71,7 +71,7 @@ def find_candidates(
     move_from = move_sources(inst, fleet) if moves else {}
     arrival = _arrival_h(inst, fleet, move_from)
     best_arrival = arrival.min(axis=2)
-    reachable = best_arrival <= inst.deadline_h
+    reachable = best_arrival <= inst.due_h[None, :]
     per_item = max(CANDIDATES_PER_AREA, LP_PAIR_BUDGET // max(1, inst.n_areas * inst.n_items))
     warehouses: list[list[int]] = []
     for a in range(inst.n_areas):
@@ -134,6 +134,6 @@ def move_sources(inst: Instance, fleet: FleetState) -> MoveSources:
                 bays = fleet.bay_free_h[w]
                 if bays:
                     start = max(start, min(bays))
-                if start + float(inst.load_h[w]) < inst.deadline_h:
+                if start + float(inst.load_h[w]) < inst.horizon_h:
                     out.setdefault((w, k), []).append((u, start))
     return out

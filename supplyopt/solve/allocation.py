@@ -4,9 +4,10 @@ A linear programme over x[w, a, i] (units) and t[w, a, k] (truckloads of
 vehicle type k, fractional), solved lexicographically with GLOP: value,
 then fairness, then vehicle hours (see :mod:`._lexicographic`).
 
-Only (w, a) pairs where some vehicle based at w can arrive by the deadline
-are variables (see :mod:`._candidates`). Fleet and loading bays enter as
-throughput budgets (vehicle hours and bay hours up to the deadline); trips
+Only (w, a) pairs where some vehicle based at w can arrive by the area's due
+time are variables (see :mod:`._candidates`). Fleet and loading bays enter as
+throughput budgets (vehicle hours and bay hours up to the horizon, the latest
+due time); trips
 are fractional and always direct (see :mod:`._allocation_model`). The
 dispatch stage turns the result into real, timed trips; what it cannot fit
 goes back into a later round of this LP.

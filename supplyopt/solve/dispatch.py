@@ -118,7 +118,10 @@ class WarehouseDispatcher:
 
         ``fleet`` (K,) is how many of its own vehicles of each type stay at
         ``w`` (all of them by default; the ones sent away have the highest
-        numbers); ``guests`` are vehicles sent from other warehouses.
+        numbers); ``guests`` are vehicles sent from other warehouses. When the
+        instance starts from a given state (``inst.vehicles``), the vehicles
+        listed at ``w`` instead, each from when it is free, and the bays from
+        their given free times.
         """
         ready = float(inst.ready_h[w])
         own = inst.fleet[w] if fleet is None else fleet
@@ -126,9 +129,17 @@ class WarehouseDispatcher:
         # Bigger vehicles first when several are free at once.
         order_k = sorted(range(len(inst.types)), key=lambda k: -inst.capacity_kg[k])
         rank_of = {k: rank for rank, k in enumerate(order_k)}
-        for k in order_k:
-            for j in range(int(own[k])):
-                vehicles.append(_Vehicle(ready, rank_of[k] * 100_000 + j, k, j))
+        if inst.vehicles is not None:  # the given state: exactly the vehicles listed here
+            for no, v in enumerate(inst.vehicles):
+                if v.warehouse_idx == w:
+                    k = v.vehicle_type_idx
+                    base = v.base_idx if v.base_idx != w else None
+                    order = rank_of[k] * 100_000 + no
+                    vehicles.append(_Vehicle(max(ready, v.free_h), order, k, v.vehicle_idx, base))
+        else:
+            for k in order_k:
+                for j in range(int(own[k])):
+                    vehicles.append(_Vehicle(ready, rank_of[k] * 100_000 + j, k, j))
         for g_no, guest in enumerate(guests):
             order = rank_of[guest.vehicle_type_idx] * 100_000 + 50_000 + g_no
             free = max(ready, guest.free_h)
@@ -145,6 +156,10 @@ class WarehouseDispatcher:
         heapq.heapify(vehicles)
         n_bays = inst.bays[w]
         bays = [ready] * n_bays if n_bays is not None else []
+        if bays and inst.bays_free_h is not None:  # bays busy until the given times
+            for pos, free_h in enumerate(inst.bays_free_h[w]):
+                bays[pos] = max(ready, free_h)
+            heapq.heapify(bays)
         return cls(inst, w, vehicles, [], bays)
 
     def clone(self) -> WarehouseDispatcher:
@@ -244,7 +259,7 @@ class WarehouseDispatcher:
         self, v: _Vehicle, start: float, pending: NDArray[np.int64], rule: str
     ) -> TimedTrip | None:
         inst, w, k = self.inst, self.w, v.vehicle_type_idx
-        deadline = inst.deadline_h
+        due = inst.due_h
         n_w = inst.n_warehouses
         hours = inst.hours(k)
         km = inst.km(k)
@@ -256,7 +271,7 @@ class WarehouseDispatcher:
         open_areas = self._loadable(pending, room)
         back = hours[n_w:, w]
         feasible = open_areas[
-            (depart + out[open_areas] <= deadline) & np.isfinite(back[open_areas])
+            (depart + out[open_areas] <= due[open_areas]) & np.isfinite(back[open_areas])
         ]
         if feasible.size == 0:
             return None
@@ -281,22 +296,61 @@ class WarehouseDispatcher:
             used = max(1 - room[0] / cap_kg, 1 - room[1] / cap_m3)
             if used >= FULL_ENOUGH or len(stops) >= MAX_STOPS:
                 break
-            here = n_w + area
-            leave = arrive_h + float(inst.unload_h[area])
-            visited = [s.area_idx for s in stops]
-            nxt = self._loadable(pending, room)
-            nxt = nxt[~np.isin(nxt, visited)]
-            nxt = nxt[(leave + hours[here, n_w + nxt] <= deadline) & np.isfinite(back[nxt])]
-            if nxt.size == 0:
+            found = self._next_stop(k, stops, pending, room)
+            if found is None:
                 break
-            area = int(nxt[np.argmin(hours[here, n_w + nxt])])
-            arrive_h = leave + float(hours[here, n_w + area])
+            here = n_w + area
+            area, arrive_h = found
             distance += float(km[here, n_w + area])
         self._top_up(stops, room)
         last = stops[-1].area_idx
         return_h = stops[-1].arrive_h + float(inst.unload_h[last]) + float(hours[n_w + last, w])
         distance += float(km[n_w + last, w])
         return TimedTrip(w, k, v.vehicle_idx, start, depart, stops, return_h, distance)
+
+    def _next_stop(
+        self, k: int, stops: list[TimedStop], pending: NDArray[np.int64], room: list[float]
+    ) -> tuple[int, float] | None:
+        """The nearest area a type-``k`` trip can still reach in time after ``stops``, and when.
+
+        Another lot of the last stop's area (demand lots) comes first: it is
+        unloaded in the same stop, at the same arrival, when due by then.
+        """
+        inst, n_w = self.inst, self.inst.n_warehouses
+        hours = inst.hours(k)
+        area, arrive_h = stops[-1].area_idx, stops[-1].arrive_h
+        nxt = self._next_areas(stops, pending, room)
+        if inst.split:
+            same = nxt[inst.area_of[nxt] == inst.area_of[area]]
+            same = same[arrive_h <= inst.due_h[same]]
+            if same.size:
+                return int(same[0]), arrive_h
+        here = n_w + area
+        leave = arrive_h + float(inst.unload_h[area])
+        back = hours[n_w:, self.w]
+        nxt = nxt[(leave + hours[here, n_w + nxt] <= inst.due_h[nxt]) & np.isfinite(back[nxt])]
+        if nxt.size == 0:
+            return None
+        area = int(nxt[np.argmin(hours[here, n_w + nxt])])
+        return area, leave + float(hours[here, n_w + area])
+
+    def _next_areas(
+        self, stops: list[TimedStop], pending: NDArray[np.int64], room: list[float]
+    ) -> NDArray[np.int64]:
+        """Loadable areas a trip may stop at next: none already visited.
+
+        With demand lots, an area whose scenario area the trip visited is
+        allowed only right after it (the plan writes the two as one stop).
+        """
+        inst = self.inst
+        nxt = self._loadable(pending, room)
+        nxt = nxt[~np.isin(nxt, [s.area_idx for s in stops])]
+        if not inst.split:
+            return nxt
+        here = int(inst.area_of[stops[-1].area_idx])
+        done = [int(inst.area_of[s.area_idx]) for s in stops]
+        done = [a for a in done if a != here]
+        return nxt[~np.isin(inst.area_of[nxt], done)]
 
     def _densest(
         self,
@@ -324,7 +378,7 @@ class WarehouseDispatcher:
         cycle = load_h + out_h[areas] + inst.unload_h[areas] + back_h[areas]
         if last_trips:
             again = start_h + cycle + load_h + float(out_h[areas].min())
-            cycle = np.where(again > inst.deadline_h, inst.deadline_h - start_h, cycle)
+            cycle = np.where(again > inst.horizon_h, inst.horizon_h - start_h, cycle)
         score = value / np.maximum(cycle, 1e-9)
         if self._rng is not None:
             score = score * self._rng.uniform(1.0 - NOISE, 1.0, len(areas))

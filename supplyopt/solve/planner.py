@@ -14,14 +14,16 @@ from ..model import (
     Trip,
     apply_disruptions,
     assemble_plan,
+    has_lots,
     parse_scenario,
 )
-from ..network import build_travel_times
+from ..network import TravelTimes, build_travel_times
 from .dispatch import TimedTrip
 from .instance import Instance, IntArray, build_instance
 from .progress import Clock, ProgressCallback, StopCallback
 from .rounds import first_plan, plan_trips, units_delivered, units_taken
 from .sequence import MIN_STOPS, resequence_trips
+from .start import FleetStart, resolve_start
 from .unmet import explain_unmet
 
 #: Variants tried in order while time allows, the best plan kept. Each sets, for the first
@@ -80,6 +82,7 @@ def plan_relief(
     should_stop: StopCallback | None = None,
     reposition: bool = True,
     budget: WorkBudget | None = None,
+    start: FleetStart | None = None,
 ) -> Plan:
     """Plan which warehouse sends what, on which vehicle, arriving when.
 
@@ -107,6 +110,14 @@ def plan_relief(
     budget
         How many variants and restarts to plan (default: all variants, the
         restarts fixed by the size).
+    start
+        Plan from this state (re-planning, see :mod:`supplyopt.solve.start`):
+        only the vehicles it lists, each loading first at its warehouse, no
+        earlier than its free time, ``not_before_hours`` and the warehouse's
+        ready time; loading bays busy until the given times. No vehicle is
+        repositioned; trips keep the given vehicle ids (``based_at`` when a
+        vehicle loads away from its base). ``None``: every vehicle at its
+        base from its warehouse's ready time.
 
     Returns
     -------
@@ -121,7 +132,8 @@ def plan_relief(
     ScenarioError
         If the scenario is invalid.
     ValueError
-        If ``seed`` is negative or above ``MAX_SEED`` (2**31 - 1).
+        If ``seed`` is negative or above ``MAX_SEED`` (2**31 - 1), or
+        ``start`` does not fit the scenario (the message names the field).
     """
     if not 0 <= seed <= MAX_SEED:
         raise ValueError(f"seed: must be >= 0 and at most {MAX_SEED} (got {seed})")
@@ -129,10 +141,19 @@ def plan_relief(
     # dispatched is not interrupted, and the plan must still be explained and assembled.
     clock = Clock(SAFETY * time_limit_s, progress, should_stop)
     scenario = apply_disruptions(_validated(scenario))
+    resolved = resolve_start(scenario, start) if start is not None else None
     clock.report("travel", 0.0, "computing travel times")
-    travel = build_travel_times(scenario)
-    inst = build_instance(scenario, travel)
-    timed = _plan_best(inst, clock, reposition=reposition, seed=seed, budget=budget or WorkBudget())
+    travel = _travel_times(scenario)
+    inst = build_instance(scenario, travel, resolved)
+    # From a given state the vehicles are where they are: no repositioning moves.
+    timed = _plan_best(
+        inst,
+        clock,
+        reposition=reposition and start is None,
+        seed=seed,
+        budget=budget or WorkBudget(),
+        fixed_fleet=start is not None,
+    )
     timed = _resequence(inst, timed, clock, seed)
     trips = [_to_trip(inst, trip) for trip in timed]
     trips.sort(key=lambda t: (t.load_start_hours, t.warehouse, t.vehicle_type, _number(t.vehicle)))
@@ -154,6 +175,15 @@ def plan_relief(
         "done", 1.0, f"{len(trips)} trips, coverage {plan.summary.weighted_coverage_on_time:.3f}"
     )
     return plan
+
+
+def _travel_times(scenario: Scenario) -> TravelTimes:
+    """Travel matrices searched up to the latest due time (road networks stop at a horizon)."""
+    latest = max((lot.due_hours for area in scenario.areas for lot in area.lots), default=0.0)
+    if has_lots(scenario) and latest > scenario.deadline_hours:
+        horizon = scenario.model_copy(update={"deadline_hours": latest})
+        return build_travel_times(horizon)
+    return build_travel_times(scenario)
 
 
 def _validated(scenario: Scenario) -> Scenario:
@@ -232,7 +262,13 @@ class _Search:
 
 
 def _plan_best(
-    inst: Instance, clock: Clock, *, reposition: bool, seed: int, budget: WorkBudget
+    inst: Instance,
+    clock: Clock,
+    *,
+    reposition: bool,
+    seed: int,
+    budget: WorkBudget,
+    fixed_fleet: bool = False,
 ) -> list[TimedTrip]:
     """A greedy first plan, then each variant and restarts of the best while time allows.
 
@@ -240,10 +276,16 @@ def _plan_best(
     worst area's coverage, then the mean arrival of a unit, then the distance
     driven (empty drives included). A plan replaces the best so far only if
     it ranks higher, so the first plan is returned when nothing beats it.
+    With ``fixed_fleet`` (a given start state) each variant's budget scales
+    are planned without moves, once each.
     """
     search = _Search(inst, clock, first_plan(inst))
     clock.report("first", 0.05, f"first plan: weighted coverage {search.score[0]:.3f}")
-    variants = [variant for variant in VARIANTS if reposition or not variant[2]]
+    if fixed_fleet:
+        scales = dict.fromkeys((scale, bays) for scale, bays, _ in VARIANTS)
+        variants = [(scale, bays, False) for scale, bays in scales]
+    else:
+        variants = [variant for variant in VARIANTS if reposition or not variant[2]]
     variants = variants[: budget.variants]
     n_runs = len(variants)
     for run, variant in enumerate(variants):
@@ -285,8 +327,9 @@ def _score(inst: Instance, trips: list[TimedTrip]) -> tuple[float, ...]:
 
 
 def _min_area_coverage(inst: Instance, on_time: IntArray) -> float:
-    demanded = inst.demand > 0
-    ratio = np.where(demanded, on_time / np.maximum(inst.demand, 1), 0.0)
+    on_time, demand = inst.per_scenario_area(on_time), inst.per_scenario_area(inst.demand)
+    demanded = demand > 0
+    ratio = np.where(demanded, on_time / np.maximum(demand, 1), 0.0)
     counts = demanded.sum(axis=1)
     per_area = ratio.sum(axis=1)[counts > 0] / counts[counts > 0]
     return float(per_area.min()) if per_area.size else 0.0
@@ -297,17 +340,25 @@ def _hours(value: float) -> float:
 
 
 def _to_trip(inst: Instance, trip: TimedTrip) -> Trip:
+    """The plan's trip: scenario ids, consecutive stops at one area's lots as one stop."""
     scenario = inst.scenario
     warehouse = scenario.warehouses[trip.warehouse_idx]
     base = scenario.warehouses[trip.base_idx] if trip.base_idx is not None else warehouse
     vtype = inst.types[trip.vehicle_type_idx]
+    visits: list[tuple[int, float, IntArray]] = []  # (scenario area, arrival, units)
+    for stop in trip.stops:
+        area_idx = int(inst.area_of[stop.area_idx])
+        if visits and visits[-1][0] == area_idx:  # another lot of the same area: same stop
+            visits[-1] = (area_idx, visits[-1][1], visits[-1][2] + stop.units)
+        else:
+            visits.append((area_idx, stop.arrive_h, stop.units))
     stops = [
         Stop(
-            area=scenario.areas[stop.area_idx].id,
-            arrive_hours=_hours(stop.arrive_h),
-            deliver={inst.item_ids[i]: int(q) for i, q in enumerate(stop.units) if q > 0},
+            area=scenario.areas[area_idx].id,
+            arrive_hours=_hours(arrive_h),
+            deliver={inst.item_ids[i]: int(q) for i, q in enumerate(units) if q > 0},
         )
-        for stop in trip.stops
+        for area_idx, arrive_h, units in visits
     ]
     return Trip(
         vehicle=f"{base.id}/{vtype.id}/{trip.vehicle_idx + 1}",

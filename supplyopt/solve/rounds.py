@@ -41,7 +41,10 @@ class RoundState:
 
     @classmethod
     def start(cls, inst: Instance) -> RoundState:
-        """Every vehicle at its base, free at its warehouse's ready time; nothing shipped."""
+        """Every vehicle where the instance starts it; nothing shipped.
+
+        By default every vehicle is at its base, free at its warehouse's ready time.
+        """
         return cls(
             inst,
             [WarehouseDispatcher.create(inst, w) for w in range(inst.n_warehouses)],
@@ -127,7 +130,7 @@ def nearest_allocation(
     pending = np.zeros((inst.n_warehouses, inst.n_areas, inst.n_items), dtype=np.int64)
     left = stock.copy()
     arrival = inst.earliest_arrival_h()
-    in_time = (arrival <= inst.deadline_h) & usable[:, None]
+    in_time = (arrival <= inst.due_h[None, :]) & usable[:, None]
     for a in np.argsort(-inst.priority, kind="stable").tolist():
         rest = need[a].copy()
         holders = np.flatnonzero(in_time[:, a])
@@ -300,7 +303,7 @@ def _greedy_allocation(
     for w in range(inst.n_warehouses):
         if not any(dispatchers[w].fleet_state()[0]):
             continue
-        reach = np.flatnonzero(arrival[w] <= inst.deadline_h)
+        reach = np.flatnonzero(arrival[w] <= inst.due_h)
         left = stock[w].copy()
         for a in reach[np.argsort(arrival[w, reach], kind="stable")]:
             pending[w, a] = np.maximum(np.minimum(need[a], left), 0)

@@ -3,7 +3,7 @@
 The dispatch stage orders a trip's stops greedily (nearest next). For trips
 with three or more stops the routing layer (the same engine ``solve-vrp``
 is benchmarked with) searches for a shorter order that still reaches every
-stop by the deadline. A new order is kept only if, recomputed with real
+stop by its due time. A new order is kept only if, recomputed with real
 times, every arrival is on time, the vehicle is back no later (so its next
 trips stay valid) and the trip is shorter.
 """
@@ -35,7 +35,11 @@ _SCALING = Scaling.hours_km()
 
 
 def retime(inst: Instance, trip: TimedTrip, order: list[int]) -> TimedTrip:
-    """The trip with its stops visited in ``order`` (positions), times and km recomputed."""
+    """The trip with its stops visited in ``order`` (positions), times and km recomputed.
+
+    Stops at lots of the same area one after the other are one stop: same
+    arrival, unloaded once.
+    """
     n_w = inst.n_warehouses
     hours, km = inst.hours(trip.vehicle_type_idx), inst.km(trip.vehicle_type_idx)
     here, clock_h, distance = trip.warehouse_idx, trip.depart_h, 0.0
@@ -43,6 +47,10 @@ def retime(inst: Instance, trip: TimedTrip, order: list[int]) -> TimedTrip:
     for pos in order:
         old = trip.stops[pos]
         site = n_w + old.area_idx
+        if stops and inst.area_of[stops[-1].area_idx] == inst.area_of[old.area_idx]:
+            stops.append(TimedStop(old.area_idx, stops[-1].arrive_h, old.units))
+            here = site
+            continue
         clock_h += float(hours[here, site])
         distance += float(km[here, site])
         stops.append(TimedStop(old.area_idx, clock_h, old.units))
@@ -71,7 +79,6 @@ def _resequence(inst: Instance, trip: TimedTrip, clock: Clock, seed: int) -> Tim
     hours = inst.hours(trip.vehicle_type_idx)[np.ix_(sites, sites)]
     km = inst.km(trip.vehicle_type_idx)[np.ix_(sites, sites)]
     start = _SCALING.time_early(trip.depart_h)
-    late = _SCALING.time_late(inst.deadline_h)
     problem = RoutingProblem(
         coords=np.zeros((len(sites), 2)),
         distance=_SCALING.distance_costs(km),
@@ -81,7 +88,7 @@ def _resequence(inst: Instance, trip: TimedTrip, clock: Clock, seed: int) -> Tim
             RoutingClient(
                 location=pos + 1,
                 service_duration=_SCALING.duration(float(inst.unload_h[stop.area_idx])),
-                tw_late=late,
+                tw_late=_SCALING.time_late(float(inst.due_h[stop.area_idx])),
             )
             for pos, stop in enumerate(trip.stops)
         ],
@@ -97,8 +104,10 @@ def _resequence(inst: Instance, trip: TimedTrip, clock: Clock, seed: int) -> Tim
     if not solution.feasible or solution.unvisited or len(solution.routes) != 1:
         return trip
     order = [client for visit in solution.routes[0].trips for client in visit]
+    if inst.split:
+        order = _grouped(inst, trip, order)
     candidate = retime(inst, trip, order)
-    on_time = all(stop.arrive_h <= inst.deadline_h for stop in candidate.stops)
+    on_time = all(stop.arrive_h <= inst.due_h[stop.area_idx] for stop in candidate.stops)
     if (
         on_time
         and candidate.return_h <= trip.return_h + 1e-12
@@ -106,3 +115,20 @@ def _resequence(inst: Instance, trip: TimedTrip, clock: Clock, seed: int) -> Tim
     ):
         return candidate
     return trip
+
+
+def _grouped(inst: Instance, trip: TimedTrip, order: list[int]) -> list[int]:
+    """``order`` with the lots of one area visited together, where the area first comes.
+
+    A trip stops at an area once (contract §2); its lots are unloaded there
+    earliest due first.
+    """
+    first: dict[int, int] = {}
+    for rank, pos in enumerate(order):
+        first.setdefault(int(inst.area_of[trip.stops[pos].area_idx]), rank)
+
+    def key(pos: int) -> tuple[int, float]:
+        area_idx = trip.stops[pos].area_idx
+        return first[int(inst.area_of[area_idx])], float(inst.due_h[area_idx])
+
+    return sorted(order, key=key)

@@ -28,68 +28,88 @@ def explain_unmet(
     trips
         The plan's trips (exact times), the evidence for ``fleet`` and ``not_served``.
     on_time
-        (A, I) units delivered by the deadline.
+        (A, I) units delivered to each instance area by its due time.
     left_stock
         (W, I) units left in each warehouse after the plan.
 
     Returns
     -------
     list[Unmet]
-        In area then item order. ``unreachable``: no road from any warehouse
-        holding the item. ``deadline``: roads exist, but nothing can arrive
-        from a holder by the deadline. When stock that could arrive in time is
-        still in a warehouse within reach: ``not_served`` if this plan had the
-        means to carry it (a truck visited the area from that warehouse with
-        room for a unit, or a vehicle there was idle when a trip could still
-        start, a bay free), else ``fleet`` (no vehicle is based there, none can
-        carry one unit, or every vehicle, or every loading bay, was busy until
-        too late). ``stock``: no such stock is left. A shortfall is split into
-        a ``fleet``/``not_served`` and a ``stock`` entry when both hold for
-        parts of it; stock left in reach is counted once across areas (areas
-        in file order). Every entry's ``detail`` names its evidence.
+        In area then item order, per scenario area (its lots' shortfalls
+        summed, one entry per reason). ``unreachable``: no road from any
+        warehouse holding the item. ``deadline``: roads exist, but nothing
+        can arrive from a holder by the due time. When stock that could
+        arrive in time is still in a warehouse within reach: ``not_served``
+        if this plan had the means to carry it (a truck visited the area from
+        that warehouse with room for a unit, or a vehicle there was idle when
+        a trip could still start, a bay free), else ``fleet`` (no vehicle is
+        based there, none can carry one unit, or every vehicle, or every
+        loading bay, was busy until too late). ``stock``: no such stock is
+        left. A shortfall is split into a ``fleet``/``not_served`` and a
+        ``stock`` entry when both hold for parts of it; stock left in reach
+        is counted once across areas (areas in file order). Every entry's
+        ``detail`` names its evidence.
     """
-    n_w = inst.n_warehouses
-    reach = inst.earliest_arrival_h(based_only=False)
-    in_time = reach <= inst.deadline_h + 1e-9
-    connected = np.array(
-        [
-            [
-                inst.travel.road_from_warehouse(w, inst.travel.area_site(a))
-                for a in range(inst.n_areas)
-            ]
-            for w in range(n_w)
-        ],
-        dtype=bool,
-    ).reshape(n_w, inst.n_areas)
-    fleet_use = _FleetUse(inst, trips, left_stock)
-    spare = left_stock.copy()
+    explainer = _Explainer(inst, trips, left_stock)
+    parts: list[list[int]] = [[] for _ in inst.scenario.areas]
+    for a, area_idx in enumerate(inst.area_of.tolist()):
+        parts[area_idx].append(a)
     unmet: list[Unmet] = []
-    for a, area in enumerate(inst.scenario.areas):
+    for area_idx, area in enumerate(inst.scenario.areas):
         for i, item_id in enumerate(inst.item_ids):
-            short = int(inst.demand[a, i] - min(on_time[a, i], inst.demand[a, i]))
-            if short <= 0:
-                continue
-            entry = _Entries(unmet, area.id, item_id)
-            holders = inst.stock[:, i] > 0
-            if not holders.any():
-                entry.add(short, UnmetReason.STOCK, "no warehouse stocks it")
-                continue
-            if not (holders & connected[:, a]).any():
-                entry.add(short, UnmetReason.UNREACHABLE, "no road from any warehouse holding it")
-                continue
-            sources = holders & in_time[:, a]
-            if not sources.any():
-                entry.add(short, UnmetReason.DEADLINE, _deadline_detail(inst, reach[holders, a]))
-                continue
-            left = _take_spare(spare, sources, i, short)
-            reason = UnmetReason.STOCK
-            if left > 0:
-                reason, detail = fleet_use.explain(a, i, sources & (left_stock[:, i] > 0))
-                entry.add(left, reason, detail)
-            if short > left:
-                detail = _stock_detail(inst, left_stock[:, i], sources, left, reason)
-                entry.add(short - left, UnmetReason.STOCK, detail)
+            entry = _Entries(area.id, item_id)
+            for a in parts[area_idx]:
+                short = int(inst.demand[a, i] - min(on_time[a, i], inst.demand[a, i]))
+                if short > 0:
+                    explainer.explain(a, i, short, entry)
+            unmet += entry.merged()
     return unmet
+
+
+class _Explainer:
+    """The reasons for one instance area's shortfall of one item, with shared evidence."""
+
+    def __init__(self, inst: Instance, trips: list[TimedTrip], left_stock: IntArray) -> None:
+        n_w = inst.n_warehouses
+        self.inst, self.left_stock = inst, left_stock
+        self.reach = inst.earliest_arrival_h(based_only=False)
+        self.in_time = self.reach <= inst.due_h[None, :] + 1e-9
+        self.connected = np.array(
+            [
+                [
+                    inst.travel.road_from_warehouse(w, inst.travel.area_site(a))
+                    for a in range(inst.n_areas)
+                ]
+                for w in range(n_w)
+            ],
+            dtype=bool,
+        ).reshape(n_w, inst.n_areas)
+        self.fleet_use = _FleetUse(inst, trips, left_stock)
+        self.spare = left_stock.copy()
+
+    def explain(self, a: int, i: int, short: int, entry: _Entries) -> None:
+        """Add the entries for ``short`` units of item ``i`` that instance area ``a`` lacks."""
+        inst = self.inst
+        holders = inst.stock[:, i] > 0
+        if not holders.any():
+            entry.add(short, UnmetReason.STOCK, "no warehouse stocks it")
+            return
+        if not (holders & self.connected[:, a]).any():
+            entry.add(short, UnmetReason.UNREACHABLE, "no road from any warehouse holding it")
+            return
+        sources = holders & self.in_time[:, a]
+        if not sources.any():
+            detail = _deadline_detail(inst, self.reach[holders, a], a)
+            entry.add(short, UnmetReason.DEADLINE, detail)
+            return
+        left = _take_spare(self.spare, sources, i, short)
+        reason = UnmetReason.STOCK
+        if left > 0:
+            reason, detail = self.fleet_use.explain(a, i, sources & (self.left_stock[:, i] > 0))
+            entry.add(left, reason, detail)
+        if short > left:
+            detail = _stock_detail(inst, self.left_stock[:, i], sources, left, reason)
+            entry.add(short - left, UnmetReason.STOCK, detail)
 
 
 def _stock_detail(
@@ -112,14 +132,22 @@ def _stock_detail(
     return f"{total} left within reach after this plan ({where}), all counted: {', '.join(counted)}"
 
 
-def _deadline_detail(inst: Instance, arrivals: NDArray[np.float64]) -> str:
+def _deadline_detail(inst: Instance, arrivals: NDArray[np.float64], a: int) -> str:
     soonest = float(arrivals.min())
     when = (
         f"earliest possible arrival {soonest:.2f} h"
         if np.isfinite(soonest)
         else "no route within the search horizon"
     )
-    return f"{when}, deadline {inst.deadline_h:g} h"
+    return f"{when}, {_due_text(inst, a)}"
+
+
+def _due_text(inst: Instance, a: int) -> str:
+    """``deadline 12 h``, or ``due 15.5 h`` for a lot due at another time."""
+    due = float(inst.due_h[a])
+    if due == inst.scenario.deadline_hours:
+        return f"deadline {due:g} h"
+    return f"due {due:g} h"
 
 
 def _take_spare(spare: IntArray, sources: NDArray[np.bool_], i: int, short: int) -> int:
@@ -141,10 +169,15 @@ class _FleetUse:
         self.left_stock = left_stock
         self.by_vehicle: dict[tuple[int, int, int], list[TimedTrip]] = {}
         self.loadings: list[list[float]] = [[] for _ in range(inst.n_warehouses)]
-        #: Per area, the (trip, its stop there, room left in kg and m³) of every visit.
+        #: Per scenario area, the (trip, its stop there, room left in kg and m³) of every visit.
         self.visits: dict[int, list[tuple[TimedTrip, TimedStop, float, float]]] = {}
         self._idle_memo: dict[tuple[int, int, bytes], tuple[bool, str]] = {}
         self._at: dict[int, list[tuple[tuple[int, int, int], float]]] = {}
+        #: Per warehouse, when bays busy at the start state are free (sorted).
+        self.bays_busy: list[list[float]] = [
+            sorted(inst.bays_free_h[w]) if inst.bays_free_h is not None else []
+            for w in range(inst.n_warehouses)
+        ]
         for trip in sorted(trips, key=lambda t: t.load_start_h):
             base = trip.warehouse_idx if trip.base_idx is None else trip.base_idx
             key = (base, trip.vehicle_type_idx, trip.vehicle_idx)
@@ -155,7 +188,8 @@ class _FleetUse:
             kg_left = float(inst.capacity_kg[k] - units @ inst.weight_kg)
             m3_left = float(inst.capacity_m3[k] - units @ inst.volume_m3)
             for stop in trip.stops:
-                self.visits.setdefault(stop.area_idx, []).append((trip, stop, kg_left, m3_left))
+                area_idx = int(inst.area_of[stop.area_idx])
+                self.visits.setdefault(area_idx, []).append((trip, stop, kg_left, m3_left))
 
     def explain(self, a: int, i: int, sources: NDArray[np.bool_]) -> tuple[UnmetReason, str]:
         """The reason and evidence for units of ``i`` left at ``sources`` that ``a`` lacks."""
@@ -171,10 +205,10 @@ class _FleetUse:
         return UnmetReason.FLEET, "; ".join(busy)
 
     def _room_left(self, a: int, i: int, sources: NDArray[np.bool_]) -> str | None:
-        """A trip from a source that visited ``a`` with room for one more unit of ``i``."""
+        """A trip from a source that visited ``a`` in time with room for one more unit of ``i``."""
         inst = self.inst
-        for trip, stop, kg_left, m3_left in self.visits.get(a, []):
-            if not sources[trip.warehouse_idx]:
+        for trip, stop, kg_left, m3_left in self.visits.get(int(inst.area_of[a]), []):
+            if not sources[trip.warehouse_idx] or stop.arrive_h > inst.due_h[a] + _EPS_H:
                 continue
             k = trip.vehicle_type_idx
             fit = int(min(kg_left / inst.weight_kg[i], m3_left / inst.volume_m3[i]) + 1e-9)
@@ -209,7 +243,7 @@ class _FleetUse:
         if not able:
             return False, f"{self._wid(w)}: no vehicle there can carry one unit"
         fastest = min(float(inst.hours(key[1])[w, self._site(a)]) for key, _ in able)
-        latest = inst.deadline_h - float(inst.load_h[w]) - fastest
+        latest = float(inst.due_h[a]) - float(inst.load_h[w]) - fastest
         since = min(free for _, free in able)
         bays_only = False
         seen: set[tuple[int, float]] = set()
@@ -226,7 +260,7 @@ class _FleetUse:
                 arrive = start + float(inst.load_h[w]) + float(inst.hours(key[1])[w, self._site(a)])
                 return True, (
                     f"{self._key_id(key)} idle at {self._wid(w)} from {start:.2f} h; a trip then "
-                    f"arrives at {arrive:.2f} h (deadline {inst.deadline_h:g} h)"
+                    f"arrives at {arrive:.2f} h ({_due_text(inst, a)})"
                 )
             bays_only = True
         if bays_only:
@@ -250,6 +284,14 @@ class _FleetUse:
             return self._at[w]
         inst = self.inst
         out: list[tuple[tuple[int, int, int], float]] = []
+        if inst.vehicles is not None:  # a given start state: the vehicles listed at w
+            ready = float(inst.ready_h[w])
+            for v in inst.vehicles:
+                if v.warehouse_idx == w:
+                    key = (v.base_idx, v.vehicle_type_idx, v.vehicle_idx)
+                    out.append((key, max(v.free_h, ready)))
+            self._at[w] = out
+            return out
         for k in range(len(inst.types)):
             for j in range(int(inst.fleet[w, k])):
                 trips = self.by_vehicle.get((w, k, j), [])
@@ -276,7 +318,7 @@ class _FleetUse:
         if not (np.isfinite(out_h) and np.isfinite(back_h)):
             return None
         load_h = float(inst.load_h[w])
-        latest = inst.deadline_h - out_h - load_h
+        latest = float(inst.due_h[a]) - out_h - load_h
         cycle = load_h + out_h + float(inst.unload_h[a]) + back_h
         gaps: list[tuple[float, float]] = []
         begin = free_h
@@ -300,7 +342,12 @@ class _FleetUse:
         starts = self.loadings[w]  # sorted
         lo = bisect.bisect_right(starts, earliest - load_h)
         hi = bisect.bisect_right(starts, latest - load_h)
-        return [earliest, *(s + load_h for s in starts[lo:hi])]
+        out = [earliest, *(s + load_h for s in starts[lo:hi])]
+        busy = self.bays_busy[w]
+        if busy:  # bays busy at the start free up too
+            out += [f for f in busy if earliest < f <= latest]
+            out[1:] = sorted(out[1:])
+        return out
 
     def _bay_free(self, w: int, start: float) -> bool:
         """Whether a loading bay at ``w`` is free from ``start`` for one loading."""
@@ -311,7 +358,8 @@ class _FleetUse:
         starts = self.loadings[w]  # sorted
         lo = bisect.bisect_right(starts, start - load_h + _EPS_H)
         hi = bisect.bisect_left(starts, start + load_h - _EPS_H)
-        return hi - lo < n_bays
+        busy = sum(1 for f in self.bays_busy[w] if f > start + _EPS_H)
+        return hi - lo + busy < n_bays
 
     def _site(self, a: int) -> int:
         return self.inst.n_warehouses + a
@@ -329,12 +377,28 @@ class _FleetUse:
 
 
 class _Entries:
-    """Append entries for one (area, item)."""
+    """Entries for one scenario (area, item): summed per reason over its lots."""
 
-    def __init__(self, out: list[Unmet], area: str, item: str) -> None:
-        self._out, self._area, self._item = out, area, item
+    def __init__(self, area: str, item: str) -> None:
+        self._area, self._item = area, item
+        self._parts: dict[UnmetReason, tuple[int, list[str]]] = {}
 
     def add(self, quantity: int, reason: UnmetReason, detail: str) -> None:
-        self._out.append(
-            Unmet(area=self._area, item=self._item, quantity=quantity, reason=reason, detail=detail)
-        )
+        """Count ``quantity`` units short for ``reason``, with its evidence."""
+        total, details = self._parts.get(reason, (0, []))
+        if detail not in details:
+            details = [*details, detail]
+        self._parts[reason] = (total + quantity, details)
+
+    def merged(self) -> list[Unmet]:
+        """One entry per reason, in the order the reasons came up."""
+        return [
+            Unmet(
+                area=self._area,
+                item=self._item,
+                quantity=quantity,
+                reason=reason,
+                detail="; ".join(details),
+            )
+            for reason, (quantity, details) in self._parts.items()
+        ]

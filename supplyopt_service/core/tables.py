@@ -29,7 +29,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 ROLES = ("viewer", "planner", "manager", "admin")
 MOVEMENT_KINDS = ("receipt", "issue", "adjustment", "reserve", "release")
 JOB_STATUSES = ("queued", "running", "done", "failed", "cancelled")
-APPROVAL_STATES = ("approved", "dispatched", "released")
+APPROVAL_STATES = ("approved", "dispatched", "released", "superseded")
 
 #: Auto-incrementing 64-bit key (SQLite only auto-increments ``INTEGER PRIMARY KEY``).
 BigId = BigInteger().with_variant(Integer(), "sqlite")
@@ -160,7 +160,13 @@ class IdempotencyRow(Base):
 
 
 class PlanJobRow(Base):
-    """A plan job: the submitted scenario, its progress, result and approval state."""
+    """A plan job: the submitted scenario, its progress, result and approval state.
+
+    A revision (``POST /plans/{id}/replan``) names the plan it revises in
+    ``previous_id`` and keeps the events file it was asked with in ``events``;
+    a plan whose approval passed to an approved revision names that revision
+    in ``superseded_by`` (its approval is then ``superseded``).
+    """
 
     __tablename__ = "plan_jobs"
     __table_args__ = (
@@ -185,6 +191,9 @@ class PlanJobRow(Base):
     started_at: Mapped[datetime | None] = mapped_column()
     finished_at: Mapped[datetime | None] = mapped_column()
     approved_at: Mapped[datetime | None] = mapped_column()
+    previous_id: Mapped[str | None] = mapped_column(ForeignKey("plan_jobs.id"), index=True)
+    events: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    superseded_by: Mapped[str | None] = mapped_column(ForeignKey("plan_jobs.id"))
 
 
 class ReservationRow(Base):

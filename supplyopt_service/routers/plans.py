@@ -1,4 +1,4 @@
-"""Plan jobs: submit, follow, cancel; approve, dispatch and release their stock."""
+"""Plan jobs: submit, follow, cancel, revise; approve, dispatch and release their stock."""
 
 from __future__ import annotations
 
@@ -7,25 +7,41 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Query
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from .. import approvals
+from .. import approvals, revisions
 from ..approvals import lock_job
 from ..core.errors import NotFoundError
 from ..core.tables import PlanJobRow
 from ..deps import DatabaseDep, Manager, PlanIdPath, Planner, ReadSession, ServicesDep, Viewer
-from ..examples import PLAN_REQUEST, example
+from ..examples import PLAN_REQUEST, REPLAN_REQUEST, example
 from ..scenario_checks import scenario_errors
-from ..schemas import PlanAccepted, PlanJob, PlanList, PlanRequest, as_utc
+from ..schemas import (
+    PlanAccepted,
+    PlanJob,
+    PlanList,
+    PlanRequest,
+    ReplanRequest,
+    ReplanSummary,
+    RevisionAccepted,
+    as_utc,
+)
 from .responses import answers
 
 router = APIRouter(prefix="/plans", tags=["plans"])
 
 
-def job_out(row: PlanJobRow, held: dict[tuple[str, str], int]) -> PlanJob:
-    """Return the API view of a job row and its reservations."""
+def job_view(session: Session, row: PlanJobRow) -> PlanJob:
+    """Return the API view of a job row: with its reservations and its revisions."""
     reservations: dict[str, dict[str, int]] = defaultdict(dict)
-    for (warehouse_id, item_id), quantity in held.items():
+    for (warehouse_id, item_id), quantity in approvals.reservations(session, row.id).items():
         reservations[warehouse_id][item_id] = quantity
+    revised_by = session.scalars(
+        select(PlanJobRow.id)
+        .where(PlanJobRow.previous_id == row.id)
+        .order_by(PlanJobRow.created_at, PlanJobRow.id)
+    )
+    block = (row.plan or {}).get("replan")
     return PlanJob.model_validate(
         {
             "id": row.id,
@@ -43,6 +59,11 @@ def job_out(row: PlanJobRow, held: dict[tuple[str, str], int]) -> PlanJob:
             "inventory_used": row.inventory_used,
             "approval": row.approval,
             "reservations": dict(reservations),
+            "previous": row.previous_id,
+            "revisions": list(revised_by),
+            "superseded_by": row.superseded_by,
+            "events": row.events,
+            "replan": None if block is None else ReplanSummary.model_validate(block),
         }
     )
 
@@ -87,7 +108,39 @@ def get_plan(plan_id: PlanIdPath, who: Viewer, session: ReadSession) -> PlanJob:
     row = session.get(PlanJobRow, plan_id)
     if row is None:
         raise NotFoundError(f"no plan with id {plan_id!r}")
-    return job_out(row, approvals.reservations(session, plan_id))
+    return job_view(session, row)
+
+
+@router.post(
+    "/{plan_id}/replan",
+    status_code=202,
+    summary="Revise a finished plan from now on (a new plan job)",
+    responses=answers(404, 409, 413, 429),
+)
+def replan(
+    plan_id: PlanIdPath,
+    body: Annotated[
+        ReplanRequest,
+        Body(openapi_examples=example("a new area; tents found missing", REPLAN_REQUEST)),
+    ],
+    who: Planner,
+    svc: ServicesDep,
+) -> RevisionAccepted:
+    """Queue a revision of the plan for the events (contract §6); answers at once with its id.
+
+    The revision solves the plan's own scenario (with the stock it was
+    planned with) and names the plan in ``previous``. The events are checked
+    first: 422 with every problem located under ``body.events``, and nothing
+    stored. 409 unless the plan is done.
+    """
+    with svc.db.read() as session:
+        previous = session.get(PlanJobRow, plan_id)
+        if previous is None:
+            raise NotFoundError(f"no plan with id {plan_id!r}")
+        scenario, plan = revisions.revision_inputs(previous)
+    revisions.check_events(body.events, scenario, plan, svc.settings)
+    job = svc.jobs.submit_replan(plan_id, body, key_id=who.key_id)
+    return RevisionAccepted(id=job.id, status="queued", previous=plan_id)
 
 
 @router.post(
@@ -99,7 +152,7 @@ def cancel(plan_id: PlanIdPath, who: Planner, svc: ServicesDep) -> PlanJob:
     with svc.db.read() as session:
         row = session.get(PlanJobRow, plan_id)
         assert row is not None  # cancel() found it; jobs are never deleted
-        return job_out(row, {})
+        return job_view(session, row)
 
 
 @router.post(
@@ -110,10 +163,13 @@ def approve(plan_id: PlanIdPath, who: Manager, db: DatabaseDep) -> PlanJob:
 
     409 with the shortfall, and nothing reserved, if any of it is no longer
     available. Two approvals racing for the same stock never both succeed.
+    A revision of an approved plan takes that plan's reservation over: it
+    reserves only what it takes beyond it, releases what it no longer takes,
+    and the previous plan becomes ``superseded``.
     """
     with db.write() as session:
-        held = approvals.approve(session, plan_id, key_id=who.key_id)
-        return job_out(lock_job(session, plan_id), held)
+        approvals.approve(session, plan_id, key_id=who.key_id)
+        return job_view(session, lock_job(session, plan_id))
 
 
 @router.post(
@@ -124,8 +180,8 @@ def approve(plan_id: PlanIdPath, who: Manager, db: DatabaseDep) -> PlanJob:
 def dispatch(plan_id: PlanIdPath, who: Manager, db: DatabaseDep) -> PlanJob:
     """Turn the plan's reservation into issues (the trucks leave with the stock)."""
     with db.write() as session:
-        held = approvals.dispatch(session, plan_id, key_id=who.key_id)
-        return job_out(lock_job(session, plan_id), held)
+        approvals.dispatch(session, plan_id, key_id=who.key_id)
+        return job_view(session, lock_job(session, plan_id))
 
 
 @router.post(
@@ -136,5 +192,5 @@ def dispatch(plan_id: PlanIdPath, who: Manager, db: DatabaseDep) -> PlanJob:
 def release(plan_id: PlanIdPath, who: Manager, db: DatabaseDep) -> PlanJob:
     """Give the reserved units of an approved (not dispatched) plan back to available stock."""
     with db.write() as session:
-        held = approvals.release(session, plan_id, key_id=who.key_id)
-        return job_out(lock_job(session, plan_id), held)
+        approvals.release(session, plan_id, key_id=who.key_id)
+        return job_view(session, lock_job(session, plan_id))

@@ -169,11 +169,14 @@ def stocked(client: TestClient, auth: KeyMaker, scenario: dict[str, Any]) -> dic
 
 
 @pytest.fixture
-def store_done_plan(db: Database) -> Callable[[dict[str, Any]], str]:
-    """Store a finished plan job holding the given plan file data; return its id."""
+def store_done_plan(db: Database) -> Callable[..., str]:
+    """Store a finished plan job holding the given plan file data; return its id.
+
+    With ``previous=ID`` the job is a revision of plan ``ID``.
+    """
     from supplyopt_service.core.tables import PlanJobRow
 
-    def store(plan: dict[str, Any]) -> str:
+    def store(plan: dict[str, Any], *, previous: str | None = None) -> str:
         plan_id = uuid.uuid4().hex
         with db.write() as session:
             session.add(
@@ -186,6 +189,8 @@ def store_done_plan(db: Database) -> Callable[[dict[str, Any]], str]:
                     seed=0,
                     progress=1.0,
                     plan=plan,
+                    previous_id=previous,
+                    events=None if previous is None else {"now_hours": 1.0, "events": []},
                 )
             )
         return plan_id

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from sqlalchemy import text
 
 from supplyopt_service.core.db import Database
-from supplyopt_service.core.migrate import alembic_config, upgrade
+from supplyopt_service.core.migrate import run, upgrade
 from supplyopt_service.core.tables import Base
 
 
@@ -20,10 +20,7 @@ def test_migrated_schema_matches_the_tables(db: Database) -> None:
 
 def test_downgrade_and_upgrade_again(db: Database) -> None:
     """Downgrading to base drops every table; upgrading again restores them."""
-    config = alembic_config()
-    with db.write_engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.downgrade(config, "base")
+    run(db, "downgrade", "base")
     with db.write_engine.connect() as connection:
         tables = set(db.write_engine.dialect.get_table_names(connection))
     assert tables <= {"alembic_version"}
@@ -31,3 +28,28 @@ def test_downgrade_and_upgrade_again(db: Database) -> None:
     upgrade(db)
     with db.write_engine.connect() as connection:
         assert set(Base.metadata.tables) <= set(db.write_engine.dialect.get_table_names(connection))
+
+
+def test_revisions_migration_keeps_approved_plans_and_their_reservations(db: Database) -> None:
+    """Upgrading 0001 → head rebuilds plan_jobs without losing rows other tables refer to."""
+    run(db, "downgrade", "0001")
+    statements = [
+        "INSERT INTO items VALUES ('tent', NULL, 75, 0.4, '2026-01-01')",
+        "INSERT INTO warehouses VALUES ('w', NULL, 44, 87, '{}', 0, 0, NULL, '2026-01-01')",
+        "INSERT INTO stock VALUES ('w', 'tent', 10, 5)",
+        "INSERT INTO plan_jobs (id, status, scenario, use_inventory, time_limit_s, seed, "
+        "progress, approval, created_at) VALUES ('p1', 'done', '{}', false, 1, 0, 1, "
+        "'approved', '2026-01-01')",
+        "INSERT INTO reservations VALUES ('p1', 'w', 'tent', 5)",
+    ]
+    with db.write_engine.begin() as connection:
+        for statement in statements:
+            connection.execute(text(statement))
+    upgrade(db)
+    with db.write_engine.connect() as connection:
+        job = connection.execute(
+            text("SELECT approval, previous_id, superseded_by FROM plan_jobs WHERE id = 'p1'")
+        ).one()
+        held = connection.execute(text("SELECT quantity FROM reservations")).scalars().all()
+    assert tuple(job) == ("approved", None, None)
+    assert held == [5]

@@ -1,0 +1,1 @@
+"""Readiness benchmark: pre-positioning out-of-sample against a proportional baseline."""

@@ -1,0 +1,113 @@
+"""Pre-positioning: moves within budget and holdings, verified by full plans."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from supplyopt.cli import main
+from supplyopt.readiness import Region, coverage_stats, read_region, run_samples
+from supplyopt.readiness.preposition import Move, apply_moves, recommend_moves
+from supplyopt.solve.preposition_lp import round_transfers
+
+from .conftest import TINY_REGION
+
+
+@pytest.fixture(scope="module")
+def found() -> tuple[Region, object]:
+    """Moves of at most 60 units chosen and verified on 8 samples of the tiny region."""
+    region = read_region(TINY_REGION)
+    return region, recommend_moves(region, budget_units=60, samples=8, seed=1, workers=1)
+
+
+def test_moves_stay_within_budget_and_holdings(found: tuple[Region, object]) -> None:
+    """The moves add up to at most the budget and never take more than a warehouse holds."""
+    region, rec = found
+    assert rec.proposed  # the far west stock is worth moving
+    assert sum(m.quantity for m in rec.proposed) <= 60
+    held = {w.id: w.stock for w in region.scenario.warehouses}
+    out: dict[tuple[str, str], int] = {}
+    for m in rec.proposed:
+        assert m.quantity > 0
+        assert m.source != m.target
+        out[m.source, m.item] = out.get((m.source, m.item), 0) + m.quantity
+    for (source, item), qty in out.items():
+        assert qty <= held[source].get(item, 0)
+
+
+def test_after_is_verified_by_full_plans(found: tuple[Region, object]) -> None:
+    """``after`` is what full plans of every sample give with the moves made, all checked."""
+    region, rec = found
+    moved = apply_moves(region, rec.moves)
+    again = coverage_stats(run_samples(moved, samples=8, seed=1, workers=1))
+    assert (rec.after.mean, rec.after.p05) == pytest.approx((again.mean, again.p05))
+    before = coverage_stats(run_samples(region, samples=8, seed=1, workers=1))
+    assert (rec.before.mean, rec.before.p05) == pytest.approx((before.mean, before.p05))
+    assert (rec.after.mean, rec.after.p05) >= (rec.before.mean, rec.before.p05)
+    assert all(not o.violations for o in (*rec.outcomes_before, *rec.outcomes_after))
+    assert len(rec.outcomes_before) == len(rec.outcomes_after) == 8
+
+
+def test_result_has_the_contract_shape(found: tuple[Region, object]) -> None:
+    """``moves``, ``before`` and ``after`` as §7 gives them."""
+    _, rec = found
+    data = rec.to_json()
+    assert {"moves", "before", "after"} <= set(data)
+    assert set(data["before"]) == set(data["after"]) == {"mean", "p05"}
+    for move in data["moves"]:
+        assert set(move) == {"from", "to", "item", "quantity"}
+
+
+def test_rounding_never_exceeds_budget_or_holdings() -> None:
+    """Rounded transfers stay within the budget and each holder's stock."""
+    stock = np.array([[5, 0], [1, 9]])
+    values = {(0, 1, 0): 4.6, (1, 0, 0): 0.9, (1, 0, 1): 2.5, (1, 0, 1 + 0): 2.5}
+    out = round_transfers(values, stock, budget_units=7)
+    assert out.sum() <= 7
+    assert (out.sum(axis=1) <= stock).all()
+    out = round_transfers({(0, 1, 0): 5.0000001, (1, 0, 0): 1.0000001}, stock, budget_units=5)
+    assert out.sum() == 5
+    assert (out.sum(axis=1) <= stock).all()
+
+
+def test_apply_moves_refuses_taking_more_than_held(tiny_region: Region) -> None:
+    """A move of more than the warehouse holds is refused."""
+    with pytest.raises(ValueError, match="cannot move 11 tent from w2"):
+        apply_moves(tiny_region, [Move("w2", "w1", "tent", 11)])
+    moved = apply_moves(tiny_region, [Move("w3", "w2", "tent", 100)])
+    stock = {w.id: w.stock for w in moved.scenario.warehouses}
+    assert stock["w3"]["tent"] == 200
+    assert stock["w2"]["tent"] == 110
+
+
+def test_the_command_writes_moves_and_region(tmp_path: Path) -> None:
+    """``preposition`` writes the moves JSON and the region with the moves applied."""
+    out, region_out = tmp_path / "m.json", tmp_path / "r2.yaml"
+    code = main(
+        [
+            "preposition",
+            str(TINY_REGION),
+            "--move-budget",
+            "40",
+            "--samples",
+            "4",
+            "--workers",
+            "1",
+            "--out",
+            str(out),
+            "--region-out",
+            str(region_out),
+        ]
+    )
+    assert code == 0
+    data = json.loads(out.read_text(encoding="utf-8"))
+    moved = read_region(region_out)
+    total = {
+        item: sum(w.stock.get(item, 0) for w in moved.scenario.warehouses)
+        for item in ("tent", "quilt")
+    }
+    assert total == {"tent": 350, "quilt": 3500}  # moves keep the totals
+    assert sum(m["quantity"] for m in data["moves"]) <= 40
