@@ -1,0 +1,1 @@
+"""Re-planning benchmark: a rolling simulation of live operations (contract §6)."""
