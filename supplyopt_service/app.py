@@ -17,6 +17,7 @@ from .core.limits import BodySizeLimit
 from .core.migrate import upgrade
 from .core.settings import Settings, get_settings
 from .core.state import Services
+from .deps import authenticate
 from .jobs import JobRunner, ReplanFn, SolveFn, replan_with_library, solve_with_library
 from .routers import ROUTERS
 
@@ -56,6 +57,7 @@ def create_app(
         jobs = JobRunner(db, settings, solve, replan)
         jobs.recover()
         app.state.services = Services(settings=settings, db=db, jobs=jobs)
+        app.state.authenticate = authenticate
         try:
             yield
         finally:

@@ -16,6 +16,7 @@ from pydantic_core import PydanticCustomError
 from supplyopt.model import Scenario, ScenarioError, parse_scenario
 
 from .core.errors import INVALID_SCENARIO, InvalidInputError, Loc
+from .core.routing import remember, remembered
 from .core.settings import Settings
 
 
@@ -29,16 +30,22 @@ def library_validated(value: Any, _handler: ValidatorFunctionWrapHandler) -> Sce
         :class:`~supplyopt.model.Problem`; the error handler answers one
         located error per problem.
     """
+    known = remembered(value)
+    if isinstance(known, Scenario):
+        return known
+    raw = value
     if isinstance(value, Scenario):
         value = value.model_dump(by_alias=True)
     try:
-        return parse_scenario(value)
+        scenario = parse_scenario(value)
     except ScenarioError as err:
         raise PydanticCustomError(
             INVALID_SCENARIO,
             "invalid scenario ({count} problems)",
             {"count": len(err.problems), "problems": err.problems},
         ) from None
+    remember(raw, scenario)
+    return scenario
 
 
 def scenario_errors(

@@ -7,12 +7,13 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from sqlalchemy import select
 
+from ..core.routing import GuardedRoute
 from ..core.tables import AuditRow
 from ..deps import Admin, ReadSession
 from ..schemas import AuditEntry
 from .responses import answers
 
-router = APIRouter(prefix="/audit", tags=["audit"])
+router = APIRouter(prefix="/audit", tags=["audit"], route_class=GuardedRoute)
 
 
 @router.get("", summary="Read the audit trail", responses=answers())

@@ -8,13 +8,14 @@ from fastapi import APIRouter, Body
 
 from ..catalogue import create_item, list_items
 from ..core.errors import NotFoundError
+from ..core.routing import GuardedRoute
 from ..core.tables import ItemRow
 from ..deps import DatabaseDep, IdPath, Manager, ReadSession, Viewer
 from ..examples import ITEM, example
 from ..schemas import ItemIn, ItemOut
 from .responses import answers
 
-router = APIRouter(prefix="/items", tags=["items"])
+router = APIRouter(prefix="/items", tags=["items"], route_class=GuardedRoute)
 
 
 @router.get("", summary="List the item catalogue", responses=answers())

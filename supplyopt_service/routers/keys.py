@@ -7,11 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 
 from ..core import keys
+from ..core.routing import GuardedRoute
 from ..deps import Admin, DatabaseDep, ReadSession
 from ..schemas import KeyCreate, KeyCreated, KeyOut
 from .responses import answers
 
-router = APIRouter(prefix="/keys", tags=["keys"])
+router = APIRouter(prefix="/keys", tags=["keys"], route_class=GuardedRoute)
 
 
 @router.get("", summary="List API keys", responses=answers())

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from .. import approvals, revisions
 from ..approvals import lock_job
 from ..core.errors import NotFoundError
+from ..core.routing import GuardedRoute
 from ..core.tables import PlanJobRow
 from ..deps import DatabaseDep, Manager, PlanIdPath, Planner, ReadSession, ServicesDep, Viewer
 from ..examples import PLAN_REQUEST, REPLAN_REQUEST, example
@@ -28,7 +29,7 @@ from ..schemas import (
 )
 from .responses import answers
 
-router = APIRouter(prefix="/plans", tags=["plans"])
+router = APIRouter(prefix="/plans", tags=["plans"], route_class=GuardedRoute)
 
 
 def job_view(session: Session, row: PlanJobRow) -> PlanJob:

@@ -15,6 +15,7 @@ from ..catalogue import (
     list_warehouses,
     warehouse_out,
 )
+from ..core.routing import GuardedRoute
 from ..core.tables import MovementRow
 from ..deps import DatabaseDep, IdPath, Manager, ReadSession, Viewer
 from ..examples import SCENARIO, WAREHOUSE, example
@@ -31,7 +32,7 @@ from ..schemas import (
 )
 from .responses import answers
 
-router = APIRouter(prefix="/warehouses", tags=["warehouses"])
+router = APIRouter(prefix="/warehouses", tags=["warehouses"], route_class=GuardedRoute)
 
 
 @router.get("", summary="List warehouses", responses=answers())
