@@ -10,6 +10,7 @@ from supplyopt.model import Item, Scenario, Warehouse
 from .core import audit
 from .core.errors import ConflictError, InvalidInputError, Loc
 from .core.tables import ItemRow, StockRow, WarehouseRow
+from .ids import id_problem
 from .inventory import change_stock, ensure_stock_rows, lock_stock, require_warehouse
 from .schemas import WarehouseOut
 
@@ -87,9 +88,10 @@ def create_warehouse(
 
 
 def _unknown_items(session: Session, stock: dict[str, int]) -> list[str]:
-    if not stock:
-        return []
-    known = set(session.scalars(select(ItemRow.id).where(ItemRow.id.in_(list(stock)))))
+    wellformed = [i for i in stock if id_problem(i) is None]  # a NUL cannot even be queried
+    if not wellformed:
+        return list(stock)
+    known = set(session.scalars(select(ItemRow.id).where(ItemRow.id.in_(wellformed))))
     return [i for i in stock if i not in known]
 
 

@@ -24,6 +24,7 @@ from .core.errors import ForbiddenError, UnauthorizedError
 from .core.keys import Principal, find_principal
 from .core.routing import ROLE_ATTRIBUTE
 from .core.state import Services
+from .ids import ID_PATTERN
 
 _bearer = HTTPBearer(auto_error=False, description="An API key made with `supplyopt keys create`.")
 
@@ -101,6 +102,8 @@ Manager = Annotated[Principal, Depends(require("manager"))]
 Admin = Annotated[Principal, Depends(require("admin"))]
 
 #: A user's string id in a path (item, warehouse, bundled scenario).
-IdPath = Annotated[str, Path(min_length=1, max_length=200, examples=["urumqi-reserve"])]
+IdPath = Annotated[
+    str, Path(min_length=1, max_length=200, pattern=ID_PATTERN, examples=["urumqi-reserve"])
+]
 #: A plan job's id in a path.
 PlanIdPath = Annotated[str, Path(min_length=1, max_length=32, examples=["6f1c2a9e0b7d4f7e"])]

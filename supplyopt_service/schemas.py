@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, WrapValidator, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt, WrapValidator, field_validator
 from pydantic_core.core_schema import ValidationInfo
 
 from supplyopt.model import (
@@ -25,9 +25,11 @@ from supplyopt.model import (
 )
 
 from .core.tables import MovementRow
+from .ids import check_id
 from .scenario_checks import library_validated
 
-Id = Annotated[str, Field(min_length=1, max_length=200)]
+#: An id the service stores or looks up: the rule of :mod:`supplyopt_service.ids`.
+Id = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(check_id)]
 
 
 def as_utc(moment: datetime | None) -> datetime | None:
@@ -133,6 +135,11 @@ ScenarioIn = Annotated[Scenario, WrapValidator(library_validated)]
 class ItemIn(Item):
     """An item to add to the catalogue: the fields of a scenario item."""
 
+    @field_validator("id")
+    @classmethod
+    def _id(cls, value: str) -> str:
+        return check_id(value)
+
 
 class ItemOut(_Out):
     """An item of the catalogue."""
@@ -145,6 +152,11 @@ class ItemOut(_Out):
 
 class WarehouseIn(Warehouse):
     """A warehouse to add: the fields of a scenario warehouse, ``stock`` its opening balance."""
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, value: str) -> str:
+        return check_id(value)
 
 
 class WarehouseOut(BaseModel):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -41,6 +43,16 @@ class Settings(BaseSettings):
         le=MAX_VEHICLES,
         description="Most vehicles (fleet total) in a submitted scenario; at most the "
         f"library's own bound, {MAX_VEHICLES}.",
+    )
+    data_dir: Path | None = Field(
+        default=None,
+        description="Directory of the road files (OSM extracts) a submitted scenario may name, "
+        "by file name only; none: no road files over HTTP.",
+    )
+    allow_road_download: bool = Field(
+        default=False,
+        description="Whether a submitted scenario may fetch its roads from OpenStreetMap "
+        "(roads.download: true).",
     )
     sqlite_busy_timeout_s: float = Field(default=30.0, gt=0)
     progress_interval_s: float = Field(

@@ -16,7 +16,7 @@ from ..core.routing import GuardedRoute
 from ..core.tables import PlanJobRow
 from ..deps import DatabaseDep, Manager, PlanIdPath, Planner, ReadSession, ServicesDep, Viewer
 from ..examples import PLAN_REQUEST, REPLAN_REQUEST, example
-from ..scenario_checks import scenario_errors
+from ..scenario_checks import scenario_errors, with_served_roads
 from ..schemas import (
     PlanAccepted,
     PlanJob,
@@ -86,6 +86,7 @@ def submit(
     problems = scenario_errors(body.scenario, svc.settings)
     if problems is not None:
         raise problems
+    body = body.model_copy(update={"scenario": with_served_roads(body.scenario, svc.settings)})
     job = svc.jobs.submit(body, key_id=who.key_id)
     return PlanAccepted(id=job.id, status="queued")
 
