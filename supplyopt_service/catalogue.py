@@ -25,9 +25,14 @@ def create_item(session: Session, item: Item, *, key_id: int | None) -> ItemRow:
     return row
 
 
-def list_items(session: Session) -> list[ItemRow]:
-    """Return the catalogue, by id."""
-    return list(session.scalars(select(ItemRow).order_by(ItemRow.id)))
+def list_items(
+    session: Session, after: str | None = None, limit: int | None = None
+) -> list[ItemRow]:
+    """Return the catalogue by id: at most ``limit`` items after the id ``after``."""
+    query = select(ItemRow).order_by(ItemRow.id).limit(limit)
+    if after is not None:
+        query = query.where(ItemRow.id > after)
+    return list(session.scalars(query))
 
 
 def create_warehouse(
@@ -122,10 +127,14 @@ def get_warehouse(session: Session, warehouse_id: str) -> WarehouseOut:
     return warehouse_out(session, require_warehouse(session, warehouse_id))
 
 
-def list_warehouses(session: Session) -> list[WarehouseOut]:
-    """Every warehouse, by id."""
-    rows = session.scalars(select(WarehouseRow).order_by(WarehouseRow.id))
-    return [warehouse_out(session, r) for r in rows]
+def list_warehouses(
+    session: Session, after: str | None = None, limit: int | None = None
+) -> list[WarehouseOut]:
+    """Warehouses by id: at most ``limit`` after the id ``after``."""
+    query = select(WarehouseRow).order_by(WarehouseRow.id).limit(limit)
+    if after is not None:
+        query = query.where(WarehouseRow.id > after)
+    return [warehouse_out(session, r) for r in session.scalars(query)]
 
 
 def import_scenario(

@@ -11,7 +11,15 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt, WrapValidator, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictInt,
+    WrapValidator,
+    field_validator,
+)
 from pydantic_core.core_schema import ValidationInfo
 
 from supplyopt.model import (
@@ -368,9 +376,12 @@ class PlanJob(BaseModel):
 
 
 class PlanList(BaseModel):
-    """Plan jobs, newest first, without their plans."""
+    """Plan jobs, newest first, without their plans; ``next``: the cursor of the following page."""
 
     plans: list[PlanAccepted]
+    next: str | None = Field(
+        default=None, description="Pass as `after` for the following page; null on the last."
+    )
 
 
 class AuditEntry(_Out):

@@ -59,9 +59,10 @@ def find_principal(session: Session, token: str) -> Principal | None:
     return None if row is None else Principal(key_id=row.id, role=row.role)
 
 
-def list_keys(session: Session) -> list[ApiKey]:
-    """Every key, revoked ones included, oldest first."""
-    return list(session.scalars(select(ApiKey).order_by(ApiKey.id)))
+def list_keys(session: Session, *, after_id: int = 0, limit: int | None = None) -> list[ApiKey]:
+    """Keys, revoked ones included, oldest first: at most ``limit`` after ``after_id``."""
+    query = select(ApiKey).where(ApiKey.id > after_id).order_by(ApiKey.id).limit(limit)
+    return list(session.scalars(query))
 
 
 def revoke_key(session: Session, key_id: int, *, by: int | None = None) -> ApiKey:

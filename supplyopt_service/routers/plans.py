@@ -6,12 +6,13 @@ from collections import defaultdict
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Query
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from .. import approvals, revisions
 from ..approvals import lock_job
-from ..core.errors import NotFoundError
+from ..core.errors import InvalidInputError, NotFoundError
+from ..core.paging import DEFAULT_LIMIT, Limit
 from ..core.routing import GuardedRoute
 from ..core.tables import PlanJobRow
 from ..deps import DatabaseDep, Manager, PlanIdPath, Planner, ReadSession, ServicesDep, Viewer
@@ -93,15 +94,38 @@ def submit(
 
 @router.get("", summary="List plan jobs", responses=answers())
 def list_plans(
-    who: Viewer, session: ReadSession, limit: Annotated[int, Query(ge=1, le=1000)] = 100
+    who: Viewer,
+    session: ReadSession,
+    limit: Limit = DEFAULT_LIMIT,
+    after: Annotated[
+        str | None,
+        Query(
+            min_length=1,
+            max_length=32,
+            description="The `next` of the previous page: plans older than this one.",
+        ),
+    ] = None,
 ) -> PlanList:
-    """Return the most recent plan jobs, newest first."""
-    rows = session.execute(
+    """Return plan jobs, newest first, a page at a time (``next`` is the following page's cursor)."""
+    query = (
         select(PlanJobRow.id, PlanJobRow.status)
         .order_by(PlanJobRow.created_at.desc(), PlanJobRow.id)
-        .limit(limit)
+        .limit(limit + 1)
     )
-    return PlanList(plans=[PlanAccepted(id=i, status=s) for i, s in rows])  # type: ignore[arg-type]
+    if after is not None:
+        created_at = session.scalar(select(PlanJobRow.created_at).where(PlanJobRow.id == after))
+        if created_at is None:
+            raise InvalidInputError([(["query", "after"], f"no plan with id {after!r}")])
+        query = query.where(
+            or_(
+                PlanJobRow.created_at < created_at,
+                and_(PlanJobRow.created_at == created_at, PlanJobRow.id > after),
+            )
+        )
+    rows = list(session.execute(query))
+    more = len(rows) > limit
+    plans = [PlanAccepted(id=i, status=s) for i, s in rows[:limit]]
+    return PlanList(plans=plans, next=plans[-1].id if more else None)
 
 
 @router.get("/{plan_id}", summary="A plan job and, when done, its plan", responses=answers(404))

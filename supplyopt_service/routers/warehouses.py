@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Header, Query
+from fastapi import APIRouter, Body, Header, Query, Request, Response
 from fastapi.responses import JSONResponse
 from sqlalchemy import select
 
@@ -15,6 +15,7 @@ from ..catalogue import (
     list_warehouses,
     warehouse_out,
 )
+from ..core.paging import DEFAULT_LIMIT, AfterId, Limit, page
 from ..core.routing import GuardedRoute
 from ..core.tables import MovementRow
 from ..deps import DatabaseDep, IdPath, Manager, ReadSession, Viewer
@@ -36,9 +37,17 @@ router = APIRouter(prefix="/warehouses", tags=["warehouses"], route_class=Guarde
 
 
 @router.get("", summary="List warehouses", responses=answers())
-def get_warehouses(who: Viewer, session: ReadSession) -> list[WarehouseOut]:
-    """Every warehouse with its on-hand and available stock."""
-    return list_warehouses(session)
+def get_warehouses(
+    who: Viewer,
+    session: ReadSession,
+    request: Request,
+    response: Response,
+    after: AfterId = None,
+    limit: Limit = DEFAULT_LIMIT,
+) -> list[WarehouseOut]:
+    """Warehouses by id with their on-hand and available stock, a page at a time."""
+    rows = list_warehouses(session, after, limit + 1)
+    return page(request, response, rows, limit, param="after", key=lambda w: w.id)
 
 
 @router.post("", status_code=201, summary="Add a warehouse", responses=answers(409, 413))
@@ -144,6 +153,8 @@ def get_movements(
     warehouse_id: IdPath,
     who: Viewer,
     session: ReadSession,
+    request: Request,
+    response: Response,
     after_id: Annotated[int, Query(ge=0, le=2**62, description="Entries after this id.")] = 0,
     limit: Annotated[int, Query(ge=1, le=10000)] = 1000,
 ) -> list[MovementOut]:
@@ -153,6 +164,7 @@ def get_movements(
         select(MovementRow)
         .where(MovementRow.warehouse_id == warehouse_id, MovementRow.id > after_id)
         .order_by(MovementRow.id)
-        .limit(limit)
+        .limit(limit + 1)
     )
-    return [MovementOut.of(r) for r in rows]
+    entries = page(request, response, list(rows), limit, param="after_id", key=lambda r: r.id)
+    return [MovementOut.of(r) for r in entries]
