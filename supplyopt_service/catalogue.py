@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from supplyopt.model import Item, Scenario, Warehouse
 
 from .core import audit
+from .core.db import Database
 from .core.errors import ConflictError, InvalidInputError, Loc
 from .core.tables import ItemRow, StockRow, WarehouseRow
 from .ids import id_problem
@@ -137,33 +138,58 @@ def list_warehouses(
     return [warehouse_out(session, r) for r in session.scalars(query)]
 
 
-def import_scenario(
-    session: Session, scenario: Scenario, *, key_id: int | None
-) -> dict[str, list[str]]:
+#: Warehouses created per transaction by an import: each batch holds the write lock
+#: (SQLite) only briefly, so stock movements are not kept waiting behind a large import.
+IMPORT_BATCH = 200
+
+ImportResultData = dict[str, list[str]]
+
+
+def import_scenario(db: Database, scenario: Scenario, *, key_id: int | None) -> ImportResultData:
     """Create the scenario's items and warehouses that do not exist yet.
 
     Existing ones are left unchanged (stock is never overwritten: record
-    movements for that). New warehouses get the scenario stock as opening balance.
+    movements for that). New warehouses get the scenario stock as opening
+    balance. Items are created in one transaction, warehouses in batches of
+    :data:`IMPORT_BATCH`, each its own transaction: should an import stop
+    half-way, the batches committed stay, and sending it again completes it.
     """
-    result: dict[str, list[str]] = {
+    result: ImportResultData = {
         "created_items": [],
         "existing_items": [],
         "created_warehouses": [],
         "existing_warehouses": [],
     }
-    for item in scenario.items:
-        if session.get(ItemRow, item.id) is None:
-            create_item(session, item, key_id=key_id)
-            result["created_items"].append(item.id)
-        else:
-            result["existing_items"].append(item.id)
-    session.flush()
-    for idx, warehouse in enumerate(scenario.warehouses):
+    with db.write() as session:
+        for item in scenario.items:
+            if session.get(ItemRow, item.id) is None:
+                create_item(session, item, key_id=key_id)
+                result["created_items"].append(item.id)
+            else:
+                result["existing_items"].append(item.id)
+    indexed = list(enumerate(scenario.warehouses))
+    for start in range(0, len(indexed), IMPORT_BATCH):
+        with db.write() as session:
+            created, existing = import_warehouses(
+                session, indexed[start : start + IMPORT_BATCH], key_id=key_id
+            )
+        result["created_warehouses"] += created
+        result["existing_warehouses"] += existing
+    return result
+
+
+def import_warehouses(
+    session: Session, warehouses: list[tuple[int, Warehouse]], *, key_id: int | None
+) -> tuple[list[str], list[str]]:
+    """Create the warehouses (with their scenario index) that do not exist; (created, existing)."""
+    created: list[str] = []
+    existing: list[str] = []
+    for idx, warehouse in warehouses:
         if session.get(WarehouseRow, warehouse.id) is None:
             create_warehouse(
                 session, warehouse, key_id=key_id, where=["body", "scenario", "warehouses", idx]
             )
-            result["created_warehouses"].append(warehouse.id)
+            created.append(warehouse.id)
         else:
-            result["existing_warehouses"].append(warehouse.id)
-    return result
+            existing.append(warehouse.id)
+    return created, existing

@@ -57,6 +57,13 @@ class Health(BaseModel):
     status: Literal["ok"] = "ok"
 
 
+class Readiness(BaseModel):
+    """Readiness answer: each check's result (``ok`` or why not)."""
+
+    status: Literal["ready", "not ready"]
+    checks: dict[str, str] = Field(examples=[{"database": "ok", "jobs": "ok"}])
+
+
 class Error(BaseModel):
     """An error: what went wrong, for a human."""
 

@@ -28,6 +28,12 @@ class Settings(BaseSettings):
     max_queued_plans: int = Field(
         default=32, ge=1, description="Plans waiting or running before POST /plans answers 429."
     )
+    max_plans_per_key: int = Field(
+        default=8,
+        ge=1,
+        description="Plans one API key may have waiting or running before its POST /plans "
+        "answers 429.",
+    )
     default_time_limit_s: float = Field(default=30.0, gt=0)
     max_time_limit_s: float = Field(
         default=120.0, gt=0, description="Cap on a plan's requested time_limit_s."

@@ -17,6 +17,7 @@ from ..core.routing import GuardedRoute
 from ..core.tables import PlanJobRow
 from ..deps import DatabaseDep, Manager, PlanIdPath, Planner, ReadSession, ServicesDep, Viewer
 from ..examples import PLAN_REQUEST, REPLAN_REQUEST, example
+from ..quotas import require_may_cancel, require_quota
 from ..scenario_checks import scenario_errors, with_served_roads
 from ..schemas import (
     PlanAccepted,
@@ -88,6 +89,7 @@ def submit(
     if problems is not None:
         raise problems
     body = body.model_copy(update={"scenario": with_served_roads(body.scenario, svc.settings)})
+    require_quota(svc.db, who, svc.settings)
     job = svc.jobs.submit(body, key_id=who.key_id)
     return PlanAccepted(id=job.id, status="queued")
 
@@ -165,6 +167,7 @@ def replan(
             raise NotFoundError(f"no plan with id {plan_id!r}")
         scenario, plan = revisions.revision_inputs(previous)
     revisions.check_events(body.events, scenario, plan, svc.settings)
+    require_quota(svc.db, who, svc.settings)
     job = svc.jobs.submit_replan(plan_id, body, key_id=who.key_id)
     return RevisionAccepted(id=job.id, status="queued", previous=plan_id)
 
@@ -173,7 +176,12 @@ def replan(
     "/{plan_id}/cancel", summary="Cancel a queued or running plan", responses=answers(404, 409)
 )
 def cancel(plan_id: PlanIdPath, who: Planner, svc: ServicesDep) -> PlanJob:
-    """Stop a queued or running plan; 409 if it already finished."""
+    """Stop a queued or running plan; 409 if it already finished.
+
+    A planner cancels only the plans its key submitted (403 otherwise); a
+    manager or admin any plan.
+    """
+    require_may_cancel(svc.db, who, plan_id)
     svc.jobs.cancel(plan_id, key_id=who.key_id)
     with svc.db.read() as session:
         row = session.get(PlanJobRow, plan_id)

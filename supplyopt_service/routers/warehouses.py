@@ -18,7 +18,7 @@ from ..catalogue import (
 from ..core.paging import DEFAULT_LIMIT, AfterId, Limit, page
 from ..core.routing import GuardedRoute
 from ..core.tables import MovementRow
-from ..deps import DatabaseDep, IdPath, Manager, ReadSession, Viewer
+from ..deps import DatabaseDep, IdPath, Manager, ReadSession, ServicesDep, Viewer
 from ..examples import SCENARIO, WAREHOUSE, example
 from ..inventory import record_movement, require_warehouse, stock_levels
 from ..scenario_checks import scenario_errors
@@ -71,18 +71,19 @@ def post_import(
         ScenarioImport, Body(openapi_examples=example("a scenario", {"scenario": SCENARIO}))
     ],
     who: Manager,
-    db: DatabaseDep,
+    svc: ServicesDep,
 ) -> ImportResult:
     """Create the scenario's items and warehouses that do not exist yet.
 
     New warehouses get the scenario stock as opening balance; existing items
-    and warehouses are left unchanged.
+    and warehouses are left unchanged. Held to the server's scenario limits
+    (422); warehouses are committed in batches, so an interrupted import can
+    simply be sent again.
     """
-    problems = scenario_errors(body.scenario)
+    problems = scenario_errors(body.scenario, svc.settings)
     if problems is not None:
         raise problems
-    with db.write() as session:
-        return ImportResult(**import_scenario(session, body.scenario, key_id=who.key_id))
+    return ImportResult(**import_scenario(svc.db, body.scenario, key_id=who.key_id))
 
 
 @router.get("/{warehouse_id}", summary="One warehouse", responses=answers(404))

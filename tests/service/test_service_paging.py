@@ -71,7 +71,8 @@ def test_keys_and_audit_are_paged(client: TestClient, auth: KeyMaker) -> None:
     key_pages = follow(client, "/keys?limit=2", admin)
     assert [len(p) for p in key_pages] == [2, 2]
     ids = [k["id"] for p in key_pages for k in p]
-    assert ids == sorted(ids) and len(set(ids)) == 4
+    assert ids == sorted(ids)
+    assert len(set(ids)) == 4
     audit_pages = follow(client, "/audit?limit=3", admin)
     assert [len(p) for p in audit_pages] == [3, 1]
 
@@ -87,7 +88,8 @@ def test_plans_are_paged_newest_first(
     second = client.get(f"/plans?limit=2&after={first['next']}", headers=viewer).json()
     assert second["next"] is None
     seen = [p["id"] for p in first["plans"] + second["plans"]]
-    assert sorted(seen) == sorted(made) and len(set(seen)) == 3
+    assert sorted(seen) == sorted(made)
+    assert len(set(seen)) == 3
 
 
 @pytest.mark.parametrize("path", ["/items?after=a%2Fb", "/plans?after=nope"])
