@@ -70,7 +70,7 @@ def test_import_commits_in_bounded_batches(
 
 
 @pytest.fixture
-def blocking() -> Iterator[BlockingSolver]:
+def blocking() -> BlockingSolver:
     return BlockingSolver()
 
 
