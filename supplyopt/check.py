@@ -55,13 +55,14 @@ class Rules:
     before
         Travel matrices for ``fixed_legs``.
     no_return
-        Trip indices whose vehicle broke down on the road: no return leg to
-        check, and it may end before its first stop.
+        Trip indices whose vehicle broke down on the road or is stranded (no
+        road back): no return leg to check, and it may end before its first stop.
     taken
         Units per (warehouse, item) taken from stock beyond the plan's
         deliveries (what under-way trips loaded and did not deliver).
     frozen
-        Trip indices that had left before the revision: they cannot take more.
+        Trip indices that had left before the revision: they cannot take more,
+        and may have no stop left (every stop dropped, the load driven back).
     earliest_load_h
         No trip that is not frozen can load before this hour.
     reasons
@@ -143,7 +144,7 @@ def check_rules(scenario: Scenario, plan: Plan, rules: Rules) -> list[str]:
             f"{scenario.deadline_hours}"
         )
     problems += _check_trips(scenario, plan, rules)
-    problems += _check_quantities(scenario, plan, rules.taken)
+    problems += _check_quantities(scenario, plan, rules.taken, _made(plan, rules))
     problems += _check_vehicles(scenario, plan, rules)
     problems += _check_bays(scenario, plan)
     problems += _check_summary(scenario, plan)
@@ -215,7 +216,9 @@ def _check_trips(scenario: Scenario, plan: Plan, rules: Rules) -> list[str]:
         where = f"trips[{t_idx}]"
         warehouse = scenario.warehouse(trip.warehouse)
         vtype = types[trip.vehicle_type]
-        problems += _check_loading(where, trip, warehouse, stopless=t_idx in rules.no_return)
+        # A trip under way may end with no stop (its stops dropped) or, stranded or down, anywhere.
+        stopless = t_idx in rules.no_return or t_idx in rules.frozen
+        problems += _check_loading(where, trip, warehouse, stopless=stopless)
         kg = m3 = 0.0
         here = wh_site[trip.warehouse]
         # Earliest possible times, recomputed from the scenario: a plan time may be
@@ -243,6 +246,8 @@ def _check_trips(scenario: Scenario, plan: Plan, rules: Rules) -> list[str]:
                     f"({ready:.4f} + {leg_h:.4f} h of travel)"
                 )
             distance += float(travel.distance_km[vtype.id][here, site])
+            if not stop.deliver:
+                problems.append(f"{at}.deliver: empty; a stop unloads something")
             for item_id, qty in stop.deliver.items():
                 item = items[item_id]
                 if not isinstance(qty, int) or qty <= 0:
@@ -299,10 +304,27 @@ def _check_loading(
     return problems
 
 
+def _made(plan: Plan, rules: Rules) -> dict[tuple[str, str], int]:
+    """Units per (area, item) the stops made before a revision delivered (facts, not plans)."""
+    made: defaultdict[tuple[str, str], int] = defaultdict(int)
+    for t_idx, s_idx in rules.fixed_legs:
+        stop = plan.trips[t_idx].stops[s_idx]
+        for item_id, qty in stop.deliver.items():
+            made[stop.area, item_id] += qty
+    return dict(made)
+
+
 def _check_quantities(
-    scenario: Scenario, plan: Plan, extra: dict[tuple[str, str], int]
+    scenario: Scenario,
+    plan: Plan,
+    extra: dict[tuple[str, str], int],
+    made: dict[tuple[str, str], int] | None = None,
 ) -> list[str]:
-    """Stock per warehouse and item (counting ``extra`` units taken), demand per area and item."""
+    """Stock per warehouse and item (counting ``extra`` units taken), demand per area and item.
+
+    ``made``: units delivered before a revision; demand lowered below them
+    lets nothing more be delivered, but they are not a violation.
+    """
     problems: list[str] = []
     taken: defaultdict[tuple[str, str], int] = defaultdict(int, extra)
     for trip in plan.trips:
@@ -314,7 +336,9 @@ def _check_quantities(
         if qty > stock:
             problems.append(f"warehouse {wh_id!r}: ships {qty} {item_id} but holds {stock}")
     for (area_id, item_id), qty in sorted(delivered_units(plan.trips).items()):
-        need = scenario.area(area_id).demand.get(item_id, 0)
+        need = max(
+            scenario.area(area_id).demand.get(item_id, 0), (made or {}).get((area_id, item_id), 0)
+        )
         if qty > need:
             problems.append(f"area {area_id!r}: receives {qty} {item_id} but needs {need}")
     return problems

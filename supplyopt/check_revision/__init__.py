@@ -24,6 +24,7 @@ from ..check import Rules, check_rules, scenario_mismatch
 from ..model import Events, Operation, Plan, Scenario, apply_events, parse_events
 from ._block import block_problems, recount_changes, same_trip
 from ._roads import TimedRoads
+from ._stranded import stranded_problems, strandings
 from ._timed import down_mark, timed_problems
 from ._underway import UnderWay, frozen_extra, load_of, under_way, under_way_problems
 
@@ -62,17 +63,20 @@ def check_revision(
     """
     if not isinstance(events, Events):
         events = parse_events(events, scenario, previous)
-    mismatch = [f"previous plan: {m}" for m in scenario_mismatch(scenario, previous)]
-    if mismatch:
-        return mismatch
     operation = apply_events(scenario, events)
     changed = operation.changed
+    # A previous revision may already serve areas the events added.
+    mismatch = [f"previous plan: {m}" for m in scenario_mismatch(changed, previous)]
+    if mismatch:
+        return mismatch
     mismatch = scenario_mismatch(changed, new)
     if mismatch:
         return mismatch
-    trips = under_way(operation, previous, new)
-    frozen = frozenset(e.new_idx for e in trips if e.new_idx is not None)
     roads = TimedRoads(operation)
+    found = strandings(operation, new, roads)
+    stranded = {v: c.hours for v, c in found.items() if c.problem is None}
+    trips = under_way(operation, previous, new, stranded)
+    frozen = frozenset(e.new_idx for e in trips if e.new_idx is not None)
     rules = Rules(
         leg_at=roads.at,
         now=roads.at(operation.now_hours),
@@ -84,24 +88,28 @@ def check_revision(
             idx
             for idx, trip in enumerate(new.trips)
             if down_mark(trip) is not None and trip.vehicle in operation.down
-        ),
+        )
+        | {c.trip_idx for c in found.values() if c.problem is None},
         taken=frozen_extra(new, trips),
         frozen=frozen,
         earliest_load_h=operation.now_hours,
-        reasons=_what_is_left(operation, trips),
+        reasons=_what_is_left(operation, trips, stranded),
     )
     problems = under_way_problems(operation, new, trips)
+    problems += stranded_problems(new, found)
     problems += timed_problems(operation, new, frozen)
     problems += check_rules(changed, new, rules)
     problems += block_problems(operation, previous, new, due_lots(changed), trips)
     return problems
 
 
-def _what_is_left(operation: Operation, trips: list[UnderWay]) -> Scenario:
+def _what_is_left(
+    operation: Operation, trips: list[UnderWay], stranded: Mapping[str, float]
+) -> Scenario:
     """The changed scenario as left for new trips: what ``unmet`` reasons are judged against.
 
     Stock less the under-way loads; warehouses out of action hold nothing and
-    base no vehicle; vehicles down or withdrawn are not in their fleets.
+    base no vehicle; vehicles down, withdrawn or stranded are not in their fleets.
     """
     loaded: Counter[tuple[str, str]] = Counter()
     for entry in trips:
@@ -109,7 +117,7 @@ def _what_is_left(operation: Operation, trips: list[UnderWay]) -> Scenario:
             loaded[entry.trip.warehouse, item_id] += qty
     gone: Counter[tuple[str, str]] = Counter(
         (vehicle.split("/")[0], vehicle.split("/")[1])
-        for vehicle in {*operation.down, *operation.retired}
+        for vehicle in {*operation.down, *operation.retired, *stranded}
         if vehicle.count("/") == 2
     )
     warehouses = []

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ..check import TIME_TOL_H
@@ -60,8 +61,19 @@ def fixed_stop_count(trip: Trip, now_hours: float, down_hours: float) -> int:
     return count
 
 
-def under_way(operation: Operation, previous: Plan, new: Plan) -> list[UnderWay]:
-    """The previous plan's trips under way at ``now_hours``, each with its revised trip."""
+def under_way(
+    operation: Operation,
+    previous: Plan,
+    new: Plan,
+    stranded: Mapping[str, float] | None = None,
+) -> list[UnderWay]:
+    """The previous plan's trips under way at ``now_hours``, each with its revised trip.
+
+    A trip its vehicle would start after it went down, or after it was
+    stranded (``stranded``: vehicle → ``stranded_hours`` the roads bear out),
+    never started.
+    """
+    stranded = stranded or {}
     now = operation.now_hours
     found: list[UnderWay] = []
     by_vehicle: defaultdict[str, list[int]] = defaultdict(list)
@@ -69,7 +81,8 @@ def under_way(operation: Operation, previous: Plan, new: Plan) -> list[UnderWay]
         by_vehicle[other.vehicle].append(n_idx)
     for p_idx, trip in enumerate(previous.trips):
         down = operation.down.get(trip.vehicle, math.inf)
-        if trip.load_start_hours >= now or trip.load_start_hours >= down:
+        stuck = stranded.get(trip.vehicle, math.inf)
+        if trip.load_start_hours >= now or trip.load_start_hours >= min(down, stuck):
             continue
         candidates = by_vehicle[trip.vehicle]
         match = next(

@@ -8,7 +8,7 @@ ones first (*kept*), the others in order (*changed*); previous trips left
 over are *cancelled*, revised ones left over *new*.
 
 ``Change.kind`` is the vehicle's main change, the first of ``down``,
-``cancelled``, ``rerouted``, ``reloaded``, ``retimed``, ``new`` that
+``stranded``, ``cancelled``, ``rerouted``, ``reloaded``, ``retimed``, ``new`` that
 applies; pages render their own language from it and ``trips``.
 """
 
@@ -23,9 +23,9 @@ from .remainder import Revision
 from .state import State
 
 #: Change kinds, most important first.
-KINDS = ("down", "cancelled", "rerouted", "reloaded", "retimed", "new")
-#: Times within this many hours are the same (contract §2 rounding).
-SAME_H = 0.01
+KINDS = ("down", "stranded", "cancelled", "rerouted", "reloaded", "retimed", "new")
+#: Times within this many hours are the same (contract §2 rounding; the checker's TIME_TOL_H).
+SAME_H = 0.0101
 _ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth")
 
 
@@ -200,6 +200,17 @@ def _under_way_text(revision: Revision, nth: int, added: set[str]) -> str:
         return text + (f"; stops at {', '.join(dropped)} dropped" if dropped else "")
     fixed = len(revision.under_way.fixed)
     was, now = old.stops[fixed:], new.stops[fixed:]
+    if revision.kind == "stranded":
+        lost = _units_text((new.model_extra or {}).get("lost", {})) or "nothing"
+        place = new.stops[-1].area if new.stops else old.warehouse
+        text = (
+            f"stranded at {place} from {revision.stranded_hours or 0.0:.2f} h during its "
+            f"{trip_name}: no road back to {old.warehouse}; {lost} stays aboard"
+        )
+        if now:
+            text += f"; unloads {_stops_text(now, added)} first"
+        dropped = [s.area for s in was if s.area not in {x.area for x in now}]
+        return text + (f"; stops at {', '.join(dropped)} dropped" if dropped else "")
     return _change_sentence(trip_name, was, now, revision.kind or "retimed", added, old, new)
 
 

@@ -25,23 +25,28 @@ class Route:
     arrive_hours
         Arrival at each area, in order (``inf`` once a leg has no road).
     return_hours
-        Back at the warehouse (``inf`` when there is no road back).
+        Back at the warehouse (``inf`` when no road leads back from the last site).
     distance_km
-        Every leg driven, the way back included.
-    via
-        When the direct way back has no road: the area the truck drives
-        through to get back, and when it is there (a stop unloading nothing).
+        Every leg driven, the way back included (without a way back: the legs
+        to the areas; ``inf`` when one of those has no road).
+    leave_hours
+        When the truck leaves its last site (the last area, or the origin).
     """
 
     arrive_hours: tuple[float, ...]
     return_hours: float
     distance_km: float
-    via: tuple[str, float] | None = None
+    leave_hours: float = math.inf
 
     @property
     def feasible(self) -> bool:
         """True when every leg, the way back included, has a road."""
         return math.isfinite(self.return_hours)
+
+    @property
+    def reached(self) -> bool:
+        """True when every leg to an area has a road (the way back may not)."""
+        return all(math.isfinite(t) for t in self.arrive_hours)
 
 
 class Legs:
@@ -100,8 +105,14 @@ class Legs:
         leave_h: float,
         areas: Sequence[str],
         warehouse: str,
+        *,
+        not_before_h: float = -math.inf,
     ) -> Route:
-        """Time a route from site ``origin`` left at ``leave_h`` through ``areas`` and back."""
+        """Time a route from site ``origin`` left at ``leave_h`` through ``areas`` and back.
+
+        No arrival is earlier than ``not_before_h`` (a truck re-routed on the
+        road reaches a stop it had not reached by now only after now).
+        """
         arrivals: list[float] = []
         site, clock, km = origin, leave_h, 0.0
         for area in areas:
@@ -110,40 +121,14 @@ class Legs:
             if not math.isfinite(hours):
                 arrivals += [math.inf] * (len(areas) - len(arrivals))
                 return Route(tuple(arrivals), math.inf, math.inf)
-            arrivals.append(clock + hours)
-            clock = clock + hours + self._unload[area]
+            arrive = max(clock + hours, not_before_h)
+            arrivals.append(arrive)
+            clock = arrive + self._unload[area]
             site, km = target, km + dist
-        back = self.way_back(vehicle_type, site, clock, warehouse)
-        if back is None:
-            return Route(tuple(arrivals), math.inf, math.inf)
-        via, return_h, dist = back
-        return Route(tuple(arrivals), return_h, km + dist, via)
-
-    def way_back(
-        self, vehicle_type: str, site: int, leave_h: float, warehouse: str
-    ) -> tuple[tuple[str, float] | None, float, float] | None:
-        """(via, return hour, km) back to ``warehouse`` from ``site`` left at ``leave_h``.
-
-        Direct when a road leads there; else through the area that gets the
-        truck back soonest (``via`` = that area and the arrival there, e.g.
-        around a closed zone); ``None`` when there is no way back at all.
-        """
-        home = self._warehouse[warehouse]
-        hours, dist = self.leg(vehicle_type, site, home, leave_h)
-        if math.isfinite(hours):
-            return None, leave_h + hours, dist
-        best: tuple[tuple[str, float] | None, float, float] | None = None
-        out_h = self.travel_at(leave_h).duration_h[vehicle_type][site]
-        for area, target in self._area.items():
-            if not math.isfinite(out_h[target]) or target == site:
-                continue
-            there = leave_h + float(out_h[target])
-            leave_there = there + self._unload[area]
-            back_h, back_km = self.leg(vehicle_type, target, home, leave_there)
-            if math.isfinite(back_h) and (best is None or leave_there + back_h < best[1]):
-                out_km = float(self.travel_at(leave_h).distance_km[vehicle_type][site, target])
-                best = ((area, there), leave_there + back_h, out_km + back_km)
-        return best
+        hours, dist = self.leg(vehicle_type, site, self._warehouse[warehouse], clock)
+        if not math.isfinite(hours):
+            return Route(tuple(arrivals), math.inf, km, clock)
+        return Route(tuple(arrivals), clock + hours, km + dist, clock)
 
     def driven_km(
         self, vehicle_type: str, origin: int, depart_h: float, stops: Sequence[Stop]

@@ -11,9 +11,14 @@ An under-way trip keeps its vehicle, warehouse, load and fixed stops
 
 The planned stops win unless another candidate delivers strictly more
 on-time value (stability); between (b) and (c), more value, then the
-earlier return. A vehicle that broke down during its trip makes no stop
-after the breakdown; the trip ends there (``down_hours``) and what it
-still carried is lost (``lost``).
+earlier return. Every stop unloads something, and a stop not reached by
+now is reached after now. A vehicle that broke down during its trip makes
+no stop after the breakdown; the trip ends there (``down_hours``) and what
+it still carried is lost (``lost``). A truck with no road back to its
+warehouse from any of these is *stranded*: it delivers the planned stops it
+still reaches and stays at the last one (or where it is); the trip ends
+there (``stranded_hours``, ``return_hours`` equal to it, ``lost`` what is
+still aboard) and the vehicle is not used again.
 """
 
 from __future__ import annotations
@@ -38,10 +43,14 @@ MAX_PERMUTED = 6
 NEAREST = 30
 #: Value differences below this are ties (float noise).
 VALUE_EPS = 1e-12
-#: Times within this many hours are the same time (contract §2 rounding).
-SAME_H = 0.01
+#: Times within this many hours are the same time (contract §2 rounding; the checker's TIME_TOL_H).
+SAME_H = 0.0101
 #: Decimals kept for hours in the plan file.
 TIME_DECIMALS = 4
+#: A stop not reached by now is reached at least this long after now.
+AFTER_NOW_H = 0.01
+#: Extension fields of a trip that say how it ended; a revision writes them afresh.
+END_FIELDS = ("down_hours", "stranded_hours", "lost")
 
 
 @dataclass(frozen=True)
@@ -49,6 +58,7 @@ class Revision:
     """An under-way trip as the revision leaves it.
 
     ``kind`` is ``None`` when the trip is kept verbatim, else ``down``,
+    ``stranded`` (no road back: it stays at its last site),
     ``rerouted`` (other areas or another order), ``reloaded`` (same areas,
     other quantities) or ``retimed`` (same stops and quantities, other times).
     """
@@ -56,6 +66,12 @@ class Revision:
     under_way: UnderWay
     trip: Trip
     kind: str | None
+
+    @property
+    def stranded_hours(self) -> float | None:
+        """When the truck is stranded (no road back from its last site), else ``None``."""
+        value = (self.trip.model_extra or {}).get("stranded_hours")
+        return float(value) if isinstance(value, int | float) else None
 
 
 @dataclass(frozen=True)
@@ -129,16 +145,18 @@ def _origin_site(under_way: UnderWay, legs: Legs) -> int:
 
 
 def _way_back(under_way: UnderWay, legs: Legs) -> Revision:
-    """A trip with every stop made: as planned, unless its way back closed before it began."""
+    """A trip with every stop made: as planned, unless no road leads back (stranded)."""
     trip = under_way.trip
-    origin, leave = _origin_site(under_way, legs), _leave_h(under_way, legs)
-    direct, _ = legs.leg(trip.vehicle_type, origin, legs.warehouse_site(trip.warehouse), leave)
-    if math.isfinite(direct):
+    route = legs.route(
+        trip.vehicle_type,
+        _origin_site(under_way, legs),
+        _leave_h(under_way, legs),
+        [],
+        trip.warehouse,
+    )
+    if route.feasible:
         return Revision(under_way, trip, None)
-    route = legs.route(trip.vehicle_type, origin, leave, [], trip.warehouse)
-    if not route.feasible:
-        return Revision(under_way, trip, None)  # no way back at all: nothing better to write
-    return _as_revision(under_way, _Candidate((), (), route, 0.0), legs)
+    return _as_stranded(under_way, _Candidate((), (), route, 0.0), legs)
 
 
 def _down(under_way: UnderWay, legs: Legs) -> Revision:
@@ -149,23 +167,24 @@ def _down(under_way: UnderWay, legs: Legs) -> Revision:
     km = legs.driven_km(
         trip.vehicle_type, legs.warehouse_site(trip.warehouse), trip.depart_hours, under_way.fixed
     )
-    revised = trip.model_copy(
-        update={
-            "stops": list(under_way.fixed),
-            "return_hours": down,
-            "distance_km": round(km, 3),
-        }
+    revised = _rewritten(
+        trip,
+        {"stops": list(under_way.fixed), "return_hours": down, "distance_km": round(km, 3)},
+        {"down_hours": down, "lost": dict(under_way.carried)},
     )
-    extra = {"down_hours": down, "lost": dict(under_way.carried)}
-    revised = Trip.model_validate({**revised.model_dump(exclude_none=True), **extra})
     return Revision(under_way, revised, "down")
 
 
+def _rewritten(trip: Trip, update: dict[str, object], extra: dict[str, object]) -> Trip:
+    """The trip with ``update`` and how it ends (``extra``) written afresh."""
+    data = {k: v for k, v in trip.model_dump(exclude_none=True).items() if k not in END_FIELDS}
+    return Trip.model_validate({**data, **update, **extra})
+
+
 def _revise(under_way: UnderWay, legs: Legs, ledger: Ledger, *, reassign: bool) -> Revision:
-    trip = under_way.trip
     origin = _origin_site(under_way, legs)
     leave = _leave_h(under_way, legs)
-    planned = _planned(under_way, legs, ledger, origin, leave)
+    planned, stuck = _planned(under_way, legs, ledger, origin, leave)
     best = planned
     if reassign:
         others = (
@@ -176,8 +195,9 @@ def _revise(under_way: UnderWay, legs: Legs, ledger: Ledger, *, reassign: bool) 
             if other is not None and (best is None or _better(other, best, best is planned)):
                 best = other
     if best is None:
-        # No road back from anywhere it could go: keep the trip as planned.
-        return Revision(under_way, trip, None)
+        # No road back from anywhere it could go: stranded where its planned stops leave it.
+        assert stuck is not None
+        return _as_stranded(under_way, stuck, legs)
     return _as_revision(under_way, best, legs)
 
 
@@ -191,24 +211,53 @@ def _better(cand: _Candidate, best: _Candidate, best_is_planned: bool) -> bool:
 
 def _planned(
     under_way: UnderWay, legs: Legs, ledger: Ledger, origin: int, leave: float
-) -> _Candidate | None:
-    """(a) The planned stops retimed; stops without a road dropped; loads within demand."""
+) -> tuple[_Candidate | None, _Candidate | None]:
+    """(a) The planned stops retimed, and the truck stranded when no road leads back.
+
+    Loads are cut to what demand still allows and a stop left with nothing
+    to unload is not made; a stop no road reaches is dropped; stops are
+    dropped from the end until a road leads back. Returns (the route back,
+    or ``None`` when none does; the stops still reached, stranded at the
+    last one, when none does).
+    """
     trip = under_way.trip
+    after = _after_now(legs)
+    units = {s.area: _within_demand(s.area, s.deliver, ledger) for s in under_way.remainder}
     areas: list[str] = []
     for stop in under_way.remainder:
-        route = legs.route(trip.vehicle_type, origin, leave, [*areas, stop.area], trip.warehouse)
-        if math.isfinite(route.arrive_hours[-1]):
+        if not any(q > 0 for q in units[stop.area].values()):
+            continue
+        route = legs.route(
+            trip.vehicle_type,
+            origin,
+            leave,
+            [*areas, stop.area],
+            trip.warehouse,
+            not_before_h=after,
+        )
+        if route.reached:
             areas.append(stop.area)
+    reached = list(areas)
     while True:
-        route = legs.route(trip.vehicle_type, origin, leave, areas, trip.warehouse)
+        route = legs.route(
+            trip.vehicle_type, origin, leave, areas, trip.warehouse, not_before_h=after
+        )
         if route.feasible:
-            break
+            deliver = tuple(units[area] for area in areas)
+            return _candidate(tuple(areas), deliver, route, ledger), None
         if not areas:
-            return None
+            break
         areas.pop()
-    planned = {stop.area: stop.deliver for stop in under_way.remainder}
-    deliver = tuple(_within_demand(area, planned[area], ledger) for area in areas)
-    return _candidate(tuple(areas), deliver, route, ledger)
+    route = legs.route(
+        trip.vehicle_type, origin, leave, reached, trip.warehouse, not_before_h=after
+    )
+    deliver = tuple(units[area] for area in reached)
+    return None, _candidate(tuple(reached), deliver, route, ledger)
+
+
+def _after_now(legs: Legs) -> float:
+    """The earliest arrival at a stop not reached by now."""
+    return legs.op.now_hours + AFTER_NOW_H
 
 
 def _within_demand(area: str, units: dict[str, int], ledger: Ledger) -> dict[str, int]:
@@ -239,7 +288,9 @@ def _best_order(
     for order in itertools.permutations(planned.areas):
         if order == planned.areas:
             continue
-        route = legs.route(trip.vehicle_type, origin, leave, order, trip.warehouse)
+        route = legs.route(
+            trip.vehicle_type, origin, leave, order, trip.warehouse, not_before_h=_after_now(legs)
+        )
         if not route.feasible:
             continue
         cand = _candidate(order, tuple(units[a] for a in order), route, ledger)
@@ -260,6 +311,7 @@ def _greedy(
     home = legs.warehouse_site(trip.warehouse)
     all_areas = [area.id for area in legs.op.changed.areas]
     sites = [legs.area_site(area) for area in all_areas]
+    made = {stop.area for stop in under_way.fixed}  # never the same area twice on one trip
     areas: list[str] = []
     deliver: list[dict[str, int]] = []
     site, clock = origin, leave
@@ -269,7 +321,7 @@ def _greedy(
         near: list[str] = []
         for pos in np.argsort(hours_row[sites], kind="stable").tolist():
             area = all_areas[pos]
-            if area not in areas and ledger.has_room(area, items, clock):
+            if area not in areas and area not in made and ledger.has_room(area, items, clock):
                 near.append(area)
                 if len(near) == NEAREST:
                     break
@@ -278,7 +330,7 @@ def _greedy(
             hours = float(hours_row[legs.area_site(area)])
             if not math.isfinite(hours):
                 continue
-            arrive = clock + hours
+            arrive = max(clock + hours, _after_now(legs))
             leave_area = arrive + legs.unload_hours(area)
             back, _ = legs.leg(trip.vehicle_type, legs.area_site(area), home, leave_area)
             if not math.isfinite(back):
@@ -300,19 +352,19 @@ def _greedy(
         for item, qty in units.items():
             carried[item] -= qty
         site = legs.area_site(area)
-        clock = clock + float(hours_row[site]) + legs.unload_hours(area)
+        clock = max(clock + float(hours_row[site]), _after_now(legs)) + legs.unload_hours(area)
     if not areas:
         return None
-    route = legs.route(trip.vehicle_type, origin, leave, areas, trip.warehouse)
+    route = legs.route(
+        trip.vehicle_type, origin, leave, areas, trip.warehouse, not_before_h=_after_now(legs)
+    )
     if not route.feasible:
         return None
     return _candidate(tuple(areas), tuple(deliver), route, ledger)
 
 
-def _as_revision(under_way: UnderWay, cand: _Candidate, legs: Legs) -> Revision:
-    """The trip with this remainder; the planned trip itself when nothing differs."""
-    trip = under_way.trip
-    stops = [
+def _stops(cand: _Candidate) -> list[Stop]:
+    return [
         Stop(
             area=area,
             arrive_hours=round(arrive, TIME_DECIMALS),
@@ -322,39 +374,65 @@ def _as_revision(under_way: UnderWay, cand: _Candidate, legs: Legs) -> Revision:
             cand.areas, cand.deliver, cand.route.arrive_hours, strict=True
         )
     ]
-    stops = [s for s in stops if s.deliver]
-    route = cand.route
-    if len(stops) < len(cand.areas):
-        # A stop left with nothing to unload is not made: time the route again without it.
-        route = legs.route(
-            trip.vehicle_type,
-            _origin_site(under_way, legs),
-            _leave_h(under_way, legs),
-            [s.area for s in stops],
-            trip.warehouse,
-        )
-        stops = [
-            s.model_copy(update={"arrive_hours": round(t, TIME_DECIMALS)})
-            for s, t in zip(stops, route.arrive_hours, strict=True)
-        ]
-    if route.via is not None:
-        # The direct way back is closed: the truck drives back through this area.
-        area, arrive = route.via
-        stops.append(Stop(area=area, arrive_hours=round(arrive, TIME_DECIMALS), deliver={}))
-    kind = _kind(under_way.remainder, stops, trip.return_hours, route.return_hours)
-    if kind is None:
+
+
+def _as_revision(under_way: UnderWay, cand: _Candidate, legs: Legs) -> Revision:
+    """The trip with this remainder; the planned trip itself when nothing differs."""
+    trip = under_way.trip
+    stops = _stops(cand)
+    assert all(s.deliver for s in stops), "a candidate stop unloads something"
+    kind = _kind(under_way.remainder, stops, trip.return_hours, cand.route.return_hours)
+    if kind is None and not _ended(trip):
         return Revision(under_way, trip, None)
     fixed_km = legs.driven_km(
         trip.vehicle_type, legs.warehouse_site(trip.warehouse), trip.depart_hours, under_way.fixed
     )
-    revised = trip.model_copy(
-        update={
+    revised = _rewritten(
+        trip,
+        {
             "stops": [*under_way.fixed, *stops],
-            "return_hours": round(route.return_hours, TIME_DECIMALS),
-            "distance_km": round(fixed_km + route.distance_km, 3),
-        }
+            "return_hours": round(cand.route.return_hours, TIME_DECIMALS),
+            "distance_km": round(fixed_km + cand.route.distance_km, 3),
+        },
+        {},
     )
-    return Revision(under_way, revised, kind)
+    return Revision(under_way, revised, kind or "retimed")
+
+
+def _ended(trip: Trip) -> bool:
+    """Whether the trip as written says it ended on the road (down or stranded)."""
+    return any(name in (trip.model_extra or {}) for name in END_FIELDS)
+
+
+def _as_stranded(under_way: UnderWay, cand: _Candidate, legs: Legs) -> Revision:
+    """The trip delivering the stops it still reaches, then stranded at its last site."""
+    trip = under_way.trip
+    stops = _stops(cand)
+    leave = cand.route.leave_hours
+    stranded_h = round(leave, TIME_DECIMALS)
+    if stranded_h < leave:  # never before the roads that strand it
+        stranded_h = round(stranded_h + 10**-TIME_DECIMALS, TIME_DECIMALS)
+    lost = dict(under_way.carried)
+    for stop in stops:
+        for item, qty in stop.deliver.items():
+            lost[item] = lost.get(item, 0) - qty
+    fixed_km = legs.driven_km(
+        trip.vehicle_type, legs.warehouse_site(trip.warehouse), trip.depart_hours, under_way.fixed
+    )
+    said = (trip.model_extra or {}).get("stranded_hours")
+    same = _kind(under_way.remainder, stops, trip.return_hours, stranded_h) is None
+    if same and isinstance(said, int | float) and abs(said - stranded_h) <= SAME_H:
+        return Revision(under_way, trip, None)  # already stranded there in the plan revised
+    revised = _rewritten(
+        trip,
+        {
+            "stops": [*under_way.fixed, *stops],
+            "return_hours": stranded_h,
+            "distance_km": round(fixed_km + cand.route.distance_km, 3),
+        },
+        {"stranded_hours": stranded_h, "lost": {i: q for i, q in lost.items() if q > 0}},
+    )
+    return Revision(under_way, revised, "stranded")
 
 
 def _kind(

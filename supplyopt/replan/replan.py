@@ -14,9 +14,10 @@ impossible dropped and nothing new planned.
 
 from __future__ import annotations
 
+import dataclasses
+import math
 import time
-from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,7 +32,6 @@ from ..model import (
     Summary,
     Trip,
     Unmet,
-    UnmetReason,
     apply_events,
     assemble_plan,
     parse_events,
@@ -46,11 +46,14 @@ from .changes import Counts, count_changes
 from .keep import keep_orders
 from .ledger import Ledger, stop_deliveries
 from .legs import Legs
+from .reasons import Reasons
 from .remainder import Revision, revise_remainders, revision_tag
 from .residual import residual_scenario, residual_units, stock_left
 from .state import State, classify
 from .unmet import operation_unmet
 
+#: Passes over the under-way trips at most (each stranding found may void later trips).
+MAX_PASSES = 4
 #: Share of the time limit the residual plans get (the rest: state, assembly, margin).
 PLAN_SHARE = 0.9
 
@@ -120,11 +123,8 @@ def replan(
         When the events are invalid or do not fit the scenario and plan.
     """
     started = time.perf_counter()
-    op = apply_events(scenario, _validated(events, scenario, plan))
-    state = classify(op, plan)
-    legs = Legs(op)
-    ledger = _ledger(state, with_orders=True)
-    revisions = revise_remainders(state, legs, ledger)
+    legs = Legs(apply_events(scenario, _validated(events, scenario, plan)))
+    op, state, ledger, revisions = _revised(legs, plan, with_orders=True, reassign=True)
     for idx, _ in state.not_started:
         ledger.remove(("order", idx))
     under_way = [r.trip for r in revisions]
@@ -182,11 +182,8 @@ def carry_on(scenario: Scenario, plan: Plan, events: Events | Mapping[str, Any])
     ``replan`` block as :func:`replan`.
     """
     started = time.perf_counter()
-    op = apply_events(scenario, _validated(events, scenario, plan))
-    state = classify(op, plan)
-    legs = Legs(op)
-    ledger = _ledger(state, with_orders=False)
-    revisions = revise_remainders(state, legs, ledger, reassign=False)
+    legs = Legs(apply_events(scenario, _validated(events, scenario, plan)))
+    op, state, ledger, revisions = _revised(legs, plan, with_orders=False, reassign=False)
     under_way = [r.trip for r in revisions]
     why_not: dict[int, str] = {}
     carried = carry_orders(state, legs, ledger, under_way, stock_left(state), why_not)
@@ -204,6 +201,43 @@ def _validated(events: Events | Mapping[str, Any], scenario: Scenario, plan: Pla
             raise EventsError(problems)
         return events
     return parse_events(events, scenario, plan)
+
+
+def _revised(
+    legs: Legs, plan: Plan, *, with_orders: bool, reassign: bool
+) -> tuple[Operation, State, Ledger, list[Revision]]:
+    """The state at now and the under-way trips revised, strandings taken into account.
+
+    A truck stranded on an under-way trip (no road back) starts no later
+    trip: its later trips that the plan had loading before now never
+    started, so the trips are sorted again until no stranding changes that.
+    The operation returned counts a stranded vehicle as withdrawn from the
+    moment it is stranded (it is not used again).
+    """
+    stranded: dict[str, float] = {}
+    for _ in range(MAX_PASSES):
+        op = _with_stranded(legs.op, stranded)
+        state = classify(op, plan, stranded)
+        ledger = _ledger(state, with_orders=with_orders)
+        revisions = revise_remainders(state, legs, ledger, reassign=reassign)
+        merged = dict(stranded)
+        for r in revisions:
+            if r.stranded_hours is not None:
+                merged[r.trip.vehicle] = min(r.stranded_hours, merged.get(r.trip.vehicle, math.inf))
+        if merged == stranded:
+            break
+        stranded = merged
+    return op, state, ledger, revisions
+
+
+def _with_stranded(op: Operation, stranded: Mapping[str, float]) -> Operation:
+    """The operation with stranded vehicles starting no trip from when they are stranded."""
+    if not stranded:
+        return op
+    retired = dict(op.retired)
+    for vehicle, hours in stranded.items():
+        retired[vehicle] = min(hours, retired.get(vehicle, math.inf))
+    return dataclasses.replace(op, retired=retired)
 
 
 def _ledger(state: State, *, with_orders: bool) -> Ledger:
@@ -274,28 +308,16 @@ def _score(cand: _Candidate, op: Operation, state: State, revisions: list[Revisi
     cand.summary = summarize(op.changed, cand.trips)
 
 
-def _binding(op: Operation, state: State, legs: Legs) -> Callable[[str, str], UnmetReason | None]:
-    """``stock`` / ``unreachable`` / ``None`` per (area, item), as :func:`operation_unmet` wants.
+def _reasons(op: Operation, state: State, legs: Legs, best: _Candidate) -> Reasons:
+    """The reasons the state at now bears out, for the winner's trips."""
+    under_way = {id(trip) for trip in _under_way_trips(best)}
+    frozen = {idx for idx, trip in enumerate(best.trips) if id(trip) in under_way}
+    return Reasons(op, legs, stock_left(state), best.trips, frozen)
 
-    A warehouse holds an item when the stock left after the under-way trips
-    has some and it is not out of action.
-    """
-    travel = legs.travel_at(op.now_hours)
-    w_idx = {w.id: idx for idx, w in enumerate(op.changed.warehouses)}
-    holders: defaultdict[str, list[int]] = defaultdict(list)
-    for (warehouse, item), qty in stock_left(state).items():
-        if qty > 0 and warehouse not in op.out:
-            holders[item].append(w_idx[warehouse])
 
-    def binding(area: str, item: str) -> UnmetReason | None:
-        if not holders.get(item):
-            return UnmetReason.STOCK
-        site = legs.area_site(area)
-        if not any(travel.road_from_warehouse(w, site) for w in holders[item]):
-            return UnmetReason.UNREACHABLE
-        return None
-
-    return binding
+def _under_way_trips(cand: _Candidate) -> list[Trip]:
+    later = {id(trip) for trip in cand.later}
+    return [trip for trip in cand.trips if id(trip) not in later]
 
 
 def _sorted(trips: list[Trip]) -> list[Trip]:
@@ -376,7 +398,7 @@ def _assemble(
         op,
         best.trips,
         explained,
-        binding=_binding(op, state, legs),
+        reasons=_reasons(op, state, legs, best),
         fallback_detail=(
             "carried on without re-planning" if carry else "left short by the trips already decided"
         ),

@@ -20,7 +20,7 @@ from ..model import Operation, Plan, Scenario, Stop, Trip
 class Cancelled:
     """A trip of the plan that can no longer start.
 
-    ``cause`` is ``down``, ``retired`` or ``out``; ``why`` says it in English.
+    ``cause`` is ``down``, ``stranded``, ``retired`` or ``out``; ``why`` says it in English.
     """
 
     index: int
@@ -101,13 +101,17 @@ def trip_loads(trips: Iterable[Trip]) -> dict[tuple[str, str], int]:
     return dict(loads)
 
 
-def classify(op: Operation, plan: Plan) -> State:
-    """Sort the plan's trips into cancelled, under way and not started at ``op.now_hours``."""
+def classify(op: Operation, plan: Plan, stranded: Mapping[str, float] | None = None) -> State:
+    """Sort the plan's trips into cancelled, under way and not started at ``op.now_hours``.
+
+    ``stranded``: vehicle → from when it is stranded (no road back); it
+    starts no trip from then.
+    """
     cancelled: list[Cancelled] = []
     under_way: list[UnderWay] = []
     not_started: list[tuple[int, Trip]] = []
     for idx, trip in enumerate(plan.trips):
-        why = _void(op, trip)
+        why = _void(op, trip, stranded or {})
         if why is not None:
             cancelled.append(Cancelled(idx, trip, *why))
         elif trip.load_start_hours < op.now_hours:
@@ -117,9 +121,12 @@ def classify(op: Operation, plan: Plan) -> State:
     return State(op, plan, tuple(cancelled), tuple(under_way), tuple(not_started))
 
 
-def _void(op: Operation, trip: Trip) -> tuple[str, str] | None:
+def _void(op: Operation, trip: Trip, stranded: Mapping[str, float]) -> tuple[str, str] | None:
     """(cause, why) when the trip can no longer start, else ``None``."""
     start = trip.load_start_hours
+    stuck = stranded.get(trip.vehicle)
+    if stuck is not None and start >= stuck:
+        return "stranded", f"the vehicle is stranded from {stuck:.1f} h (no road back)"
     down = op.down.get(trip.vehicle)
     if down is not None and start >= down:
         return "down", f"the vehicle broke down at {down:.1f} h"

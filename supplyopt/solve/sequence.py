@@ -78,6 +78,8 @@ def _resequence(inst: Instance, trip: TimedTrip, clock: Clock, seed: int) -> Tim
     sites = [trip.warehouse_idx, *(n_w + s.area_idx for s in trip.stops)]
     hours = inst.hours(trip.vehicle_type_idx)[np.ix_(sites, sites)]
     km = inst.km(trip.vehicle_type_idx)[np.ix_(sites, sites)]
+    if not (np.isfinite(hours).all() and np.isfinite(km).all()):
+        return trip  # a closed road between two of its sites: keep the order that drives
     start = _SCALING.time_early(trip.depart_h)
     problem = RoutingProblem(
         coords=np.zeros((len(sites), 2)),

@@ -166,6 +166,10 @@ class PlanJobRow(Base):
     ``previous_id`` and keeps the events file it was asked with in ``events``;
     a plan whose approval passed to an approved revision names that revision
     in ``superseded_by`` (its approval is then ``superseded``).
+
+    A running job is leased: ``lease_owner`` (the worker) holds it until
+    ``lease_expires_at`` and renews that while it solves; ``attempts`` counts
+    its claims, so a job whose workers keep dying is failed, not retried forever.
     """
 
     __tablename__ = "plan_jobs"
@@ -194,6 +198,9 @@ class PlanJobRow(Base):
     previous_id: Mapped[str | None] = mapped_column(ForeignKey("plan_jobs.id"), index=True)
     events: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     superseded_by: Mapped[str | None] = mapped_column(ForeignKey("plan_jobs.id"))
+    lease_owner: Mapped[str | None] = mapped_column(String(200))
+    lease_expires_at: Mapped[datetime | None] = mapped_column()
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class ReservationRow(Base):

@@ -10,6 +10,7 @@ import pytest
 
 import supplyopt
 from supplyopt import Plan, Scenario
+from supplyopt.check_revision import check_revision
 from supplyopt.model import EventsError, apply_events, fill_lots, parse_events
 from supplyopt.network import build_travel_times
 from supplyopt.replan.state import trip_load
@@ -24,9 +25,23 @@ def _planned(name: str, seed: int = 0) -> tuple[Scenario, Plan]:
     return scenario, supplyopt.plan_relief(scenario, time_limit_s=TIME_LIMIT_S, seed=seed)
 
 
+def _revise(scenario: Scenario, plan: Plan, events: dict[str, Any], **options: Any) -> Plan:
+    """``supplyopt.replan``, its result checked by the independent revision checker."""
+    new = supplyopt.replan(scenario, plan, events, **options)
+    assert check_revision(scenario, new, plan, events) == []
+    return new
+
+
+def _carry(scenario: Scenario, plan: Plan, events: dict[str, Any]) -> Plan:
+    """``supplyopt.carry_on``, its result checked by the independent revision checker."""
+    new = supplyopt.carry_on(scenario, plan, events)
+    assert check_revision(scenario, new, plan, events) == []
+    return new
+
+
 def _replan(name: str, events: dict[str, Any], seed: int = 0) -> tuple[Scenario, Plan, Plan]:
     scenario, plan = _planned(name, seed)
-    new = supplyopt.replan(scenario, plan, events, time_limit_s=TIME_LIMIT_S, seed=seed)
+    new = _revise(scenario, plan, events, time_limit_s=TIME_LIMIT_S, seed=seed)
     return scenario, plan, new
 
 
@@ -82,7 +97,7 @@ def test_under_way_fixed_part_never_changes(name: str, now: float, seed: int) ->
     """Every trip loading before now keeps its vehicle, loading, fixed stops; it loads nothing more."""
     scenario, plan = _planned(name, seed)
     events = _events(plan, now, seed)
-    new = supplyopt.replan(scenario, plan, events, time_limit_s=TIME_LIMIT_S, seed=seed)
+    new = _revise(scenario, plan, events, time_limit_s=TIME_LIMIT_S, seed=seed)
     down = {e["vehicle"]: e["at_hours"] for e in events["events"] if e["kind"] == "vehicle_down"}
     for trip in plan.trips:
         if trip.load_start_hours >= now or trip.load_start_hours >= down.get(
@@ -119,7 +134,7 @@ def test_vehicle_down_drops_later_stops_and_trips() -> None:
         "now_hours": down_h,
         "events": [{"kind": "vehicle_down", "at_hours": down_h, "vehicle": first.vehicle}],
     }
-    new = supplyopt.replan(scenario, plan, events, time_limit_s=TIME_LIMIT_S)
+    new = _revise(scenario, plan, events, time_limit_s=TIME_LIMIT_S)
     mine = [t for t in new.trips if t.vehicle == first.vehicle]
     assert len(mine) == 1
     (trip,) = mine
@@ -214,7 +229,7 @@ def test_closed_road_new_legs_avoid_it() -> None:
     }
     op = apply_events(scenario, parse_events(events, scenario, plan))
     assert _closed_legs(op, plan.trips, 1.2)  # the plan being carried out drives through it
-    new = supplyopt.replan(scenario, plan, events, time_limit_s=TIME_LIMIT_S)
+    new = _revise(scenario, plan, events, time_limit_s=TIME_LIMIT_S)
     assert _closed_legs(op, new.trips, 1.2) == []
     assert new.replan is not None
     assert new.replan.changed + new.replan.cancelled >= 1
@@ -235,7 +250,7 @@ def test_lost_stock_lowers_what_is_loaded() -> None:
             }
         ],
     }
-    new = supplyopt.replan(scenario, plan, events, time_limit_s=TIME_LIMIT_S)
+    new = _revise(scenario, plan, events, time_limit_s=TIME_LIMIT_S)
     taken = sum(trip_load(t).get("tent", 0) for t in new.trips if t.warehouse == "w1")
     before = sum(trip_load(t).get("tent", 0) for t in plan.trips if t.warehouse == "w1")
     assert taken <= 50 < before
@@ -255,7 +270,7 @@ def test_invalid_events_are_refused_with_locations() -> None:
         ],
     }
     with pytest.raises(EventsError) as err:
-        supplyopt.replan(scenario, plan, events)
+        _revise(scenario, plan, events)
     where = [str(p) for p in err.value.problems]
     assert where[0].startswith("events[0].vehicle: unknown vehicle 'nowhere/truck/9'")
     assert where[1].startswith("events[1].at_hours: 3 is after now_hours 2")
@@ -264,7 +279,7 @@ def test_invalid_events_are_refused_with_locations() -> None:
 def test_carry_on_without_events_is_the_plan() -> None:
     """Carrying on with nothing happened keeps every trip and changes nothing."""
     scenario, plan = _planned("tiny-quake")
-    new = supplyopt.carry_on(scenario, plan, {"now_hours": 3.0, "events": []})
+    new = _carry(scenario, plan, {"now_hours": 3.0, "events": []})
     assert new.replan is not None
     assert (new.replan.kept, new.replan.changed, new.replan.cancelled, new.replan.new) == (
         len(plan.trips),
@@ -288,7 +303,7 @@ def test_carry_on_drops_what_a_breakdown_makes_impossible() -> None:
             {"kind": "vehicle_down", "at_hours": first.depart_hours, "vehicle": first.vehicle}
         ],
     }
-    new = supplyopt.carry_on(scenario, plan, events)
+    new = _carry(scenario, plan, events)
     assert new.replan is not None
     assert new.replan.new == 0
     assert len(new.trips) <= len(plan.trips)
@@ -305,8 +320,8 @@ def test_replan_serves_more_than_carrying_on() -> None:
     """After a breakdown and new demand, re-planning covers at least as much as carrying on."""
     scenario, plan = _planned("tiny")
     events = _events(plan, 3.0, 0)
-    new = supplyopt.replan(scenario, plan, events, time_limit_s=TIME_LIMIT_S)
-    carried = supplyopt.carry_on(scenario, plan, events)
+    new = _revise(scenario, plan, events, time_limit_s=TIME_LIMIT_S)
+    carried = _carry(scenario, plan, events)
     assert new.summary.weighted_coverage_on_time >= carried.summary.weighted_coverage_on_time
     assert new.replan is not None
     assert new.replan.now_hours == 3.0

@@ -10,6 +10,7 @@ import pytest
 import supplyopt
 from benchmarks.relief.generator import generate
 from supplyopt import Plan, Scenario
+from supplyopt.check_revision import check_revision
 
 
 def _events(scenario: Scenario, plan: Plan, now: float) -> dict[str, Any]:
@@ -70,4 +71,6 @@ def test_replan_at_scale(family: str, time_limit_s: float) -> None:
         f"{block.changed}, cancelled {block.cancelled}, new {block.new}"
     )
     assert new.summary.weighted_coverage_on_time >= carried.summary.weighted_coverage_on_time
+    assert check_revision(scenario, new, plan, events) == []
+    assert check_revision(scenario, carried, plan, events) == []
     assert block.kept + block.changed + block.cancelled == len(plan.trips)

@@ -53,3 +53,24 @@ def test_revisions_migration_keeps_approved_plans_and_their_reservations(db: Dat
         held = connection.execute(text("SELECT quantity FROM reservations")).scalars().all()
     assert tuple(job) == ("approved", None, None)
     assert held == [5]
+
+
+def test_leases_migration_expires_the_lease_of_jobs_left_running(db: Database) -> None:
+    """Upgrading 0002 → head gives a job an older server left running an expired lease."""
+    run(db, "downgrade", "0002")
+    with db.write_engine.begin() as connection:
+        for job_id, status in (("r", "running"), ("q", "queued")):
+            connection.execute(
+                text(
+                    "INSERT INTO plan_jobs (id, status, scenario, use_inventory, time_limit_s, "
+                    "seed, progress, created_at) VALUES (:id, :status, '{}', false, 1, 0, 0, "
+                    "'2026-01-01')"
+                ),
+                {"id": job_id, "status": status},
+            )
+    upgrade(db)
+    with db.write_engine.connect() as connection:
+        rows = connection.execute(
+            text("SELECT id, lease_expires_at IS NOT NULL, attempts FROM plan_jobs ORDER BY id")
+        ).all()
+    assert [tuple(row) for row in rows] == [("q", False, 0), ("r", True, 1)]

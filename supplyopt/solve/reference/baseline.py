@@ -229,10 +229,36 @@ def _unmet(
             short = qty - got.get((area.id, item_id), 0)
             if short > 0:
                 reason, detail = _reason(scenario, travel, depots, a_idx, item_id)
+                if reason is UnmetReason.FLEET and _visited_with_room(
+                    scenario, depots, trips, area.id, item_id
+                ):
+                    reason = UnmetReason.NOT_SERVED
+                    detail = "a truck from a warehouse with some left visited it with room"
                 unmet.append(
                     Unmet(area=area.id, item=item_id, quantity=short, reason=reason, detail=detail)
                 )
     return unmet
+
+
+def _visited_with_room(
+    scenario: Scenario, depots: list[_Depot], trips: list[Trip], area_id: str, item_id: str
+) -> bool:
+    """Whether an on-time trip to the area had room for one more unit its warehouse still holds."""
+    items = {item.id: item for item in scenario.items}
+    types = {vt.id: vt for vt in scenario.vehicle_types}
+    left = {d.warehouse.id: d.stock.get(item_id, 0) for d in depots}
+    item = items[item_id]
+    for trip in trips:
+        if left.get(trip.warehouse, 0) <= 0 or not any(s.area == area_id for s in trip.stops):
+            continue
+        loads = [(items[i], q) for s in trip.stops for i, q in s.deliver.items()]
+        vtype = types[trip.vehicle_type]
+        if (
+            sum(it.weight_kg * q for it, q in loads) + item.weight_kg <= vtype.capacity_kg
+            and sum(it.volume_m3 * q for it, q in loads) + item.volume_m3 <= vtype.capacity_m3
+        ):
+            return True
+    return False
 
 
 def _reason(

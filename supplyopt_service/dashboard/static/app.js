@@ -114,6 +114,7 @@
 
   // ---------- tabs (WAI-ARIA tabs pattern: arrows, Home, End) ----------
   const tabs = Array.from(document.querySelectorAll("[role=tab]"));
+  const tabHooks = [], rerenderHooks = [];
   function selectTab(tab, focus) {
     for (const other of tabs) {
       const on = other === tab;
@@ -125,6 +126,7 @@
     sessionStorage.setItem("supplyopt.tab", tab.id);
     if (tab.id === "tab-inventory") loadInventory();
     if (tab.id === "tab-result" || tab.id === "tab-compare") loadPlanList();
+    for (const hook of tabHooks) hook(tab.id);
   }
   for (const tab of tabs) {
     tab.addEventListener("click", () => selectTab(tab, false));
@@ -261,11 +263,22 @@
       report(err);
     }
   }
+  /** A job's progress in the page's language: its status, the solver's own fraction, and the
+   * seconds it has run of its time limit (the solver's message, which is English, in English only). */
+  function progressText(job) {
+    const parts = [t(job.status), Math.round((job.progress || 0) * 100) + "%"];
+    if (job.status === "running" && job.started_at) {
+      const ran = Math.max(0, Math.round((Date.now() - Date.parse(job.started_at)) / 1000));
+      parts.push(t("elapsedOf", { s: Math.min(ran, Math.ceil(job.time_limit_s)), limit: num(job.time_limit_s, 0) }));
+    }
+    if (job.message && state.lang === "en" && job.message !== job.status) parts.push(job.message);
+    return parts.join(" · ");
+  }
   function poll(id) {
     clearTimeout(state.polling);
     api("GET", "/plans/" + id).then((job) => {
       $("progress").value = job.progress || 0;
-      $("progress-text").textContent = t(job.status) + " · " + Math.round((job.progress || 0) * 100) + "%" + (job.message ? " · " + job.message : "");
+      $("progress-text").textContent = progressText(job);
       if (job.status === "queued" || job.status === "running") { state.polling = setTimeout(() => poll(id), 400); return; }
       $("run-plan").disabled = false;
       $("cancel-plan").hidden = true;
@@ -317,6 +330,7 @@
     $("kpis").replaceChildren(...kpis.map(([k, v]) => el("div", { class: "kpi" }, el("div", { class: "v" }, v), el("div", { class: "k" }, t(k)))));
     $("approval").textContent = job.approval ? t("approvalState", { state: t("appr_" + job.approval) }) : "";
     $("approve").disabled = !!job.approval && job.approval !== "released";
+    $("operate").hidden = !(job.approval === "approved" || job.approval === "dispatched");
     drawMap(geo);
     drawAreaTable(geo);
     drawTimeline(geo);
@@ -330,13 +344,17 @@
     const spanX = Math.max((maxLon - minLon) * shrink, 1e-6), spanY = Math.max(maxLat - minLat, 1e-6);
     const k = Math.min((w - 2 * pad) / spanX, (h - 2 * pad) / spanY);
     const x0 = (w - spanX * k) / 2, y0 = (h + spanY * k) / 2;
-    return { xy: (p) => [x0 + (p[0] - minLon) * shrink * k, y0 - (p[1] - minLat) * k], kmPerPx: 111.195 / k };
+    return { xy: (p) => [x0 + (p[0] - minLon) * shrink * k, y0 - (p[1] - minLat) * k], kmPerPx: 111.195 / k,
+      lonLat: (x, y) => [minLon + (x - x0) / (shrink * k), minLat + (y0 - y) / k] };
   }
-  function drawMap(geo) {
+  /** Draw the plan's map into opts.box (default #map); opts.extra: more [lon, lat] points to
+   * keep in view. Returns {root, proj} so a caller can overlay and read clicks. */
+  function drawMap(geo, opts) {
+    const o = Object.assign({ box: $("map"), id: "map-svg", legend: $("map-legend"), extra: [] }, opts || {});
     const W = 760, H = 560;
     const pts = geo.features.flatMap((f) => (f.geometry.type === "Point" ? [f.geometry.coordinates] : f.geometry.coordinates));
-    const proj = projector(pts, W, H, 60);
-    const root = svg("svg", { viewBox: "0 0 " + W + " " + H, role: "img", "aria-label": t("mapLabel"), id: "map-svg" });
+    const proj = projector(pts.concat(o.extra), W, H, 60);
+    const root = svg("svg", { viewBox: "0 0 " + W + " " + H, role: "img", "aria-label": t("mapLabel"), id: o.id });
     root.append(svg("rect", { width: W, height: H, fill: "#f7f9fc" }));
     const line = (coords) => coords.map((c) => proj.xy(c).map((v) => v.toFixed(1)).join(",")).join(" ");
     for (const r of byKind(geo, "road")) root.append(svg("polyline", { points: line(r.geometry.coordinates), fill: "none", stroke: "#c8c8c8", "stroke-width": 3, class: "road" }));
@@ -367,11 +385,13 @@
     for (const step of [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000]) if (step <= target) km = step;
     root.append(svg("line", { x1: 20, y1: H - 20, x2: 20 + km / proj.kmPerPx, y2: H - 20, stroke: "#000", "stroke-width": 3 }));
     root.append(svg("text", { x: 20, y: H - 28, "font-size": 12 }, km + " km"));
-    $("map").replaceChildren(root);
+    o.box.replaceChildren(root);
+    if (!o.legend) return { root, proj };
     const legend = [0, 0.5, 1].map((c) => el("span", {}, el("i", { class: "round", style: null, "data-c": c }), pct(c)));
     const wh = byKind(geo, "warehouse").map((f) => el("span", {}, el("i", { "data-fill": f.properties.colour }), label(f.properties)));
-    $("map-legend").replaceChildren(...legend, ...wh, el("span", {}, "- - " + t("lateTrip")));
-    for (const i of $("map-legend").querySelectorAll("i")) i.style.background = i.dataset.fill || coverageColour(Number(i.dataset.c));
+    o.legend.replaceChildren(...legend, ...wh, el("span", {}, "- - " + t("lateTrip")));
+    for (const i of o.legend.querySelectorAll("i")) i.style.background = i.dataset.fill || coverageColour(Number(i.dataset.c));
+    return { root, proj };
   }
   function drawAreaTable(geo) {
     const items = {};
@@ -391,15 +411,18 @@
     for (const s of $("area-results").querySelectorAll(".swatch")) s.style.background = coverageColour(s.dataset.c === "" ? null : Number(s.dataset.c));
     return items;
   }
-  function drawTimeline(geo) {
+  /** Draw each vehicle's trips into opts.box (default #timeline). opts.now (hours) adds the
+   * "now" line; opts.marks ([{vehicle, hours, text}]) adds a cross on a vehicle's row. */
+  function drawTimeline(geo, opts) {
+    const o = Object.assign({ box: $("timeline"), id: "timeline-svg", now: null, marks: [] }, opts || {});
     const trips = byKind(geo, "trip").map((f) => f.properties);
     const vehicles = [...new Set(trips.map((p) => p.vehicle))].sort();
-    if (!vehicles.length) { $("timeline").replaceChildren(el("p", {}, t("noTrips"))); return; }
+    if (!vehicles.length) { o.box.replaceChildren(el("p", {}, t("noTrips"))); return; }
     const colours = { loading: "#7b1fa2", driving: "#1e88e5", unloading: "#fb8c00", returning: "#90caf9" };
-    const end = Math.ceil(Math.max(geo.deadline_hours, ...trips.map((p) => p.return_hours)));
+    const end = Math.ceil(Math.max(geo.deadline_hours, o.now || 0, ...trips.map((p) => p.return_hours)));
     const L = 230, R = 20, TOP = 40, ROW = 20, W = 1100, H = TOP + vehicles.length * ROW + 40;
     const x = (h) => L + (W - L - R) * (h / end);
-    const root = svg("svg", { viewBox: "0 0 " + W + " " + H, role: "img", "aria-label": t("timelineLabel"), id: "timeline-svg" });
+    const root = svg("svg", { viewBox: "0 0 " + W + " " + H, role: "img", "aria-label": t("timelineLabel"), id: o.id });
     Object.entries(colours).forEach(([k, c], i) => {
       root.append(svg("rect", { x: L + i * 130, y: 8, width: 14, height: 14, fill: c }));
       root.append(svg("text", { x: L + i * 130 + 18, y: 20, "font-size": 12 }, t(k)));
@@ -424,7 +447,20 @@
     const dx = x(geo.deadline_hours);
     root.append(svg("line", { x1: dx, y1: TOP - 8, x2: dx, y2: bottom + 4, stroke: "#d50000", "stroke-width": 2, "stroke-dasharray": "5 3", class: "deadline" }));
     root.append(svg("text", { x: dx + 4, y: TOP - 10, "font-size": 12, fill: "#d50000" }, t("deadlineLine") + " " + geo.deadline_hours + " " + t("hours")));
-    $("timeline").replaceChildren(root);
+    for (const m of o.marks) {
+      const row = vehicles.indexOf(m.vehicle);
+      if (row < 0) continue;
+      const mx = x(m.hours), my = TOP + row * ROW + ROW / 2;
+      root.append(svg("path", { d: "M" + (mx - 6) + " " + (my - 6) + "l12 12m0 -12l-12 12", stroke: "#000", "stroke-width": 3, class: "down-mark" },
+        svg("title", {}, m.text)));
+    }
+    if (o.now !== null && o.now !== undefined) {
+      const nx = x(o.now);
+      root.append(svg("line", { x1: nx, y1: TOP - 8, x2: nx, y2: bottom + 4, stroke: "#000", "stroke-width": 2.5, class: "now" }));
+      root.append(svg("text", { x: nx - 4, y: bottom + 30, "font-size": 12, "font-weight": "bold", "text-anchor": "end", class: "now-label" },
+        t("nowLine") + " " + clock(o.now)));
+    }
+    o.box.replaceChildren(root);
   }
   async function approve() {
     if (!state.planId) return;
@@ -434,6 +470,7 @@
       sayKey("approved");
       $("approval").textContent = t("approvalState", { state: t("appr_" + job.approval) });
       $("approve").disabled = true;
+      $("operate").hidden = false;
     } catch (err) {
       const lines = ((err.body && err.body.shortfall) || []).map((s) => JSON.stringify(s)).join("; ");
       say(t("error", { code: err.status, detail: err.message + (lines ? " " + lines : "") }), true);
@@ -480,6 +517,7 @@
     renderScenarioForm();
     renderResult();
     if (!$("panel-inventory").hidden) loadInventory();
+    for (const hook of rerenderHooks) hook();
   }
 
   // ---------- wiring ----------
@@ -512,9 +550,16 @@
   $("cancel-plan").addEventListener("click", cancelPlan);
   $("plan-show").addEventListener("click", () => { if ($("plan-pick").value) showPlan($("plan-pick").value); });
   $("approve").addEventListener("click", approve);
+  $("operate").addEventListener("click", () => { if (state.planId) window.SupplyoptOperation.open(state.planId); });
   for (const b of document.querySelectorAll("button.export")) b.addEventListener("click", () => download(b.dataset.export));
   $("compare").addEventListener("click", compare);
 
+  // What the Operation view (operation.js) uses of this page.
+  window.Supplyopt = {
+    $, t, el, svg, api, ApiError, pct, num, clock, say, sayKey, report, label, byKind, drawMap, drawTimeline,
+    progressText, selectTab: (id) => selectTab($(id), false), onTab: (f) => tabHooks.push(f),
+    onRerender: (f) => rerenderHooks.push(f), lang: () => state.lang,
+  };
   applyLanguage();
   const key = sessionStorage.getItem("supplyopt.key");
   if (key) {
@@ -524,5 +569,7 @@
     if (saved) { state.scenario = JSON.parse(saved); renderScenarioForm(); }
     if (state.planId) showPlan(state.planId);
   }
-  selectTab($(sessionStorage.getItem("supplyopt.tab") || "tab-inventory"), false);
+  // after every script of the page has run, so the Operation view's hooks see the first tab
+  document.addEventListener("DOMContentLoaded", () =>
+    selectTab($(sessionStorage.getItem("supplyopt.tab") || "tab-inventory") || $("tab-inventory"), false));
 })();

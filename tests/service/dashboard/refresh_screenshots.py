@@ -2,9 +2,9 @@
 
     python -m tests.service.dashboard.refresh_screenshots
 
-Runs the browser test's walk-through (a real server on an empty temporary
-SQLite file, Debian's Chromium through Playwright) and writes its four
-screenshots over the committed ones. The test itself never touches them.
+Runs the browser tests' walk-throughs (each on a real server with an empty
+temporary SQLite file, Debian's Chromium through Playwright) and writes their
+screenshots over the committed ones. The tests themselves never touch them.
 """
 
 from __future__ import annotations
@@ -13,13 +13,19 @@ import tempfile
 from pathlib import Path
 
 from tests.service.dashboard.test_browser import SHOT_NAMES, SHOTS, serve, walk_through
+from tests.service.dashboard.test_operation_browser import (
+    OPERATION_SHOT_NAMES,
+    operation_walk_through,
+)
 
 
 def main() -> int:
     """Take the screenshots into ``SHOTS``; print where they went."""
     with tempfile.TemporaryDirectory() as tmp, serve(Path(tmp)) as (url, key):
         walk_through(url, key, shots=SHOTS)
-    for name in SHOT_NAMES:
+    with tempfile.TemporaryDirectory() as tmp, serve(Path(tmp)) as (url, key):
+        operation_walk_through(url, key, shots=SHOTS)
+    for name in SHOT_NAMES + OPERATION_SHOT_NAMES:
         print(SHOTS / name)
     return 0
 

@@ -12,7 +12,6 @@ is a failure.
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -39,24 +38,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-
-
-def _missing(reason: str) -> None:
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{reason} (CI=true: browser tests must run)")
-    pytest.skip(reason)
-
-
-@pytest.fixture(scope="module")
-def playwright_api() -> object:
-    """Return ``playwright.sync_api``, or skip when it or Chromium is not installed."""
-    try:
-        from playwright import sync_api
-    except ImportError:
-        _missing("playwright is not installed: pip install playwright (uses Debian's chromium)")
-    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
-        _missing(f"Chromium not found at {CHROMIUM}: apt-get install -y chromium")
-    return sync_api
 
 
 def _free_port() -> int:
