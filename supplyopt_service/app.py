@@ -15,6 +15,7 @@ from .core.db import Database
 from .core.errors import install_error_handlers
 from .core.limits import BodySizeLimit
 from .core.migrate import upgrade
+from .core.refusals import RefusalAudit
 from .core.settings import Settings, get_settings
 from .core.state import Services
 from .deps import authenticate
@@ -58,6 +59,7 @@ def create_app(
         jobs.recover()
         app.state.services = Services(settings=settings, db=db, jobs=jobs)
         app.state.authenticate = authenticate
+        app.state.refusals = RefusalAudit(settings.audit_refusals_per_minute)
         try:
             yield
         finally:

@@ -397,6 +397,10 @@ class AuditEntry(_Out):
     id: int
     at: datetime
     key_id: int | None
+    actor: str | None = Field(
+        default=None,
+        description="Who acted: `key:<id>`, or `local:<os user>` on the command line.",
+    )
     action: str
     target: str
     detail: dict[str, Any]

@@ -60,6 +60,12 @@ class Settings(BaseSettings):
         description="Whether a submitted scenario may fetch its roads from OpenStreetMap "
         "(roads.download: true).",
     )
+    audit_refusals_per_minute: int = Field(
+        default=20,
+        ge=0,
+        description="Refused requests (401, 403, 409) recorded in the audit trail per client "
+        "(key or address) and minute; beyond it one summary entry.",
+    )
     sqlite_busy_timeout_s: float = Field(default=30.0, gt=0)
     progress_interval_s: float = Field(
         default=0.5, ge=0, description="Least time between two progress writes of a job."
