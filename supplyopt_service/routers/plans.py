@@ -126,7 +126,7 @@ def list_plans(
         )
     rows = list(session.execute(query))
     more = len(rows) > limit
-    plans = [PlanAccepted(id=i, status=s) for i, s in rows[:limit]]
+    plans = [PlanAccepted.model_validate({"id": i, "status": s}) for i, s in rows[:limit]]
     return PlanList(plans=plans, next=plans[-1].id if more else None)
 
 
