@@ -15,8 +15,10 @@ from .core.db import Database
 from .core.errors import install_error_handlers
 from .core.limits import BodySizeLimit
 from .core.migrate import upgrade
+from .core.refusals import RefusalAudit
 from .core.settings import Settings, get_settings
 from .core.state import Services
+from .deps import authenticate
 from .jobs import JobRunner, ReplanFn, SolveFn, replan_with_library, solve_with_library
 from .routers import ROUTERS
 
@@ -56,6 +58,8 @@ def create_app(
         jobs = JobRunner(db, settings, solve, replan)
         jobs.recover()
         app.state.services = Services(settings=settings, db=db, jobs=jobs)
+        app.state.authenticate = authenticate
+        app.state.refusals = RefusalAudit(settings.audit_refusals_per_minute)
         try:
             yield
         finally:

@@ -4,9 +4,11 @@ Each operation is one database transaction. Approval locks the plan job and
 every balance row it needs (in a fixed order), checks that all of it is
 available, and only then reserves: either every unit is reserved or none is.
 
-A revision of an approved plan takes that plan's reservation over: its
-approval reserves only what it takes beyond it and releases what it no longer
-takes, and the previous plan's approval becomes ``superseded``. Jobs are
+A revision of an approved or dispatched plan takes that plan's stock over:
+its approval reserves only what it takes beyond what the previous plan holds
+or already issued, releases (or, for issued units, returns to on-hand stock)
+what it no longer takes, and the previous plan's approval becomes
+``superseded``. Jobs are
 locked before balance rows, and a previous plan before its revision, so
 concurrent approvals never deadlock; two revisions of one plan queue on the
 previous plan's row lock (on SQLite, on the write lock) and the second finds
@@ -19,12 +21,19 @@ from collections import defaultdict
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .core import audit
 from .core.errors import ConflictError, InsufficientStockError, NotFoundError
-from .core.tables import PlanJobRow, ReservationRow, StockRow, WarehouseRow, utcnow
+from .core.tables import (
+    MovementRow,
+    PlanJobRow,
+    ReservationRow,
+    StockRow,
+    WarehouseRow,
+    utcnow,
+)
 from .inventory import Pair, change_stock, lock_stock
 
 
@@ -50,9 +59,9 @@ def lock_job(session: Session, plan_id: str) -> PlanJobRow:
 def approve(session: Session, plan_id: str, *, key_id: int | None) -> dict[Pair, int]:
     """Reserve every unit the plan takes from service warehouses, or nothing.
 
-    A revision of an approved plan reserves only the difference (see
-    :func:`_approve_revision`); a revision of a plan that was never approved,
-    or whose approval was released, is approved like any plan.
+    A revision of an approved or dispatched plan reserves only the difference
+    (see :func:`_approve_revision`); a revision of a plan that was never
+    approved, or whose approval was released, is approved like any plan.
 
     Returns
     -------
@@ -63,7 +72,7 @@ def approve(session: Session, plan_id: str, *, key_id: int | None) -> dict[Pair,
     ------
     ConflictError
         If the plan is not done or was already approved; if it revises a plan
-        that was dispatched or whose approval another revision took over.
+        whose approval another revision took over.
     InsufficientStockError
         With the shortfall of every (warehouse, item) not available; nothing changed.
     """
@@ -78,9 +87,9 @@ def approve(session: Session, plan_id: str, *, key_id: int | None) -> dict[Pair,
     if job.approval is not None:
         raise ConflictError(f"plan {plan_id} is already {job.approval}")
     needed = _known_takes(session, job.plan)
-    if previous is not None and previous.approval == "approved":
+    if previous is not None and previous.approval in ("approved", "dispatched"):
         return _approve_revision(session, job, previous, needed, key_id=key_id)
-    if previous is not None and previous.approval in ("superseded", "dispatched"):
+    if previous is not None and previous.approval == "superseded":
         raise ConflictError(_not_revisable(job, previous))
     locked = lock_stock(session, needed)
     _require_available(locked, needed, what=f"plan {plan_id}")
@@ -114,33 +123,43 @@ def _approve_revision(
     *,
     key_id: int | None,
 ) -> dict[Pair, int]:
-    """Take the approved ``previous`` plan's reservation over, adjusted to ``needed``.
+    """Take the approved or dispatched ``previous`` plan's stock over, adjusted to ``needed``.
 
-    Reserves what the revision takes beyond what ``previous`` holds and
-    releases what it no longer takes, per (warehouse, item), all or nothing;
-    ``previous`` becomes ``superseded`` by ``job``.
+    What ``previous`` covers per (warehouse, item) is what it holds reserved
+    (when approved) plus what its chain of plans already issued and did not
+    get back (:func:`on_the_road`). The revision reserves what it takes
+    beyond that; of what it no longer takes it first releases reserved units,
+    then returns issued ones to on-hand stock (a ``receipt`` naming both
+    plans). All or nothing; ``previous`` becomes ``superseded`` by ``job``,
+    which holds only what is reserved (its dispatch issues only that).
+
+    Returns
+    -------
+    dict
+        The units the revision holds reserved per (warehouse, item).
     """
-    held = reservations(session, previous.id)
-    pairs = sorted(set(needed) | set(held))
-    change = {p: needed.get(p, 0) - held.get(p, 0) for p in pairs}
+    held = reservations(session, previous.id) if previous.approval == "approved" else {}
+    out = on_the_road(session, previous)
+    pairs = sorted(set(needed) | set(held) | set(out))
+    change = {p: needed.get(p, 0) - held.get(p, 0) - out.get(p, 0) for p in pairs}
     locked = lock_stock(session, pairs)
     more = {p: q for p, q in change.items() if q > 0}
     _require_available(locked, more, what=f"revision {job.id} (beyond plan {previous.id})")
+    released: dict[Pair, int] = {}
+    returned: dict[Pair, int] = {}
     for pair, quantity in change.items():
-        if quantity == 0:
-            continue
-        change_stock(
-            session,
-            locked[pair],
-            kind="reserve" if quantity > 0 else "release",
-            quantity=0,
-            reserved_change=quantity,
-            note=f"revision approved: {'beyond' if quantity > 0 else 'no longer in'} "
-            f"plan {previous.id}",
-            plan_id=job.id,
-            key_id=key_id,
-        )
-    _hold(session, job, needed)
+        if quantity > 0:
+            _reserve_extra(session, locked[pair], quantity, job, previous, key_id=key_id)
+        elif quantity < 0:
+            released[pair] = min(-quantity, held.get(pair, 0))
+            returned[pair] = -quantity - released[pair]
+            _give_back(session, locked[pair], released[pair], returned[pair], job, previous, key_id)
+    holds = {
+        p: held.get(p, 0) + max(q, 0) - released.get(p, 0)
+        for p, q in change.items()
+        if held.get(p, 0) + max(q, 0) - released.get(p, 0) > 0
+    }
+    _hold(session, job, holds)
     previous.approval = "superseded"
     previous.superseded_by = job.id
     audit.record(
@@ -150,23 +169,96 @@ def _approve_revision(
         f"plans/{job.id}",
         {
             "previous": previous.id,
-            "reserved": [[w, i, q] for (w, i), q in change.items() if q > 0],
-            "released": [[w, i, -q] for (w, i), q in change.items() if q < 0],
+            "reserved": [[w, i, q] for (w, i), q in more.items()],
+            "released": [[w, i, q] for (w, i), q in released.items() if q],
+            "returned": [[w, i, q] for (w, i), q in returned.items() if q],
         },
     )
-    return needed
+    return holds
+
+
+def _reserve_extra(
+    session: Session,
+    row: StockRow,
+    quantity: int,
+    job: PlanJobRow,
+    previous: PlanJobRow,
+    *,
+    key_id: int | None,
+) -> None:
+    change_stock(
+        session,
+        row,
+        kind="reserve",
+        quantity=0,
+        reserved_change=quantity,
+        note=f"revision approved: beyond plan {previous.id}",
+        plan_id=job.id,
+        key_id=key_id,
+    )
+
+
+def _give_back(
+    session: Session,
+    row: StockRow,
+    release: int,
+    give_back: int,
+    job: PlanJobRow,
+    previous: PlanJobRow,
+    key_id: int | None,
+) -> None:
+    """Release ``release`` reserved units, then return ``give_back`` issued ones to on-hand."""
+    if release:
+        change_stock(
+            session,
+            row,
+            kind="release",
+            quantity=0,
+            reserved_change=-release,
+            note=f"revision approved: no longer in plan {previous.id}",
+            plan_id=job.id,
+            key_id=key_id,
+        )
+    if give_back:
+        change_stock(
+            session,
+            row,
+            kind="receipt",
+            quantity=give_back,
+            note=f"returned: revision {job.id} no longer takes these units, "
+            f"which dispatched plan {previous.id} issued",
+            plan_id=job.id,
+            key_id=key_id,
+        )
+
+
+def on_the_road(session: Session, plan: PlanJobRow) -> dict[Pair, int]:
+    """Units the plan and the plans it revises issued and did not get back, per pair.
+
+    Read from the ledger: the on-hand changes of every movement made for a
+    plan of the chain (dispatch issues; units returned by a revision's
+    approval). Empty unless a plan of the chain was dispatched.
+    """
+    chain: list[str] = []
+    current: PlanJobRow | None = plan
+    while current is not None and current.id not in chain:
+        chain.append(current.id)
+        current = (
+            None if current.previous_id is None else session.get(PlanJobRow, current.previous_id)
+        )
+    rows = session.execute(
+        select(MovementRow.warehouse_id, MovementRow.item_id, func.sum(MovementRow.quantity))
+        .where(MovementRow.plan_id.in_(chain))
+        .group_by(MovementRow.warehouse_id, MovementRow.item_id)
+    )
+    return {(w, i): -int(total) for w, i, total in rows if total is not None and total < 0}
 
 
 def _not_revisable(job: PlanJobRow, previous: PlanJobRow) -> str:
-    if previous.approval == "superseded":
-        return (
-            f"plan {job.id} revises plan {previous.id}, whose approval was already taken over "
-            f"by revision {previous.superseded_by}; revise that plan instead. Nothing was "
-            "reserved"
-        )
     return (
-        f"plan {job.id} revises plan {previous.id}, which was dispatched (its stock was "
-        "issued); a revision of a dispatched plan cannot be approved. Nothing was reserved"
+        f"plan {job.id} revises plan {previous.id}, whose approval was already taken over "
+        f"by revision {previous.superseded_by}; revise that plan instead. Nothing was "
+        "reserved"
     )
 
 

@@ -8,8 +8,10 @@ from sqlalchemy.orm import Session
 from supplyopt.model import Item, Scenario, Warehouse
 
 from .core import audit
+from .core.db import Database
 from .core.errors import ConflictError, InvalidInputError, Loc
 from .core.tables import ItemRow, StockRow, WarehouseRow
+from .ids import id_problem
 from .inventory import change_stock, ensure_stock_rows, lock_stock, require_warehouse
 from .schemas import WarehouseOut
 
@@ -24,9 +26,14 @@ def create_item(session: Session, item: Item, *, key_id: int | None) -> ItemRow:
     return row
 
 
-def list_items(session: Session) -> list[ItemRow]:
-    """Return the catalogue, by id."""
-    return list(session.scalars(select(ItemRow).order_by(ItemRow.id)))
+def list_items(
+    session: Session, after: str | None = None, limit: int | None = None
+) -> list[ItemRow]:
+    """Return the catalogue by id: at most ``limit`` items after the id ``after``."""
+    query = select(ItemRow).order_by(ItemRow.id).limit(limit)
+    if after is not None:
+        query = query.where(ItemRow.id > after)
+    return list(session.scalars(query))
 
 
 def create_warehouse(
@@ -87,9 +94,10 @@ def create_warehouse(
 
 
 def _unknown_items(session: Session, stock: dict[str, int]) -> list[str]:
-    if not stock:
-        return []
-    known = set(session.scalars(select(ItemRow.id).where(ItemRow.id.in_(list(stock)))))
+    wellformed = [i for i in stock if id_problem(i) is None]  # a NUL cannot even be queried
+    if not wellformed:
+        return list(stock)
+    known = set(session.scalars(select(ItemRow.id).where(ItemRow.id.in_(wellformed))))
     return [i for i in stock if i not in known]
 
 
@@ -120,39 +128,68 @@ def get_warehouse(session: Session, warehouse_id: str) -> WarehouseOut:
     return warehouse_out(session, require_warehouse(session, warehouse_id))
 
 
-def list_warehouses(session: Session) -> list[WarehouseOut]:
-    """Every warehouse, by id."""
-    rows = session.scalars(select(WarehouseRow).order_by(WarehouseRow.id))
-    return [warehouse_out(session, r) for r in rows]
+def list_warehouses(
+    session: Session, after: str | None = None, limit: int | None = None
+) -> list[WarehouseOut]:
+    """Warehouses by id: at most ``limit`` after the id ``after``."""
+    query = select(WarehouseRow).order_by(WarehouseRow.id).limit(limit)
+    if after is not None:
+        query = query.where(WarehouseRow.id > after)
+    return [warehouse_out(session, r) for r in session.scalars(query)]
 
 
-def import_scenario(
-    session: Session, scenario: Scenario, *, key_id: int | None
-) -> dict[str, list[str]]:
+#: Warehouses created per transaction by an import: each batch holds the write lock
+#: (SQLite) only briefly, so stock movements are not kept waiting behind a large import.
+IMPORT_BATCH = 200
+
+ImportResultData = dict[str, list[str]]
+
+
+def import_scenario(db: Database, scenario: Scenario, *, key_id: int | None) -> ImportResultData:
     """Create the scenario's items and warehouses that do not exist yet.
 
     Existing ones are left unchanged (stock is never overwritten: record
-    movements for that). New warehouses get the scenario stock as opening balance.
+    movements for that). New warehouses get the scenario stock as opening
+    balance. Items are created in one transaction, warehouses in batches of
+    :data:`IMPORT_BATCH`, each its own transaction: should an import stop
+    half-way, the batches committed stay, and sending it again completes it.
     """
-    result: dict[str, list[str]] = {
+    result: ImportResultData = {
         "created_items": [],
         "existing_items": [],
         "created_warehouses": [],
         "existing_warehouses": [],
     }
-    for item in scenario.items:
-        if session.get(ItemRow, item.id) is None:
-            create_item(session, item, key_id=key_id)
-            result["created_items"].append(item.id)
-        else:
-            result["existing_items"].append(item.id)
-    session.flush()
-    for idx, warehouse in enumerate(scenario.warehouses):
+    with db.write() as session:
+        for item in scenario.items:
+            if session.get(ItemRow, item.id) is None:
+                create_item(session, item, key_id=key_id)
+                result["created_items"].append(item.id)
+            else:
+                result["existing_items"].append(item.id)
+    indexed = list(enumerate(scenario.warehouses))
+    for start in range(0, len(indexed), IMPORT_BATCH):
+        with db.write() as session:
+            created, existing = import_warehouses(
+                session, indexed[start : start + IMPORT_BATCH], key_id=key_id
+            )
+        result["created_warehouses"] += created
+        result["existing_warehouses"] += existing
+    return result
+
+
+def import_warehouses(
+    session: Session, warehouses: list[tuple[int, Warehouse]], *, key_id: int | None
+) -> tuple[list[str], list[str]]:
+    """Create the warehouses (with their scenario index) that do not exist; (created, existing)."""
+    created: list[str] = []
+    existing: list[str] = []
+    for idx, warehouse in warehouses:
         if session.get(WarehouseRow, warehouse.id) is None:
             create_warehouse(
                 session, warehouse, key_id=key_id, where=["body", "scenario", "warehouses", idx]
             )
-            result["created_warehouses"].append(warehouse.id)
+            created.append(warehouse.id)
         else:
-            result["existing_warehouses"].append(warehouse.id)
-    return result
+            existing.append(warehouse.id)
+    return created, existing

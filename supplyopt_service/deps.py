@@ -22,7 +22,9 @@ from sqlalchemy.orm import Session
 from .core.db import Database
 from .core.errors import ForbiddenError, UnauthorizedError
 from .core.keys import Principal, find_principal
+from .core.routing import ROLE_ATTRIBUTE
 from .core.state import Services
+from .ids import ID_PATTERN
 
 _bearer = HTTPBearer(auto_error=False, description="An API key made with `supplyopt keys create`.")
 
@@ -52,6 +54,31 @@ def read_session(db: DatabaseDep) -> Iterator[Session]:
 ReadSession = Annotated[Session, Depends(read_session)]
 
 
+def authenticate(request: Request, role: str) -> Principal:
+    """Admit the request's key if its role is at least ``role``; remember it on the request.
+
+    Missing or unknown key: 401. Known key, role too low: 403. Runs before the
+    body is decoded (see :class:`~supplyopt_service.core.routing.GuardedRoute`).
+    """
+    known = getattr(request.state, "principal", None)
+    if isinstance(known, Principal):
+        principal = known
+    else:
+        scheme, _, token = request.headers.get("authorization", "").partition(" ")
+        token = token.strip()
+        if scheme.lower() != "bearer" or not token:
+            raise UnauthorizedError("missing API key: send 'Authorization: Bearer <key>'")
+        with get_services(request).db.read() as session:
+            found = find_principal(session, token)
+        if found is None:
+            raise UnauthorizedError("unknown or revoked API key")
+        principal = found
+        request.state.principal = principal
+    if not principal.allows(role):
+        raise ForbiddenError(f"this needs the {role!r} role; the key has {principal.role!r}")
+    return principal
+
+
 def require(role: str) -> Callable[..., Principal]:
     """Return a dependency that admits keys whose role is at least ``role``.
 
@@ -59,19 +86,12 @@ def require(role: str) -> Callable[..., Principal]:
     """
 
     def dependency(
-        db: DatabaseDep,
-        credentials: HTTPAuthorizationCredentials | None = Depends(_bearer),  # noqa: B008
+        request: Request,
+        _credentials: HTTPAuthorizationCredentials | None = Depends(_bearer),  # noqa: B008
     ) -> Principal:
-        if credentials is None or not credentials.credentials:
-            raise UnauthorizedError("missing API key: send 'Authorization: Bearer <key>'")
-        with db.read() as session:
-            principal = find_principal(session, credentials.credentials)
-        if principal is None:
-            raise UnauthorizedError("unknown or revoked API key")
-        if not principal.allows(role):
-            raise ForbiddenError(f"this needs the {role!r} role; the key has {principal.role!r}")
-        return principal
+        return authenticate(request, role)
 
+    setattr(dependency, ROLE_ATTRIBUTE, role)
     return dependency
 
 
@@ -82,6 +102,8 @@ Manager = Annotated[Principal, Depends(require("manager"))]
 Admin = Annotated[Principal, Depends(require("admin"))]
 
 #: A user's string id in a path (item, warehouse, bundled scenario).
-IdPath = Annotated[str, Path(min_length=1, max_length=200, examples=["urumqi-reserve"])]
+IdPath = Annotated[
+    str, Path(min_length=1, max_length=200, pattern=ID_PATTERN, examples=["urumqi-reserve"])
+]
 #: A plan job's id in a path.
 PlanIdPath = Annotated[str, Path(min_length=1, max_length=32, examples=["6f1c2a9e0b7d4f7e"])]

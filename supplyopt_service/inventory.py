@@ -191,9 +191,14 @@ def record_movement(
     nothing; the same key with another body is refused with 422. Refused
     movements (409) are not remembered, so a retry after stock arrives can
     succeed.
+
+    Keys are scoped by API key: two desks may use the same key (and body)
+    without one getting the other's answer. The warehouse is part of the
+    request: the same key sent to another warehouse is refused with 422.
     """
-    scope = f"warehouses/{warehouse_id}/movements"
-    request_hash = _request_hash(movement.model_dump(mode="json"))
+    target = f"warehouses/{warehouse_id}/movements"
+    scope = f"keys/{key_id}/movements" if key_id is not None else "local/movements"
+    request_hash = _request_hash({"warehouse": warehouse_id, **movement.model_dump(mode="json")})
     for attempt in (1, 2):
         try:
             with db.write() as session:
@@ -222,7 +227,7 @@ def record_movement(
                     session,
                     key_id,
                     "movement.create",
-                    scope,
+                    target,
                     {"movement_id": entry.id, **movement.model_dump(mode="json")},
                 )
                 if idempotency_key is not None:
@@ -251,7 +256,8 @@ def _replay(stored: IdempotencyRow, request_hash: str) -> tuple[int, dict[str, A
             [
                 (
                     ["header", "Idempotency-Key"],
-                    "this key was already used with a different request body; use a new key",
+                    "this key was already used with a different request (body or warehouse); "
+                    "use a new key",
                 )
             ]
         )

@@ -11,7 +11,15 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, WrapValidator, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictInt,
+    WrapValidator,
+    field_validator,
+)
 from pydantic_core.core_schema import ValidationInfo
 
 from supplyopt.model import (
@@ -25,9 +33,11 @@ from supplyopt.model import (
 )
 
 from .core.tables import MovementRow
+from .ids import check_id
 from .scenario_checks import library_validated
 
-Id = Annotated[str, Field(min_length=1, max_length=200)]
+#: An id the service stores or looks up: the rule of :mod:`supplyopt_service.ids`.
+Id = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(check_id)]
 
 
 def as_utc(moment: datetime | None) -> datetime | None:
@@ -45,6 +55,13 @@ class Health(BaseModel):
     """Liveness answer."""
 
     status: Literal["ok"] = "ok"
+
+
+class Readiness(BaseModel):
+    """Readiness answer: each check's result (``ok`` or why not)."""
+
+    status: Literal["ready", "not ready"]
+    checks: dict[str, str] = Field(examples=[{"database": "ok", "jobs": "ok"}])
 
 
 class Error(BaseModel):
@@ -133,6 +150,11 @@ ScenarioIn = Annotated[Scenario, WrapValidator(library_validated)]
 class ItemIn(Item):
     """An item to add to the catalogue: the fields of a scenario item."""
 
+    @field_validator("id")
+    @classmethod
+    def _id(cls, value: str) -> str:
+        return check_id(value)
+
 
 class ItemOut(_Out):
     """An item of the catalogue."""
@@ -145,6 +167,11 @@ class ItemOut(_Out):
 
 class WarehouseIn(Warehouse):
     """A warehouse to add: the fields of a scenario warehouse, ``stock`` its opening balance."""
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, value: str) -> str:
+        return check_id(value)
 
 
 class WarehouseOut(BaseModel):
@@ -356,9 +383,12 @@ class PlanJob(BaseModel):
 
 
 class PlanList(BaseModel):
-    """Plan jobs, newest first, without their plans."""
+    """Plan jobs, newest first, without their plans; ``next``: the cursor of the following page."""
 
     plans: list[PlanAccepted]
+    next: str | None = Field(
+        default=None, description="Pass as `after` for the following page; null on the last."
+    )
 
 
 class AuditEntry(_Out):
@@ -367,6 +397,10 @@ class AuditEntry(_Out):
     id: int
     at: datetime
     key_id: int | None
+    actor: str | None = Field(
+        default=None,
+        description="Who acted: `key:<id>`, or `local:<os user>` on the command line.",
+    )
     action: str
     target: str
     detail: dict[str, Any]

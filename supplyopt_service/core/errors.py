@@ -17,6 +17,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from supplyopt.model import Problem, SupplyOptError, describe_error, format_path
@@ -28,6 +29,9 @@ Loc = list[str | int]
 #: Pydantic error type of a scenario refused by the library; its context holds
 #: the library's ``problems`` (see ``scenario_checks.library_validated``).
 INVALID_SCENARIO = "invalid_scenario"
+
+#: Statuses of refusals recorded in the audit trail (see :mod:`.refusals`).
+AUDITED_STATUSES = (401, 403, 409)
 
 #: Error type of a request refused after schema validation (:class:`InvalidInputError`).
 INVALID_VALUE = "value_error"
@@ -146,11 +150,21 @@ def _validation_answer(exc: RequestValidationError) -> JSONResponse:
     return JSONResponse({"detail": _summary(errors), "errors": errors}, status_code=422)
 
 
+async def _audit_refusal(request: Request, exc: ServiceError) -> None:
+    refusals = getattr(request.app.state, "refusals", None)
+    services = getattr(request.app.state, "services", None)
+    if refusals is None or services is None:
+        return
+    await run_in_threadpool(refusals.record, services.db, request, exc.status_code, exc.detail)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Register the mapping from exceptions to HTTP answers on ``app``."""
 
     @app.exception_handler(ServiceError)
-    async def _service_error(_request: Request, exc: ServiceError) -> JSONResponse:
+    async def _service_error(request: Request, exc: ServiceError) -> JSONResponse:
+        if exc.status_code in AUDITED_STATUSES:
+            await _audit_refusal(request, exc)
         headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None
         return JSONResponse(exc.body(), status_code=exc.status_code, headers=headers)
 

@@ -40,14 +40,25 @@ class Principal:
 def create_key(
     session: Session, role: str, *, name: str | None = None, by: int | None = None
 ) -> tuple[ApiKey, str]:
-    """Create a key; returns the stored row and the token (shown only now)."""
+    """Create a key; returns the stored row and the token (shown only now).
+
+    ``by`` is the admin key asking; ``None`` is the command line, whose audit
+    entry names the local user (``local:<os user>``).
+    """
     if role not in ROLES:
         raise ValueError(f"unknown role {role!r} (known: {', '.join(ROLES)})")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     row = ApiKey(role=role, name=name, key_hash=hash_token(token), prefix=token[:10])
     session.add(row)
     session.flush()
-    audit.record(session, by, "key.create", f"keys/{row.id}", {"role": role, "name": name})
+    audit.record(
+        session,
+        by,
+        "key.create",
+        f"keys/{row.id}",
+        {"role": role, "name": name},
+        actor=None if by is not None else audit.local_actor(),
+    )
     return row, token
 
 
@@ -59,9 +70,10 @@ def find_principal(session: Session, token: str) -> Principal | None:
     return None if row is None else Principal(key_id=row.id, role=row.role)
 
 
-def list_keys(session: Session) -> list[ApiKey]:
-    """Every key, revoked ones included, oldest first."""
-    return list(session.scalars(select(ApiKey).order_by(ApiKey.id)))
+def list_keys(session: Session, *, after_id: int = 0, limit: int | None = None) -> list[ApiKey]:
+    """Keys, revoked ones included, oldest first: at most ``limit`` after ``after_id``."""
+    query = select(ApiKey).where(ApiKey.id > after_id).order_by(ApiKey.id).limit(limit)
+    return list(session.scalars(query))
 
 
 def revoke_key(session: Session, key_id: int, *, by: int | None = None) -> ApiKey:
@@ -72,5 +84,11 @@ def revoke_key(session: Session, key_id: int, *, by: int | None = None) -> ApiKe
     if row.revoked_at is not None:
         raise ConflictError(f"API key {key_id} is already revoked")
     row.revoked_at = utcnow()
-    audit.record(session, by, "key.revoke", f"keys/{key_id}")
+    audit.record(
+        session,
+        by,
+        "key.revoke",
+        f"keys/{key_id}",
+        actor=None if by is not None else audit.local_actor(),
+    )
     return row

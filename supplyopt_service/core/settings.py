@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -26,6 +28,12 @@ class Settings(BaseSettings):
     max_queued_plans: int = Field(
         default=32, ge=1, description="Plans waiting or running before POST /plans answers 429."
     )
+    max_plans_per_key: int = Field(
+        default=8,
+        ge=1,
+        description="Plans one API key may have waiting or running before its POST /plans "
+        "answers 429.",
+    )
     default_time_limit_s: float = Field(default=30.0, gt=0)
     max_time_limit_s: float = Field(
         default=120.0, gt=0, description="Cap on a plan's requested time_limit_s."
@@ -41,6 +49,22 @@ class Settings(BaseSettings):
         le=MAX_VEHICLES,
         description="Most vehicles (fleet total) in a submitted scenario; at most the "
         f"library's own bound, {MAX_VEHICLES}.",
+    )
+    data_dir: Path | None = Field(
+        default=None,
+        description="Directory of the road files (OSM extracts) a submitted scenario may name, "
+        "by file name only; none: no road files over HTTP.",
+    )
+    allow_road_download: bool = Field(
+        default=False,
+        description="Whether a submitted scenario may fetch its roads from OpenStreetMap "
+        "(roads.download: true).",
+    )
+    audit_refusals_per_minute: int = Field(
+        default=20,
+        ge=0,
+        description="Refused requests (401, 403, 409) recorded in the audit trail per client "
+        "(key or address) and minute; beyond it one summary entry.",
     )
     sqlite_busy_timeout_s: float = Field(default=30.0, gt=0)
     progress_interval_s: float = Field(

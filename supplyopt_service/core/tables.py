@@ -216,7 +216,11 @@ class ReservationRow(Base):
 
 
 class AuditRow(Base):
-    """Who changed what, when: one row per change, written in the change's transaction."""
+    """Who changed what, when: one row per change, written in the change's transaction.
+
+    Append-only: triggers refuse UPDATE and DELETE (migration 0004). ``actor``
+    names who acted (``key:<id>`` or, on the command line, ``local:<os user>``).
+    """
 
     __tablename__ = "audit_log"
 
@@ -226,3 +230,4 @@ class AuditRow(Base):
     action: Mapped[str] = mapped_column(String(64))
     target: Mapped[str] = mapped_column(String(300))
     detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    actor: Mapped[str | None] = mapped_column(String(200))

@@ -18,11 +18,12 @@ from supplyopt.model import Plan, Scenario
 from supplyopt.report import EXPORT_FILES, safe_filename
 
 from ..core.errors import ConflictError, NotFoundError
+from ..core.routing import GuardedRoute
 from ..core.tables import PlanJobRow
 from ..deps import PlanIdPath, ReadSession, Viewer
 from .responses import answers
 
-router = APIRouter(prefix="/plans", tags=["exports"])
+router = APIRouter(prefix="/plans", tags=["exports"], route_class=GuardedRoute)
 
 
 def planned_scenario(row: PlanJobRow) -> Scenario:

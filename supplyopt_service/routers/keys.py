@@ -4,20 +4,31 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Query, Request, Response
 
 from ..core import keys
+from ..core.paging import DEFAULT_LIMIT, Limit, page
+from ..core.routing import GuardedRoute
 from ..deps import Admin, DatabaseDep, ReadSession
 from ..schemas import KeyCreate, KeyCreated, KeyOut
 from .responses import answers
 
-router = APIRouter(prefix="/keys", tags=["keys"])
+router = APIRouter(prefix="/keys", tags=["keys"], route_class=GuardedRoute)
 
 
 @router.get("", summary="List API keys", responses=answers())
-def list_keys(who: Admin, session: ReadSession) -> list[KeyOut]:
-    """Every key with its role and prefix; tokens are never shown again."""
-    return [KeyOut.model_validate(k) for k in keys.list_keys(session)]
+def list_keys(
+    who: Admin,
+    session: ReadSession,
+    request: Request,
+    response: Response,
+    after_id: Annotated[int, Query(ge=0, le=2**62, description="Keys after this id.")] = 0,
+    limit: Limit = DEFAULT_LIMIT,
+) -> list[KeyOut]:
+    """Keys by id with their role and prefix, a page at a time; tokens are never shown again."""
+    rows = keys.list_keys(session, after_id=after_id, limit=limit + 1)
+    entries = page(request, response, rows, limit, param="after_id", key=lambda k: k.id)
+    return [KeyOut.model_validate(k) for k in entries]
 
 
 @router.post("", status_code=201, summary="Create an API key", responses=answers(413))

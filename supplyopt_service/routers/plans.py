@@ -6,16 +6,19 @@ from collections import defaultdict
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Query
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from .. import approvals, revisions
 from ..approvals import lock_job
-from ..core.errors import NotFoundError
+from ..core.errors import InvalidInputError, NotFoundError
+from ..core.paging import DEFAULT_LIMIT, Limit
+from ..core.routing import GuardedRoute
 from ..core.tables import PlanJobRow
 from ..deps import DatabaseDep, Manager, PlanIdPath, Planner, ReadSession, ServicesDep, Viewer
 from ..examples import PLAN_REQUEST, REPLAN_REQUEST, example
-from ..scenario_checks import scenario_errors
+from ..quotas import require_may_cancel, require_quota
+from ..scenario_checks import scenario_errors, with_served_roads
 from ..schemas import (
     PlanAccepted,
     PlanJob,
@@ -28,7 +31,7 @@ from ..schemas import (
 )
 from .responses import answers
 
-router = APIRouter(prefix="/plans", tags=["plans"])
+router = APIRouter(prefix="/plans", tags=["plans"], route_class=GuardedRoute)
 
 
 def job_view(session: Session, row: PlanJobRow) -> PlanJob:
@@ -85,21 +88,46 @@ def submit(
     problems = scenario_errors(body.scenario, svc.settings)
     if problems is not None:
         raise problems
+    body = body.model_copy(update={"scenario": with_served_roads(body.scenario, svc.settings)})
+    require_quota(svc.db, who, svc.settings)
     job = svc.jobs.submit(body, key_id=who.key_id)
     return PlanAccepted(id=job.id, status="queued")
 
 
 @router.get("", summary="List plan jobs", responses=answers())
 def list_plans(
-    who: Viewer, session: ReadSession, limit: Annotated[int, Query(ge=1, le=1000)] = 100
+    who: Viewer,
+    session: ReadSession,
+    limit: Limit = DEFAULT_LIMIT,
+    after: Annotated[
+        str | None,
+        Query(
+            min_length=1,
+            max_length=32,
+            description="The `next` of the previous page: plans older than this one.",
+        ),
+    ] = None,
 ) -> PlanList:
-    """Return the most recent plan jobs, newest first."""
-    rows = session.execute(
+    """Return plan jobs, newest first, a page at a time (``next`` is the following page's cursor)."""
+    query = (
         select(PlanJobRow.id, PlanJobRow.status)
         .order_by(PlanJobRow.created_at.desc(), PlanJobRow.id)
-        .limit(limit)
+        .limit(limit + 1)
     )
-    return PlanList(plans=[PlanAccepted(id=i, status=s) for i, s in rows])  # type: ignore[arg-type]
+    if after is not None:
+        created_at = session.scalar(select(PlanJobRow.created_at).where(PlanJobRow.id == after))
+        if created_at is None:
+            raise InvalidInputError([(["query", "after"], f"no plan with id {after!r}")])
+        query = query.where(
+            or_(
+                PlanJobRow.created_at < created_at,
+                and_(PlanJobRow.created_at == created_at, PlanJobRow.id > after),
+            )
+        )
+    rows = list(session.execute(query))
+    more = len(rows) > limit
+    plans = [PlanAccepted.model_validate({"id": i, "status": s}) for i, s in rows[:limit]]
+    return PlanList(plans=plans, next=plans[-1].id if more else None)
 
 
 @router.get("/{plan_id}", summary="A plan job and, when done, its plan", responses=answers(404))
@@ -139,6 +167,7 @@ def replan(
             raise NotFoundError(f"no plan with id {plan_id!r}")
         scenario, plan = revisions.revision_inputs(previous)
     revisions.check_events(body.events, scenario, plan, svc.settings)
+    require_quota(svc.db, who, svc.settings)
     job = svc.jobs.submit_replan(plan_id, body, key_id=who.key_id)
     return RevisionAccepted(id=job.id, status="queued", previous=plan_id)
 
@@ -147,7 +176,12 @@ def replan(
     "/{plan_id}/cancel", summary="Cancel a queued or running plan", responses=answers(404, 409)
 )
 def cancel(plan_id: PlanIdPath, who: Planner, svc: ServicesDep) -> PlanJob:
-    """Stop a queued or running plan; 409 if it already finished."""
+    """Stop a queued or running plan; 409 if it already finished.
+
+    A planner cancels only the plans its key submitted (403 otherwise); a
+    manager or admin any plan.
+    """
+    require_may_cancel(svc.db, who, plan_id)
     svc.jobs.cancel(plan_id, key_id=who.key_id)
     with svc.db.read() as session:
         row = session.get(PlanJobRow, plan_id)

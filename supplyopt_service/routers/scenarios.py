@@ -10,16 +10,18 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
+from starlette.concurrency import run_in_threadpool
 
 from supplyopt.bundled import bundled_scenarios, default_scenario_path
 from supplyopt.io import ScenarioFormat, loads_scenario, read_scenario, scenario_to_data
 from supplyopt.model import ScenarioError
 
 from ..core.errors import InvalidInputError, NotFoundError
+from ..core.routing import GuardedRoute
 from ..deps import IdPath, Viewer
 from .responses import answers
 
-router = APIRouter(prefix="/scenarios", tags=["scenarios"])
+router = APIRouter(prefix="/scenarios", tags=["scenarios"], route_class=GuardedRoute)
 
 
 @router.get("/bundled", summary="Scenarios bundled with supplyopt", responses=answers())
@@ -61,10 +63,18 @@ async def parse(
 ) -> dict[str, Any]:
     """Parse and validate the body (a YAML or JSON scenario file, UTF-8).
 
-    Answers ``{"scenario": {...}}``, or 422 with one located error per problem.
+    Answers ``{"scenario": {...}}``, or 422 with one located error per problem
+    (a YAML document expanding, aliases counted at every use, beyond the
+    library's ``MAX_YAML_VALUES`` is refused so). Parsing runs in a worker
+    thread: other requests are served meanwhile.
     """
+    text = await request.body()
+    return await run_in_threadpool(_parse, text, file_format)
+
+
+def _parse(text: bytes, file_format: ScenarioFormat) -> dict[str, Any]:
     try:
-        scenario = loads_scenario(await request.body(), file_format, source="upload")
+        scenario = loads_scenario(text, file_format, source="upload")
     except ScenarioError as err:
         raise InvalidInputError.of_problems(err.problems, ["body"]) from None
     return {"scenario": scenario_to_data(scenario)}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Header, Query
+from fastapi import APIRouter, Body, Header, Query, Request, Response
 from fastapi.responses import JSONResponse
 from sqlalchemy import select
 
@@ -15,8 +15,10 @@ from ..catalogue import (
     list_warehouses,
     warehouse_out,
 )
+from ..core.paging import DEFAULT_LIMIT, AfterId, Limit, page
+from ..core.routing import GuardedRoute
 from ..core.tables import MovementRow
-from ..deps import DatabaseDep, IdPath, Manager, ReadSession, Viewer
+from ..deps import DatabaseDep, IdPath, Manager, ReadSession, ServicesDep, Viewer
 from ..examples import SCENARIO, WAREHOUSE, example
 from ..inventory import record_movement, require_warehouse, stock_levels
 from ..scenario_checks import scenario_errors
@@ -31,13 +33,21 @@ from ..schemas import (
 )
 from .responses import answers
 
-router = APIRouter(prefix="/warehouses", tags=["warehouses"])
+router = APIRouter(prefix="/warehouses", tags=["warehouses"], route_class=GuardedRoute)
 
 
 @router.get("", summary="List warehouses", responses=answers())
-def get_warehouses(who: Viewer, session: ReadSession) -> list[WarehouseOut]:
-    """Every warehouse with its on-hand and available stock."""
-    return list_warehouses(session)
+def get_warehouses(
+    who: Viewer,
+    session: ReadSession,
+    request: Request,
+    response: Response,
+    after: AfterId = None,
+    limit: Limit = DEFAULT_LIMIT,
+) -> list[WarehouseOut]:
+    """Warehouses by id with their on-hand and available stock, a page at a time."""
+    rows = list_warehouses(session, after, limit + 1)
+    return page(request, response, rows, limit, param="after", key=lambda w: w.id)
 
 
 @router.post("", status_code=201, summary="Add a warehouse", responses=answers(409, 413))
@@ -61,18 +71,19 @@ def post_import(
         ScenarioImport, Body(openapi_examples=example("a scenario", {"scenario": SCENARIO}))
     ],
     who: Manager,
-    db: DatabaseDep,
+    svc: ServicesDep,
 ) -> ImportResult:
     """Create the scenario's items and warehouses that do not exist yet.
 
     New warehouses get the scenario stock as opening balance; existing items
-    and warehouses are left unchanged.
+    and warehouses are left unchanged. Held to the server's scenario limits
+    (422); warehouses are committed in batches, so an interrupted import can
+    simply be sent again.
     """
-    problems = scenario_errors(body.scenario)
+    problems = scenario_errors(body.scenario, svc.settings)
     if problems is not None:
         raise problems
-    with db.write() as session:
-        return ImportResult(**import_scenario(session, body.scenario, key_id=who.key_id))
+    return ImportResult(**import_scenario(svc.db, body.scenario, key_id=who.key_id))
 
 
 @router.get("/{warehouse_id}", summary="One warehouse", responses=answers(404))
@@ -143,6 +154,8 @@ def get_movements(
     warehouse_id: IdPath,
     who: Viewer,
     session: ReadSession,
+    request: Request,
+    response: Response,
     after_id: Annotated[int, Query(ge=0, le=2**62, description="Entries after this id.")] = 0,
     limit: Annotated[int, Query(ge=1, le=10000)] = 1000,
 ) -> list[MovementOut]:
@@ -152,6 +165,7 @@ def get_movements(
         select(MovementRow)
         .where(MovementRow.warehouse_id == warehouse_id, MovementRow.id > after_id)
         .order_by(MovementRow.id)
-        .limit(limit)
+        .limit(limit + 1)
     )
-    return [MovementOut.of(r) for r in rows]
+    entries = page(request, response, list(rows), limit, param="after_id", key=lambda r: r.id)
+    return [MovementOut.of(r) for r in entries]

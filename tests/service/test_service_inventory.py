@@ -158,7 +158,7 @@ def test_unknown_warehouse_is_404(client: TestClient, stocked: dict[str, str]) -
 
 
 def test_idempotency_key_applies_a_retry_once(client: TestClient, stocked: dict[str, str]) -> None:
-    """Same key and body: the first answer again, applied once; another body: 422."""
+    """Same key and body: the first answer again, applied once; another body or warehouse: 422."""
     body = {"item": "tent", "kind": "issue", "quantity": -30, "note": "to 呼图壁"}
     headers = {**stocked, "Idempotency-Key": "order-17"}
     first = client.post("/warehouses/north/movements", headers=headers, json=body)
@@ -173,8 +173,8 @@ def test_idempotency_key_applies_a_retry_once(client: TestClient, stocked: dict[
     assert other.json()["errors"][0]["path"] == "header.Idempotency-Key"
     assert stock(client, stocked, "north")["tent"]["on_hand"] == 70
     elsewhere = client.post("/warehouses/south/movements", headers=headers, json=body)
-    assert elsewhere.status_code == 201
-    assert stock(client, stocked, "south")["tent"]["on_hand"] == 20
+    assert elsewhere.status_code == 422  # one key, one request: the warehouse is part of it
+    assert stock(client, stocked, "south")["tent"]["on_hand"] == 50
 
 
 def test_concurrent_retries_with_one_key_apply_once(

@@ -86,11 +86,11 @@ def done_plan(
 
 
 def count_rows(db: Database) -> tuple[int, int]:
-    """Plan jobs and audit entries stored."""
+    """Plan jobs and audit entries of changes stored (not of refused requests)."""
     with db.read() as session:
         return (
             len(session.query(PlanJobRow).all()),
-            len(session.query(AuditRow).all()),
+            len(session.query(AuditRow).filter(~AuditRow.action.startswith("request.")).all()),
         )
 
 

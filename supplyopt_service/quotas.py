@@ -1,0 +1,49 @@
+"""Fair use of the solver: each key's plan jobs queued or running, and who may cancel a job."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from .core.db import Database
+from .core.errors import ForbiddenError, NotFoundError, TooBusyError
+from .core.keys import Principal
+from .core.settings import Settings
+from .core.tables import PlanJobRow
+
+
+def require_quota(db: Database, who: Principal, settings: Settings) -> None:
+    """429 when the key already has ``SUPPLYOPT_MAX_PLANS_PER_KEY`` plans queued or running.
+
+    The server-wide bound (``SUPPLYOPT_MAX_QUEUED_PLANS``) still applies on
+    top; this one keeps one busy desk from taking every slot. It is counted
+    before the job is stored, so two submits of one key racing each other may
+    pass it by one each.
+    """
+    with db.read() as session:
+        active = session.scalar(
+            select(func.count())
+            .select_from(PlanJobRow)
+            .where(
+                PlanJobRow.created_by == who.key_id,
+                PlanJobRow.status.in_(("queued", "running")),
+            )
+        )
+    quota = settings.max_plans_per_key
+    if (active or 0) >= quota:
+        raise TooBusyError(
+            f"this key already has {active} plans queued or running, its quota "
+            f"(SUPPLYOPT_MAX_PLANS_PER_KEY = {quota}); wait for one to finish or cancel one"
+        )
+
+
+def require_may_cancel(db: Database, who: Principal, plan_id: str) -> None:
+    """A planner cancels only the plans its key submitted (403); managers and admins any (404)."""
+    with db.read() as session:
+        job = session.get(PlanJobRow, plan_id)
+    if job is None:
+        raise NotFoundError(f"no plan with id {plan_id!r}")
+    if not who.allows("manager") and job.created_by != who.key_id:
+        raise ForbiddenError(
+            f"plan {plan_id} was submitted with another key; a planner's key can only cancel "
+            "plans it submitted (a manager can cancel any)"
+        )
