@@ -107,6 +107,18 @@
     if (!res.ok) throw new ApiError(res.status, typeof data === "object" ? data : { detail: data });
     return data;
   }
+  // Every page of a list endpoint: the API pages lists (Link: <next page>; rel="next").
+  async function apiAll(path) {
+    const rows = [];
+    let next = path + (path.includes("?") ? "&" : "?") + "limit=1000";
+    while (next) {
+      const res = await api("GET", next, undefined, { raw: true });
+      rows.push(...(await res.json()));
+      const link = (res.headers.get("link") || "").match(/<([^>]+)>;\s*rel="next"/);
+      next = link ? link[1] : null;
+    }
+    return rows;
+  }
   function report(err) {
     if (err instanceof ApiError) say(t("error", { code: err.status, detail: err.message }), true);
     else say(String(err), true);
@@ -144,7 +156,7 @@
     if (!sessionStorage.getItem("supplyopt.key")) return;
     const box = $("inventory");
     try {
-      const warehouses = await api("GET", "/warehouses");
+      const warehouses = await apiAll("/warehouses");
       box.replaceChildren();
       if (!warehouses.length) box.append(el("p", { class: "hint" }, t("noWarehouses")));
       const stocks = await Promise.all(warehouses.map((w) => api("GET", "/warehouses/" + encodeURIComponent(w.id) + "/stock")));
@@ -526,7 +538,7 @@
     ev.preventDefault();
     sessionStorage.setItem("supplyopt.key", $("api-key").value.trim());
     try {
-      await api("GET", "/warehouses");
+      await apiAll("/warehouses");
       sayKey("connected");
       loadBundledList();
       loadInventory();
@@ -556,7 +568,7 @@
 
   // What the Operation view (operation.js) uses of this page.
   window.Supplyopt = {
-    $, t, el, svg, api, ApiError, pct, num, clock, say, sayKey, report, label, byKind, drawMap, drawTimeline,
+    $, t, el, svg, api, apiAll, ApiError, pct, num, clock, say, sayKey, report, label, byKind, drawMap, drawTimeline,
     progressText, selectTab: (id) => selectTab($(id), false), onTab: (f) => tabHooks.push(f),
     onRerender: (f) => rerenderHooks.push(f), lang: () => state.lang,
   };

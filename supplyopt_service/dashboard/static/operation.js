@@ -571,7 +571,7 @@
   async function previewApproval() {
     if (!op.rev) return;
     try {
-      const known = (await api("GET", "/warehouses")).map((w) => w.id);
+      const known = (await S.apiAll("/warehouses")).map((w) => w.id);
       op.rev.preview = R.reservationDelta(op.rev.previous.plan, op.rev.job.plan, known);
       op.rev.shortfall = null;
       renderApproval();
