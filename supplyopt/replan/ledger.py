@@ -86,6 +86,9 @@ class Ledger:
         self._by_key: defaultdict[Key, dict[Hashable, list[tuple[float, int]]]] = defaultdict(dict)
         self._keys_of: defaultdict[Hashable, set[Key]] = defaultdict(set)
         self._filled: dict[Key, list[int]] = {}  # per key, what the recorded deliveries fill
+        #: Per key, the latest due time of a lot with room left, or None when the
+        #: demand allows nothing more (derived from ``_filled``, dropped with it).
+        self._open: dict[Key, float | None] = {}
 
     def add(self, tag: Hashable, deliveries: Iterable[Delivery]) -> None:
         """Record deliveries under ``tag`` (added to what the tag already has)."""
@@ -93,12 +96,14 @@ class Ledger:
             self._by_key[area, item].setdefault(tag, []).append((arrive_h, qty))
             self._keys_of[tag].add((area, item))
             self._filled.pop((area, item), None)
+            self._open.pop((area, item), None)
 
     def remove(self, tag: Hashable) -> None:
         """Withdraw every delivery recorded under ``tag``."""
         for key in self._keys_of.pop(tag, set()):
             self._by_key[key].pop(tag, None)
             self._filled.pop(key, None)
+            self._open.pop(key, None)
 
     def delivered(self, key: Key) -> int:
         """Units delivered to (area, item) by every recorded delivery, on time or not."""
@@ -191,7 +196,28 @@ class Ledger:
 
     def has_room(self, area: str, items: Iterable[str], after_hours: float) -> bool:
         """Whether ``area`` has room, in a lot due after ``after_hours``, for one of ``items``."""
-        return any(
-            (area, item) in self._lots and self._residual_of((area, item), after_hours)
-            for item in items
-        )
+        for item in items:
+            key = (area, item)
+            if key not in self._lots:
+                continue
+            if key not in self._open:
+                self._open[key] = self._latest_open(key)
+            latest = self._open[key]
+            if latest is not None and latest > after_hours:
+                return True
+        return False
+
+    def _latest_open(self, key: Key) -> float | None:
+        """The latest due time of a lot of ``key`` with room, or None (no room, or no demand left).
+
+        ``_residual_of(key, after)`` is not empty exactly when the demand still
+        allows a unit and a lot due after ``after`` has room.
+        """
+        if self.cap(key) <= 0:
+            return None
+        dues = [
+            lot.due_hours
+            for lot, got in zip(self._lots[key], self._base(key), strict=True)
+            if lot.quantity > got
+        ]
+        return max(dues) if dues else None

@@ -8,6 +8,7 @@ routes leg by leg.
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -70,7 +71,7 @@ class Legs:
 
     def travel_at(self, hours: float) -> TravelTimes:
         """The travel matrices of a leg starting at ``hours``."""
-        known = sum(1 for at in self._event_hours if at <= hours)
+        known = bisect.bisect_right(self._event_hours, hours)
         if known not in self._matrices:
             at = self._event_hours[known - 1] if known else -math.inf
             self._matrices[known] = build_travel_times(self.op.roads_at(at))

@@ -83,18 +83,34 @@ class Reasons:
             for item, qty in trip_load(trip).items():
                 left[trip.warehouse, item] -= qty
         self._left = left
+        self._holders: defaultdict[str, list[str]] = defaultdict(list)
+        for w, i in self._stock:
+            self._holders[i].append(w)
+        self._connected_memo: dict[tuple[str, str], list[str]] = {}
+        #: Per area, the trips not under way that stop there (the first visit), with their loads.
+        self._visits: defaultdict[str, list[tuple[Trip, float, dict[str, int]]]] = defaultdict(list)
+        for trip in self._trips:
+            load = trip_load(trip)
+            seen: set[str] = set()
+            for stop in trip.stops:
+                if stop.area not in seen:
+                    seen.add(stop.area)
+                    self._visits[stop.area].append((trip, stop.arrive_hours, load))
 
     def _connected(self, area: str, item: str) -> list[str]:
-        site = self._legs.area_site(area)
-        return [
-            w
-            for (w, i) in self._stock
-            if i == item and self._travel.road_from_warehouse(self._w_idx[w], site)
-        ]
+        key = (area, item)
+        if key not in self._connected_memo:
+            site = self._legs.area_site(area)
+            self._connected_memo[key] = [
+                w
+                for w in self._holders.get(item, [])
+                if self._travel.road_from_warehouse(self._w_idx[w], site)
+            ]
+        return self._connected_memo[key]
 
     def binding(self, area: str, item: str) -> UnmetReason | None:
         """``stock`` (no holder), ``unreachable`` (no holder has a road), else ``None``."""
-        if not any(i == item for (_, i) in self._stock):
+        if not self._holders.get(item):
             return UnmetReason.STOCK
         if not self._connected(area, item):
             return UnmetReason.UNREACHABLE
@@ -136,13 +152,9 @@ class Reasons:
         items = {i.id: i for i in scenario.items}
         types = {vt.id: vt for vt in scenario.vehicle_types}
         latest = self._room_due[area, item]
-        for trip in self._trips:
-            visits = [s for s in trip.stops if s.area == area]
-            if not visits or visits[0].arrive_hours > latest:
+        for trip, arrive_h, load in self._visits.get(area, []):
+            if arrive_h > latest or self._left[trip.warehouse, item] <= 0:
                 continue
-            if self._left[trip.warehouse, item] <= 0:
-                continue
-            load = trip_load(trip)
             kg = sum(q * items[i].weight_kg for i, q in load.items())
             m3 = sum(q * items[i].volume_m3 for i, q in load.items())
             vtype = types[trip.vehicle_type]

@@ -5,7 +5,9 @@ An under-way trip keeps its vehicle, warehouse, load and fixed stops
 
 (a) the planned remaining stops, retimed leg by leg on the roads of each
     leg's start (a stop no road reaches any more is dropped);
-(b) the same stops in the best order (every order of up to six stops);
+(b) the same stops in a better order (every order of up to four stops; for
+    five or six, a local search from the planned order: moving one stop or
+    reversing a run of stops, while that adds value or returns earlier);
 (c) the carried units re-assigned, greedily, to the areas whose lots they
     can still fill on time, most value per hour first.
 
@@ -14,7 +16,9 @@ on-time value (stability); between (b) and (c), more value, then the
 earlier return. Every stop unloads something, and a stop not reached by
 now is reached after now. A vehicle that broke down during its trip makes
 no stop after the breakdown; the trip ends there (``down_hours``) and what
-it still carried is lost (``lost``). A truck with no road back to its
+it still carried is lost (``lost``). Past a given moment (the revision's
+time share) the trucks not reached yet keep their planned stops, retimed
+(anytime: the revision is still complete, only less searched). A truck with no road back to its
 warehouse from any of these is *stranded*: it delivers the planned stops it
 still reaches and stays at the last one (or where it is); the trip ends
 there (``stranded_hours``, ``return_hours`` equal to it, ``lost`` what is
@@ -23,8 +27,10 @@ still aboard) and the vehicle is not used again.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -38,7 +44,11 @@ from .state import State, UnderWay
 #: A re-assigned remainder makes at most this many stops.
 MAX_STOPS = 6
 #: Orders of the planned stops are all tried up to this many stops.
-MAX_PERMUTED = 6
+MAX_PERMUTED = 4
+#: Beyond MAX_PERMUTED and up to this many stops, a local search improves the order.
+MAX_REORDERED = 6
+#: Routes the local search times at most for one truck.
+MAX_REORDER_TRIES = 150
 #: The greedy re-assignment weighs this many nearest areas at each step.
 NEAREST = 30
 #: Value differences below this are ties (float noise).
@@ -66,6 +76,8 @@ class Revision:
     under_way: UnderWay
     trip: Trip
     kind: str | None
+    #: False when the time share ran out first: the planned stops, retimed, were the only try.
+    searched: bool = True
 
     @property
     def stranded_hours(self) -> float | None:
@@ -98,7 +110,12 @@ def revision_tag(under_way: UnderWay) -> tuple[str, int]:
 
 
 def revise_remainders(
-    state: State, legs: Legs, ledger: Ledger, *, reassign: bool = True
+    state: State,
+    legs: Legs,
+    ledger: Ledger,
+    *,
+    reassign: bool = True,
+    deadline: float | None = None,
 ) -> list[Revision]:
     """Revise every under-way trip's remainder, earliest leaving first.
 
@@ -107,6 +124,8 @@ def revise_remainders(
     from (the orders not started); each remainder is weighed against all
     the others and replaced in the ledger by its revision. ``reassign=False``
     tries the planned stops only (retimed, dropped where no road leads).
+    Once ``time.perf_counter()`` passes ``deadline`` the trucks left are
+    revised that way too (their revisions say ``searched=False``).
     """
     order = sorted(state.under_way, key=lambda u: _leave_h(u, legs))
     revisions: list[Revision] = []
@@ -118,7 +137,10 @@ def revise_remainders(
             revisions.append(_way_back(under_way, legs))
             continue
         ledger.remove(revision_tag(under_way))
-        revision = _revise(under_way, legs, ledger, reassign=reassign)
+        late = reassign and deadline is not None and time.perf_counter() > deadline
+        revision = _revise(under_way, legs, ledger, reassign=reassign and not late)
+        if late:
+            revision = dataclasses.replace(revision, searched=False)
         ledger.add(
             revision_tag(under_way), stop_deliveries(revision.trip.stops[len(under_way.fixed) :])
         )
@@ -279,26 +301,99 @@ def _candidate(
 def _best_order(
     planned: _Candidate, under_way: UnderWay, legs: Legs, ledger: Ledger, origin: int, leave: float
 ) -> _Candidate | None:
-    """(b) The planned stops in the order that delivers most value, then returns first."""
-    if not 2 <= len(planned.areas) <= MAX_PERMUTED:
+    """(b) The planned stops in an order that delivers more value, or as much and returns first.
+
+    Every order up to :data:`MAX_PERMUTED` stops; up to :data:`MAX_REORDERED`,
+    a local search from the planned order. ``None`` when no other order works.
+    """
+    n_stops = len(planned.areas)
+    if not 2 <= n_stops <= MAX_REORDERED:
         return None
-    trip = under_way.trip
-    units = dict(zip(planned.areas, planned.deliver, strict=True))
+    if n_stops > MAX_PERMUTED:
+        return _reordered(planned, under_way, legs, ledger, origin, leave)
     best: _Candidate | None = None
     for order in itertools.permutations(planned.areas):
         if order == planned.areas:
             continue
-        route = legs.route(
-            trip.vehicle_type, origin, leave, order, trip.warehouse, not_before_h=_after_now(legs)
-        )
-        if not route.feasible:
+        cand = _ordered(order, planned, under_way, legs, ledger, origin, leave)
+        if cand is None:
             continue
-        cand = _candidate(order, tuple(units[a] for a in order), route, ledger)
         if best is None or (cand.value, -cand.route.return_hours) > (
             best.value + VALUE_EPS,
             -best.route.return_hours,
         ):
             best = cand
+    return best
+
+
+def _ordered(
+    order: tuple[str, ...],
+    planned: _Candidate,
+    under_way: UnderWay,
+    legs: Legs,
+    ledger: Ledger,
+    origin: int,
+    leave: float,
+) -> _Candidate | None:
+    """The planned stops' units delivered in ``order``, or ``None`` without a road back."""
+    trip = under_way.trip
+    route = legs.route(
+        trip.vehicle_type, origin, leave, order, trip.warehouse, not_before_h=_after_now(legs)
+    )
+    if not route.feasible:
+        return None
+    units = dict(zip(planned.areas, planned.deliver, strict=True))
+    return _candidate(order, tuple(units[a] for a in order), route, ledger)
+
+
+def _neighbours(order: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """Orders one move away: a run of stops reversed, or one stop moved elsewhere."""
+    n = len(order)
+    out: dict[tuple[str, ...], None] = {}
+    for i in range(n - 1):
+        for j in range(i + 1, n):
+            out[order[:i] + order[i : j + 1][::-1] + order[j + 1 :]] = None
+    for i in range(n):
+        rest = order[:i] + order[i + 1 :]
+        for j in range(n):
+            if j != i:
+                out[(*rest[:j], order[i], *rest[j:])] = None
+    out.pop(order, None)
+    return list(out)
+
+
+def _reordered(
+    planned: _Candidate, under_way: UnderWay, legs: Legs, ledger: Ledger, origin: int, leave: float
+) -> _Candidate | None:
+    """A local search from the planned order (first improvement, bounded tries).
+
+    A move is taken when it adds value, or keeps the value and returns
+    earlier. ``None`` when no other order was better than the planned one.
+    """
+    current, best = planned, None
+    tried: set[tuple[str, ...]] = {planned.areas}
+    tries = 0
+    improved = True
+    while improved and tries < MAX_REORDER_TRIES:
+        improved = False
+        for order in _neighbours(current.areas):
+            if order in tried:
+                continue
+            tried.add(order)
+            tries += 1
+            cand = _ordered(order, planned, under_way, legs, ledger, origin, leave)
+            if cand is not None and (
+                cand.value > current.value + VALUE_EPS
+                or (
+                    cand.value >= current.value - VALUE_EPS
+                    and cand.route.return_hours < current.route.return_hours - 1e-9
+                )
+            ):
+                current = best = cand
+                improved = True
+                break
+            if tries >= MAX_REORDER_TRIES:
+                break
     return best
 
 

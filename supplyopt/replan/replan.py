@@ -38,6 +38,7 @@ from ..model import (
     summarize,
 )
 from ..model.events import AddArea, event_problems
+from ..network import TravelTimes
 from ..solve import plan_relief
 from ..solve.progress import Progress, ProgressCallback, StopCallback
 from .availability import fleet_start
@@ -56,6 +57,9 @@ from .unmet import operation_unmet
 MAX_PASSES = 4
 #: Share of the time limit the residual plans get (the rest: state, assembly, margin).
 PLAN_SHARE = 0.9
+#: Share of the time limit the remainders of trucks under way may search; the trucks
+#: not reached by then keep their planned stops, retimed (anytime).
+REMAINDER_SHARE = 0.2
 
 
 @dataclass
@@ -124,7 +128,13 @@ def replan(
     """
     started = time.perf_counter()
     legs = Legs(apply_events(scenario, _validated(events, scenario, plan)))
-    op, state, ledger, revisions = _revised(legs, plan, with_orders=True, reassign=True)
+    op, state, ledger, revisions = _revised(
+        legs,
+        plan,
+        with_orders=True,
+        reassign=True,
+        deadline=started + REMAINDER_SHARE * time_limit_s,
+    )
     for idx, _ in state.not_started:
         ledger.remove(("order", idx))
     under_way = [r.trip for r in revisions]
@@ -155,6 +165,7 @@ def replan(
         planned = _plan_residual(
             residual,
             start,
+            legs,
             max(share, 0.05),
             seed,
             _scaled(progress, pos, len(runs), started),
@@ -169,7 +180,10 @@ def replan(
         _score(cand, op, state, revisions)
     best = max(candidates, key=lambda c: c.rank())
     notes = _notes(state, revisions, best, candidates)
-    return _assemble(op, state, legs, best, notes, started, seed=seed, time_limit_s=time_limit_s)
+    revised = _assemble(op, state, legs, best, notes, started, seed=seed, time_limit_s=time_limit_s)
+    if any(not r.searched for r in revisions):
+        revised.summary.time_limited = True
+    return revised
 
 
 def carry_on(scenario: Scenario, plan: Plan, events: Events | Mapping[str, Any]) -> Plan:
@@ -204,14 +218,15 @@ def _validated(events: Events | Mapping[str, Any], scenario: Scenario, plan: Pla
 
 
 def _revised(
-    legs: Legs, plan: Plan, *, with_orders: bool, reassign: bool
+    legs: Legs, plan: Plan, *, with_orders: bool, reassign: bool, deadline: float | None = None
 ) -> tuple[Operation, State, Ledger, list[Revision]]:
     """The state at now and the under-way trips revised, strandings taken into account.
 
     A truck stranded on an under-way trip (no road back) starts no later
     trip: its later trips that the plan had loading before now never
     started, so the trips are sorted again until no stranding changes that.
-    The operation returned counts a stranded vehicle as withdrawn from the
+    Past ``deadline`` (``time.perf_counter()``) the trucks left keep their
+    planned stops, retimed. The operation returned counts a stranded vehicle as withdrawn from the
     moment it is stranded (it is not used again).
     """
     stranded: dict[str, float] = {}
@@ -219,7 +234,7 @@ def _revised(
         op = _with_stranded(legs.op, stranded)
         state = classify(op, plan, stranded)
         ledger = _ledger(state, with_orders=with_orders)
-        revisions = revise_remainders(state, legs, ledger, reassign=reassign)
+        revisions = revise_remainders(state, legs, ledger, reassign=reassign, deadline=deadline)
         merged = dict(stranded)
         for r in revisions:
             if r.stranded_hours is not None:
@@ -255,6 +270,7 @@ def _ledger(state: State, *, with_orders: bool) -> Ledger:
 def _plan_residual(
     residual: Scenario,
     start: Any,
+    legs: Legs,
     time_limit_s: float,
     seed: int,
     progress: ProgressCallback | None,
@@ -270,7 +286,21 @@ def _plan_residual(
         progress=progress,
         should_stop=should_stop,
         start=start,
+        travel=_travel_for(residual, legs),
     )
+
+
+def _travel_for(residual: Scenario, legs: Legs) -> TravelTimes | None:
+    """The matrices legs starting at now are timed on, when the planner would build the same.
+
+    The residual scenario has the changed scenario's sites and every road
+    event (all known by now). A road network is searched up to the
+    deadline only: when a residual lot is due later, the planner builds its
+    own matrices searched that far.
+    """
+    travel = legs.travel_at(legs.op.now_hours)
+    later = any(lot.due_hours > residual.deadline_hours for a in residual.areas for lot in a.lots)
+    return travel if travel.horizon_h is None or not later else None
 
 
 def _fresh(planned: Plan | None) -> list[Trip]:
@@ -342,6 +372,12 @@ def _notes(
             f"{len(revisions)} trips under way at {now:g} h: {same} kept as planned, "
             f"{len(revisions) - same} revised"
         )
+        unsearched = sum(1 for r in revisions if not r.searched)
+        if unsearched:
+            notes.append(
+                f"cut short (time limit): {unsearched} trips under way keep their planned "
+                "stops, retimed, without looking for better ones"
+            )
     for r in revisions:
         if r.kind == "down":
             lost = ", ".join(f"{q} {i}" for i, q in r.under_way.carried.items()) or "nothing"
@@ -430,4 +466,5 @@ def _assemble(
     )
     if best.residual is not None and best.residual.summary.time_limited:
         plan.summary.time_limited = True
+
     return plan

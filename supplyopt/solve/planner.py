@@ -83,6 +83,7 @@ def plan_relief(
     reposition: bool = True,
     budget: WorkBudget | None = None,
     start: FleetStart | None = None,
+    travel: TravelTimes | None = None,
 ) -> Plan:
     """Plan which warehouse sends what, on which vehicle, arriving when.
 
@@ -118,6 +119,12 @@ def plan_relief(
         repositioned; trips keep the given vehicle ids (``based_at`` when a
         vehicle loads away from its base). ``None``: every vehicle at its
         base from its warehouse's ready time.
+    travel
+        Travel matrices already built for this scenario (its sites in order,
+        its road disruptions, every vehicle type), searched at least up to its
+        latest due time, as :func:`~supplyopt.network.build_travel_times`
+        builds them for it (re-planning passes the ones it timed legs on).
+        ``None``: built here.
 
     Returns
     -------
@@ -133,7 +140,8 @@ def plan_relief(
         If the scenario is invalid.
     ValueError
         If ``seed`` is negative or above ``MAX_SEED`` (2**31 - 1), or
-        ``start`` does not fit the scenario (the message names the field).
+        ``start`` does not fit the scenario (the message names the field), or
+        ``travel`` does not have the scenario's sites and vehicle types.
     """
     if not 0 <= seed <= MAX_SEED:
         raise ValueError(f"seed: must be >= 0 and at most {MAX_SEED} (got {seed})")
@@ -143,7 +151,10 @@ def plan_relief(
     scenario = apply_disruptions(_validated(scenario))
     resolved = resolve_start(scenario, start) if start is not None else None
     clock.report("travel", 0.0, "computing travel times")
-    travel = _travel_times(scenario)
+    if travel is None:
+        travel = _travel_times(scenario)
+    else:
+        _check_travel(scenario, travel)
     inst = build_instance(scenario, travel, resolved)
     # From a given state the vehicles are where they are: no repositioning moves.
     timed = _plan_best(
@@ -184,6 +195,19 @@ def _travel_times(scenario: Scenario) -> TravelTimes:
         horizon = scenario.model_copy(update={"deadline_hours": latest})
         return build_travel_times(horizon)
     return build_travel_times(scenario)
+
+
+def _check_travel(scenario: Scenario, travel: TravelTimes) -> None:
+    """Raise ``ValueError`` when ``travel`` was not built for ``scenario``'s sites and types."""
+    sites = (len(scenario.warehouses), len(scenario.areas))
+    if (travel.n_warehouses, travel.n_areas) != sites:
+        raise ValueError(
+            f"travel: built for {travel.n_warehouses} warehouses and {travel.n_areas} areas, "
+            f"the scenario has {sites[0]} and {sites[1]}"
+        )
+    missing = [vt.id for vt in scenario.vehicle_types if vt.id not in travel.duration_h]
+    if missing:
+        raise ValueError(f"travel: no matrices for vehicle type {missing[0]!r}")
 
 
 def _validated(scenario: Scenario) -> Scenario:

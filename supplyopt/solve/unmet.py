@@ -161,6 +161,12 @@ def _take_spare(spare: IntArray, sources: NDArray[np.bool_], i: int, short: int)
     return left
 
 
+#: Gap starts, gap ends, gap vehicle types, gap vehicle positions; vehicle types, free times.
+_Gaps = tuple[
+    NDArray[np.float64], NDArray[np.float64], IntArray, IntArray, IntArray, NDArray[np.float64]
+]
+
+
 class _FleetUse:
     """The plan's vehicles and loading bays, per warehouse, to tell ``fleet`` from ``not_served``."""
 
@@ -173,6 +179,16 @@ class _FleetUse:
         self.visits: dict[int, list[tuple[TimedTrip, TimedStop, float, float]]] = {}
         self._idle_memo: dict[tuple[int, int, bytes], tuple[bool, str]] = {}
         self._at: dict[int, list[tuple[tuple[int, int, int], float]]] = {}
+        self._gap_memo: dict[int, _Gaps] = {}
+        self._fits: dict[int, tuple[NDArray[np.bool_], bytes]] = {}
+        sites = inst.n_warehouses + np.arange(inst.n_areas)
+        #: (K, W, A) hours from each warehouse to each instance area, and back.
+        self._out_h = np.stack(
+            [inst.hours(k)[: inst.n_warehouses][:, sites] for k in range(len(inst.types))]
+        )
+        self._back_h = np.stack(
+            [inst.hours(k)[sites][:, : inst.n_warehouses].T for k in range(len(inst.types))]
+        )
         #: Per warehouse, when bays busy at the start state are free (sorted).
         self.bays_busy: list[list[float]] = [
             sorted(inst.bays_free_h[w]) if inst.bays_free_h is not None else []
@@ -227,9 +243,12 @@ class _FleetUse:
         Returns (True, evidence) for an idle vehicle with a free bay, else
         (False, what kept them all busy).
         """
-        inst = self.inst
-        fits = (inst.weight_kg[i] <= inst.capacity_kg) & (inst.volume_m3[i] <= inst.capacity_m3)
-        key = (w, a, fits.tobytes())
+        if i not in self._fits:
+            inst = self.inst
+            fits = (inst.weight_kg[i] <= inst.capacity_kg) & (inst.volume_m3[i] <= inst.capacity_m3)
+            self._fits[i] = (fits, fits.tobytes())
+        fits, fits_key = self._fits[i]
+        key = (w, a, fits_key)
         if key not in self._idle_memo:
             self._idle_memo[key] = self._idle_uncached(w, a, fits)
         return self._idle_memo[key]
@@ -239,25 +258,44 @@ class _FleetUse:
         vehicles = self._vehicles_at(w)
         if not vehicles:
             return False, f"{self._wid(w)}: no vehicles there"
-        able = [v for v in vehicles if fits[v[0][1]]]
-        if not able:
+        g0, g1, g_type, g_pos, v_type, v_free = self._gaps(w)
+        able = fits[v_type]
+        n_able = int(able.sum())
+        if not n_able:
             return False, f"{self._wid(w)}: no vehicle there can carry one unit"
-        fastest = min(float(inst.hours(key[1])[w, self._site(a)]) for key, _ in able)
-        latest = float(inst.due_h[a]) - float(inst.load_h[w]) - fastest
-        since = min(free for _, free in able)
+        load_h = float(inst.load_h[w])
+        # Per vehicle type: the hours there, the latest loading start that arrives in
+        # time and the round trip's hours (NaN without a road there and back).
+        out_k, back_k = self._out_h[:, w, a], self._back_h[:, w, a]
+        road = np.isfinite(out_k) & np.isfinite(back_k)
+        due_h = float(inst.due_h[a])
+        latest_k = np.where(road, due_h - out_k - load_h, np.nan)
+        cycle_k = load_h + out_k + float(inst.unload_h[a]) + back_k
+        # The gaps between trips of every vehicle there (vectorised): a vehicle has a
+        # window exactly when one of its gaps leaves room for the round trip in time.
+        room = fits[g_type] & road[g_type]
+        with np.errstate(invalid="ignore"):
+            room &= np.minimum(latest_k[g_type], g1 - cycle_k[g_type]) - _EPS_H >= g0
+        windowed = set(g_pos[room].tolist())
+        fastest = float(out_k[v_type[able]].min())
+        latest = due_h - load_h - fastest
+        since = float(v_free[able].min())
         bays_only = False
         seen: set[tuple[int, float]] = set()
-        for key, free_h in able:
+        for pos, (key, free_h) in enumerate(vehicles):
+            if pos not in windowed:
+                continue
             if key not in self.by_vehicle:  # vehicles without trips: one per type and time
                 if (key[1], free_h) in seen:
                     continue
                 seen.add((key[1], free_h))
-            found = self._window(w, a, key, free_h)
+            k = key[1]
+            found = self._window(w, key, free_h, float(latest_k[k]), float(cycle_k[k]))
             if found is None:
                 continue
             start, bay_free = found
             if bay_free:
-                arrive = start + float(inst.load_h[w]) + float(inst.hours(key[1])[w, self._site(a)])
+                arrive = start + load_h + float(out_k[k])
                 return True, (
                     f"{self._key_id(key)} idle at {self._wid(w)} from {start:.2f} h; a trip then "
                     f"arrives at {arrive:.2f} h ({_due_text(inst, a)})"
@@ -270,9 +308,36 @@ class _FleetUse:
                 "in time"
             )
         return False, (
-            f"{self._wid(w)}: all {len(able)} vehicles able to carry it busy from {since:.2f} h "
+            f"{self._wid(w)}: all {n_able} vehicles able to carry it busy from {since:.2f} h "
             f"past {latest:.2f} h, the last loading start that arrives in time"
         )
+
+    def _gaps(self, w: int) -> _Gaps:
+        """The vehicles at ``w`` as arrays, for a vectorised search of their free windows.
+
+        Every gap between trips of a vehicle (from, to, its type, the
+        vehicle's position in :meth:`_vehicles_at`; the last gap runs to
+        ``inf``), then per vehicle its type and first free time.
+        """
+        if w not in self._gap_memo:
+            vehicles = self._vehicles_at(w)
+            rows: list[tuple[float, float, int, int]] = []
+            for pos, (key, free_h) in enumerate(vehicles):
+                begin = free_h
+                for trip in self.by_vehicle.get(key, ()):
+                    rows.append((begin, trip.load_start_h, key[1], pos))
+                    begin = trip.return_h
+                rows.append((begin, np.inf, key[1], pos))
+            table = np.array(rows, dtype=np.float64).reshape(-1, 4)
+            self._gap_memo[w] = (
+                table[:, 0],
+                table[:, 1],
+                table[:, 2].astype(np.int64),
+                table[:, 3].astype(np.int64),
+                np.array([key[1] for key, _ in vehicles], dtype=np.int64),
+                np.array([free for _, free in vehicles], dtype=np.float64),
+            )
+        return self._gap_memo[w]
 
     def _vehicles_at(self, w: int) -> list[tuple[tuple[int, int, int], float]]:
         """(vehicle key, first free time) of every vehicle loading at ``w`` in this plan.
@@ -305,24 +370,21 @@ class _FleetUse:
         return out
 
     def _window(
-        self, w: int, a: int, key: tuple[int, int, int], free_h: float
+        self, w: int, key: tuple[int, int, int], free_h: float, latest: float, cycle: float
     ) -> tuple[float, bool] | None:
-        """The earliest start of an on-time round trip ``w``→``a`` between the vehicle's trips.
+        """The earliest start of an on-time round trip from ``w`` between the vehicle's trips.
 
+        ``latest`` is the last loading start that arrives in time, ``cycle``
+        the hours of loading, the way there, unloading and the way back.
         Returns (start, whether a loading bay is free then), or None when the
         vehicle never has the time.
         """
-        inst = self.inst
-        hours = inst.hours(key[1])
-        out_h, back_h = float(hours[w, self._site(a)]), float(hours[self._site(a), w])
-        if not (np.isfinite(out_h) and np.isfinite(back_h)):
+        trips = self.by_vehicle.get(key, ())
+        if not trips and free_h > latest - _EPS_H:  # idle from free_h on, but too late
             return None
-        load_h = float(inst.load_h[w])
-        latest = float(inst.due_h[a]) - out_h - load_h
-        cycle = load_h + out_h + float(inst.unload_h[a]) + back_h
         gaps: list[tuple[float, float]] = []
         begin = free_h
-        for trip in self.by_vehicle.get(key, []):
+        for trip in trips:
             gaps.append((begin, trip.load_start_h))
             begin = trip.return_h
         gaps.append((begin, np.inf))
