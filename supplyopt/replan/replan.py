@@ -183,7 +183,31 @@ def replan(
     revised = _assemble(op, state, legs, best, notes, started, seed=seed, time_limit_s=time_limit_s)
     if any(not r.searched for r in revisions):
         revised.summary.time_limited = True
+    # Never worse than carrying on: a re-plan cut short, or a residual heuristic that
+    # lost what the orders already gave, must not leave the operation worse off.
+    carried = _carry(legs, plan, started)
+    if _rank(carried) > _rank(revised):
+        carried.notes.append(
+            "re-planning found nothing better than carrying on with the plan "
+            f"(weighted coverage {revised.summary.weighted_coverage_on_time:.3f} against "
+            f"{carried.summary.weighted_coverage_on_time:.3f}): the plan carried on is kept"
+        )
+        carried.seed, carried.time_limit_s = seed, time_limit_s
+        carried.summary.time_limited = revised.summary.time_limited
+        return carried
     return revised
+
+
+def _rank(plan: Plan) -> tuple[float, int, float, float]:
+    """The order :class:`_Candidate` ranks by, read off an assembled revision."""
+    block = plan.replan
+    disturbed = block.changed + block.cancelled if block is not None else 0
+    return (
+        round(plan.summary.weighted_coverage_on_time, 9),
+        -disturbed,
+        round(plan.summary.min_area_coverage, 9),
+        -round(plan.summary.distance_km, 3),
+    )
 
 
 def carry_on(scenario: Scenario, plan: Plan, events: Events | Mapping[str, Any]) -> Plan:
@@ -197,6 +221,11 @@ def carry_on(scenario: Scenario, plan: Plan, events: Events | Mapping[str, Any])
     """
     started = time.perf_counter()
     legs = Legs(apply_events(scenario, _validated(events, scenario, plan)))
+    return _carry(legs, plan, started)
+
+
+def _carry(legs: Legs, plan: Plan, started: float) -> Plan:
+    """:func:`carry_on` on events already applied (``legs``)."""
     op, state, ledger, revisions = _revised(legs, plan, with_orders=False, reassign=False)
     under_way = [r.trip for r in revisions]
     why_not: dict[int, str] = {}
