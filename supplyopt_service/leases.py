@@ -1,7 +1,8 @@
 """Job leases in the database: claim, renew, finish, hand back, and recover expired ones.
 
-A worker claims the oldest queued job by setting it running with its name
-(``lease_owner``) and a deadline (``lease_expires_at``), in one transaction:
+A worker claims the oldest queued job by setting it running with a lease
+(``lease_owner``: the worker's name and a claim number, unique to this claim)
+and a deadline (``lease_expires_at``), in one transaction:
 on PostgreSQL the row is picked with ``SELECT … FOR UPDATE SKIP LOCKED``, so
 workers in other processes or on other machines never pick the same job and
 never wait for each other; on SQLite the write transaction (``BEGIN
@@ -63,34 +64,33 @@ def queued_exists(session: Session) -> bool:
     return found is not None
 
 
-def renew(session: Session, owner: str, plan_ids: list[str], lease_s: float) -> set[str]:
-    """Extend ``owner``'s leases on these jobs; return the ids it still holds.
+def renew(session: Session, owners: list[str], lease_s: float) -> set[str]:
+    """Extend these leases (``lease_owner`` values, one per claim); return those still held.
 
-    A job missing from the answer was cancelled, or its lease expired and it
-    was recovered: its solve should stop, and its result is not wanted.
+    A lease missing from the answer is gone: its job was cancelled, or the
+    lease expired and the job was recovered. Its solve should stop, and its
+    result is not wanted.
     """
-    if not plan_ids:
+    if not owners:
         return set()
     until = database_now(session) + timedelta(seconds=lease_s)
     return set(
         session.scalars(
             update(PlanJobRow)
-            .where(PlanJobRow.id.in_(plan_ids), RUNNING, PlanJobRow.lease_owner == owner)
+            .where(PlanJobRow.lease_owner.in_(owners), RUNNING)
             .values(lease_expires_at=until)
-            .returning(PlanJobRow.id)
+            .returning(PlanJobRow.lease_owner)
         )
     )
 
 
-def held(session: Session, owner: str, plan_ids: list[str]) -> set[str]:
-    """The ids among ``plan_ids`` that are running under ``owner``'s lease (a read)."""
-    if not plan_ids:
+def held(session: Session, owners: list[str]) -> set[str]:
+    """The leases among ``owners`` whose jobs are still running under them (a read)."""
+    if not owners:
         return set()
     return set(
         session.scalars(
-            select(PlanJobRow.id).where(
-                PlanJobRow.id.in_(plan_ids), RUNNING, PlanJobRow.lease_owner == owner
-            )
+            select(PlanJobRow.lease_owner).where(PlanJobRow.lease_owner.in_(owners), RUNNING)
         )
     )
 

@@ -17,6 +17,7 @@ tells running solves to stop and queues their jobs again for another worker.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import os
 import socket
@@ -51,7 +52,9 @@ def worker_name() -> str:
 @dataclass(frozen=True)
 class _Claimed:
     plan_id: str
+    lease: str  # the claim's lease_owner: the worker's name and a number of its own
     work: Work | None  # None: the job failed as it started (e.g. live stock invalid)
+    stop: threading.Event
 
 
 class JobWorker:
@@ -88,7 +91,8 @@ class JobWorker:
         self.concurrency = concurrency or settings.plan_workers
         self._solve = solve
         self._replan = replan
-        self._held: dict[str, threading.Event] = {}
+        self._held: dict[str, _Claimed] = {}  # by lease
+        self._claims = itertools.count(1)
         self._lock = threading.Lock()
         self._wakeup = threading.Condition()
         self._closing = threading.Event()
@@ -121,16 +125,16 @@ class JobWorker:
     def stop_job(self, plan_id: str) -> None:
         """Tell the solver of ``plan_id`` to stop, if this worker solves it."""
         with self._lock:
-            flag = self._held.get(plan_id)
-        if flag is not None:
-            flag.set()
+            for claimed in self._held.values():
+                if claimed.plan_id == plan_id:
+                    claimed.stop.set()
 
     def shutdown(self, timeout_s: float | None = None) -> None:
         """Stop: running solves are told to stop and their jobs queued again."""
         self._closing.set()
         with self._lock:
-            for flag in self._held.values():
-                flag.set()
+            for claimed in self._held.values():
+                claimed.stop.set()
         with self._wakeup:
             self._wakeup.notify_all()
         for thread in self._threads:
@@ -151,61 +155,64 @@ class JobWorker:
                     if not self._closing.is_set():
                         self._wakeup.wait(poll_s)
             elif claimed.work is not None:
-                self._run(claimed.plan_id, claimed.work)
+                self._run(claimed, claimed.work)
 
     def _claim(self) -> _Claimed | None:
         with self.db.read() as session:
             if not leases.queued_exists(session):
                 return None
+        # A lease of its own for each claim: should this worker claim the same job
+        # again (after losing its lease), the earlier solve cannot store anything.
+        lease = f"{self.name}/{next(self._claims)}"
         with self.db.write() as session:
-            job = leases.claim(session, self.name, self.settings.job_lease_s)
+            job = leases.claim(session, lease, self.settings.job_lease_s)
             if job is None:
                 return None
-            claimed = _Claimed(job.id, start_work(session, job))
+            claimed = _Claimed(job.id, lease, start_work(session, job), threading.Event())
         if claimed.work is not None:
             with self._lock:  # housekeeping renews its lease from now on
-                self._held[claimed.plan_id] = threading.Event()
+                self._held[lease] = claimed
         return claimed
 
-    def _run(self, plan_id: str, work: Work) -> None:
-        with self._lock:
-            flag = self._held[plan_id]
+    def _run(self, claimed: _Claimed, work: Work) -> None:
+        plan_id, stop = claimed.plan_id, claimed.stop
         try:
             try:
-                plan = work.run(self._solve, self._replan, self._progress(plan_id), flag.is_set)
+                plan = work.run(self._solve, self._replan, self._progress(claimed), stop.is_set)
             except SupplyOptError as err:
-                self._store(plan_id, flag, status="failed", error=str(err))
+                self._store(claimed, status="failed", error=str(err))
                 return
             except Exception:  # the job row says what happened; never kill the worker
                 log.exception("plan job %s failed unexpectedly", plan_id)
-                self._store(plan_id, flag, status="failed", error="internal error while solving")
+                self._store(claimed, status="failed", error="internal error while solving")
                 return
-            self._store(plan_id, flag, status="done", plan=plan)
+            self._store(claimed, status="done", plan=plan)
         finally:
             with self._lock:
-                self._held.pop(plan_id, None)
+                self._held.pop(claimed.lease, None)
 
-    def _store(self, plan_id: str, flag: threading.Event, **outcome: object) -> None:
+    def _store(self, claimed: _Claimed, **outcome: object) -> None:
         """Store the outcome; a solve stopped by shutdown gives its job back instead."""
+        plan_id, lease = claimed.plan_id, claimed.lease
         try:
             with self.db.write() as session:
-                if flag.is_set() and self._closing.is_set():
-                    stored = leases.hand_back(session, plan_id, self.name)
+                if claimed.stop.is_set() and self._closing.is_set():
+                    stored = leases.hand_back(session, plan_id, lease)
                     what = "queued again (worker stopping)"
-                elif flag.is_set():
+                elif claimed.stop.is_set():
                     stored, what = False, ""  # cancelled, or the lease was lost
                 else:
-                    stored = leases.finish(session, plan_id, self.name, **outcome)  # type: ignore[arg-type]
+                    stored = leases.finish(session, plan_id, lease, **outcome)  # type: ignore[arg-type]
                     what = str(outcome["status"])
         except Exception:
             log.exception("could not store the outcome of plan job %s", plan_id)
             return
         if stored:
-            log.info("plan job %s %s by %s", plan_id, what, self.name)
+            log.info("plan job %s %s (lease %s)", plan_id, what, lease)
         else:
-            log.info("plan job %s: result dropped (cancelled, or lease lost)", plan_id)
+            log.info("plan job %s: result dropped (cancelled, or lease %s lost)", plan_id, lease)
 
-    def _progress(self, plan_id: str) -> ProgressFn:
+    def _progress(self, claimed: _Claimed) -> ProgressFn:
         last = [0.0]
 
         def write(fraction: float, message: str) -> None:
@@ -216,8 +223,8 @@ class JobWorker:
             with self.db.write() as session:
                 leases.update_held(
                     session,
-                    plan_id,
-                    self.name,
+                    claimed.plan_id,
+                    claimed.lease,
                     progress=min(max(fraction, 0.0), 1.0),
                     message=message[:500],
                 )
@@ -244,12 +251,14 @@ class JobWorker:
         if mine:
             if renew:
                 with self.db.write() as session:
-                    kept = leases.renew(session, self.name, mine, self.settings.job_lease_s)
+                    kept = leases.renew(session, mine, self.settings.job_lease_s)
             else:
                 with self.db.read() as session:
-                    kept = leases.held(session, self.name, mine)
-            for plan_id in set(mine) - kept:
-                self.stop_job(plan_id)
+                    kept = leases.held(session, mine)
+            with self._lock:
+                for lease in set(mine) - kept:
+                    if lease in self._held:
+                        self._held[lease].stop.set()
         with self.db.read() as session:
             expired = leases.expired_exists(session)
         if expired:
