@@ -152,6 +152,7 @@ def queue(db: Database, name: str) -> None:
         )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("max_attempts", "outcome"), [("2", "done"), ("1", "failed")])
 def test_kill_9_mid_solve_reruns_or_fails_the_job_after_its_lease(
     db: Database, processes: Processes, max_attempts: str, outcome: str
