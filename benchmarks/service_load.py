@@ -1,9 +1,12 @@
 """Load figures for the HTTP service on loopback: stock reads, movements, plan submits.
 
-Starts the service as a real uvicorn process on 127.0.0.1 (a random free
-port) for each storage back end, drives it with concurrent clients doing a
-fixed number of requests each (bounded in time too), and reports throughput
-and p50/p99 latency. Results go to ``benchmarks/results/service_load.md``.
+Starts the service as real ``supplyopt serve`` processes on 127.0.0.1 (random
+free ports): on SQLite one process solving its own jobs; on PostgreSQL 1, 2
+and 4 API processes (``--no-worker``) side by side in the same run, each on a
+fresh database with one ``supplyopt worker`` process solving the plans. The
+same concurrent clients (spread round-robin over the API processes) do a
+fixed number of requests each (bounded in time too); the report gives
+throughput and p50/p99 latency. Results go to ``benchmarks/results/service_load.md``.
 
 Run from the repository root::
 
@@ -106,43 +109,58 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_server(database_url: str, workdir: Path) -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
-    env = {
+def _env(database_url: str) -> dict[str, str]:
+    return {
         **os.environ,
         "SUPPLYOPT_DATABASE_URL": database_url,
         "PYTHONPATH": str(ROOT),
         "SUPPLYOPT_MAX_QUEUED_PLANS": "1000",
     }
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "--factory",
-            "supplyopt_service.app:create_app",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-        ],
+
+
+def start_servers(
+    database_url: str, workdir: Path, count: int, *, worker: bool
+) -> tuple[list[subprocess.Popen[bytes]], list[str]]:
+    """Start ``count`` ``supplyopt serve`` processes at once; return them and their URLs."""
+    processes, bases = [], []
+    for _ in range(count):
+        port = free_port()
+        args = [sys.executable, "-m", "supplyopt", "serve", "--port", str(port)]
+        processes.append(
+            subprocess.Popen(
+                args if worker else [*args, "--no-worker"],
+                cwd=workdir,
+                env=_env(database_url),
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+        )
+        bases.append(f"http://127.0.0.1:{port}")
+    deadline = time.monotonic() + 90
+    for base in bases:
+        while True:
+            try:
+                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                for process in processes:
+                    process.kill()
+                raise RuntimeError("the service did not start")
+            time.sleep(0.1)
+    return processes, bases
+
+
+def start_worker(database_url: str, workdir: Path) -> subprocess.Popen[bytes]:
+    """Start one ``supplyopt worker`` (2 jobs at once)."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "supplyopt", "worker", "--concurrency", "2"],
         cwd=workdir,
-        env=env,
+        env=_env(database_url),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                return process, base
-        except httpx.TransportError:
-            time.sleep(0.1)
-    process.kill()
-    raise RuntimeError("the service did not start")
 
 
 def admin_token(database_url: str) -> str:
@@ -158,14 +176,16 @@ def admin_token(database_url: str) -> str:
     return token
 
 
-def run_workload(base: str, headers: dict[str, str], work: Workload) -> Figures:
+def run_workload(bases: list[str], headers: dict[str, str], work: Workload) -> Figures:
     latencies: list[float] = []
     errors = [0]
     lock = threading.Lock()
     stop_at = time.monotonic() + TIME_CAP_S
 
     def client(worker: int) -> None:
-        with httpx.Client(base_url=base, headers=headers, timeout=30) as http:
+        with httpx.Client(
+            base_url=bases[worker % len(bases)], headers=headers, timeout=30
+        ) as http:
             for n in range(work.per_client):
                 if time.monotonic() > stop_at:
                     return
@@ -238,11 +258,22 @@ def wait_for_plans(base: str, headers: dict[str, str]) -> tuple[int, int, float]
     return 0, 0, time.perf_counter() - began
 
 
-def bench_backend(label: str, database_url: str, scale: int) -> tuple[list[Figures], str]:
+def bench_backend(
+    label: str, database_url: str, scale: int, apis: int = 1, *, separate_worker: bool = False
+) -> tuple[list[Figures], str]:
+    """Measure ``apis`` API processes on one database.
+
+    Plans are solved by one separate worker process, or by the API process itself.
+    """
     token = admin_token(database_url)
     headers = {"Authorization": f"Bearer {token}"}
     with tempfile.TemporaryDirectory() as workdir:
-        process, base = start_server(database_url, Path(workdir))
+        processes, bases = start_servers(
+            database_url, Path(workdir), apis, worker=not separate_worker
+        )
+        if separate_worker:
+            processes.append(start_worker(database_url, Path(workdir)))
+        base = bases[0]
         try:
             httpx.post(
                 f"{base}/warehouses/import",
@@ -251,16 +282,20 @@ def bench_backend(label: str, database_url: str, scale: int) -> tuple[list[Figur
                 timeout=30,
             ).raise_for_status()
             figures = [
-                run_workload(base, headers, w) for w in workloads(scale, uuid.uuid4().hex[:8])
+                run_workload(bases, headers, w) for w in workloads(scale, uuid.uuid4().hex[:8])
             ]
             done, other, waited = wait_for_plans(base, headers)
+            solver = "one supplyopt worker process" if separate_worker else "the API process"
             note = (
                 f"{label}: {done} submitted plans solved ({other} not done) "
-                f"{waited:.1f} s after the last submit (2 plan workers, 2 s limit each)"
+                f"{waited:.1f} s after the last submit ({solver}, 2 jobs at once, 2 s limit "
+                "each)"
             )
         finally:
-            process.send_signal(signal.SIGTERM)
-            process.wait(30)
+            for process in processes:
+                process.send_signal(signal.SIGTERM)
+            for process in processes:
+                process.wait(30)
     return figures, note
 
 
@@ -291,9 +326,12 @@ def report(results: dict[str, list[Figures]], notes: list[str], command: str) ->
         "",
         f"Command: `{command}` (from the repository root). Machine: {platform.machine()}, "
         f"{os.cpu_count()} cores, Python {platform.python_version()}, load average "
-        f"{os.getloadavg()[0]:.1f} when it finished (other work on the machine shows here); server and clients share "
-        "the machine (loopback 127.0.0.1, one uvicorn process, clients are threads in the "
-        "benchmark process). Each client sends its requests one after another.",
+        f"{os.getloadavg()[0]:.1f} when it finished (the machine is shared: other work shows "
+        "here, and the figures vary from run to run accordingly). Servers, the plan worker, "
+        "PostgreSQL and the clients all share those cores (loopback 127.0.0.1; clients are "
+        "threads in the benchmark process, spread round-robin over the API processes; each "
+        "sends its requests one after another). With 2 cores, more API processes than cores "
+        "cannot add CPU: what they can show is whether processes contend on the database.",
         "",
         "| storage | workload | clients | requests | errors | req/s | p50 ms | p99 ms |",
         "|---|---|---:|---:|---:|---:|---:|---:|",
@@ -318,14 +356,17 @@ def main(argv: list[str] | None = None) -> int:
     notes: list[str] = []
     with tempfile.TemporaryDirectory() as folder:
         figures, note = bench_backend("SQLite", f"sqlite:///{Path(folder) / 'bench.db'}", scale)
-        results["SQLite (WAL)"] = figures
+        results["SQLite (WAL), 1 API process"] = figures
         notes.append(note)
-    pg = pg_database()
-    if pg is not None:
+    for apis in (1, 2, 4):
+        pg = pg_database()
+        if pg is None:
+            break
         url, drop = pg
         try:
-            figures, note = bench_backend("PostgreSQL", url, scale)
-            results["PostgreSQL 15"] = figures
+            label = f"PostgreSQL 15, {apis} API process{'es' if apis > 1 else ''}"
+            figures, note = bench_backend(label, url, scale, apis, separate_worker=True)
+            results[label] = figures
             notes.append(note)
         finally:
             drop()

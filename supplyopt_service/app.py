@@ -38,14 +38,18 @@ def create_app(
     solve: SolveFn = solve_with_library,
     replan: ReplanFn = replan_with_library,
 ) -> FastAPI:
-    """Build the app; the database is migrated and interrupted jobs recovered at start-up.
+    """Build the app; the database is migrated and its plan worker started at start-up.
+
+    The worker (unless ``settings.embedded_worker`` is off) first recovers jobs
+    whose lease expired: those of a dead process, never those another live
+    process is solving.
 
     Parameters
     ----------
     settings
         Service settings (default: from the environment).
     solve
-        The planning function run by the job workers (default: the library's planner).
+        The planning function run by the embedded worker (default: the library's planner).
     replan
         The revising function run for revisions (default: the library's ``replan``).
     """
@@ -56,7 +60,7 @@ def create_app(
         db = Database(settings.database_url, busy_timeout_s=settings.sqlite_busy_timeout_s)
         upgrade(db)
         jobs = JobRunner(db, settings, solve, replan)
-        jobs.recover()
+        jobs.start()
         app.state.services = Services(settings=settings, db=db, jobs=jobs)
         app.state.authenticate = authenticate
         app.state.refusals = RefusalAudit(settings.audit_refusals_per_minute)

@@ -17,6 +17,7 @@ COMMANDS = (
     "replan",
     "solve_vrp",
     "serve",
+    "worker",
     "keys",
     "export",
     "compare",

@@ -10,6 +10,8 @@ import argparse
 import sys
 from typing import Any
 
+from ._service import database_or_exit_code, missing_extra, settings_or_exit_code
+
 ROLES = ("viewer", "planner", "manager", "admin")
 
 
@@ -34,23 +36,19 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Carry out the action; exit 0 on success, 1 on a refused action."""
+    """Carry out the action; exit 0 on success, 1 on a refused action, 2 on bad settings."""
     try:
         from supplyopt_service.core import keys
-        from supplyopt_service.core.db import Database
         from supplyopt_service.core.errors import ServiceError
-        from supplyopt_service.core.migrate import upgrade
-        from supplyopt_service.core.settings import get_settings
     except ImportError as err:
-        print(
-            f"supplyopt keys needs the service extra: pip install 'supplyopt[service]' ({err})",
-            file=sys.stderr,
-        )
-        return 1
-    settings = get_settings()
-    db = Database(settings.database_url, busy_timeout_s=settings.sqlite_busy_timeout_s)
+        return missing_extra("keys", err)
+    settings = settings_or_exit_code("keys")
+    if isinstance(settings, int):
+        return settings
+    db = database_or_exit_code("keys", settings)
+    if isinstance(db, int):
+        return db
     try:
-        upgrade(db)
         if args.action == "create":
             with db.write() as session:
                 row, token = keys.create_key(session, args.role, name=args.name)

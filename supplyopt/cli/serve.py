@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import Any
+
+from ._service import database_or_exit_code, missing_extra, settings_or_exit_code
 
 
 def register(subparsers: Any) -> None:
@@ -13,12 +14,18 @@ def register(subparsers: Any) -> None:
         "serve",
         help="run the HTTP service (stock, plan jobs, approvals)",
         description="Run the supplyopt HTTP service. Configuration comes from SUPPLYOPT_* "
-        "environment variables; with none, data is kept in ./supplyopt.db (SQLite).",
+        "environment variables; with none, data is kept in ./supplyopt.db (SQLite). "
+        "Several servers (and supplyopt worker processes) may share one database.",
     )
     parser.add_argument(
         "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)"
     )
     parser.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+    parser.add_argument(
+        "--no-worker",
+        action="store_true",
+        help="do not solve plan jobs in this process; leave them to supplyopt worker processes",
+    )
     parser.set_defaults(func=run)
 
 
@@ -29,10 +36,15 @@ def run(args: argparse.Namespace) -> int:
 
         from supplyopt_service.app import create_app
     except ImportError as err:
-        print(
-            f"supplyopt serve needs the service extra: pip install 'supplyopt[service]' ({err})",
-            file=sys.stderr,
-        )
-        return 1
-    uvicorn.run(create_app(), host=args.host, port=args.port, log_level="info")
+        return missing_extra("serve", err)
+    settings = settings_or_exit_code("serve")
+    if isinstance(settings, int):
+        return settings
+    if args.no_worker:
+        settings = settings.model_copy(update={"embedded_worker": False})
+    db = database_or_exit_code("serve", settings)  # one clear line now, not a traceback later
+    if isinstance(db, int):
+        return db
+    db.dispose()
+    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info")
     return 0

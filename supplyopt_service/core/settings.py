@@ -70,6 +70,28 @@ class Settings(BaseSettings):
     progress_interval_s: float = Field(
         default=0.5, ge=0, description="Least time between two progress writes of a job."
     )
+    embedded_worker: bool = Field(
+        default=True,
+        description="Solve plan jobs in the API process too (supplyopt serve --no-worker: "
+        "leave them to supplyopt worker processes).",
+    )
+    job_lease_s: float = Field(
+        default=30.0,
+        ge=0.5,
+        description="How long a worker holds a running job without renewing its lease; a job "
+        "whose lease expired is queued again or failed.",
+    )
+    job_poll_interval_s: float = Field(
+        default=1.0,
+        gt=0,
+        description="How often a worker looks for queued jobs, cancelled jobs and expired "
+        "leases.",
+    )
+    job_max_attempts: int = Field(
+        default=2,
+        ge=1,
+        description="Times a job is started; when its lease expires on the last, it fails.",
+    )
 
 
 def get_settings() -> Settings:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -13,8 +14,8 @@ from supplyopt.model import MAX_QUANTITY, Scenario
 from supplyopt_service.app import create_app
 from supplyopt_service.core.db import Database
 from supplyopt_service.core.settings import Settings
-from supplyopt_service.core.tables import PlanJobRow, StockRow
-from supplyopt_service.jobs import INTERRUPTED, ProgressFn, StopFn
+from supplyopt_service.core.tables import PlanJobRow, StockRow, utcnow
+from supplyopt_service.jobs import ProgressFn, StopFn
 
 from .conftest import KeyMaker
 
@@ -203,12 +204,20 @@ def test_cancel_stops_a_running_solve_and_skips_a_queued_one(
         assert session.get(PlanJobRow, first).plan is None  # type: ignore[union-attr]
 
 
-def test_restart_fails_interrupted_jobs_and_runs_queued_ones(
+def test_restart_recovers_only_jobs_whose_lease_expired(
     settings: Settings, db: Database, auth: KeyMaker, scenario: dict[str, Any], wait_plan: Wait
 ) -> None:
-    """Jobs left running by a dead server are failed with the reason; queued ones are solved."""
+    """At start, expired leases are re-run or failed with the reason; a live lease is kept."""
+    past, future = utcnow() - timedelta(minutes=5), utcnow() + timedelta(hours=1)
+    left = {
+        # id: (status, lease owner, lease expires, attempts)
+        "lost-twice": ("running", "gone:1", past, 2),
+        "lost-once": ("running", "gone:2", past, 1),
+        "held-elsewhere": ("running", "alive:3", future, 1),
+        "left-queued": ("queued", None, None, 0),
+    }
     with db.write() as session:
-        for plan_id, status in (("left-running", "running"), ("left-queued", "queued")):
+        for plan_id, (status, owner, expires, attempts) in left.items():
             session.add(
                 PlanJobRow(
                     id=plan_id,
@@ -218,20 +227,28 @@ def test_restart_fails_interrupted_jobs_and_runs_queued_ones(
                     time_limit_s=5,
                     seed=0,
                     progress=0.5,
+                    lease_owner=owner,
+                    lease_expires_at=expires,
+                    attempts=attempts,
                 )
             )
     with TestClient(create_app(settings)) as client:
         viewer = auth("viewer")
-        failed = client.get("/plans/left-running", headers=viewer).json()
+        failed = client.get("/plans/lost-twice", headers=viewer).json()
         assert failed["status"] == "failed"
-        assert failed["error"] == INTERRUPTED
+        assert failed["error"].startswith("worker lost: lease expired at ")
+        assert "gone:1" in failed["error"]
+        assert wait_plan("lost-once", viewer)["status"] == "done"
         assert wait_plan("left-queued", viewer)["status"] == "done"
+        assert client.get("/plans/held-elsewhere", headers=viewer).json()["status"] == "running"
+    with db.read() as session:
+        assert session.get(PlanJobRow, "lost-once").attempts == 2  # type: ignore[union-attr]
 
 
-def test_shutdown_fails_the_running_job_visibly(
+def test_shutdown_queues_the_running_job_again(
     settings: Settings, db: Database, auth: KeyMaker, scenario: dict[str, Any]
 ) -> None:
-    """Stopping the server while a plan solves leaves it failed with the reason, never running."""
+    """Stopping the server while a plan solves queues it again (not an attempt), never running."""
     solver = BlockingSolver()
     with TestClient(create_app(settings, solve=solver)) as client:
         planner = auth("planner")
@@ -240,7 +257,9 @@ def test_shutdown_fails_the_running_job_visibly(
     with db.read() as session:
         job = session.get(PlanJobRow, plan_id)
         assert job is not None
-        assert (job.status, job.error) == ("failed", INTERRUPTED)
+        assert (job.status, job.attempts, job.lease_owner, job.plan) == ("queued", 0, None, None)
+        assert job.message is not None
+        assert job.message.endswith(" stopped")
 
 
 def test_queue_bound_answers_429(
