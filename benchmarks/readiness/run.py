@@ -53,10 +53,10 @@ class Setting:
 
 FULL = {
     "changji-region": Setting(100, 200),
-    "county-6wh": Setting(100, 150),
-    "province-20wh": Setting(50, 60),
+    "prefecture-6wh": Setting(100, 200),
+    "province-20wh": Setting(60, 120),
 }
-CI = {"changji-region": Setting(12, 12), "county-6wh": Setting(10, 10)}
+CI = {"changji-region": Setting(12, 12), "prefecture-6wh": Setting(10, 10)}
 
 
 def regions(names: list[str]) -> dict[str, Region]:
