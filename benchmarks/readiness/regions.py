@@ -76,6 +76,8 @@ class Shape:
         Settlements in all (the capital's districts among them).
     capital_trucks, prefecture_trucks
         10-t and 5-t trucks at the capital's reserve and at each prefecture reserve.
+    people
+        Typical (median) population of a settlement outside the capital.
     """
 
     width_km: float
@@ -85,11 +87,14 @@ class Shape:
     settlements: int
     capital_trucks: int
     prefecture_trucks: int
+    people: float = 9_000.0
 
 
 SHAPES: dict[str, Shape] = {
     "prefecture-6wh": Shape(520.0, 260.0, 1, 4, 80, 16, 8),
     "province-20wh": Shape(760.0, 420.0, 3, 16, 240, 40, 10),
+    # Scale only (issue 16: 2,000 settlements on a Dask cluster): villages, not townships.
+    "province-2000": Shape(760.0, 420.0, 3, 16, 2000, 40, 10, people=1_100.0),
 }
 
 
@@ -118,7 +123,10 @@ def _towns(rng: np.random.Generator, shape: Shape) -> np.ndarray[Any, Any]:
     cw, ch = (shape.width_km - west) / cols, shape.height_km / rows
     xy = np.array(
         [
-            (west + (cells[k][0] + rng.uniform(0.2, 0.8)) * cw, (cells[k][1] + rng.uniform(0.2, 0.8)) * ch)
+            (
+                west + (cells[k][0] + rng.uniform(0.2, 0.8)) * cw,
+                (cells[k][1] + rng.uniform(0.2, 0.8)) * ch,
+            )
             for k in picked
         ]
     )
@@ -185,9 +193,7 @@ def generate_data(name: str, seed: int = 0) -> dict[str, Any]:
     }
 
 
-def _warehouse(
-    k: int, tier: str, xy: np.ndarray[Any, Any], shape: Shape
-) -> dict[str, Any]:
+def _warehouse(k: int, tier: str, xy: np.ndarray[Any, Any], shape: Shape) -> dict[str, Any]:
     if tier == "capital":
         trucks, fleet = shape.capital_trucks, "large"
         name, ready, load, bays = "中心救灾物资储备库", 2.0, 0.5, 6
@@ -233,7 +239,7 @@ def _settlements(
     population = np.concatenate(
         [
             rng.lognormal(math.log(120_000), 0.3, n_capital),
-            rng.lognormal(math.log(9_000), 0.7, len(towns)),
+            rng.lognormal(math.log(shape.people), 0.7, len(towns)),
         ]
     )
     return [
@@ -258,7 +264,7 @@ def generate_region(name: str, seed: int = 0) -> Region:
     shares = _tier_shares(tiers)
     stock: dict[str, dict[str, int]] = {}
     for wh, share in zip(data["warehouses"], shares, strict=True):
-        stock[wh["id"]] = {item: int(math.floor(total * share)) for item, total in totals.items()}
+        stock[wh["id"]] = {item: math.floor(total * share) for item, total in totals.items()}
     return region.with_stock(stock)
 
 
@@ -286,4 +292,4 @@ def _stock_totals(region: Region) -> dict[str, int]:
         for need in sample.demand.values():
             totals[idx] += [need.get(i, 0) for i in items]
     quantile = np.quantile(totals, STOCK_QUANTILE, axis=0)
-    return {item: int(math.ceil(q)) for item, q in zip(items, quantile.tolist(), strict=True)}
+    return {item: math.ceil(q) for item, q in zip(items, quantile.tolist(), strict=True)}

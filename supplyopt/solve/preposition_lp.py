@@ -136,7 +136,8 @@ class PrepositionProblem:
     def vehicle_h(self) -> FloatArray:
         """(W, K) vehicle hours before the deadline (vehicles × (deadline − ready))."""
         left = np.maximum(0.0, self.deadline_h - self.ready_h)
-        return self.vehicles * left[:, None]
+        hours: FloatArray = self.vehicles.astype(float) * left[:, None]
+        return hours
 
     def move_sources(self) -> dict[tuple[int, int], list[tuple[int, float]]]:
         """For each (w, k): warehouses ``u`` that could send a type-k vehicle empty, and when it could load.
@@ -362,7 +363,9 @@ def _add_sample(
     _add_vehicle_moves(problem, built, fleet_rows)
     for w, cols in by_bay.items():
         if np.isfinite(problem.loadings[w]):
-            lp.add_row(cols, [1.0] * len(cols), upper=problem.bay_scale * float(problem.loadings[w]))
+            lp.add_row(
+                cols, [1.0] * len(cols), upper=problem.bay_scale * float(problem.loadings[w])
+            )
 
 
 def _add_vehicle_moves(
