@@ -237,12 +237,17 @@ def write(rows: list[dict[str, Any]], speed: list[dict[str, Any]], out: Path, no
         "",
         f"Moves chosen on seed {FIT_SEED}, evaluated on seed {EVAL_SEED} (out-of-sample). Mean and 5th percentile of weighted on-time coverage over the evaluation samples, each planned in full and checked.",
         "",
-        "| region | method | budget | moved | mean | Δ mean | p05 | plans | violations |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| region | method | budget | moved | mean | Δ mean | p05 | plans | violations | time-limited | LP before → after (fit samples) | LP s |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
+        lp = (
+            f"{float(r['lp_before']):.4f} → {float(r['lp_after']):.4f}"
+            if r.get("lp_before") not in (None, "")
+            else ""
+        )
         lines.append(
-            f"| {r['region']} | {r['method']} | {r['budget_share']:.0%} ({r['budget_units']}) | {r['moved']} | {r['mean']:.4f} | {r['d_mean']:+.4f} | {r['p05']:.4f} | {r['plans']} | {r['violations']} |"
+            f"| {r['region']} | {r['method']} | {float(r['budget_share']):.0%} ({r['budget_units']}) | {r['moved']} | {float(r['mean']):.4f} | {float(r['d_mean']):+.4f} | {float(r['p05']):.4f} | {r['plans']} | {r['violations']} | {r['time_limited']} | {lp} | {r.get('lp_seconds') or ''} |"
         )
     if speed:
         lines += [
