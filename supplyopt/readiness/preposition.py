@@ -155,47 +155,55 @@ def recommend_moves(
 
 
 def preposition_problem(
-    region: Region, drawn: Sequence[Sample], *, budget_units: int, fleet_scale: float = 0.7
+    region: Region,
+    drawn: Sequence[Sample],
+    *,
+    budget_units: int,
+    fleet_scale: float = 0.7,
+    bay_scale: float = 0.7,
+    reposition: bool = True,
 ) -> PrepositionProblem:
     """The LP's arrays: the region's stock, fleet and travel times, and each sample's need."""
     scenario = region.scenario
     travel = build_travel_times(scenario)
     items = scenario.item_ids
     types = scenario.vehicle_types
-    n_w, n_a = len(scenario.warehouses), len(scenario.areas)
-    arrival = np.full((n_w, n_a, len(types)), np.inf)
-    cycle = np.full((n_w, n_a, len(types)), np.inf)
-    vehicle_h = np.zeros((n_w, len(types)))
+    warehouses = scenario.warehouses
+    n_w, n_a = len(warehouses), len(scenario.areas)
+    out_h = np.full((n_w, n_a, len(types)), np.inf)
+    back_h = np.full((n_w, n_a, len(types)), np.inf)
+    between_h = np.full((n_w, n_w, len(types)), np.inf)
     loadings = np.full(n_w, np.inf)
-    unload = np.array([a.unloading_hours for a in scenario.areas])
-    for w, wh in enumerate(scenario.warehouses):
+    for w, wh in enumerate(warehouses):
         hours_left = max(0.0, scenario.deadline_hours - wh.ready_hours)
         if wh.loading_bays is not None and wh.loading_hours > 0:
             loadings[w] = wh.loading_bays * hours_left / wh.loading_hours
-        for k, vtype in enumerate(types):
-            count = wh.fleet.get(vtype.id, 0)
-            if count <= 0:
-                continue
-            hours = travel.duration_h[vtype.id]
-            out_h, back_h = hours[w, n_w:], hours[n_w:, w]
-            arrival[w, :, k] = wh.ready_hours + wh.loading_hours + out_h
-            cycle[w, :, k] = wh.loading_hours + out_h + unload + back_h
-            vehicle_h[w, k] = count * hours_left
+    for k, vtype in enumerate(types):
+        hours = travel.duration_h[vtype.id]
+        out_h[:, :, k] = hours[:n_w, n_w:]
+        back_h[:, :, k] = hours[n_w:, :n_w].T
+        between_h[:, :, k] = hours[:n_w, :n_w]
     return PrepositionProblem(
-        stock=np.array([[w.stock.get(i, 0) for i in items] for w in scenario.warehouses], np.int64),
+        stock=np.array([[w.stock.get(i, 0) for i in items] for w in warehouses], np.int64),
         weight_kg=np.array([it.weight_kg for it in scenario.items]),
         volume_m3=np.array([it.volume_m3 for it in scenario.items]),
         capacity_kg=np.array([t.capacity_kg for t in types]),
         capacity_m3=np.array([t.capacity_m3 for t in types]),
-        arrival_h=arrival,
-        cycle_h=cycle,
-        vehicle_h=vehicle_h,
+        vehicles=np.array([[w.fleet.get(t.id, 0) for t in types] for w in warehouses], np.int64),
+        ready_h=np.array([w.ready_hours for w in warehouses], dtype=float),
+        load_h=np.array([w.loading_hours for w in warehouses], dtype=float),
+        out_h=out_h,
+        back_h=back_h,
+        unload_h=np.array([a.unloading_hours for a in scenario.areas], dtype=float),
+        between_h=between_h,
         loadings=loadings,
         deadline_h=scenario.deadline_hours,
         samples=[need for s in drawn if (need := sample_need(region, s)) is not None],
         n_samples=len(drawn),
         budget_units=budget_units,
         fleet_scale=fleet_scale,
+        bay_scale=bay_scale,
+        reposition=reposition,
     )
 
 

@@ -19,7 +19,7 @@ remainders up while the budget and the holder's stock allow).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -30,8 +30,11 @@ from .instance import FloatArray, IntArray
 
 #: The share of worst samples whose mean coverage is the second objective.
 TAIL_SHARE = 0.05
-#: Fastest warehouses (reachable by the deadline) offered to each affected settlement.
+#: Fastest warehouses (reachable by the deadline) offered to each affected settlement (and,
+#: besides them, the fastest holders of the stock the sample needs).
 CANDIDATES_PER_AREA = 6
+#: Warehouses that may each send vehicles empty to a warehouse, per vehicle type (nearest first).
+MOVE_SOURCES = 5
 #: Each stage keeps the previous ones' optimum within this (absolute, in coverage).
 _KEEP = 1e-7
 
@@ -68,13 +71,17 @@ class PrepositionProblem:
         (I,) size of a unit.
     capacity_kg, capacity_m3
         (K,) what a vehicle carries.
-    arrival_h
-        (W, A, K) earliest arrival at ``a`` of a type-k vehicle based at ``w``
-        (``inf`` where none is based).
-    cycle_h
-        (W, A, K) hours of a round trip (loading, drive, unloading, back).
-    vehicle_h
-        (W, K) vehicle hours before the deadline (vehicles × (deadline − ready)).
+    vehicles
+        (W, K) vehicles of each type based at each warehouse.
+    ready_h, load_h
+        (W,) when each warehouse can start loading, and the hours to load a vehicle.
+    out_h, back_h
+        (W, A, K) hours to drive a type-k vehicle from ``w`` to ``a`` and back
+        (``inf`` where there is no road).
+    unload_h
+        (A,) hours to unload a vehicle at each settlement.
+    between_h
+        (W, W, K) hours to drive a type-k vehicle empty from ``u`` to ``w``.
     loadings
         (W,) most loadings before the deadline (``inf`` for unlimited bays).
     deadline_h
@@ -85,9 +92,12 @@ class PrepositionProblem:
         All samples, those with no demand (fully covered) included.
     budget_units
         The most units moved in all.
-    fleet_scale
-        Multiplies every vehicle-hour budget (fractional trips make the
-        relaxation optimistic, as in the planner's variants).
+    fleet_scale, bay_scale
+        Multiply every vehicle-hour and bay budget (fractional trips make the
+        relaxation optimistic; 0.7 is the planner's second variant).
+    reposition
+        Whether vehicles may drive empty to another warehouse and load there,
+        as the planner's variants do.
     """
 
     stock: IntArray
@@ -95,15 +105,73 @@ class PrepositionProblem:
     volume_m3: FloatArray
     capacity_kg: FloatArray
     capacity_m3: FloatArray
-    arrival_h: FloatArray
-    cycle_h: FloatArray
-    vehicle_h: FloatArray
+    vehicles: IntArray
+    ready_h: FloatArray
+    load_h: FloatArray
+    out_h: FloatArray
+    back_h: FloatArray
+    unload_h: FloatArray
+    between_h: FloatArray
     loadings: FloatArray
     deadline_h: float
     samples: Sequence[SampleNeed]
     n_samples: int
     budget_units: int
     fleet_scale: float = 0.7
+    bay_scale: float = 0.7
+    reposition: bool = True
+
+    @property
+    def arrival_h(self) -> FloatArray:
+        """(W, A, K) earliest arrival of a type-k vehicle based at ``w`` (``inf`` where none is)."""
+        start = (self.ready_h + self.load_h)[:, None, None] + self.out_h
+        return np.where(self.vehicles[:, None, :] > 0, start, np.inf)
+
+    @property
+    def cycle_h(self) -> FloatArray:
+        """(W, A, K) hours of a round trip: loading, drive, unloading, back."""
+        return self.load_h[:, None, None] + self.out_h + self.unload_h[None, :, None] + self.back_h
+
+    @property
+    def vehicle_h(self) -> FloatArray:
+        """(W, K) vehicle hours before the deadline (vehicles × (deadline − ready))."""
+        left = np.maximum(0.0, self.deadline_h - self.ready_h)
+        hours: FloatArray = self.vehicles.astype(float) * left[:, None]
+        return hours
+
+    def move_sources(self) -> dict[tuple[int, int], list[tuple[int, float]]]:
+        """For each (w, k): warehouses ``u`` that could send a type-k vehicle empty, and when it could load.
+
+        The nearest :data:`MOVE_SOURCES` of them by loading start, each
+        leaving time to load before the deadline (as the planner's moves).
+        """
+        out: dict[tuple[int, int], list[tuple[int, float]]] = {}
+        if not self.reposition:
+            return out
+        n_w, n_k = self.vehicles.shape
+        for k in range(n_k):
+            for w in range(n_w):
+                found = []
+                for u in range(n_w):
+                    drive = float(self.between_h[u, w, k])
+                    if u == w or self.vehicles[u, k] <= 0 or not np.isfinite(drive):
+                        continue
+                    start = max(float(self.ready_h[u]) + drive, float(self.ready_h[w]))
+                    if start + float(self.load_h[w]) < self.deadline_h:
+                        found.append((start, u))
+                found.sort()
+                if found:
+                    out[w, k] = [(u, start) for start, u in found[:MOVE_SOURCES]]
+        return out
+
+    def reach_h(self, moves: dict[tuple[int, int], list[tuple[int, float]]]) -> FloatArray:
+        """(W, A, K) earliest arrival loading at ``w``, with vehicles based there or moved in."""
+        arrival = self.arrival_h.copy()
+        for (w, k), sources in moves.items():
+            start = min(s for _, s in sources)
+            moved = start + float(self.load_h[w]) + self.out_h[w, :, k]
+            arrival[w, :, k] = np.minimum(arrival[w, :, k], moved)
+        return arrival
 
 
 @dataclass(frozen=True)
@@ -133,9 +201,11 @@ class PrepositionSolution:
 class _Built:
     lp: LinearProgram
     moves: dict[tuple[int, int, int], int]
-    y_cols: list[int]
-    y_coef: list[float]
-    y_sample: list[int]
+    sources: dict[tuple[int, int], list[tuple[int, float]]]
+    reach_h: FloatArray
+    y_cols: list[int] = field(default_factory=list)
+    y_coef: list[float] = field(default_factory=list)
+    y_sample: list[int] = field(default_factory=list)
 
 
 def solve_preposition(
@@ -213,17 +283,35 @@ def _build(problem: PrepositionProblem) -> _Built:
         lp.add_row(out, [1.0] * len(out), upper=float(problem.stock[u, i]))
     if moves:
         lp.add_row(list(moves.values()), [1.0] * len(moves), upper=float(problem.budget_units))
-    built = _Built(lp, moves, [], [], [])
+    sources = problem.move_sources()
+    built = _Built(lp, moves, sources, problem.reach_h(sources))
     for s, need in enumerate(problem.samples):
         _add_sample(problem, built, after, s, need)
     return built
 
 
-def _candidates(problem: PrepositionProblem, a: int) -> list[int]:
-    """The fastest warehouses with a vehicle that reaches settlement ``a`` by the deadline."""
-    best = problem.arrival_h[:, a, :].min(axis=1)
-    order = np.argsort(best, kind="stable")
-    return [int(w) for w in order if best[w] <= problem.deadline_h][:CANDIDATES_PER_AREA]
+def _candidates(
+    problem: PrepositionProblem, reach_h: FloatArray, a: int, wanted: Mapping[int, int]
+) -> list[int]:
+    """Warehouses offered to settlement ``a``, fastest first: all reach it by the deadline.
+
+    The fastest :data:`CANDIDATES_PER_AREA` of them (where moved stock could
+    sit), and for each item ``i`` in ``wanted`` the fastest holders of it
+    until their stock covers ``wanted[i]`` (the sample's whole demand for
+    it: the stock the plan could draw on, however far down the list it sits).
+    """
+    best = reach_h[:, a, :].min(axis=1)
+    order = [int(w) for w in np.argsort(best, kind="stable") if best[w] <= problem.deadline_h]
+    chosen = set(order[:CANDIDATES_PER_AREA])
+    for i, units in wanted.items():
+        held = 0
+        for w in order:
+            if held >= units:
+                break
+            if problem.stock[w, i] > 0:
+                chosen.add(w)
+                held += int(problem.stock[w, i])
+    return [w for w in order if w in chosen]
 
 
 def _add_sample(
@@ -239,10 +327,12 @@ def _add_sample(
     by_need: dict[tuple[int, int], list[int]] = {}
     by_fleet: dict[tuple[int, int], tuple[list[int], list[float]]] = {}
     by_bay: dict[int, list[int]] = {}
+    total = need.demand.sum(axis=0)
     for row, a in enumerate(need.areas.tolist()):
         items = np.flatnonzero(need.demand[row] > 0).tolist()
-        for w in _candidates(problem, a):
-            kinds = np.flatnonzero(problem.arrival_h[w, a] <= problem.deadline_h).tolist()
+        wanted = {i: int(total[i]) for i in items}
+        for w in _candidates(problem, built.reach_h, a, wanted):
+            kinds = np.flatnonzero(built.reach_h[w, a] <= problem.deadline_h).tolist()
             y = list(lp.add_columns([float(need.demand[row, i]) for i in items]))
             t = list(lp.add_columns([np.inf] * len(kinds)))
             for i, col in zip(items, y, strict=True):
@@ -266,11 +356,43 @@ def _add_sample(
         lp.add_row([*cols, after[w, i]], [1.0] * len(cols) + [-1.0], upper=0.0)
     for (row, i), cols in by_need.items():
         lp.add_row(cols, [1.0] * len(cols), upper=float(need.demand[row, i]))
-    for (w, k), (cols, cycles) in by_fleet.items():
-        lp.add_row(cols, cycles, upper=problem.fleet_scale * float(problem.vehicle_h[w, k]))
+    fleet_rows = {
+        (w, k): lp.add_row(cols, cycles, upper=problem.fleet_scale * float(problem.vehicle_h[w, k]))
+        for (w, k), (cols, cycles) in by_fleet.items()
+    }
+    _add_vehicle_moves(problem, built, fleet_rows)
     for w, cols in by_bay.items():
         if np.isfinite(problem.loadings[w]):
-            lp.add_row(cols, [1.0] * len(cols), upper=float(problem.loadings[w]))
+            lp.add_row(
+                cols, [1.0] * len(cols), upper=problem.bay_scale * float(problem.loadings[w])
+            )
+
+
+def _add_vehicle_moves(
+    problem: PrepositionProblem, built: _Built, fleet_rows: dict[tuple[int, int], int]
+) -> None:
+    """One sample's vehicles driven empty ``u`` → ``w``: hours gained at ``w``, lost at ``u``.
+
+    As the planner's allocation relaxation: a vehicle moved to ``w`` adds the
+    hours from when it could load there to the deadline; it takes a based
+    vehicle's hours from ``u``'s budget; no more vehicles leave ``u`` than it has.
+    """
+    lp = built.lp
+    scale = problem.fleet_scale
+    sent: dict[tuple[int, int], list[int]] = {}
+    for (w, k), row_w in fleet_rows.items():
+        for u, start in built.sources.get((w, k), []):
+            y = lp.add_columns([float(problem.vehicles[u, k])])[0]
+            rows = [row_w]
+            coefs = [-scale * max(0.0, problem.deadline_h - start)]
+            row_u = fleet_rows.get((u, k))
+            if row_u is not None:
+                rows.append(row_u)
+                coefs.append(scale * max(0.0, problem.deadline_h - float(problem.ready_h[u])))
+            lp.add_terms(row=rows, col=[y] * len(rows), coef=coefs)
+            sent.setdefault((u, k), []).append(y)
+    for (u, k), ys in sent.items():
+        lp.add_row(ys, [1.0] * len(ys), upper=float(problem.vehicles[u, k]))
 
 
 def _add_tail(

@@ -111,3 +111,72 @@ def test_the_command_writes_moves_and_region(tmp_path: Path) -> None:
     }
     assert total == {"tent": 350, "quilt": 3500}  # moves keep the totals
     assert sum(m["quantity"] for m in data["moves"]) <= 40
+
+
+def _hub_and_spokes(*, small: tuple[int, int], large: tuple[int, int]) -> Region:
+    """Seven small reserves near the settlements, one large reserve further out.
+
+    ``small`` and ``large`` are (quilts, trucks) of each small reserve and of the large one.
+    """
+    from supplyopt.readiness import parse_region
+
+    from .conftest import tiny_region_data
+
+    data = tiny_region_data()
+    data["items"] = [data["items"][1]]
+    data["needs_per_person"] = {"quilt": 1.0}
+
+    def site(wid: str, lat: float, quilts_trucks: tuple[int, int]) -> dict[str, object]:
+        quilts, trucks = quilts_trucks
+        return {
+            "id": wid,
+            "lat": lat,
+            "lon": 86.6,
+            "stock": {"quilt": quilts},
+            "fleet": {"truck": trucks} if trucks else {},
+            "loading_hours": 0.25,
+        }
+
+    data["warehouses"] = [site(f"small-{k}", 44.0 + 0.02 * k, small) for k in range(7)]
+    data["warehouses"].append(site("large", 44.6, large))
+    return parse_region(data)
+
+
+def test_lp_draws_on_stock_beyond_the_six_fastest_warehouses() -> None:
+    """The second stage offers the fastest holders of the stock a sample needs, not just the six nearest.
+
+    Without them the LP would see 14 quilts where the planner ships hundreds
+    from the large reserve, and value stock there at nothing.
+    """
+    from supplyopt.readiness import draw_sample
+    from supplyopt.readiness.preposition import preposition_problem
+    from supplyopt.solve.preposition_lp import solve_preposition
+
+    region = _hub_and_spokes(small=(2, 1), large=(1000, 2))
+    drawn = [s for s in (draw_sample(region, 5, k) for k in range(12)) if s.demand][:3]
+    need = sum(sum(d.values()) for s in drawn for d in s.demand.values())
+    assert need > 3 * 14  # far more than the seven small reserves hold
+    solution = solve_preposition(preposition_problem(region, drawn, budget_units=0))
+    planned = coverage_stats(
+        [plan for plan in run_samples(region, samples=12, seed=5, workers=1) if plan.area_coverage][
+            :3
+        ]
+    )
+    assert solution.lp_before > 0.9
+    assert solution.lp_before == pytest.approx(planned.mean, abs=0.05)
+
+
+def test_lp_counts_vehicles_driven_empty_to_a_warehouse() -> None:
+    """Stock at reserves with no trucks of their own is worth something: trucks drive in, as the planner's do."""
+    from supplyopt.readiness import draw_sample
+    from supplyopt.readiness.preposition import preposition_problem
+    from supplyopt.solve.preposition_lp import solve_preposition
+
+    region = _hub_and_spokes(small=(200, 0), large=(0, 4))
+    drawn = [s for s in (draw_sample(region, 5, k) for k in range(12)) if s.demand][:3]
+    with_moves = solve_preposition(preposition_problem(region, drawn, budget_units=0))
+    without = solve_preposition(
+        preposition_problem(region, drawn, budget_units=0, reposition=False)
+    )
+    assert without.lp_before == 0.0
+    assert with_moves.lp_before > 0.5
