@@ -77,6 +77,8 @@ class Reasons:
             if fill.filled.get(lot, 0) < lot.quantity:
                 key = (lot.area, lot.item)
                 self._room_due[key] = max(self._room_due[key], lot.due_hours)
+        #: Positions in ``trips`` of the under-way trips.
+        self.frozen = frozenset(frozen)
         self._trips = [t for idx, t in enumerate(trips) if idx not in frozen]
         left: Counter[tuple[str, str]] = Counter(self._stock)
         for trip in self._trips:

@@ -41,6 +41,7 @@ from ..model.events import AddArea, event_problems
 from ..network import TravelTimes
 from ..solve import plan_relief
 from ..solve.progress import Progress, ProgressCallback, StopCallback
+from ..solve.unmet import refute_fleet
 from .availability import fleet_start
 from .carry import carry_orders
 from .changes import Counts, count_changes
@@ -459,15 +460,17 @@ def _assemble(
 ) -> Plan:
     explained: list[Unmet] = list(best.residual.unmet) if best.residual is not None else []
     carry = best.name == "carry"
+    reasons = _reasons(op, state, legs, best)
     unmet = operation_unmet(
         op,
         best.trips,
         explained,
-        reasons=_reasons(op, state, legs, best),
+        reasons=reasons,
         fallback_detail=(
             "carried on without re-planning" if carry else "left short by the trips already decided"
         ),
     )
+    unmet = refute_fleet(op.changed, best.trips, unmet, exclude=reasons.frozen)
     counts = best.counts
     block = Replan(
         now_hours=op.now_hours,

@@ -24,7 +24,7 @@ from .progress import Clock, ProgressCallback, StopCallback
 from .rounds import first_plan, plan_trips, units_delivered, units_taken
 from .sequence import MIN_STOPS, resequence_trips
 from .start import FleetStart, resolve_start
-from .unmet import explain_unmet
+from .unmet import explain_unmet, refute_fleet
 
 #: Variants tried in order while time allows, the best plan kept. Each sets, for the first
 #: allocation round, the scale of the vehicle-hour budgets and of the bay-hour budgets (see
@@ -170,7 +170,7 @@ def plan_relief(
     trips.sort(key=lambda t: (t.load_start_hours, t.warehouse, t.vehicle_type, _number(t.vehicle)))
     on_time = units_delivered(inst, timed)
     left = inst.stock - units_taken(inst, timed)
-    unmet = explain_unmet(inst, timed, on_time, left)
+    unmet = refute_fleet(scenario, trips, explain_unmet(inst, timed, on_time, left))
     plan = assemble_plan(
         scenario,
         trips,

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import bisect
+from collections.abc import Collection, Sequence
 
 import numpy as np
 from numpy.typing import NDArray
 
-from ..model import Unmet, UnmetReason
+from ..model import Scenario, Trip, Unmet, UnmetReason, demand_lots
 from .dispatch import TimedStop, TimedTrip
 from .instance import Instance, IntArray
 
@@ -464,3 +465,81 @@ class _Entries:
             )
             for reason, (quantity, details) in self._parts.items()
         ]
+
+
+def refute_fleet(
+    scenario: Scenario,
+    trips: Sequence[Trip],
+    unmet: Sequence[Unmet],
+    *,
+    exclude: Collection[int] = (),
+) -> list[Unmet]:
+    """``fleet`` entries a visit refutes, given as ``not_served`` instead.
+
+    ``fleet`` says no vehicle or bay was free to carry the units in time. A
+    trip (not in ``exclude``: a revision's trips under way) that stops at the
+    area by the latest due time of the (area, item)'s lots, with room for one
+    more unit, from a warehouse that still holds some of the item after every
+    trip loaded, says otherwise: the plan could have carried it and did not.
+    The explanation works on the solver's own view (instance areas, rounds);
+    this is the last word on the plan as written.
+
+    Parameters
+    ----------
+    scenario
+        The scenario the trips are counted against (for a revision, the
+        changed scenario of the whole operation).
+    trips
+        Every trip of the plan.
+    unmet
+        The explained shortfalls.
+    exclude
+        Positions in ``trips`` whose visits do not count.
+    """
+    items = {item.id: item for item in scenario.items}
+    types = {vt.id: vt for vt in scenario.vehicle_types}
+    left: dict[tuple[str, str], int] = {
+        (w.id, i): q for w in scenario.warehouses for i, q in w.stock.items()
+    }
+    loads: list[dict[str, int]] = []
+    for trip in trips:
+        load: dict[str, int] = {}
+        for stop in trip.stops:
+            for i, q in stop.deliver.items():
+                load[i] = load.get(i, 0) + q
+        for i, q in load.items():
+            left[trip.warehouse, i] = left.get((trip.warehouse, i), 0) - q
+        loads.append(load)
+    latest: dict[tuple[str, str], float] = {}
+    for lot in demand_lots(scenario):
+        key = (lot.area, lot.item)
+        latest[key] = max(latest.get(key, lot.due_hours), lot.due_hours)
+
+    def refuted(area: str, item_id: str) -> str | None:
+        item = items.get(item_id)
+        due = latest.get((area, item_id))
+        if item is None or due is None:
+            return None
+        for pos, trip in enumerate(trips):
+            if pos in exclude or left.get((trip.warehouse, item_id), 0) <= 0:
+                continue
+            visit = next((s for s in trip.stops if s.area == area), None)
+            vtype = types.get(trip.vehicle_type)
+            if visit is None or vtype is None or visit.arrive_hours > due:
+                continue
+            kg = sum(items[i].weight_kg * q for i, q in loads[pos].items() if i in items)
+            m3 = sum(items[i].volume_m3 * q for i, q in loads[pos].items() if i in items)
+            if kg + item.weight_kg <= vtype.capacity_kg and m3 + item.volume_m3 <= vtype.capacity_m3:
+                return (
+                    f"{trip.vehicle} stops there at {visit.arrive_hours:.2f} h with room, "
+                    f"and {trip.warehouse} has some left"
+                )
+        return None
+
+    out: list[Unmet] = []
+    for entry in unmet:
+        why = refuted(entry.area, entry.item) if entry.reason is UnmetReason.FLEET else None
+        if why is not None:
+            entry = entry.model_copy(update={"reason": UnmetReason.NOT_SERVED, "detail": why})
+        out.append(entry)
+    return out
