@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
+from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import shortest_path
 
 from ..instance import Instance
@@ -91,16 +92,13 @@ def closure_h(duration_h: FloatArray) -> FloatArray:
     """Shortest drive between every pair of sites through any sequence of sites.
 
     A real route from ``x`` to ``y`` through other stops is never shorter
-    than this, whether or not the matrix obeys the triangle inequality.
-    Zero-hour entries are kept as edges (the graph routine would read a 0
-    as "no edge") by giving them a tiny length, taken off again afterwards.
+    than this, whether or not the matrix obeys the triangle inequality. The
+    graph is given as a sparse matrix with explicit entries, so zero-hour
+    legs stay edges (a dense matrix would read 0 as "no edge").
     """
-    tiny = 1e-12
-    dense = np.where(np.isfinite(duration_h), np.maximum(duration_h, tiny), np.inf)
-    np.fill_diagonal(dense, 0.0)
-    dist = np.asarray(shortest_path(dense, method="D", directed=True), dtype=np.float64)
-    slack = tiny * len(dense)
-    return np.maximum(0.0, dist - slack)
+    rows, cols = np.nonzero(np.isfinite(duration_h))
+    graph = csr_matrix((duration_h[rows, cols], (rows, cols)), shape=duration_h.shape)
+    return np.asarray(shortest_path(graph, method="D", directed=True), dtype=np.float64)
 
 
 def build_data(inst: Instance, *, bucket_h: float) -> VdData:

@@ -65,7 +65,7 @@ def _caps(data: VdData, w: int, k: int) -> FloatArray:
 
 def _grid(rv: FloatArray, caps: FloatArray, data: VdData, k: int) -> list[tuple[float, float, float]]:
     """Multipliers to try: (share measure, capacity price s, hour price nu)."""
-    grid: list[tuple[float, float, float]] = []
+    grid: list[tuple[float, float, float]] = [(1.0, 0.0, 0.0)]  # no prices: every unit in reach
     useful = (rv > 0) & (caps > 0)
     for theta in _THETAS:
         size = theta * data.size_kg[k] + (1 - theta) * data.size_m3[k]
@@ -75,7 +75,7 @@ def _grid(rv: FloatArray, caps: FloatArray, data: VdData, k: int) -> list[tuple[
         for q in _S_QUANTILES:
             s = float(np.quantile(ratio, q))
             grid.extend((theta, s, s * f) for f in _NU_FRACTIONS)
-    return grid or [(1.0, 0.0, 0.0)]
+    return grid
 
 
 def trip_values(data: VdData, duals: Duals, w: int, k: int) -> TripTable:

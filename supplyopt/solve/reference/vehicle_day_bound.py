@@ -145,14 +145,16 @@ def vehicle_day_bound(
         if master_duals is not None and not any(
             master.reduced_value(c, master_duals) > 1e-9 for c in columns
         ):
-            if alpha == 0:
-                break  # the pricing has nothing to tell the master any more
-            alpha, duals = 0.0, master_duals  # smoothing mispriced: price the master's duals
+            if alpha > 0:
+                alpha, duals = 0.0, master_duals  # smoothing mispriced: price the master's duals
+            else:  # the master learns nothing: step along a subgradient instead
+                duals = _subgradient_step(data, duals, columns, bound - master.value)
             continue
         for column in columns:
             master.add(column)
         master_duals = master.solve()
-        if centre[0] - master.value <= tolerance * max(centre[0], 1e-12):
+        best = min(centre[0], data.scale)  # the bound is never above coverage 1
+        if best - master.value <= tolerance * max(best, 1e-12):
             converged = True
             break
         if time.perf_counter() - started >= time_limit_s:
@@ -193,6 +195,37 @@ def _blend(centre: Duals, other: Duals, alpha: float) -> Duals:
         demand=alpha * centre.demand + (1 - alpha) * other.demand,
         stock=alpha * centre.stock + (1 - alpha) * other.stock,
         bay=[alpha * c + (1 - alpha) * o for c, o in zip(centre.bay, other.bay, strict=True)],
+    )
+
+
+def _subgradient_step(data: VdData, duals: Duals, columns: list[Column], gap: float) -> Duals:
+    """Move the duals against the rows the priced days over-use (Polyak step on ``gap``).
+
+    The days read back from the pricing stand in for its maximisers, so this
+    is only an approximate subgradient; any non-negative duals give a valid
+    bound, so it can only cost iterations, never validity.
+    """
+    inst = data.inst
+    used_demand = np.zeros_like(data.demand)
+    used_stock = np.zeros_like(data.stock)
+    used_bay = [np.zeros(len(c)) for c in data.bay_cap_h]
+    for column in columns:
+        n = float(inst.fleet[column.base, column.vehicle_type])
+        for (a, i), q in column.deliver.items():
+            used_demand[a, i] += n * q
+        for (w, i), q in column.take.items():
+            used_stock[w, i] += n * q
+        for (w, m), hours in column.bay_h.items():
+            used_bay[w][m] += n * hours
+    g_demand = data.demand - used_demand
+    g_stock = data.stock - used_stock
+    g_bay = [cap - used for cap, used in zip(data.bay_cap_h, used_bay, strict=True)]
+    norm = float((g_demand**2).sum() + (g_stock**2).sum() + sum((g**2).sum() for g in g_bay))
+    step = max(gap, 0.0) / norm if norm > 0 else 0.0
+    return Duals(
+        demand=np.maximum(0.0, duals.demand - step * g_demand),
+        stock=np.maximum(0.0, duals.stock - step * g_stock),
+        bay=[np.maximum(0.0, b - step * g) for b, g in zip(duals.bay, g_bay, strict=True)],
     )
 
 
