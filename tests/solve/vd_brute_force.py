@@ -181,7 +181,9 @@ class _Search:
         cap_m3 = float(vt.capacity_m3)  # type: ignore[attr-defined]
         per_stop = []
         for a in stops:
-            ranges = [range(min(state.need[a, i], state.stock[w, i]) + 1) for i in range(len(items))]
+            ranges = [
+                range(min(state.need[a, i], state.stock[w, i]) + 1) for i in range(len(items))
+            ]
             per_stop.append([q for q in itertools.product(*ranges) if sum(q) > 0])
         for loads in itertools.product(*per_stop):
             kg = sum(q * it.weight_kg for load in loads for q, it in zip(load, items, strict=True))

@@ -55,15 +55,18 @@ class TripTable:
 
 def reduced_value(data: VdData, duals: Duals, w: int) -> FloatArray:
     """(A, I) value of one unit loaded at ``w``, less the demand and stock duals."""
-    return data.value - duals.demand - duals.stock[w][None, :]
+    return np.asarray(data.value - duals.demand - duals.stock[w][None, :], dtype=np.float64)
 
 
 def _caps(data: VdData, w: int, k: int) -> FloatArray:
     """(A, I) most units of each (area, item) one trip of type ``k`` from ``w`` can carry."""
-    return np.minimum(np.minimum(data.demand, data.truckload[k][None, :]), data.stock[w][None, :])
+    caps = np.minimum(np.minimum(data.demand, data.truckload[k][None, :]), data.stock[w][None, :])
+    return np.asarray(caps, dtype=np.float64)
 
 
-def _grid(rv: FloatArray, caps: FloatArray, data: VdData, k: int) -> list[tuple[float, float, float]]:
+def _grid(
+    rv: FloatArray, caps: FloatArray, data: VdData, k: int
+) -> list[tuple[float, float, float]]:
     """Multipliers to try: (share measure, capacity price s, hour price nu)."""
     grid: list[tuple[float, float, float]] = [(1.0, 0.0, 0.0)]  # no prices: every unit in reach
     useful = (rv > 0) & (caps > 0)
@@ -96,7 +99,7 @@ def trip_values(data: VdData, duals: Duals, w: int, k: int) -> TripTable:
     caps = _caps(data, w, k)
     grid = _grid(rv, caps, data, k)
     on_time = np.arange(n_t)[:, None] <= reach.latest_start[None, :]  # (T, A)
-    useful = ((rv > 0) & (caps > 0)).any(axis=1)
+    useful: NDArray[np.bool_] = np.asarray(((rv > 0) & (caps > 0)).any(axis=1))
     order = np.argsort(reach.min_buckets, kind="stable")
     lengths = np.arange(n_t + 1)
     n_eligible = np.searchsorted(reach.min_buckets[order], lengths, side="right")  # (N + 1,)

@@ -338,7 +338,7 @@ class _Master:
         rc -= sum(q * duals.demand[a, i] for (a, i), q in column.deliver.items())
         rc -= sum(q * duals.stock[w, i] for (w, i), q in column.take.items())
         rc -= sum(h * duals.bay[w][m] for (w, m), h in column.bay_h.items())
-        return rc
+        return float(rc)
 
     def per_item(self) -> dict[str, float]:
         """Weighted coverage per demanded item in the master's solution."""
