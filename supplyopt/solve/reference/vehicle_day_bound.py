@@ -183,10 +183,15 @@ def _lp_duals(data: VdData, scenario: Scenario) -> Duals:
     lp = coverage_upper_bound(scenario)
     demand = np.zeros_like(data.value)
     stock = np.zeros_like(data.stock)
+    bay = [np.zeros(len(s)) for s in data.bay_start]
     if lp.demand_duals is not None and lp.stock_duals is not None:
         demand = lp.demand_duals[data.inst.area_of] * data.scale
         stock = lp.stock_duals * data.scale
-    return Duals(demand=demand, stock=stock, bay=[np.zeros(len(s)) for s in data.bay_start])
+    if lp.bay_duals is not None:  # the LP's whole-day bay-hour price, on the first window
+        for w, windows in enumerate(bay):
+            if len(windows):
+                windows[0] = float(lp.bay_duals[w]) * data.scale
+    return Duals(demand=demand, stock=stock, bay=bay)
 
 
 def _blend(centre: Duals, other: Duals, alpha: float) -> Duals:
