@@ -78,6 +78,7 @@ class Row:
     of_vd_bound: float = math.nan
     vd_iterations: int = 0
     vd_converged: bool = False
+    vd_master_failed: bool = False
     vd_s: float = 0.0
     planner_items: str = ""
     bound_items: str = ""
@@ -133,6 +134,7 @@ def run_one(
         vd = vehicle_day_bound(scenario, time_limit_s=vd_time_s, travel=travel)
         row.vd_bound, row.vd_iterations = vd.weighted_coverage, vd.iterations
         row.vd_converged, row.vd_s = vd.converged, vd.solve_seconds
+        row.vd_master_failed = vd.master_failed
         row.of_vd_bound = _ratio(got.weighted_coverage_on_time, vd.weighted_coverage)
     return row, problems + base_problems
 
@@ -234,10 +236,17 @@ def _vd_table(rows: Sequence[Row]) -> list[str]:
         lines.append(
             f"| {r.family} | {r.seed} | {r.planner:.4f} | {r.bound:.4f} | {vd} "
             f"| {r.of_bound:.3f} | {of_vd} | {r.vd_iterations if ran else '–'} "
-            f"| {('yes' if r.vd_converged else 'no') if ran else '–'} "
+            f"| {_conv(r) if ran else '–'} "
             f"| {f'{r.vd_s:.0f}' if ran else '–'} | {r.planner_items} | {r.bound_items} |"
         )
     return lines
+
+
+def _conv(row: Row) -> str:
+    """Whether the vehicle-day bound converged (``no, LP failed``: GLOP failed on its master)."""
+    if row.vd_converged:
+        return "yes"
+    return "no, LP failed" if row.vd_master_failed else "no"
 
 
 def _bays(bays: tuple[int, int] | None) -> str:

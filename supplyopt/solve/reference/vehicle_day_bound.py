@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ...model import Scenario, SolverUnavailableError
+from ...model import Scenario
 from ...network import TravelTimes, build_travel_times
 from .._lp import LinearProgram, LpStatus
 from ..instance import build_instance
@@ -64,6 +64,9 @@ class VehicleDayBound:
     converged
         Whether the bound met the master's value within the tolerance (else
         a time or iteration limit, or no progress, stopped it).
+    master_failed
+        Whether GLOP failed on the master LP, which stopped the iterations
+        (the bound found by then stands: it never rests on the master).
     bucket_h
         Width of the time buckets.
     solve_seconds
@@ -78,6 +81,7 @@ class VehicleDayBound:
     iterations: int = 0
     columns: int = 0
     converged: bool = True
+    master_failed: bool = False
     bucket_h: float = 0.0
     solve_seconds: float = 0.0
     history: tuple[float, ...] = ()
@@ -119,8 +123,6 @@ def vehicle_day_bound(
 
     Raises
     ------
-    SolverUnavailableError
-        When GLOP fails on the master LP.
     ValueError
         When some trip could take no time at all (nothing would bound the
         number of trips).
@@ -136,7 +138,7 @@ def vehicle_day_bound(
     centre: tuple[float, Duals] | None = None
     history: list[float] = []
     master_duals: Duals | None = None
-    converged, alpha = False, 0.0
+    converged, failed, alpha = False, False, 0.0
     while max_iterations is None or len(history) < max_iterations:
         bound, columns = _price(data, duals)
         history.append(bound / data.scale)
@@ -152,7 +154,11 @@ def vehicle_day_bound(
             continue
         for column in columns:
             master.add(column)
-        master_duals = master.solve()
+        solved = master.solve()
+        if solved is None:
+            failed = True
+            break  # the bound never rests on the master: keep the best so far
+        master_duals = solved
         best = min(centre[0], data.scale)  # the bound is never above coverage 1
         if best - master.value <= tolerance * max(best, 1e-12):
             converged = True
@@ -168,6 +174,7 @@ def vehicle_day_bound(
         iterations=len(history),
         columns=master.n_columns,
         converged=converged,
+        master_failed=failed,
         bucket_h=data.delta_h,
         solve_seconds=time.perf_counter() - started,
         history=tuple(history),
@@ -315,12 +322,12 @@ class _Master:
         self._columns.append(column)
         self._values.append(column.value)
 
-    def solve(self) -> Duals:
-        """Solve the master; return its (non-negative) duals."""
+    def solve(self) -> Duals | None:
+        """Solve the master; return its (non-negative) duals, or None when GLOP fails."""
         n = len(self._columns)
         status = self.lp.solve(col=range(n), coef=self._values, maximise=True)
-        if status is LpStatus.FAILED:
-            raise SolverUnavailableError("GLOP found no optimum for the vehicle-day master")
+        if status is not LpStatus.OPTIMAL:
+            return None
         self.value = self.lp.objective_value()
         self._solution = np.clip(self.lp.values(range(n)), 0.0, None)
         return Duals(
