@@ -356,7 +356,8 @@ class _Master:
         """Weighted coverage per demanded item in the master's solution."""
         inst = self.data.inst
         delivered = np.zeros_like(self.data.value)
-        for lam, column in zip(self._solution.tolist(), self._columns, strict=True):
+        solved = self._columns[: len(self._solution)]  # columns added after a failed solve: none
+        for lam, column in zip(self._solution.tolist(), solved, strict=True):
             for (a, i), q in column.deliver.items():
                 delivered[a, i] += lam * q
         demanded = (inst.value > 0).any(axis=0) & (inst.demand > 0).any(axis=0)
