@@ -6,6 +6,10 @@ Usage::
                                     [--time-limit 60] [--out benchmarks/results/relief]
     python -m benchmarks.relief.run --ci     # small families, 10 s each, < 2 minutes
 
+``--vd-bound-time S`` (default 120) gives the vehicle-day column-generation
+bound that long per run (``0`` skips it; with ``--ci`` it runs only on
+families of at most 30 areas).
+
 Every plan goes through :func:`supplyopt.check_plan`; the exit code is 1 when
 any plan is rejected (and 2 on bad arguments), 0 otherwise, whatever the
 coverage figures. Results go to ``<out>.md`` and ``<out>.csv``.
@@ -24,8 +28,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import supplyopt
+from supplyopt.model import fill_lots, item_coverage
 from supplyopt.network import build_travel_times
 from supplyopt.solve.reference import coverage_upper_bound, plan_baseline
+from supplyopt.solve.reference.vehicle_day_bound import vehicle_day_bound
 
 from .families import CI_FAMILIES, FAMILIES
 from .generator import generate
@@ -36,6 +42,8 @@ TARGET_OF_BOUND = 0.9
 TARGET_OF_BASELINE = 1.5
 #: The fleet rows bind when they lower the bound by more than this.
 FLEET_BINDS_BY = 1e-3
+#: With --ci, the vehicle-day bound runs only on families this small (areas).
+CI_VD_MAX_AREAS = 30
 
 
 @dataclass
@@ -66,10 +74,20 @@ class Row:
     bound_s: float
     planner_violations: int
     baseline_violations: int
+    vd_bound: float = math.nan
+    of_vd_bound: float = math.nan
+    vd_iterations: int = 0
+    vd_converged: bool = False
+    vd_master_failed: bool = False
+    vd_s: float = 0.0
+    planner_items: str = ""
+    bound_items: str = ""
 
 
-def run_one(family: str, seed: int, time_limit_s: float) -> tuple[Row, list[str]]:
-    """Plan one generated scenario both ways, bound it and check both plans."""
+def run_one(
+    family: str, seed: int, time_limit_s: float, *, vd_time_s: float = 0.0
+) -> tuple[Row, list[str]]:
+    """Plan one generated scenario both ways, bound it (``vd_time_s`` > 0: twice) and check."""
     scenario = generate(family, seed)
     travel = build_travel_times(scenario)
     started = time.perf_counter()
@@ -109,7 +127,21 @@ def run_one(family: str, seed: int, time_limit_s: float) -> tuple[Row, list[str]
         planner_violations=len(problems),
         baseline_violations=len(base_problems),
     )
+    on_time = fill_lots(scenario, plan.trips).on_time
+    row.planner_items = _items(item_coverage(scenario, on_time, weighted=True))
+    row.bound_items = _items(bound.per_item)
+    if vd_time_s > 0:
+        vd = vehicle_day_bound(scenario, time_limit_s=vd_time_s, travel=travel)
+        row.vd_bound, row.vd_iterations = vd.weighted_coverage, vd.iterations
+        row.vd_converged, row.vd_s = vd.converged, vd.solve_seconds
+        row.vd_master_failed = vd.master_failed
+        row.of_vd_bound = _ratio(got.weighted_coverage_on_time, vd.weighted_coverage)
     return row, problems + base_problems
+
+
+def _items(per_item: dict[str, float]) -> str:
+    """Per-item coverage as ``tent 0.113 / quilt 0.714 / …``."""
+    return " / ".join(f"{item} {value:.3f}" for item, value in per_item.items())
 
 
 def _ratio(num: float, den: float) -> float:
@@ -169,6 +201,7 @@ def write_markdown(rows: Sequence[Row], path: Path, *, command: str, time_limit_
             f"| {r.planner_s:.1f}/{r.baseline_s:.1f}/{r.bound_s:.1f} "
             f"| {r.planner_violations}/{r.baseline_violations} |"
         )
+    lines += _vd_table(rows)
     lines += ["", "Families:", ""]
     for name in dict.fromkeys(r.family for r in rows):
         fam = FAMILIES[name]
@@ -179,6 +212,41 @@ def write_markdown(rows: Sequence[Row], path: Path, *, command: str, time_limit_
         )
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _vd_table(rows: Sequence[Row]) -> list[str]:
+    """The vehicle-day bound beside the LP bound, and the item balance of plan and LP."""
+    lines = [
+        "",
+        "Item balance and the vehicle-day bound. *vd bound* is the column-generation bound over "
+        "whole vehicle-days (`supplyopt/solve/reference/vehicle_day_bound.py`, argued in "
+        "`docs/planner.md`), valid whenever it stops; *it* its pricing rounds, *conv* whether "
+        "it met its master LP (else cut by its time limit or stalled); `–` where it was not run. "
+        "Per-item figures are weighted on-time coverage: the plan's, and the LP bound's "
+        "optimum (an illustration of where the LP puts its units, not a bound per item).",
+        "",
+        "| family | seed | planner | LP bound | vd bound | ×LP | ×vd | it | conv | vd s "
+        "| planner per item | LP bound per item |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---|---|",
+    ]
+    for r in rows:
+        ran = not math.isnan(r.vd_bound)
+        vd = f"{r.vd_bound:.4f}" if ran else "–"
+        of_vd = f"{r.of_vd_bound:.3f}" if ran else "–"
+        lines.append(
+            f"| {r.family} | {r.seed} | {r.planner:.4f} | {r.bound:.4f} | {vd} "
+            f"| {r.of_bound:.3f} | {of_vd} | {r.vd_iterations if ran else '–'} "
+            f"| {_conv(r) if ran else '–'} "
+            f"| {f'{r.vd_s:.0f}' if ran else '–'} | {r.planner_items} | {r.bound_items} |"
+        )
+    return lines
+
+
+def _conv(row: Row) -> str:
+    """Whether the vehicle-day bound converged (``no, LP failed``: GLOP failed on its master)."""
+    if row.vd_converged:
+        return "yes"
+    return "no, LP failed" if row.vd_master_failed else "no"
 
 
 def _bays(bays: tuple[int, int] | None) -> str:
@@ -205,6 +273,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--time-limit", type=float, help="planner seconds (default 60, or 10 with --ci)"
     )
     parser.add_argument("--out", type=Path, help="results path without suffix")
+    parser.add_argument(
+        "--vd-bound-time",
+        type=float,
+        default=120.0,
+        help="seconds for the vehicle-day bound per run (default 120; 0 skips it; with --ci "
+        f"only families of at most {CI_VD_MAX_AREAS} areas)",
+    )
     parser.add_argument(
         "--ci", action="store_true", help=f"{', '.join(CI_FAMILIES)}, seed 1, 10 s each"
     )
@@ -234,12 +309,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     failures: list[str] = []
     for family in args.families:
         for seed in args.seeds:
-            row, problems = run_one(family, seed, args.time_limit)
+            small = FAMILIES[family].n_areas <= CI_VD_MAX_AREAS
+            vd_time_s = args.vd_bound_time if small or not args.ci else 0.0
+            row, problems = run_one(family, seed, args.time_limit, vd_time_s=vd_time_s)
             rows.append(row)
             failures += [f"{family} seed {seed}: {p}" for p in problems]
             print(
                 f"{family:>20} s{seed}: planner {row.planner:.4f}  baseline {row.baseline:.4f}  "
-                f"bound {row.bound:.4f}  ×bound {row.of_bound:.3f}  ×baseline "
+                f"bound {row.bound:.4f}  vd {row.vd_bound:.4f}  ×bound {row.of_bound:.3f}  ×baseline "
                 f"{row.vs_baseline:.2f}  latest {row.planner_latest_h:.2f} h  "
                 f"solve {row.planner_s:.1f} s  violations "
                 f"{row.planner_violations}/{row.baseline_violations}",

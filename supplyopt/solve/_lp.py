@@ -149,6 +149,16 @@ class LinearProgram:
         """The objective's value in the last solution."""
         return float(self._solver.Objective().Value())
 
+    def duals(self, row: Iterable[int] | None = None) -> NDArray[np.float64]:
+        """The dual value of each row in ``row`` (all by default) in the last solution.
+
+        A dual is the rate at which the objective improves as the row's bound
+        is relaxed (GLOP's sign convention): for a maximisation, ``>= 0`` on a
+        binding ``<=`` row.
+        """
+        rows = self._rows if row is None else [self._rows[r] for r in row]
+        return np.array([con.dual_value() for con in rows], dtype=np.float64)
+
     def values(self, col: Iterable[int] | None = None) -> NDArray[np.float64]:
         """The value of each column in ``col`` (all by default) in the last solution."""
         columns = self._columns if col is None else [self._columns[c] for c in col]

@@ -53,3 +53,13 @@ def test_infeasible_programme_fails() -> None:
     lp.add_columns([0.0])
     lp.add_row([0], [1.0], upper=np.inf, lower=1.0)
     assert lp.solve(col=[0], coef=[1.0], maximise=True) is LpStatus.FAILED
+
+
+def test_duals_price_binding_rows_of_a_maximisation() -> None:
+    """Max 3x + 2y, x + y <= 4, x <= 3: duals 2 (shared row) and 1 (x's own row), both >= 0."""
+    lp = LinearProgram()
+    lp.add_columns([np.inf, np.inf])
+    lp.add_rows([4.0, 3.0], row=[0, 0, 1], col=[0, 1, 0], coef=[1.0, 1.0, 1.0])
+    assert lp.solve(col=[0, 1], coef=[3.0, 2.0], maximise=True) is LpStatus.OPTIMAL
+    assert lp.duals() == pytest.approx([2.0, 1.0])
+    assert lp.duals([1]) == pytest.approx([1.0])

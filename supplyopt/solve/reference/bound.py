@@ -79,6 +79,13 @@ class CoverageBound:
         Size of the linear programme.
     solve_seconds
         Wall-clock time to build and solve it.
+    demand_duals, stock_duals
+        What one more unit of demand per (area, item), or of stock per
+        (warehouse, item), would add to the bound (the LP's duals, >= 0);
+        ``None`` when no LP was solved. The vehicle-day bound starts from them.
+    bay_duals
+        Per warehouse, what one more bay-hour would add (the kg and m3 rows'
+        duals summed; 0 without bay rows).
     """
 
     weighted_coverage: float
@@ -87,6 +94,9 @@ class CoverageBound:
     n_variables: int = 0
     n_constraints: int = 0
     solve_seconds: float = 0.0
+    demand_duals: NDArray[np.float64] | None = None
+    stock_duals: NDArray[np.float64] | None = None
+    bay_duals: NDArray[np.float64] | None = None
 
 
 def coverage_upper_bound(scenario: Scenario, *, with_fleet: bool = True) -> CoverageBound:
@@ -146,6 +156,13 @@ def coverage_upper_bound(scenario: Scenario, *, with_fleet: bool = True) -> Cove
     if lp.solve(col=x_cols, coef=-objective, maximise=False) is LpStatus.FAILED:
         raise SolverUnavailableError("GLOP found no optimum for the coverage bound")
     values = np.clip(lp.values(range(n_vars)), 0.0, None)
+    # Minimising the negated coverage: a binding row's dual is <= 0.
+    duals = np.clip(-lp.duals(range(demand.size + stock.size)), 0.0, None)
+    n_wh = len(scenario.warehouses)
+    bay_duals = np.zeros(n_wh)
+    if with_fleet:  # the bay rows come last: one block of W rows per share (kg, m3)
+        last = np.clip(-lp.duals(range(lp.n_rows - 2 * n_wh, lp.n_rows)), 0.0, None)
+        bay_duals = last[:n_wh] + last[n_wh:]
     on_time = np.zeros(n_items)
     np.add.at(on_time, var_i, values * priority[var_a])
     per_item = {
@@ -158,6 +175,9 @@ def coverage_upper_bound(scenario: Scenario, *, with_fleet: bool = True) -> Cove
         n_variables=lp.n_columns,
         n_constraints=lp.n_rows,
         solve_seconds=time.perf_counter() - started,
+        demand_duals=duals[: demand.size].reshape(demand.shape),
+        stock_duals=duals[demand.size :].reshape(stock.shape),
+        bay_duals=bay_duals,
     )
 
 

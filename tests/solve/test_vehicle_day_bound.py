@@ -1,0 +1,183 @@
+"""The vehicle-day bound: never below any plan (brute force, relief families), valid when cut short."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+import supplyopt
+from benchmarks.relief.generator import generate
+from supplyopt.io import parse_scenario
+from supplyopt.model import Scenario
+from supplyopt.solve.reference import coverage_upper_bound
+from supplyopt.solve.reference._vd_data import closure_h
+from supplyopt.solve.reference.vehicle_day_bound import vehicle_day_bound
+from tests.solve.vd_brute_force import best_weighted_coverage
+
+
+def tiny(seed: int, *, warehouses: int, trucks: int, areas: int) -> Scenario:
+    """A random scenario small enough to search exhaustively: two items, a few units each."""
+    rng = np.random.default_rng(seed)
+    whs: list[dict[str, Any]] = [
+        {
+            "id": f"w{w}",
+            "lat": 44.0 + 0.3 * w,
+            "lon": 87.0,
+            "stock": {"box": int(rng.integers(2, 5)), "bag": int(rng.integers(1, 4))},
+            "fleet": {"truck": trucks if w == 0 else 1},
+            "ready_hours": float(rng.choice([0.0, 0.5])),
+            "loading_hours": float(rng.choice([0.25, 0.5])),
+            "loading_bays": 1,
+        }
+        for w in range(warehouses)
+    ]
+    area_list: list[dict[str, Any]] = [
+        {
+            "id": f"a{a}",
+            "lat": 44.0 + float(rng.uniform(-0.5, 0.5)),
+            "lon": 87.0 + float(rng.uniform(-0.6, 0.6)),
+            "demand": {"box": int(rng.integers(1, 3)), "bag": int(rng.integers(0, 3))},
+            "priority": int(rng.integers(1, 4)),
+            "unloading_hours": float(rng.choice([0.25, 0.5])),
+        }
+        for a in range(areas)
+    ]
+    return parse_scenario(
+        {
+            "name": f"tiny-{seed}",
+            "deadline_hours": 4.0,
+            "items": [
+                {"id": "box", "weight_kg": 10.0, "volume_m3": 1.0},
+                {"id": "bag", "weight_kg": 30.0, "volume_m3": 0.5},
+            ],
+            "vehicle_types": [{"id": "truck", "capacity_kg": 60.0, "capacity_m3": 2.0}],
+            "warehouses": whs,
+            "areas": area_list,
+        }
+    )
+
+
+#: (seed, warehouses, trucks, areas); the exhaustive search takes 3-40 s on the slow ones.
+_FAST = [(0, 1, 1, 2), (1, 1, 1, 3), (2, 1, 2, 2), (5, 2, 1, 3)]
+_SLOW = [(3, 1, 2, 3), (4, 2, 1, 2), (6, 1, 2, 3), (7, 2, 1, 3)]
+CASES = [
+    pytest.param(seed, w, t, a, id=f"seed{seed}-{w}wh-{t}veh-{a}areas") for seed, w, t, a in _FAST
+] + [
+    pytest.param(seed, w, t, a, id=f"seed{seed}-{w}wh-{t}veh-{a}areas", marks=pytest.mark.slow)
+    for seed, w, t, a in _SLOW
+]
+
+
+@pytest.mark.parametrize(("seed", "warehouses", "trucks", "areas"), CASES)
+def test_bound_is_never_below_the_best_plan(
+    seed: int, warehouses: int, trucks: int, areas: int
+) -> None:
+    """On tiny scenarios the bound is at least the best plan found by exhaustive search."""
+    scenario = tiny(seed, warehouses=warehouses, trucks=trucks, areas=areas)
+    best = best_weighted_coverage(scenario)
+    bound = vehicle_day_bound(scenario, max_iterations=15, time_limit_s=60.0)
+    assert bound.weighted_coverage >= best - 1e-9
+    assert coverage_upper_bound(scenario).weighted_coverage >= best - 1e-9
+
+
+@pytest.mark.parametrize(("seed", "warehouses", "trucks", "areas"), CASES[:4])
+def test_every_iterate_is_a_bound(seed: int, warehouses: int, trucks: int, areas: int) -> None:
+    """The Lagrangian bound after every iteration (not only the last) is at least the best plan."""
+    scenario = tiny(seed, warehouses=warehouses, trucks=trucks, areas=areas)
+    best = best_weighted_coverage(scenario)
+    bound = vehicle_day_bound(scenario, max_iterations=10, time_limit_s=60.0)
+    assert min(bound.history) >= best - 1e-9
+    assert bound.weighted_coverage == pytest.approx(min(1.0, *bound.history))
+
+
+def test_one_iteration_is_already_a_bound() -> None:
+    """A bound cut short after its first pricing is still at least the best plan."""
+    scenario = tiny(2, warehouses=1, trucks=2, areas=2)
+    bound = vehicle_day_bound(scenario, max_iterations=1)
+    assert bound.iterations == 1
+    assert bound.weighted_coverage >= best_weighted_coverage(scenario) - 1e-9
+
+
+def test_whole_trips_make_it_tighter_than_the_lp() -> None:
+    """One truck, 5 h round trips, 12 h: two on-time trips (0.2), where the LP allows 2.8 (0.28).
+
+    Loading 1 h, 2 h out, 2 h back: trips load at 0 and 5 h; a third would
+    load at 10 h and arrive at 13 h. The LP charges trips pro rata and gives
+    the last one a free return, so it allows 2.8 truckloads of 10 units.
+    """
+    scenario = one_lane(travel_h=2.0, loading_hours=1.0)
+    lp = coverage_upper_bound(scenario).weighted_coverage
+    bound = vehicle_day_bound(scenario, max_iterations=5)
+    assert lp == pytest.approx(0.28, abs=1e-6)
+    assert bound.weighted_coverage == pytest.approx(0.2, abs=1e-6)
+
+
+def one_lane(*, travel_h: float, loading_hours: float) -> Scenario:
+    """One warehouse with one truck of 10 units, one area ``travel_h`` away, demand 100."""
+    km = travel_h * 60.0 / 1.3
+    return parse_scenario(
+        {
+            "name": "one-lane",
+            "deadline_hours": 12.0,
+            "items": [{"id": "box", "weight_kg": 10.0, "volume_m3": 1.0}],
+            "vehicle_types": [{"id": "truck", "capacity_kg": 1000.0, "capacity_m3": 10.0}],
+            "warehouses": [
+                {
+                    "id": "w",
+                    "lat": 44.0,
+                    "lon": 87.0,
+                    "stock": {"box": 1000},
+                    "fleet": {"truck": 1},
+                    "loading_hours": loading_hours,
+                }
+            ],
+            "areas": [
+                {
+                    "id": "a",
+                    "lat": 44.0 + km / 111.19492664455873,
+                    "lon": 87.0,
+                    "demand": {"box": 100},
+                }
+            ],
+        }
+    )
+
+
+def test_closure_never_exceeds_a_direct_drive_and_keeps_zero_legs() -> None:
+    """Shortest drives through sites: at most the direct entry, a zero leg stays zero."""
+    hours = np.array([[0.0, 5.0, 1.0], [1.0, 0.0, 0.0], [1.0, 1.0, 0.0]])
+    closed = closure_h(hours)
+    assert (closed <= hours + 1e-12).all()
+    assert closed[0, 1] == pytest.approx(2.0)  # 0 -> 2 -> 1 beats the direct 5 h
+    assert closed[1, 2] == 0.0
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("family", ["small-loose", "small-one-depot", "small-tight-stock"])
+def test_planner_never_beats_the_bound_on_small_families(family: str) -> None:
+    """On seed 1 of each small relief family the planner scores no more than the bound."""
+    scenario = generate(family, 1)
+    plan = supplyopt.plan_relief(scenario, time_limit_s=10.0, seed=1)
+    bound = vehicle_day_bound(scenario, max_iterations=8, time_limit_s=60.0)
+    assert plan.summary.weighted_coverage_on_time <= bound.weighted_coverage + 1e-9
+
+
+def test_a_failed_master_keeps_the_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+    """When GLOP fails on the master the iterations stop and the bound found so far stands."""
+    from supplyopt.solve.reference import vehicle_day_bound as module
+
+    scenario = tiny(0, warehouses=1, trucks=1, areas=2)
+    calls = {"n": 0}
+    real_solve = module._Master.solve
+
+    def flaky(self: module._Master) -> module.Duals | None:
+        calls["n"] += 1
+        return real_solve(self) if calls["n"] == 1 else None
+
+    monkeypatch.setattr(module._Master, "solve", flaky)
+    bound = vehicle_day_bound(scenario, max_iterations=10)
+    assert bound.master_failed
+    assert bound.weighted_coverage >= best_weighted_coverage(scenario) - 1e-9
+    assert set(bound.per_item) == {"box", "bag"}
