@@ -332,3 +332,19 @@ def test_carrying_on_with_a_planned_plan_is_a_valid_revision() -> None:
     assert new.replan is not None
     assert new.replan.changed + new.replan.cancelled >= 1
     assert check_revision(scenario, new, previous, events) == []
+
+
+def test_an_order_kept_verbatim_counts_as_kept_after_an_earlier_one_is_dropped() -> None:
+    """Previous orders [X, K] of one vehicle, revision [K]: 1 kept, 1 cancelled, not 1 changed."""
+    scenario, previous, new, events = revision_case()
+    operation = operation_of(scenario, previous, events)
+    now = operation.now_hours
+    found = under_way(operation, previous, new)
+    started = {entry.prev_idx for entry in found}
+    kept = next(t for i, t in enumerate(previous.trips) if i not in started)
+    dropped = kept.model_copy(
+        update={"load_start_hours": now, "depart_hours": now + 0.01, "return_hours": now + 0.02}
+    )
+    previous = previous.model_copy(update={"trips": [*previous.trips, dropped]})
+    counts = recount_changes(operation, previous, new, under_way(operation, previous, new))
+    assert (counts.kept, counts.changed, counts.cancelled, counts.new) == (3, 1, 1, 1)

@@ -3,10 +3,10 @@
 Counting (docs/contract.md §6 notes): per vehicle, the previous plan's trips
 against the revision's in loading order. A trip under way is *kept* when
 the revision has it unchanged, else *changed* (*cancelled* if dropped).
-The previous trips that had not started pair in order with the vehicle's
-revised trips that load from ``now_hours`` on: identical ones are kept,
-others changed; previous trips left over are cancelled, revised ones left
-over are new. Identical means the same warehouse, stops, deliveries and
+The previous trips that had not started are matched first with identical
+revised trips of the vehicle (kept, wherever they now sit); the rest pair in
+loading order with its other revised trips (changed); previous trips left
+over are cancelled, revised ones left over are new. Identical means the same warehouse, stops, deliveries and
 times (within the 0.01 h rounding).
 """
 
@@ -77,12 +77,17 @@ def recount_changes(
     for vehicle in sorted(set(waiting) | set(revised)):
         before = sorted(waiting[vehicle], key=lambda t: t.load_start_hours)
         after = sorted(revised[vehicle], key=lambda t: t.load_start_hours)
-        for one, other in zip(before, after, strict=False):
-            if same_trip(one, other):
+        # An order the revision keeps verbatim is kept wherever it now sits among the
+        # vehicle's trips (its first order cancelled, its second kept: 1 kept, 1 cancelled).
+        for one in list(before):
+            same = next((other for other in after if same_trip(one, other)), None)
+            if same is not None:
+                before.remove(one)
+                after.remove(same)
                 counts.kept += 1
-            else:
-                counts.changed += 1
-                counts.vehicles.add(vehicle)
+        for _one, _other in zip(before, after, strict=False):
+            counts.changed += 1
+            counts.vehicles.add(vehicle)
         counts.cancelled += max(0, len(before) - len(after))
         counts.new += max(0, len(after) - len(before))
         if len(before) != len(after):
