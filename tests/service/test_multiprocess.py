@@ -44,6 +44,7 @@ def environment(db_url: str, **settings: str) -> dict[str, str]:
         "SUPPLYOPT_JOB_POLL_INTERVAL_S": "0.1",
         "SUPPLYOPT_PROGRESS_INTERVAL_S": "0",
         "SUPPLYOPT_MAX_QUEUED_PLANS": "1000",
+        "SUPPLYOPT_MAX_PLANS_PER_KEY": "1000",  # one key submits every plan here
     }
     env.update({f"SUPPLYOPT_{k.upper()}": v for k, v in settings.items()})
     return env
