@@ -7,24 +7,18 @@ from collections.abc import Iterator
 import pytest
 
 from supplyopt.readiness import Region, read_region, readiness_result, run_samples
+from tests.dask_cluster import local_cluster
 
 from .conftest import TINY_REGION
 
-distributed = pytest.importorskip("distributed")
+pytest.importorskip("distributed")  # the module needs a Dask cluster
 
 
 @pytest.fixture(scope="module")
 def cluster_address() -> Iterator[str]:
     """A LocalCluster of two single-threaded worker processes."""
-    with distributed.LocalCluster(
-        n_workers=2,
-        threads_per_worker=1,
-        processes=True,
-        host="127.0.0.1",
-        dashboard_address=None,
-        silence_logs=40,
-    ) as cluster:
-        yield cluster.scheduler_address
+    with local_cluster(n_workers=2, threads_per_worker=1) as address:
+        yield address
 
 
 @pytest.mark.slow

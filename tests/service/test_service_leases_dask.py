@@ -10,24 +10,18 @@ from supplyopt_service.core.db import Database
 from supplyopt_service.core.settings import Settings
 from supplyopt_service.dask_solving import connect
 from supplyopt_service.worker import JobWorker
+from tests.dask_cluster import local_cluster
 
 from .test_service_leases import queue_jobs, statuses, wait_until
 
-distributed = pytest.importorskip("distributed")
+pytest.importorskip("distributed")  # the module needs a Dask cluster
 
 
 @pytest.fixture(scope="module")
 def scheduler() -> Iterator[str]:
     """A LocalCluster of one worker process on 127.0.0.1."""
-    with distributed.LocalCluster(
-        n_workers=1,
-        threads_per_worker=2,
-        processes=True,
-        host="127.0.0.1",
-        dashboard_address=None,
-        silence_logs=40,
-    ) as cluster:
-        yield cluster.scheduler_address
+    with local_cluster(n_workers=1, threads_per_worker=2) as address:
+        yield address
 
 
 @pytest.mark.slow

@@ -10,22 +10,16 @@ import supplyopt
 from supplyopt.whatif import run_variants
 from supplyopt.whatif.sweep import Variant, variant_scenario
 from tests.conftest import tiny_data
+from tests.dask_cluster import local_cluster
 
-distributed = pytest.importorskip("distributed")
+pytest.importorskip("distributed")  # the module needs a Dask cluster
 
 
 @pytest.fixture(scope="module")
 def scheduler() -> Iterator[str]:
     """A LocalCluster of two worker processes on 127.0.0.1."""
-    with distributed.LocalCluster(
-        n_workers=2,
-        threads_per_worker=1,
-        processes=True,
-        host="127.0.0.1",
-        dashboard_address=None,
-        silence_logs=40,
-    ) as cluster:
-        yield cluster.scheduler_address
+    with local_cluster(n_workers=2, threads_per_worker=1) as address:
+        yield address
 
 
 def variants(count: int) -> list[tuple[str, supplyopt.Scenario]]:
