@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +11,7 @@ from rich.console import Console
 
 from ..io import write_plan
 from ..model import MAX_SEED, Events, Plan, Scenario, SupplyOptError, apply_events, summarize
+from ..replan import replan
 from ._common import (
     EXIT_INVALID,
     one_line,
@@ -73,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
     console = Console(stderr=True)
     try:
         with LiveProgress(console, enabled=not args.json and console.is_terminal) as live:
-            new = _replan_function()(
+            new = replan(
                 scenario,
                 previous,
                 events,
@@ -99,13 +99,6 @@ def run(args: argparse.Namespace) -> int:
     if args.out:
         out.print(f"revised plan written to {args.out}", markup=False, highlight=False)
     return 0
-
-
-def _replan_function() -> Callable[..., Plan]:
-    """``supplyopt.replan``, imported when a re-plan is asked for (the solver loads slowly)."""
-    from ..replan import replan
-
-    return replan
 
 
 def summary_lines(scenario: Scenario, previous: Plan, events: Events, new: Plan) -> list[str]:
