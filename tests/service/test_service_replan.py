@@ -205,9 +205,25 @@ def test_invalid_events_are_422_located_and_nothing_is_stored(
 
 @pytest.mark.parametrize("status", ["queued", "running", "failed", "cancelled"])
 def test_replan_of_an_unfinished_plan_is_409(
+    settings: Settings,
+    db: Database,
+    fake: FakeReplan,
+    auth: KeyMaker,
+    scenario: dict[str, Any],
+    status: str,
+) -> None:
+    """Only a done plan can be revised: 409 names the state; nothing is stored.
+
+    No embedded worker: it would claim the queued job and make it running first.
+    """
+    idle = settings.model_copy(update={"embedded_worker": False})
+    with TestClient(create_app(idle, replan=fake), raise_server_exceptions=False) as app_client:
+        _refused_while_unfinished(app_client, db, auth, scenario, status)
+
+
+def _refused_while_unfinished(
     app_client: TestClient, db: Database, auth: KeyMaker, scenario: dict[str, Any], status: str
 ) -> None:
-    """Only a done plan can be revised: 409 names the state; nothing is stored."""
     with db.write() as session:
         session.add(
             PlanJobRow(
