@@ -88,6 +88,11 @@ window.I18N = {
     reserveN: "reserve {n} more", releaseN: "release {n}", requested: "Requested", missing: "Missing",
     shortfallText: "Not approved, nothing changed: {detail}",
     revisionApproved: "Revision {id} approved: reservation adjusted.", revisionRefused: "The revision was not approved.",
+    // ---- defects: keys of this topic go right below this line ----
+    // ---- map: keys of this topic go right below this line ----
+    // ---- views: keys of this topic go right below this line ----
+    // ---- editor: keys of this topic go right below this line ----
+    // ---- readiness: keys of this topic go right below this line ----
   },
   zh: {
     skip: "跳到内容", title: "救灾物资调度", apiKey: "API 密钥", connect: "连接",
@@ -176,5 +181,10 @@ window.I18N = {
     reserveN: "再预留 {n}", releaseN: "释放 {n}", requested: "需要", missing: "缺少",
     shortfallText: "未批准，没有任何改变：{detail}",
     revisionApproved: "修订 {id} 已批准：预留已调整。", revisionRefused: "修订未被批准。",
+    // ---- defects: keys of this topic go right below this line ----
+    // ---- map: keys of this topic go right below this line ----
+    // ---- views: keys of this topic go right below this line ----
+    // ---- editor: keys of this topic go right below this line ----
+    // ---- readiness: keys of this topic go right below this line ----
   },
 };

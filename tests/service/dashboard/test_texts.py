@@ -33,8 +33,8 @@ def languages() -> dict[str, set[str]]:
 def used_keys() -> set[str]:
     """Keys the page names literally: data-i18n attributes and ``t("…")`` calls."""
     used = set(re.findall(r'data-i18n(?:-aria)?="(\w+)"', (STATIC / "index.html").read_text()))
-    for script in ("app.js", "operation.js"):
-        used |= set(re.findall(r'\bt\("(\w+)"[,)]', (STATIC / script).read_text(encoding="utf-8")))
+    for script in sorted(STATIC.glob("*.js")):
+        used |= set(re.findall(r'\bt\("(\w+)"[,)]', script.read_text(encoding="utf-8")))
     return used | set(BUILT_KEYS)
 
 
