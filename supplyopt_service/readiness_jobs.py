@@ -16,7 +16,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from supplyopt.bundled import bundled_regions
-from supplyopt.io import load_scenario_data
+from supplyopt.io import ScenarioFormat, load_scenario_data
+from supplyopt.io.scenario_file import _loads_scenario_data
+from supplyopt.model import ScenarioError
 from supplyopt.readiness import RegionError, parse_region
 from supplyopt.readiness.report import most_failed
 
@@ -80,8 +82,35 @@ def requested_region(request: ReadinessRequest) -> dict[str, Any]:
     return dict(request.region)
 
 
+def parse_region_text(db: Database, text: bytes, file_format: ScenarioFormat) -> dict[str, Any]:
+    """A region file's text as region data without warehouses, checked as a submit would be.
+
+    Raises
+    ------
+    InvalidInputError
+        Malformed text, or every problem of the region, located under ``body``.
+    """
+    try:
+        data = _loads_scenario_data(text, file_format, source="upload")
+    except ScenarioError as err:
+        raise InvalidInputError.of_problems(err.problems, ["body"]) from None
+    if not isinstance(data, dict):
+        raise InvalidInputError([(["body"], "must be a mapping of region fields")])
+    dropped = data.pop("warehouses", None)
+    with db.read() as session:
+        region = checked_request(session, ReadinessRequest(region=data), None, where=["body"])
+    return {
+        "region": region,
+        "dropped_warehouses": len(dropped) if isinstance(dropped, list) else 0,
+    }
+
+
 def checked_request(
-    session: Session, request: ReadinessRequest, settings: Settings
+    session: Session,
+    request: ReadinessRequest,
+    settings: Settings | None,
+    *,
+    where: Loc | None = None,
 ) -> dict[str, Any]:
     """The request to store: the region checked with the live warehouses, roads resolved.
 
@@ -89,10 +118,12 @@ def checked_request(
     ------
     InvalidInputError
         Every problem of the region (the library's region validation, each
-        located under ``body.region``), a size limit, or too many samples.
+        located under ``where``, default ``body.region``), a size limit, or
+        too many samples. Without ``settings``, only the region is checked.
     """
+    where = WHERE if where is None else where
     region_data = requested_region(request)
-    if request.samples > settings.max_readiness_samples:
+    if settings is not None and request.samples > settings.max_readiness_samples:
         raise InvalidInputError(
             [
                 (
@@ -106,13 +137,15 @@ def checked_request(
     try:
         region = parse_region(data)
     except RegionError as err:
-        raise InvalidInputError.of_problems(err.problems, WHERE) from err
+        raise InvalidInputError.of_problems(err.problems, where) from err
     if not region.scenario.warehouses:
         raise ConflictError("the service has no warehouses yet: add or import them first")
-    problems = scenario_errors(region.scenario, settings, where=WHERE)
+    if settings is None:
+        return region_data
+    problems = scenario_errors(region.scenario, settings, where=where)
     if problems is not None:
         raise problems
-    served = with_served_roads(region.scenario, settings, where=WHERE)
+    served = with_served_roads(region.scenario, settings, where=where)
     if served.roads is not region.scenario.roads:
         region_data["roads"] = served.roads.model_dump(mode="json", exclude_none=True)
     return region_data

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Query
+from fastapi import APIRouter, Body, Query, Request
 from sqlalchemy import and_, or_, select
+from starlette.concurrency import run_in_threadpool
+
+from supplyopt.bundled import DEFAULT_REGION, bundled_regions
+from supplyopt.io import ScenarioFormat
 
 from .. import readiness_jobs
 from ..core.errors import InvalidInputError, NotFoundError
 from ..core.paging import DEFAULT_LIMIT, Limit
 from ..core.routing import GuardedRoute
 from ..core.tables import ReadinessJobRow
-from ..deps import PlanIdPath, Planner, ReadSession, ServicesDep, Viewer
+from ..deps import DatabaseDep, PlanIdPath, Planner, ReadSession, ServicesDep, Viewer
 from ..readiness_schemas import ReadinessAccepted, ReadinessJob, ReadinessList, ReadinessRequest
 from .responses import answers
 
@@ -88,6 +92,42 @@ def list_runs(
     rows = list(session.execute(query))
     runs = [ReadinessAccepted.model_validate({"id": i, "status": s}) for i, s in rows[:limit]]
     return ReadinessList(runs=runs, next=runs[-1].id if len(rows) > limit else None)
+
+
+@router.get("/regions", summary="Regions bundled with supplyopt", responses=answers())
+def list_regions(who: Viewer) -> dict[str, Any]:
+    """Names of the bundled region files (for ``bundled_region``) and which is the default."""
+    return {"regions": [{"name": n, "default": n == DEFAULT_REGION} for n in bundled_regions()]}
+
+
+@router.post(
+    "/regions/parse",
+    summary="Check a region file's text against the live warehouses",
+    responses=answers(409, 413),
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "text/plain": {"schema": {"type": "string"}},
+                "application/yaml": {"schema": {"type": "string"}},
+            },
+        }
+    },
+)
+async def parse_region_text(
+    request: Request,
+    who: Viewer,
+    db: DatabaseDep,
+    file_format: Annotated[ScenarioFormat, Query(alias="format")] = "yaml",
+) -> dict[str, Any]:
+    """Parse a region file (YAML or JSON, UTF-8) and check it as ``POST /readiness`` would.
+
+    Its own ``warehouses`` are dropped (the service's are used; ``dropped_warehouses``
+    counts them). Answers ``{"region": {...}, "dropped_warehouses": n}`` ready to send as
+    ``region``, or 422 with every problem located under ``body``.
+    """
+    text = await request.body()
+    return await run_in_threadpool(readiness_jobs.parse_region_text, db, text, file_format)
 
 
 @router.get(

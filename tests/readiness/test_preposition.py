@@ -66,7 +66,7 @@ def test_outcomes_before_given_are_not_planned_again(found: tuple[Region, object
         progress=lambda done, total: counted.append((done, total)),
     )
     assert counted[-1] == (8, 8)
-    assert again.to_json() == rec.to_json()  # type: ignore[attr-defined]
+    assert again.to_json() == rec.to_json()
 
 
 def test_result_has_the_contract_shape(found: tuple[Region, object]) -> None:

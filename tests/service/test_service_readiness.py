@@ -15,7 +15,7 @@ from supplyopt_service.app import create_app
 from supplyopt_service.core.db import Database
 from supplyopt_service.core.settings import Settings
 from supplyopt_service.core.tables import ReadinessJobRow, utcnow
-from tests.readiness.conftest import tiny_region_data
+from tests.readiness.conftest import TINY_REGION, tiny_region_data
 
 from .conftest import KeyMaker
 
@@ -210,3 +210,28 @@ def test_list_pages_cancel_and_restart(
                 time.sleep(0.05)
             assert run["status"] == "done", run
         assert app.get(f"/readiness/{ids[1]}", headers=planner).json()["status"] == "cancelled"
+
+
+def test_bundled_regions_and_uploaded_region_files(
+    client: TestClient, live: dict[str, dict[str, str]]
+) -> None:
+    """The bundled regions are listed; an uploaded file loses its warehouses and is checked."""
+    listed = client.get("/readiness/regions", headers=live["viewer"]).json()
+    assert {"name": "changji-region", "default": True} in listed["regions"]
+    text = TINY_REGION.read_text(encoding="utf-8")
+    answer = client.post(
+        "/readiness/regions/parse?format=yaml", content=text.encode(), headers=live["viewer"]
+    )
+    assert answer.status_code == 200, answer.text
+    parsed = answer.json()
+    assert parsed["dropped_warehouses"] == 3
+    assert parsed["region"] == region_body()
+    bad = text.replace("radius_km: [20, 60]", "radius_km: [60, 20]")
+    refused = client.post("/readiness/regions/parse", content=bad.encode(), headers=live["viewer"])
+    assert refused.status_code == 422
+    assert [e["path"] for e in refused.json()["errors"]] == ["body.hazards[0].radius_km"]
+    broken = client.post(
+        "/readiness/regions/parse?format=json", content=b"{", headers=live["viewer"]
+    )
+    assert broken.status_code == 422
+    assert "malformed JSON" in broken.json()["detail"]
