@@ -23,7 +23,7 @@ from supplyopt.readiness import RegionError, parse_region
 from supplyopt.readiness.report import most_failed
 
 from .core import audit
-from .core.db import Database
+from .core.db import Database, serialize
 from .core.errors import (
     ConflictError,
     ForbiddenError,
@@ -174,6 +174,7 @@ def submit(
         created_by=key_id,
     )
     with db.write() as session:
+        serialize(session, "readiness-admission")
         active = session.scalar(
             select(func.count())
             .select_from(ReadinessJobRow)

@@ -225,6 +225,8 @@ class JobWorker:
         if claimed.work is not None:
             with self._lock:  # housekeeping renews its lease from now on
                 self._held[lease] = claimed
+                if self._closing.is_set():  # shutdown went through _held before this claim
+                    claimed.stop.set()
         return claimed
 
     def _run(self, claimed: _Claimed, work: Runnable) -> None:

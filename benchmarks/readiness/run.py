@@ -177,7 +177,7 @@ def throughput(region: Region, samples: int) -> list[dict[str, Any]]:
         threads_per_worker=1,
         processes=True,
         host="127.0.0.1",
-        dashboard_address=None,
+        dashboard_address=":0",  # any free port: 8787 may be taken
         silence_logs=40,
     ) as cluster:
         run_samples(
@@ -284,7 +284,7 @@ def scale(samples: int, out: Path) -> int:
         threads_per_worker=1,
         processes=True,
         host="127.0.0.1",
-        dashboard_address=None,
+        dashboard_address=":0",  # any free port: 8787 may be taken
         silence_logs=40,
     ) as cluster:
         started = time.perf_counter()
