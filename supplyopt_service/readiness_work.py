@@ -25,6 +25,7 @@ from .core.tables import ItemRow, ReadinessJobRow, WarehouseRow, utcnow
 from .inventory import available_stock
 from .solving import ProgressFn, ReplanFn, SolveFn, StopFn
 
+
 class ReadinessStoppedError(SupplyOptError):
     """The job was cancelled (or its lease lost) between two samples."""
 
