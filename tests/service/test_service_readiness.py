@@ -285,3 +285,13 @@ def test_a_worker_keeps_a_thread_for_plans(settings: Settings, db: Database) -> 
     plan = worker._claim()
     assert plan is not None
     assert plan.kind is PLAN_JOBS
+
+
+def test_no_warehouses_in_the_service_is_a_conflict(client: TestClient, auth: KeyMaker) -> None:
+    """Before any warehouse exists, a run (or an upload's check) is refused with 409."""
+    planner = auth("planner")
+    answer = client.post("/readiness", json={"region": region_body()}, headers=planner)
+    assert answer.status_code == 409
+    assert "no warehouses" in answer.json()["detail"]
+    text = TINY_REGION.read_bytes()
+    assert client.post("/readiness/regions/parse", content=text, headers=planner).status_code == 409
