@@ -1,9 +1,10 @@
 """The Readiness view end to end in headless Chromium (contract §7 on the live inventory).
 
 The tiny region's warehouses are imported; the page uploads the region file,
-runs a small readiness (4 samples, 2 s per sample, a move budget), shows the
-map, the weakest settlements and a recommended transfer, drafts it in one
-click and approves it — the stock moves in the ledger. Both languages. Runs
+runs a small readiness (4 samples and a move budget; the time limit is a
+generous cap, so a loaded machine cannot change the outcome), shows the map,
+the weakest settlements and a recommended transfer, drafts it in one click
+and approves it — the stock moves in the ledger. Both languages. Runs
 the real server and service API like ``test_browser.py``; offline (harness).
 """
 
@@ -56,7 +57,7 @@ def readiness_walk_through(url: str, key: str, *, shots: Path) -> None:
         expect(page.locator("#rd-region")).to_have_value("__uploaded")
         page.fill("#rd-samples", "4")
         page.fill("#rd-seed", "1")
-        page.fill("#rd-time", "2")
+        page.fill("#rd-time", "30")  # a cap only: the fixed work budget decides, not the clock
         page.fill("#rd-budget", "100")
         page.click("#rd-run")
         expect(page.locator("#rd-result")).to_be_visible(timeout=120_000)
