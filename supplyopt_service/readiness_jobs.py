@@ -134,12 +134,12 @@ def checked_request(
             ]
         )
     data, _stock = live_region_data(session, region_data)
+    if not data["warehouses"]:
+        raise ConflictError("the service has no warehouses yet: add or import them first")
     try:
         region = parse_region(data)
     except RegionError as err:
         raise InvalidInputError.of_problems(err.problems, where) from err
-    if not region.scenario.warehouses:
-        raise ConflictError("the service has no warehouses yet: add or import them first")
     if settings is None:
         return region_data
     problems = scenario_errors(region.scenario, settings, where=where)

@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from .ids import ID_PATTERN
 from .schemas import JobStatus
 
 TransferState = Literal["draft", "approved", "rejected"]
@@ -113,12 +114,20 @@ class TransferIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
-    source: str = Field(alias="from", min_length=1, max_length=200, examples=["w-urumqi"])
-    target: str = Field(alias="to", min_length=1, max_length=200, examples=["w-hutubi"])
-    item: str = Field(min_length=1, max_length=200, examples=["quilt"])
+    source: str = Field(
+        alias="from", min_length=1, max_length=200, pattern=ID_PATTERN, examples=["w-urumqi"]
+    )
+    target: str = Field(
+        alias="to", min_length=1, max_length=200, pattern=ID_PATTERN, examples=["w-hutubi"]
+    )
+    item: str = Field(min_length=1, max_length=200, pattern=ID_PATTERN, examples=["quilt"])
     quantity: int = Field(ge=1, le=10**12)
     readiness_id: str | None = Field(
-        default=None, min_length=1, max_length=32, description="The run that recommended it."
+        default=None,
+        min_length=1,
+        max_length=32,
+        pattern=ID_PATTERN,
+        description="The run that recommended it.",
     )
     note: str | None = Field(default=None, max_length=1000)
 

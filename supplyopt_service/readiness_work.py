@@ -25,9 +25,6 @@ from .core.tables import ItemRow, ReadinessJobRow, WarehouseRow, utcnow
 from .inventory import available_stock
 from .solving import ProgressFn, ReplanFn, SolveFn, StopFn
 
-#: Cap on each solve of the pre-positioning LP in a service job.
-LP_TIME_LIMIT_S = 60.0
-
 
 class ReadinessStoppedError(SupplyOptError):
     """The job was cancelled (or its lease lost) between two samples."""
@@ -141,7 +138,6 @@ class ReadinessWork:
                 time_limit_s=self.time_limit_s,
                 workers=1,
                 progress=counted(self.samples),
-                lp_time_limit_s=LP_TIME_LIMIT_S,
                 outcomes_before=outcomes,
             )
             moves = found.to_json()

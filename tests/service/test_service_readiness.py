@@ -237,3 +237,63 @@ def test_bundled_regions_and_uploaded_region_files(
     )
     assert broken.status_code == 422
     assert "malformed JSON" in broken.json()["detail"]
+
+
+def test_a_worker_keeps_a_thread_for_plans(settings: Settings, db: Database) -> None:
+    """Solving two jobs at once, a worker takes one readiness run, never a second; plans still."""
+    import uuid
+
+    from supplyopt.model import parse_scenario
+    from supplyopt_service.catalogue import import_scenario
+    from supplyopt_service.core.tables import PlanJobRow
+    from supplyopt_service.worker import PLAN_JOBS, READINESS_JOBS, JobWorker
+    from tests.service.conftest import TINY_SCENARIO
+
+    scenario = {
+        k: v for k, v in tiny_region_data().items() if k not in ("needs_per_person", "hazards")
+    }
+    import_scenario(db, parse_scenario(scenario), key_id=None)
+    with db.write() as session:
+        for _ in range(2):
+            session.add(
+                ReadinessJobRow(
+                    id=uuid.uuid4().hex,
+                    status="queued",
+                    request={"region": region_body()},
+                    samples=1,
+                    seed=0,
+                    time_limit_s=1.0,
+                    progress=0.0,
+                )
+            )
+    worker = JobWorker(db, settings, concurrency=2, name="fair")
+    first = worker._claim()
+    assert first is not None
+    assert first.kind is READINESS_JOBS
+    assert first.work is not None
+    assert worker._claim() is None  # the other readiness run waits for the first
+    with db.write() as session:
+        session.add(
+            PlanJobRow(
+                id=uuid.uuid4().hex,
+                status="queued",
+                scenario=TINY_SCENARIO,
+                use_inventory=False,
+                time_limit_s=1.0,
+                seed=0,
+                progress=0.0,
+            )
+        )
+    plan = worker._claim()
+    assert plan is not None
+    assert plan.kind is PLAN_JOBS
+
+
+def test_no_warehouses_in_the_service_is_a_conflict(client: TestClient, auth: KeyMaker) -> None:
+    """Before any warehouse exists, a run (or an upload's check) is refused with 409."""
+    planner = auth("planner")
+    answer = client.post("/readiness", json={"region": region_body()}, headers=planner)
+    assert answer.status_code == 409
+    assert "no warehouses" in answer.json()["detail"]
+    text = TINY_REGION.read_bytes()
+    assert client.post("/readiness/regions/parse", content=text, headers=planner).status_code == 409

@@ -19,6 +19,8 @@ BUILT_KEYS = (
     + [f"fld_{k}" for k in ("area", "item", "total", "id", "name", "lat", "lon", "demand")]
     + [f"fld_{k}" for k in ("priority", "radius_km", "vehicle", "warehouse", "quantity")]
     + ["chgkind_other", "mapHintArea", "mapHintClosure", "mapHintOther"]
+    + [f"rdStatus_{k}" for k in ("queued", "running", "done", "failed", "cancelled")]
+    + [f"rdState_{k}" for k in ("draft", "approved", "rejected")]
 )
 
 
