@@ -64,7 +64,7 @@ def road_lines(scenario: Scenario, graph: RoadGraph) -> list[RoadLine]:
     closed = edge_speed_factors(graph, scenario.disruptions) == 0.0
     if isinstance(scenario.roads, GraphRoads):
         return _graph_lines(scenario.roads, graph, closed)
-    return _merged_lines(graph, closed)
+    return merged_road_lines(graph, closed)
 
 
 def _graph_lines(roads: GraphRoads, graph: RoadGraph, closed: NDArray[np.bool_]) -> list[RoadLine]:
@@ -125,7 +125,8 @@ def _roads(graph: RoadGraph, closed: NDArray[np.bool_]) -> list[_Road]:
     ]
 
 
-def _merged_lines(graph: RoadGraph, closed: NDArray[np.bool_]) -> list[RoadLine]:
+def merged_road_lines(graph: RoadGraph, closed: NDArray[np.bool_]) -> list[RoadLine]:
+    """Roads between junctions as polylines (see the module notes); ``closed`` per edge."""
     roads = _roads(graph, closed)
     at: dict[int, list[int]] = defaultdict(list)
     for idx, road in enumerate(roads):
