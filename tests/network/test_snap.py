@@ -153,6 +153,7 @@ def andorra() -> Scenario:
         patch.undo()
 
 
+@pytest.mark.slow  # reads the Andorra extract (most of a minute on a loaded machine)
 def test_andorra_town_next_to_a_fragment_is_reached(andorra: Scenario) -> None:
     """Sant Julià's centre (13 m from a stub nothing enters, ~30 m from the road) is reached."""
     town = Area(
@@ -174,6 +175,7 @@ def test_andorra_town_next_to_a_fragment_is_reached(andorra: Scenario) -> None:
     assert "sant-julia-town 29 m (nearest node 13 m)" in skipped[0]
 
 
+@pytest.mark.slow  # reads the Andorra extract (most of a minute on a loaded machine)
 def test_andorra_snapping_note(andorra: Scenario) -> None:
     """The bundled scenario's notes give every site's snapping within one line."""
     notes = supplyopt.build_travel_times(andorra).notes

@@ -94,8 +94,10 @@ def andorra() -> Scenario:
         patch.undo()
 
 
-def _andorra_plan(scenario: Scenario) -> Plan:
+@pytest.fixture(scope="module")
+def andorra_plan(andorra: Scenario) -> Plan:
     """Andorra la Vella → Canillo → Encamp → back by truck, timed on the matrices."""
+    scenario = andorra
     travel = supplyopt.build_travel_times(scenario)
     hours, km = travel.duration_h["truck-7t"], travel.distance_km["truck-7t"]
     n_w = len(scenario.warehouses)
@@ -128,9 +130,12 @@ def _length_km(points: list[list[float]]) -> float:
     return sum(float(haversine_km(a[1], a[0], b[1], b[0])) for a, b in itertools.pairwise(points))
 
 
-def test_andorra_trip_runs_along_the_roads_it_was_timed_on(andorra: Scenario) -> None:
+@pytest.mark.slow  # reads the Andorra extract (most of a minute on a loaded machine)
+def test_andorra_trip_runs_along_the_roads_it_was_timed_on(
+    andorra: Scenario, andorra_plan: Plan
+) -> None:
     """The drawn path is as long as the km of its travel time and detours round the closed CG-2."""
-    plan = _andorra_plan(andorra)
+    plan = andorra_plan
     doc = plan_geojson(andorra, plan)
     assert doc["path_geometry"] == "roads"
     (trip,) = _kind(doc, "trip")
@@ -142,10 +147,12 @@ def test_andorra_trip_runs_along_the_roads_it_was_timed_on(andorra: Scenario) ->
     assert {r["properties"]["way"] for r in closed} == {6178688, 6178694}
 
 
-def test_andorra_roads_are_merged_polylines_of_sane_size(andorra: Scenario) -> None:
+@pytest.mark.slow  # reads the Andorra extract (most of a minute on a loaded machine)
+def test_andorra_roads_are_merged_polylines_of_sane_size(
+    andorra: Scenario, andorra_plan: Plan
+) -> None:
     """The whole network comes as a few thousand road lines, 6-decimal coordinates, < 2 MB."""
-    plan = _andorra_plan(andorra)
-    text = plan_geojson_text(andorra, plan)
+    text = plan_geojson_text(andorra, andorra_plan)
     assert len(text.encode("utf-8")) < 2_000_000
     roads = _kind(json.loads(text), "road")
     assert 1000 < len(roads) < 4000
