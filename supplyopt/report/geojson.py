@@ -119,13 +119,14 @@ def _add_snap(features: list[dict[str, Any]], snap_km: dict[str, float]) -> None
             props["snap_m"] = round(snap_km[key] * 1000.0, 1)
 
 
-def plan_geojson_text(scenario: Scenario, plan: Plan) -> str:
+def plan_geojson_text(scenario: Scenario, plan: Plan, *, roads_at: RoadsAt | None = None) -> str:
     """:func:`plan_geojson` as compact UTF-8 JSON text (Chinese names unescaped).
 
     Compact because on an OSM extract the roads and paths are thousands of
     positions: indented, every number takes a line and the text doubles.
     """
-    text = json.dumps(plan_geojson(scenario, plan), ensure_ascii=False, separators=(",", ":"))
+    document = plan_geojson(scenario, plan, roads_at=roads_at)
+    text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
     return text + "\n"
 
 
