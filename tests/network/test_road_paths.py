@@ -8,10 +8,11 @@ import numpy as np
 import pytest
 
 import supplyopt
-from supplyopt.model import Plan, Scenario, Stop, Trip
+from supplyopt.model import Plan, Scenario, Stop, Trip, apply_events, parse_events
 from supplyopt.network.road_graph import RoadGraph
 from supplyopt.network.road_lines import merged_road_lines, road_lines
 from supplyopt.network.road_paths import scenario_road_graph, trip_road_paths
+from supplyopt.replan.legs import Legs
 
 #: (lon, lat) of the nodes: the warehouse, a fast road north, a slow road south, the area.
 W, NORTH, SOUTH, A = (87.0, 44.0), (87.2, 44.1), (87.2, 43.95), (87.4, 44.0)
@@ -166,3 +167,22 @@ def test_open_chain_is_one_line() -> None:
     lines = merged_road_lines(graph, np.zeros(len(graph.tail), dtype=bool))
     assert len(lines) == 3
     assert any(line.ends == (1000, 1003) and line.length_km == 3.0 for line in lines)
+
+
+def test_revised_plan_legs_are_drawn_on_the_roads_the_replanner_timed() -> None:
+    """With a closure from 1 h, each leg's drawn road is the one Legs times it on (60 km, 40 km)."""
+    scenario, plan = two_roads(), one_trip()
+    events = parse_events(
+        {
+            "now_hours": 1.0,
+            "events": [{"kind": "close_roads", "at_hours": 1.0, "between": ["nw", "nn"]}],
+        },
+        scenario,
+        plan,
+    )
+    operation = apply_events(scenario, events)
+    legs = Legs(operation)
+    assert legs.leg("truck", 0, 1, 0.0)[1] == pytest.approx(60.0)  # out at 0 h: north
+    assert legs.leg("truck", 1, 0, 1.1)[1] == pytest.approx(40.0)  # back at 1.1 h: south
+    (path,) = trip_road_paths(operation.changed, plan, roads_at=operation.roads_at)
+    assert path == [W, NORTH, A, SOUTH, W]
