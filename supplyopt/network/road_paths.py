@@ -19,6 +19,8 @@ default the scenario's own roads for every leg), as in
 
 from __future__ import annotations
 
+import hashlib
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -255,10 +257,21 @@ class RoadGeometry:
     snap_km: dict[str, float]
 
 
+#: Geometry of the last few (scenario, plan) pairs: a map and a GeoJSON of one plan, or a
+#: page asking twice, build it once. Keyed by content; kept with the graph it came from.
+_GEOMETRY_KEPT = 4
+_geometry: OrderedDict[str, tuple[RoadGraph, RoadGeometry]] = OrderedDict()
+
+
 def plan_road_geometry(
     scenario: Scenario, plan: Plan, *, roads_at: RoadsAt | None = None
 ) -> RoadGeometry:
     """Trip paths, road polylines and snapping distances of a plan on ``graph``/``osm`` roads.
+
+    Without ``roads_at`` the result is kept in memory for the same scenario,
+    plan and road graph (an OSM graph is the same object while its extract
+    is unchanged, see :func:`.osm.osm_road_graph`; a ``graph`` scenario's
+    roads are part of the scenario).
 
     Raises
     ------
@@ -266,9 +279,24 @@ def plan_road_geometry(
         When the road network cannot be read (a missing extract, osmnx not
         installed to parse one).
     """
-    sites = snap_scenario(scenario)
-    return RoadGeometry(
+    graph = scenario_road_graph(scenario)
+    key = ""
+    if roads_at is None:
+        digest = hashlib.sha256(scenario.model_dump_json().encode())
+        digest.update(plan.model_dump_json().encode())
+        key = digest.hexdigest()
+        hit = _geometry.get(key)
+        if hit is not None and (hit[0] is graph or isinstance(scenario.roads, GraphRoads)):
+            _geometry.move_to_end(key)
+            return hit[1]
+    sites = snap_scenario(scenario, graph)
+    geometry = RoadGeometry(
         trips=trip_road_paths(scenario, plan, sites=sites, roads_at=roads_at),
-        roads=road_lines(scenario, sites.graph),
+        roads=road_lines(scenario, graph),
         snap_km=sites.snap_km(),
     )
+    if key:
+        _geometry[key] = (graph, geometry)
+        while len(_geometry) > _GEOMETRY_KEPT:
+            _geometry.popitem(last=False)
+    return geometry
