@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..model import Plan, Scenario
 from ._format import coverage_colour, format_hours
@@ -10,12 +10,17 @@ from ._svg import SvgDocument, points
 from .geojson import plan_geojson
 from .projection import fit_projection, nice_scale_km, scenario_positions
 
+if TYPE_CHECKING:
+    from ..network.road_paths import RoadsAt
+
 WIDTH = 900.0
 HEIGHT = 640.0
 _LEGEND_W = 190.0
 
 
-def map_svg(scenario: Scenario, plan: Plan, *, label: str = "name") -> str:
+def map_svg(
+    scenario: Scenario, plan: Plan, *, label: str = "name", roads_at: RoadsAt | None = None
+) -> str:
     """Draw the plan's map.
 
     Parameters
@@ -27,6 +32,9 @@ def map_svg(scenario: Scenario, plan: Plan, *, label: str = "name") -> str:
     label
         ``"name"`` to label sites with their display names (falling back to
         ids), ``"id"`` to label them with ids.
+    roads_at
+        For a revised plan, the roads of a leg starting at a given hour (see
+        :func:`~supplyopt.report.plan_geojson`).
 
     Returns
     -------
@@ -41,7 +49,7 @@ def map_svg(scenario: Scenario, plan: Plan, *, label: str = "name") -> str:
         width=WIDTH - _LEGEND_W - 70,
         height=HEIGHT - 110,
     )
-    geojson = plan_geojson(scenario, plan)
+    geojson = plan_geojson(scenario, plan, roads_at=roads_at)
     features = geojson["features"]
     by_kind: dict[str, list[dict[str, Any]]] = {}
     for feature in features:
