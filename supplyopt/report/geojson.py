@@ -16,9 +16,10 @@ their timed segments.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
-from ..model import GraphRoads, Plan, Scenario
+from ..model import GraphRoads, Item, Plan, Scenario, VehicleType
 from ..model.kpi import DEADLINE_EPS_H
 from ._format import PALETTE, coverage_colour
 from .areas import area_results
@@ -41,8 +42,10 @@ def plan_geojson(scenario: Scenario, plan: Plan) -> dict[str, Any]:
     -------
     dict
         ``{"type": "FeatureCollection", "features": [...], "scenario", "deadline_hours",
-        "status", "summary", "path_geometry"}``. Every feature has ``properties.kind``:
-        ``road``, ``warehouse``, ``area`` or ``trip``.
+        "status", "summary", "path_geometry", "items", "vehicle_types"}``. Every feature has
+        ``properties.kind``: ``road``, ``warehouse``, ``area`` or ``trip``. ``items`` and
+        ``vehicle_types`` list ``{"id", "name", "names"}`` (display names per language,
+        null when the scenario gives none) so a reader can name them in its language.
     """
     features: list[dict[str, Any]] = []
     features += _road_features(scenario)
@@ -56,6 +59,8 @@ def plan_geojson(scenario: Scenario, plan: Plan) -> dict[str, Any]:
         "status": plan.status,
         "summary": plan.summary.model_dump(),
         "path_geometry": "straight",
+        "items": _display_names(scenario.items),
+        "vehicle_types": _display_names(scenario.vehicle_types),
         "features": features,
     }
 
@@ -63,6 +68,10 @@ def plan_geojson(scenario: Scenario, plan: Plan) -> dict[str, Any]:
 def plan_geojson_text(scenario: Scenario, plan: Plan) -> str:
     """:func:`plan_geojson` as UTF-8 JSON text (Chinese names unescaped)."""
     return json.dumps(plan_geojson(scenario, plan), ensure_ascii=False, indent=1) + "\n"
+
+
+def _display_names(entries: Sequence[Item | VehicleType]) -> list[dict[str, Any]]:
+    return [{"id": e.id, "name": e.name, "names": e.names} for e in entries]
 
 
 def _point(lat: float, lon: float) -> dict[str, Any]:
