@@ -19,6 +19,14 @@ BUILT_KEYS = (
     + [f"fld_{k}" for k in ("area", "item", "total", "id", "name", "lat", "lon", "demand")]
     + [f"fld_{k}" for k in ("priority", "radius_km", "vehicle", "warehouse", "quantity")]
     + ["chgkind_other", "mapHintArea", "mapHintClosure", "mapHintOther"]
+    + [f"why_{k}" for k in ("stock", "fleet", "deadline", "unreachable", "not_served")]
+    + [f"reason_{k}" for k in ("stock", "fleet", "deadline", "unreachable", "not_served")]
+    + [f"def_{k}" for k in ("coverage", "weighted", "minArea", "onTimeUnits", "makespan")]
+    + [f"def_{k}" for k in ("vehicles", "distance", "solve")]
+    + [f"mvHint_{k}" for k in ("receipt", "issue", "adjustment")]
+    + [f"mvKind_{k}" for k in ("receipt", "issue", "adjustment", "reserve", "release")]
+    + ["kpiOnTimeUnits", "stockPlanned", "sent", "left", "fleet", "plannerNote", "covA", "covB"]
+    + ["itemsAB", "firstArrivalAB", "lastArrivalAB", "definition", "metric", "planA", "planB"]
 )
 
 
