@@ -67,3 +67,14 @@ def test_operation_texts_are_chinese_in_chinese() -> None:
         value = re.search(rf"\b{key}: \"([^\"]*)\"", zh)
         assert value is not None, key
         assert re.search(r"[\u4e00-\u9fff]", value.group(1)), key
+
+
+def test_dispatcher_view_texts_are_chinese_in_chinese() -> None:
+    """The shortage summary, compare, area filter and inventory form texts are written in Chinese."""
+    text = (STATIC / "i18n.js").read_text(encoding="utf-8")
+    zh = text.split("  zh: {", 1)[1]
+    keys = ("pageTitle", "shortageTitle", "why_stock", "why_fleet", "def_minArea", "onlyShort")
+    for key in (*keys, "mvSubmit", "mvNoAnswer", "mvHint_adjustment", "compareAreas"):
+        value = re.search(rf"\b{key}: \"([^\"]*)\"", zh)
+        assert value is not None, key
+        assert re.search(r"[\u4e00-\u9fff]", value.group(1)), key
