@@ -1,7 +1,7 @@
 """Items: display names per language (``names``, the scenario extension of items).
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-12-02 10:00:00.000000
 
 ``POST /items`` and ``POST /warehouses/import`` keep an item's ``names``
@@ -13,8 +13,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005"
-down_revision = "0004"
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
