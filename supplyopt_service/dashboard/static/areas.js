@@ -1,12 +1,14 @@
 /* supplyopt dashboard: the per-area table of a plan (#area-results), sortable by every column
  * (a button in each header: click, Enter or Space; aria-sort says the order) and filterable
- * (name, only areas short of something, one item). Each row keeps data-area = the area id. */
+ * (name, only areas short of something, one item). Each row keeps data-area = the area id;
+ * SupplyoptAreas.onDrawn(f) calls f(table) after each redraw (to re-apply a highlight). */
 "use strict";
 (function () {
   const S = window.Supplyopt;
   const N = window.SupplyoptNames;
   const { $, t, el } = S;
   const view = { geo: null, sort: null, dir: 1, text: "", onlyShort: false, item: "" };
+  const drawn = []; // called with the table after every redraw (sorting and filtering redraw it)
 
   /** One area's row data under the item filter: what every column shows and sorts by. */
   function rowOf(p) {
@@ -80,6 +82,7 @@
     $("area-results").replaceChildren(el("thead", {}, header()), el("tbody", {}, body));
     for (const s of $("area-results").querySelectorAll(".swatch")) s.style.background = S.coverageColour(s.dataset.c === "" ? null : Number(s.dataset.c));
     $("area-count").textContent = t("areasShown", { shown: shown.length, all: all.length });
+    for (const hook of drawn) hook($("area-results"));
   }
   function fillItems() {
     const ids = [...new Set(S.byKind(view.geo, "area").flatMap((f) => f.properties.items.map((r) => r.item)))];
@@ -98,5 +101,5 @@
   $("area-filter").addEventListener("input", (ev) => { view.text = ev.target.value; render(); });
   $("area-only-short").addEventListener("change", (ev) => { view.onlyShort = ev.target.checked; render(); });
   $("area-item").addEventListener("change", (ev) => { view.item = ev.target.value; render(); });
-  window.SupplyoptAreas = { draw };
+  window.SupplyoptAreas = { draw, onDrawn: (f) => drawn.push(f) };
 })();
