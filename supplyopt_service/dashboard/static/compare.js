@@ -20,7 +20,11 @@
     ["kpiDistance", "distance_km", 0, false, "def_distance"],
     ["kpiSolve", "solve_seconds", 1, null, "def_solve"],
   ];
-  const signed = (d, digits) => (d > 0 ? "+" : d < 0 ? "−" : "±") + Math.abs(d).toFixed(digits).replace(/\.0+$/, "");
+  /** "+1.5", "−2", "±0": the sign of what is shown (a change that rounds to zero is ±0). */
+  function signed(d, digits) {
+    const shown = Math.abs(d).toFixed(digits).replace(/\.0+$/, "");
+    return (Number(shown) === 0 ? "±" : d > 0 ? "+" : "−") + shown;
+  }
   const ptDelta = (d) => signed(d * 100, 1) + " " + t("pt");
   function judge(d, up) {
     if (up === null || Math.abs(d) < EPS) return null;

@@ -12,6 +12,19 @@
   const MAX_QUANTITY = 1e12;
   let catalogue = [];
   let busy = false;
+  let booked = null; // {entry, vars}: the last booking the status line tells of
+
+  function bookedVars(entry) {
+    return { id: entry.id, kind: t("mvKind_" + entry.kind), q: Math.abs(entry.quantity), item: N.item(entry.item),
+      warehouse: entry.warehouse, after: entry.on_hand_after };
+  }
+  /** After a language switch the status line still tells of the booking: say it in the new language. */
+  function resay() {
+    if (booked && $("status").textContent === t("mvBooked", booked.vars)) {
+      booked.vars = bookedVars(booked.entry);
+      S.sayKey("mvBooked", booked.vars);
+    }
+  }
 
   /** A fresh key (crypto.getRandomValues works in non-secure contexts too, unlike randomUUID). */
   function newKey() {
@@ -102,8 +115,8 @@
       sessionStorage.removeItem(PENDING);
       $("mv-quantity").value = "";
       $("mv-note").value = "";
-      S.sayKey("mvBooked", { id: entry.id, kind: t("mvKind_" + entry.kind), q: Math.abs(entry.quantity), item: N.item(entry.item),
-        warehouse: entry.warehouse, after: entry.on_hand_after });
+      booked = { entry, vars: bookedVars(entry) };
+      S.sayKey("mvBooked", booked.vars);
       S.loadInventory();
     } catch (err) {
       if (err instanceof S.ApiError) {
@@ -121,5 +134,5 @@
   $("mv-form").addEventListener("submit", submit);
   $("mv-kind").addEventListener("change", hint);
   S.onInventory(fill);
-  S.onRerender(() => { if (!$("mv-box").hidden) hint(); });
+  S.onRerender(() => { if (!$("mv-box").hidden) hint(); resay(); });
 })();

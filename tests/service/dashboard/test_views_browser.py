@@ -288,6 +288,8 @@ def _chinese(page: Any, expect: Any, shots: Path) -> None:
     """In 中文: the page title, item and vehicle names, the views' own texts."""
     page.click("#lang-toggle")
     expect(page).to_have_title("supplyopt — 救灾物资调度")
+    # the status line still tells of the last booking, now in Chinese
+    expect(page.locator("#status")).to_contain_text("出库 救灾棉被 3 件")
     expect(page.locator("#compare-table thead")).to_contain_text("含义")
     expect(page.locator("#compare-areas")).to_contain_text("12平方米救灾棉帐篷")
     page.screenshot(path=str(shots / "dashboard-views-compare-zh.png"), full_page=True)
