@@ -161,6 +161,9 @@ class ItemOut(_Out):
 
     id: str
     name: str | None = None
+    names: dict[str, str] | None = Field(
+        default=None, description="Display names per language (``{en: Tent, zh: 帐篷}``)."
+    )
     weight_kg: float
     volume_m3: float
 

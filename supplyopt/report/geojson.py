@@ -21,11 +21,12 @@ their timed segments.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..model import Plan, Scenario, ScenarioError
+from ..model import Item, Plan, Scenario, ScenarioError, VehicleType
 from ..model.kpi import DEADLINE_EPS_H
 from ._format import PALETTE, coverage_colour
 from .areas import area_results
@@ -60,10 +61,14 @@ def plan_geojson(
     -------
     dict
         ``{"type": "FeatureCollection", "features": [...], "scenario", "deadline_hours",
-        "status", "summary", "path_geometry"}`` (``"roads"`` or ``"straight"``;
-        ``path_geometry_note`` when roads could not be read). Every feature
-        has ``properties.kind``: ``road``, ``warehouse``, ``area`` or ``trip``;
-        sites carry ``snap_m`` (distance to their road node) on road networks.
+        "status", "summary", "path_geometry", "items", "vehicle_types"}``
+        (``path_geometry`` is ``"roads"`` or ``"straight"``; ``path_geometry_note``
+        when roads could not be read). Every feature has ``properties.kind``:
+        ``road``, ``warehouse``, ``area`` or ``trip``; sites carry ``snap_m``
+        (distance to their road node) on road networks. ``items`` and
+        ``vehicle_types`` list ``{"id", "name", "names"}`` (display names per
+        language, null when the scenario gives none) so a reader can name them
+        in its language.
     """
     geometry, note = _road_geometry(scenario, plan, roads_at)
     features: list[dict[str, Any]] = []
@@ -80,6 +85,8 @@ def plan_geojson(
         "status": plan.status,
         "summary": plan.summary.model_dump(),
         "path_geometry": "straight" if geometry is None else "roads",
+        "items": _display_names(scenario.items),
+        "vehicle_types": _display_names(scenario.vehicle_types),
     }
     if note:
         document["path_geometry_note"] = note
@@ -128,6 +135,10 @@ def plan_geojson_text(scenario: Scenario, plan: Plan, *, roads_at: RoadsAt | Non
     document = plan_geojson(scenario, plan, roads_at=roads_at)
     text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
     return text + "\n"
+
+
+def _display_names(entries: Sequence[Item | VehicleType]) -> list[dict[str, Any]]:
+    return [{"id": e.id, "name": e.name, "names": e.names} for e in entries]
 
 
 def _point(lat: float, lon: float) -> dict[str, Any]:

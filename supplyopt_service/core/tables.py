@@ -90,6 +90,7 @@ class ItemRow(Base):
 
     id: Mapped[str] = mapped_column(Ident, primary_key=True)
     name: Mapped[str | None] = mapped_column(Text)
+    names: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     weight_kg: Mapped[float] = mapped_column(Float)
     volume_m3: Mapped[float] = mapped_column(Float)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

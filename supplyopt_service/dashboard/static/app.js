@@ -96,7 +96,7 @@
   async function api(method, path, body, opts) {
     const key = sessionStorage.getItem("supplyopt.key");
     if (!key) throw new ApiError(401, { detail: t("keyMissing") });
-    const headers = { Authorization: "Bearer " + key };
+    const headers = Object.assign({}, (opts && opts.headers) || {}, { Authorization: "Bearer " + key });
     let payload;
     if (opts && opts.text !== undefined) { headers["Content-Type"] = "text/plain; charset=utf-8"; payload = opts.text; }
     else if (body !== undefined) { headers["Content-Type"] = "application/json"; payload = JSON.stringify(body); }
@@ -126,7 +126,7 @@
 
   // ---------- tabs (WAI-ARIA tabs pattern: arrows, Home, End) ----------
   const tabs = Array.from(document.querySelectorAll("[role=tab]"));
-  const tabHooks = [], rerenderHooks = [];
+  const tabHooks = [], rerenderHooks = [], inventoryHooks = [];
   function selectTab(tab, focus) {
     for (const other of tabs) {
       const on = other === tab;
@@ -170,6 +170,7 @@
             el("th", {}, t("reserved")), el("th", {}, t("available")))), el("tbody", {}, rows)),
           el("p", { class: "hint" }, t("fleet") + ": " + Object.entries(w.fleet).map(([k, v]) => k + " × " + v).join(", "))));
       });
+      for (const hook of inventoryHooks) hook(warehouses, stocks);
       const ledgers = await Promise.all(warehouses.map((w) => api("GET", "/warehouses/" + encodeURIComponent(w.id) + "/movements")));
       const recent = ledgers.flat().sort((a, b) => (a.created_at < b.created_at ? 1 : -1)).slice(0, 15);
       $("movements").replaceChildren(
@@ -405,23 +406,10 @@
     for (const i of o.legend.querySelectorAll("i")) i.style.background = i.dataset.fill || coverageColour(Number(i.dataset.c));
     return { root, proj };
   }
+  /** The per-area table (static/areas.js) and the shortage summary (static/shortage.js). */
   function drawAreaTable(geo) {
-    const items = {};
-    const head = el("tr", {}, ...["area", "coverage", "firstArrival", "lastArrival", "items", "unmet"].map((k) => el("th", { scope: "col" }, t(k))));
-    const rows = byKind(geo, "area").map((f) => {
-      const p = f.properties;
-      const late = p.last_arrival_hours !== null && p.last_arrival_hours > geo.deadline_hours;
-      return el("tr", { "data-area": p.id },
-        el("th", { scope: "row" }, el("span", { class: "swatch", "data-c": p.coverage === null ? "" : p.coverage }), label(p)),
-        el("td", { class: "num" }, pct(p.coverage)),
-        el("td", {}, clock(p.first_arrival_hours)),
-        el("td", { class: late ? "late" : null }, clock(p.last_arrival_hours)),
-        el("td", { class: "wrap" }, p.items.map((r, i) => [i ? el("br") : null, r.item + " " + r.on_time + "/" + r.demand])),
-        el("td", { class: "wrap" }, p.unmet.length ? p.unmet.map((u, i) => [i ? el("br") : null, u.item + " " + u.quantity + " (" + t("reason_" + u.reason) + ")"]) : t("none")));
-    });
-    $("area-results").replaceChildren(el("thead", {}, head), el("tbody", {}, rows));
-    for (const s of $("area-results").querySelectorAll(".swatch")) s.style.background = coverageColour(s.dataset.c === "" ? null : Number(s.dataset.c));
-    return items;
+    window.SupplyoptAreas.draw(geo);
+    window.SupplyoptShortage.draw(geo);
   }
   /** Draw each vehicle's trips into opts.box (default #timeline). opts.now (hours) adds the
    * "now" line; opts.marks ([{vehicle, hours, text}]) adds a cross on a vehicle's row. */
@@ -502,27 +490,8 @@
   }
 
   // ---------- comparison ----------
-  async function compare() {
-    const a = $("cmp-a").value, b = $("cmp-b").value;
-    if (!a || !b) { sayKey("pickTwo", null, true); return; }
-    try {
-      const [ja, jb] = await Promise.all([api("GET", "/plans/" + a), api("GET", "/plans/" + b)]);
-      const sa = ja.plan.summary, sb = jb.plan.summary;
-      // [key, field, format, higher is better]
-      const rows = [["kpiCoverage", "coverage_on_time", pct, true], ["kpiWeighted", "weighted_coverage_on_time", pct, true],
-        ["kpiMinArea", "min_area_coverage", pct, true], ["kpiUnits", "on_time_units", (v) => v, true],
-        ["kpiMakespan", "makespan_hours", (v) => num(v, 2), false], ["kpiVehicles", "vehicles_used", (v) => v, false],
-        ["kpiDistance", "distance_km", (v) => num(v, 0), false], ["kpiSolve", "solve_seconds", (v) => num(v, 1), null]];
-      const body = rows.map(([k, f, fmt, up]) => {
-        const d = sb[f] - sa[f];
-        const cls = up === null || Math.abs(d) < 1e-9 ? null : (d > 0) === up ? "better" : "worse";
-        const shown = fmt === pct ? (d >= 0 ? "+" : "") + (d * 100).toFixed(1) + " pt" : (d >= 0 ? "+" : "") + (Number.isInteger(d) ? d : d.toFixed(2));
-        return el("tr", {}, el("th", { scope: "row" }, t(k)), el("td", { class: "num" }, fmt(sa[f])), el("td", { class: "num" }, fmt(sb[f])), el("td", { class: "num " + (cls || "") }, shown));
-      });
-      $("compare-table").replaceChildren(el("thead", {}, el("tr", {}, el("th", {}, t("metric")), el("th", {}, t("planA") + " " + (state.labels[a] || a)),
-        el("th", {}, t("planB") + " " + (state.labels[b] || b)), el("th", {}, t("delta")))), el("tbody", {}, body));
-    } catch (err) { report(err); }
-  }
+  /** The comparison of two plans: static/compare.js. */
+  function compare() { return window.SupplyoptCompare.run($("cmp-a").value, $("cmp-b").value); }
 
   function rerender() {
     if (state.said) say(t(state.said.key, state.said.vars), state.said.isError, true);
@@ -571,6 +540,7 @@
     $, t, el, svg, api, apiAll, ApiError, pct, num, clock, say, sayKey, report, label, byKind, drawMap, drawTimeline,
     progressText, selectTab: (id) => selectTab($(id), false), onTab: (f) => tabHooks.push(f),
     onRerender: (f) => rerenderHooks.push(f), lang: () => state.lang,
+    coverageColour, loadInventory, onInventory: (f) => inventoryHooks.push(f), planLabel: (id) => state.labels[id] || id,
   };
   applyLanguage();
   const key = sessionStorage.getItem("supplyopt.key");
