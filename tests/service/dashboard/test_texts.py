@@ -19,6 +19,8 @@ BUILT_KEYS = (
     + [f"fld_{k}" for k in ("area", "item", "total", "id", "name", "lat", "lon", "demand")]
     + [f"fld_{k}" for k in ("priority", "radius_km", "vehicle", "warehouse", "quantity")]
     + ["chgkind_other", "mapHintArea", "mapHintClosure", "mapHintOther"]
+    + [f"dis_{k}" for k in ("close_roads", "slow_roads", "warehouse_out", "reduce_fleet")]
+    + ["dis_scale_demand"]
 )
 
 
