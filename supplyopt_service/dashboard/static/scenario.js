@@ -371,7 +371,7 @@
           el("td", {}, selectInput(d.kind, kinds(d).map((k) => [k, t("dis_" + k)]), at + ".kind", t("disKind") + " " + (i + 1), (x) => {
             d.kind = x;
             if (x === "close_roads") delete d.factor;
-            render();
+            renderPart(renderDisruptions, renderMap);
           })),
           el("td", { class: "dfields" }, disruptionFields(d, at, data)),
           el("td", {}, textInput(d.label, at + ".label", t("disLabel") + " " + (i + 1), (x) => setOrDelete(d, "label", x), { class: "name" })),
@@ -398,7 +398,7 @@
     data.areas.push(a);
     setTool("area", a);
     changedStructure();
-    focusLast("#area-table tbody tr");
+    $("editor-map").scrollIntoView({ block: "nearest" });
   }
   function addWarehouse() {
     const data = sc();
@@ -406,7 +406,7 @@
     data.warehouses.push(w);
     setTool("warehouse", w);
     changedStructure();
-    focusLast("#wh-table tbody tr");
+    $("editor-map").scrollIntoView({ block: "nearest" });
   }
   function addVehicleType() {
     const data = sc();
@@ -429,25 +429,35 @@
     map[to] = map[from];
     delete map[from];
   }
+  /** Redraw some tables of the form, never the row being typed in (a change event fires as the
+   * focus leaves a field: rebuilding that field's table would drop what is typed next). The
+   * focused field, if redrawn, gets the focus back. */
+  function renderPart(...parts) {
+    const data = sc(), path = document.activeElement && document.activeElement.dataset ? document.activeElement.dataset.path : null;
+    for (const part of parts) part(data);
+    markProblems();
+    const again = path ? document.querySelector('#panel-scenario [data-path="' + CSS.escape(path) + '"]') : null;
+    if (again && again !== document.activeElement) again.focus();
+  }
   // A renamed id is renamed where the scenario refers to it, so a rename never breaks a reference.
   function renameVehicleType(v, id) {
     const data = sc(), from = v.id;
     v.id = id;
     for (const w of data.warehouses) renameKey(w.fleet, from, id);
     for (const d of data.disruptions || []) if (d.vehicle_type === from) d.vehicle_type = id;
-    render();
+    renderPart(renderWarehouses, renderDisruptions);
   }
   function renameWarehouse(w, id) {
     const data = sc(), from = w.id;
     w.id = id;
     for (const d of data.disruptions || []) if (d.warehouse === from) d.warehouse = id;
-    render();
+    renderPart(renderDisruptions);
   }
   function renameArea(a, id) {
     const data = sc(), from = a.id;
     a.id = id;
     for (const d of data.disruptions || []) if (d.areas) d.areas = d.areas.map((x) => (x === from ? id : x));
-    render();
+    renderPart(renderDisruptions);
   }
 
   // ---------- the map: place a site, draw a closed zone ----------

@@ -17,6 +17,7 @@ from tests.service.dashboard.test_operation_browser import (
     OPERATION_SHOT_NAMES,
     operation_walk_through,
 )
+from tests.service.dashboard.test_scenario_browser import EDITOR_SHOT_NAMES, editor_screenshots
 
 
 def main() -> int:
@@ -25,7 +26,9 @@ def main() -> int:
         walk_through(url, key, shots=SHOTS)
     with tempfile.TemporaryDirectory() as tmp, serve(Path(tmp)) as (url, key):
         operation_walk_through(url, key, shots=SHOTS)
-    for name in SHOT_NAMES + OPERATION_SHOT_NAMES:
+    with tempfile.TemporaryDirectory() as tmp, serve(Path(tmp)) as (url, key):
+        editor_screenshots(url, key, shots=SHOTS)
+    for name in SHOT_NAMES + OPERATION_SHOT_NAMES + EDITOR_SHOT_NAMES:
         print(SHOTS / name)
     return 0
 
