@@ -380,8 +380,8 @@
   }
   function addDisruption(kind) {
     const data = sc();
-    if (kind === "close_roads" || kind === "slow_roads") { setTool("circle"); return; }
-    const d = { kind };
+    // a road disruption starts as a circle to type in (or draw one with the map's tools)
+    const d = kind === "close_roads" || kind === "slow_roads" ? { kind, circle: {} } : { kind };
     if (kind === "warehouse_out" && data.warehouses.length) d.warehouse = data.warehouses[0].id;
     (data.disruptions = data.disruptions || []).push(d);
     changedStructure();
