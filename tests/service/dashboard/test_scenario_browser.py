@@ -37,6 +37,13 @@ NEW_AREA: dict[str, Any] = {
     "name": "新村",
     "demand": {"cotton-tent": 120, "quilt": 300},
 }
+#: The vehicle type the round trip adds (two of them at the first warehouse).
+NEW_TYPE: dict[str, Any] = {
+    "id": "pickup-1t",
+    "name": "皮卡",
+    "capacity_kg": 1000,
+    "capacity_m3": 5,
+}
 #: The warehouse the round trip removes.
 REMOVED = "shihezi-reserve"
 
@@ -149,15 +156,18 @@ def test_a_failed_upload_leaves_nothing_runnable(page: Any, tmp_path: Path) -> N
 
 
 def test_editor_round_trip(page: Any, tmp_path: Path) -> None:
-    """Upload (中文 names) → add an area, draw zones, remove a warehouse → download → the library reads the edits."""
+    """Upload (中文 names) → add an area and a vehicle type, draw zones, remove a warehouse → download → read."""
     saved = editor_walk_through(page, shots=tmp_path / "shots", downloads=tmp_path)
     assert sorted(p.name for p in (tmp_path / "shots").glob("*.png")) == sorted(EDITOR_SHOT_NAMES)
     text = saved.read_text(encoding="utf-8")
     assert "新村" in text
+    assert "皮卡" in text
     assert "石梯子乡" in text
     got = scenario_to_data(read_scenario(saved))
     expected = scenario_to_data(read_scenario(HUTUBI))
     expected["warehouses"] = [w for w in expected["warehouses"] if w["id"] != REMOVED]
+    expected["vehicle_types"].append(NEW_TYPE)
+    expected["warehouses"][0]["fleet"][NEW_TYPE["id"]] = 2
     added = got["areas"][-1]
     lats = [a["lat"] for a in expected["areas"]]
     lons = [a["lon"] for a in expected["areas"]]
@@ -224,6 +234,18 @@ def editor_walk_through(page: Any, *, shots: Path, downloads: Path) -> Path:
         page.fill(f'[{row}.demand.{item}"]', str(quantity))
     page.keyboard.press("Tab")
     expect(page.locator("#area-table tbody tr")).to_have_count(16)
+
+    # a vehicle type, named in Chinese, based at the first warehouse
+    page.click("#add-vehicle-type")
+    expect(page.locator("#vt-table tbody tr")).to_have_count(4)
+    vt = 'data-path="vehicle_types[3]'
+    expect(page.locator(f'[{vt}.id"]')).to_be_focused()
+    page.fill(f'[{vt}.id"]', NEW_TYPE["id"])
+    page.fill(f'[{vt}.name"]', NEW_TYPE["name"])
+    page.fill(f'[{vt}.capacity_kg"]', str(NEW_TYPE["capacity_kg"]))
+    page.fill(f'[{vt}.capacity_m3"]', str(NEW_TYPE["capacity_m3"]))
+    page.fill(f'[data-path="warehouses[0].fleet.{NEW_TYPE["id"]}"]', "2")
+    page.keyboard.press("Tab")
 
     # a closed circle dragged out with the mouse; a polygon clicked corner by corner, then slowed
     page.click("#tool-circle")
