@@ -174,20 +174,21 @@
       } else place.append(note);
     });
   }
-  /** Ask the service whether the scenario is valid (the same check as POST /plans). */
+  /** Ask the service whether the scenario is valid (the same check as POST /plans): true or
+   * false, or null when it could not say (no answer, or a newer check is under way). */
   async function check() {
     clearTimeout(ed.timer);
     const scenario = sc();
-    if (!scenario) return false;
+    if (!scenario) return null;
     const seq = ++ed.seq;
     let problems = [];
     try {
       await api("POST", "/scenarios/render?format=json", { scenario }, { raw: true });
     } catch (err) {
-      if (!(err instanceof ApiError) || err.status !== 422) { S.report(err); return false; }
+      if (!(err instanceof ApiError) || err.status !== 422) { S.report(err); return null; }
       problems = located(err).scenario;
     }
-    if (seq !== ed.seq) return false;
+    if (seq !== ed.seq) return null;
     ed.problems = problems;
     markProblems();
     return !problems.length;
@@ -212,6 +213,7 @@
     readGeneralFields();
     ed.runProblems = timeLimitProblems();
     const ok = await check();
+    if (ok === null) return false; // the status line says why (no key, no connection…)
     markProblems();
     const n = ed.problems.length + ed.runProblems.length;
     if (ok && !n) return true;
@@ -547,7 +549,8 @@
     ev.preventDefault();
     const p = svgPoint(ev), [lon, lat] = ed.map.proj.lonLat(p.x, p.y);
     if (ed.tool === "area" || ed.tool === "warehouse") {
-      const site = ed.target;
+      const site = ed.target, data = sc();
+      if (!data.areas.includes(site) && !data.warehouses.includes(site)) { setTool(null); return; } // removed meanwhile
       site.lat = rounded(lat, 4);
       site.lon = rounded(lon, 4);
       setTool(null);
