@@ -498,16 +498,16 @@
         shapes.append(svg("polygon", { points: d.polygon.map((p) => proj.xy(p[1], p[0]).map((v) => v.toFixed(1)).join(",")).join(" "), class: cls }, tip));
       }
     });
-    for (const w of data.warehouses.filter(placed)) {
-      const [x, y] = proj.xy(w.lon, w.lat);
-      sites.append(svg("g", { class: "site warehouse" }, svg("title", {}, t("warehouse") + ": " + siteLabel(w)),
-        svg("rect", { x: x - 7, y: y - 7, width: 14, height: 14 }), svg("text", { x: x + 10, y: y - 8 }, siteLabel(w))));
-    }
-    for (const a of data.areas.filter(placed)) {
-      const [x, y] = proj.xy(a.lon, a.lat);
-      sites.append(svg("g", { class: "site area" }, svg("title", {}, t("area") + ": " + siteLabel(a)),
-        svg("circle", { cx: x, cy: y, r: 6 }), svg("text", { x: x + 9, y: y + 4 }, siteLabel(a))));
-    }
+    const marks = data.warehouses.filter(placed).map((w) => ({ site: w, kind: "warehouse", half: 7 }))
+      .concat(data.areas.filter(placed).map((a) => ({ site: a, kind: "area", half: 6 })));
+    for (const m of marks) [m.x, m.y] = proj.xy(m.site.lon, m.site.lat);
+    const labels = placeLabels(marks);
+    marks.forEach((m, i) => {
+      const g = svg("g", { class: "site " + m.kind }, svg("title", {}, t(m.kind) + ": " + siteLabel(m.site)),
+        m.kind === "warehouse" ? svg("rect", { x: m.x - 7, y: m.y - 7, width: 14, height: 14 }) : svg("circle", { cx: m.x, cy: m.y, r: 6 }));
+      if (labels[i]) g.append(svg("text", labels[i], siteLabel(m.site)));
+      sites.append(g);
+    });
     let km = 1;
     for (const step of [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000]) if (step <= 120 * proj.kmPerPx) km = step;
     root.append(shapes, sites, overlay,
@@ -521,6 +521,27 @@
     ed.map = { root, overlay, proj };
     drawOverlay();
     showTool();
+  }
+  /** Where each site's label goes: right, left, above or below its mark, the first place that
+   * overlaps no mark, no label placed before and stays inside the map; warehouses first. A
+   * label with no free place is left out (the mark's tooltip still names it). */
+  function placeLabels(marks) {
+    const boxes = marks.map((m) => [m.x - m.half, m.y - m.half, m.x + m.half, m.y + m.half]);
+    const hits = (b) => boxes.some((o) => b[0] < o[2] && o[0] < b[2] && b[1] < o[3] && o[1] < b[3]);
+    return marks.map((m) => {
+      const text = siteLabel(m.site);
+      const w = Array.from(text).reduce((sum, ch) => sum + (/[\u2e80-\uffff]/.test(ch) ? 12 : 7), 0), h = 13, gap = m.half + 3;
+      const tries = [[m.x + gap, m.y - h / 2, "start"], [m.x - gap - w, m.y - h / 2, "end"],
+        [m.x - w / 2, m.y - gap - h, "middle"], [m.x - w / 2, m.y + gap, "middle"]];
+      for (const [left, top, anchor] of tries) {
+        const box = [left, top, left + w, top + h];
+        if (left < 2 || top < 2 || box[2] > W - 2 || box[3] > H - 2 || hits(box)) continue;
+        boxes.push(box);
+        const x = anchor === "start" ? left : anchor === "end" ? left + w : left + w / 2;
+        return { x, y: top + h - 3, "text-anchor": anchor };
+      }
+      return null;
+    });
   }
   function drawOverlay() {
     if (!ed.map) return;
