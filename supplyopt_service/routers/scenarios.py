@@ -23,7 +23,7 @@ from supplyopt.io import (
     read_scenario,
     scenario_to_data,
 )
-from supplyopt.model import ScenarioError
+from supplyopt.model import MissingDataError, ScenarioError
 from supplyopt.report import safe_filename
 
 from ..core.errors import InvalidInputError, NotFoundError
@@ -47,13 +47,25 @@ def list_bundled(who: Viewer) -> dict[str, Any]:
 
 @router.get("/bundled/{name}", summary="One bundled scenario as JSON", responses=answers(404))
 def get_bundled(name: IdPath, who: Viewer) -> dict[str, Any]:
-    """The bundled scenario ``name`` in the scenario file format (as JSON)."""
+    """The bundled scenario ``name`` in the scenario file format (as JSON).
+
+    404 for an unknown name, and for a scenario whose road data (an OSM
+    extract) is missing on this server.
+    """
     path = bundled_scenarios().get(name)
     if path is None:
         raise NotFoundError(
             f"no bundled scenario {name!r} (known: {', '.join(bundled_scenarios())})"
         )
-    return scenario_to_data(read_scenario(path))
+    try:
+        scenario = read_scenario(path)
+    except MissingDataError:
+        # the server's files, not the request, are at fault: say so without their paths
+        raise NotFoundError(
+            f"bundled scenario {name!r} cannot be served: the road data it names is missing on "
+            "this server (docs/roads-and-disruptions.md: where OSM extracts come from)"
+        ) from None
+    return scenario_to_data(scenario)
 
 
 @router.post(

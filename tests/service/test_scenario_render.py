@@ -1,8 +1,9 @@
-"""``POST /scenarios/render``: the library writes the file the dashboard's editor downloads."""
+"""The dashboard's scenario routes: ``POST /scenarios/render`` (the editor's download), bundled files."""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -14,6 +15,8 @@ from supplyopt.io import loads_scenario, scenario_to_data
 from supplyopt.model import parse_scenario
 
 from .conftest import KeyMaker
+
+ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 
@@ -66,3 +69,20 @@ def test_render_refuses_an_invalid_scenario_with_located_problems(
 def test_render_needs_a_key(client: TestClient, scenario: dict[str, Any]) -> None:
     """Like every scenario route, rendering needs a key (401 without)."""
     assert client.post("/scenarios/render", json={"scenario": scenario}).status_code == 401
+
+
+def test_bundled_scenario_without_its_road_data_is_404_not_500(
+    client: TestClient, auth: KeyMaker, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bundled scenario naming an OSM extract the server lacks: 404 saying so, no server path."""
+    from supplyopt_service.routers import scenarios
+
+    text = (ROOT / "scenarios" / "andorra-flood.yaml").read_text(encoding="utf-8")
+    copy = tmp_path / "andorra-flood.yaml"
+    copy.write_text(text, encoding="utf-8")
+    monkeypatch.setenv("SUPPLYOPT_SHARED_DATA", str(tmp_path / "nowhere"))
+    monkeypatch.setattr(scenarios, "bundled_scenarios", lambda: {"andorra-flood": copy})
+    res = client.get("/scenarios/bundled/andorra-flood", headers=auth("viewer"))
+    assert res.status_code == 404, res.text
+    assert "road data it names is missing" in res.json()["detail"]
+    assert str(tmp_path) not in res.text
