@@ -344,7 +344,7 @@
         for (const [key, k] of [["lat", "fld_lat"], ["lon", "fld_lon"], ["radius_km", "fld_radius_km"]])
           out.push(field(k, numberInput(c[key], at + ".circle." + key, name + " " + t(k), (x) => setOrDelete(c, key, x), { class: "coord" })));
       } else if (d.polygon) out.push(el("span", { "data-path": at + ".polygon" }, t("polygonPoints", { n: d.polygon.length })));
-      else if (d.osm_way !== undefined) out.push(num("osm_way", "osmWay", { step: 1 }));
+      else if (d.osm_way !== undefined) out.push(num("osm_way", "osmWay", { step: 1, class: "osm" }));
       else if (d.between) {
         d.between.forEach((v, j) => out.push(field("betweenNode", textInput(v, at + ".between[" + j + "]", name + " " + t("betweenNode"), (x) => { d.between[j] = nodeRef(x); }))));
       } else out.push(el("span", { "data-path": at + ".circle" }, t("drawToSelect")));
