@@ -256,6 +256,7 @@
     $("sc-name").value = data.name === undefined ? "" : data.name;
     $("sc-deadline").value = data.deadline_hours === undefined ? "" : data.deadline_hours;
     $("sc-speed").value = data.roads && data.roads.speed_kmh !== undefined ? data.roads.speed_kmh : "";
+    $("sc-speed").placeholder = data.roads && data.roads.model === "osm" ? "30" : "60"; // the library's default when empty
     renderVehicleTypes(data);
     renderWarehouses(data);
     renderAreas(data);
