@@ -208,6 +208,14 @@ class ScenarioImport(BaseModel):
     scenario: ScenarioIn
 
 
+class ScenarioToWrite(BaseModel):
+    """A scenario to write as a file (``POST /scenarios/render``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    scenario: ScenarioIn
+
+
 class ImportResult(BaseModel):
     """What an import created and what already existed (left unchanged)."""
 

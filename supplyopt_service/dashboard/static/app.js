@@ -188,73 +188,15 @@
       $("bundled").replaceChildren(...data.scenarios.map((s) => el("option", { value: s.name, selected: s.default }, s.name)));
     } catch (err) { report(err); }
   }
-  function showProblems(err) {
-    const box = $("scenario-errors");
-    const errors = (err.body && err.body.errors) || [];
-    box.replaceChildren(el("p", {}, t("invalid")),
-      el("ul", {}, errors.length ? errors.map((e) => el("li", {}, (e.path ? e.path + ": " : "") + e.msg)) : el("li", {}, err.message)));
-    box.hidden = false;
-  }
-  function useScenario(data) {
-    state.scenario = data;
-    sessionStorage.setItem("supplyopt.scenario", JSON.stringify(data));
-    $("scenario-errors").hidden = true;
-    renderScenarioForm();
-    sayKey("loaded", { name: data.name });
-  }
-  function numberInput(value, onchange, attrs) {
-    return el("input", Object.assign({ type: "number", value: value === undefined || value === null ? "" : value,
-      onchange: (ev) => onchange(ev.target.value === "" ? null : Number(ev.target.value)) }, attrs || {}));
-  }
-  function renderScenarioForm() {
-    const sc = state.scenario;
-    if (!sc) return;
-    $("scenario-form").hidden = false;
-    $("run-box").hidden = false;
-    $("sc-name").value = sc.name;
-    $("sc-deadline").value = sc.deadline_hours;
-    $("sc-speed").value = (sc.roads && sc.roads.speed_kmh) || 60;
-    const items = sc.items.map((i) => i.id);
-    const types = sc.vehicle_types.map((v) => v.id);
-    const intOr0 = (v) => (v === null ? 0 : Math.max(0, Math.round(v)));
-    $("wh-table").replaceChildren(
-      el("thead", {}, el("tr", {}, el("th", {}, t("warehouse")), el("th", {}, t("readyH")), el("th", {}, t("loadingH")), el("th", {}, t("bays")),
-        ...items.map((i) => el("th", {}, t("stock") + ": " + i)), ...types.map((v) => el("th", {}, t("fleet") + ": " + v)))),
-      el("tbody", {}, sc.warehouses.map((w) => el("tr", {},
-        el("th", { scope: "row" }, w.name || w.id),
-        el("td", {}, numberInput(w.ready_hours || 0, (v) => { w.ready_hours = v || 0; }, { min: 0, step: 0.25, "aria-label": (w.name || w.id) + " " + t("readyH") })),
-        el("td", {}, numberInput(w.loading_hours || 0, (v) => { w.loading_hours = v || 0; }, { min: 0, step: 0.25, "aria-label": (w.name || w.id) + " " + t("loadingH") })),
-        el("td", {}, numberInput(w.loading_bays, (v) => { if (v === null) delete w.loading_bays; else w.loading_bays = Math.max(1, Math.round(v)); }, { min: 1, step: 1, "aria-label": (w.name || w.id) + " " + t("bays") })),
-        ...items.map((i) => el("td", {}, numberInput((w.stock || {})[i] || 0, (v) => { w.stock = w.stock || {}; w.stock[i] = intOr0(v); }, { min: 0, step: 1, "aria-label": (w.name || w.id) + " " + t("stock") + " " + i }))),
-        ...types.map((ty) => el("td", {}, numberInput((w.fleet || {})[ty] || 0, (v) => { w.fleet = w.fleet || {}; w.fleet[ty] = intOr0(v); }, { min: 0, step: 1, "aria-label": (w.name || w.id) + " " + t("fleet") + " " + ty })))))));
-    $("area-table").replaceChildren(
-      el("thead", {}, el("tr", {}, el("th", {}, t("area")), el("th", {}, t("priority")), el("th", {}, t("unloadingH")),
-        ...items.map((i) => el("th", {}, t("demand") + ": " + i)))),
-      el("tbody", {}, sc.areas.map((a) => el("tr", {},
-        el("th", { scope: "row" }, a.name || a.id),
-        el("td", {}, numberInput(a.priority || 1, (v) => { a.priority = Math.max(1, Math.round(v || 1)); }, { min: 1, step: 1, "aria-label": (a.name || a.id) + " " + t("priority") })),
-        el("td", {}, numberInput(a.unloading_hours || 0, (v) => { a.unloading_hours = v || 0; }, { min: 0, step: 0.05, "aria-label": (a.name || a.id) + " " + t("unloadingH") })),
-        ...items.map((i) => el("td", {}, numberInput((a.demand || {})[i] || 0, (v) => { a.demand = a.demand || {}; a.demand[i] = intOr0(v); }, { min: 0, step: 1, "aria-label": (a.name || a.id) + " " + t("demand") + " " + i })))))));
-  }
-  function readGeneralFields() {
-    const sc = state.scenario;
-    sc.name = $("sc-name").value.trim() || sc.name;
-    const deadline = Number($("sc-deadline").value);
-    if (deadline > 0) sc.deadline_hours = deadline;
-    const speed = Number($("sc-speed").value);
-    if (speed > 0) { sc.roads = sc.roads || { model: "great_circle" }; sc.roads.speed_kmh = speed; }
-    sessionStorage.setItem("supplyopt.scenario", JSON.stringify(sc));
-  }
-  async function uploadFile(file) {
-    const text = await file.text();
-    const format = /\.json$/i.test(file.name) ? "json" : "yaml";
-    try {
-      const data = await api("POST", "/scenarios/parse?format=" + format, undefined, { text });
-      useScenario(data.scenario);
-    } catch (err) {
-      if (err.status === 422) { showProblems(err); sayKey("invalid", null, true); } else report(err);
-    }
-  }
+  // The Scenario tab (loading, uploading, the editor and its checks) is static/scenario.js;
+  // it keeps the scenario being edited in this page's state through SupplyoptScenarioState.
+  window.SupplyoptScenarioState = { get: () => state.scenario, set: (data) => { state.scenario = data; } };
+  const scenarioTab = () => window.SupplyoptScenario;
+  function showProblems(err) { scenarioTab().showProblems(err); }
+  function useScenario(data) { scenarioTab().useScenario(data); }
+  function renderScenarioForm() { if (scenarioTab()) scenarioTab().render(); }
+  function readGeneralFields() { scenarioTab().readGeneralFields(); }
+  function uploadFile(file) { return scenarioTab().uploadFile(file); }
 
   // ---------- running a plan ----------
   async function runPlan() {

@@ -25,7 +25,8 @@ def test_page_is_self_contained(client: TestClient) -> None:
     assert res.status_code == 200
     assert "default-src 'self'" in res.headers["content-security-policy"]
     assert not re.search(r"(src|href)=\"(https?:)?//", res.text)
-    for asset in ("app.js", "revision.js", "operation.js", "app.css", "i18n.js", "icon.svg"):
+    assets = ("app.js", "revision.js", "operation.js", "scenario.js", "app.css", "i18n.js")
+    for asset in (*assets, "icon.svg"):
         got = client.get(f"/dashboard/{asset}")
         assert got.status_code == 200, asset
         assert "http://" not in got.text.replace("http://www.w3.org/2000/svg", "")

@@ -29,6 +29,8 @@ BUILT_KEYS = (
     + [f"mvKind_{k}" for k in ("receipt", "issue", "adjustment", "reserve", "release")]
     + ["kpiOnTimeUnits", "stockPlanned", "sent", "left", "fleet", "plannerNote", "covA", "covB"]
     + ["itemsAB", "firstArrivalAB", "lastArrivalAB", "definition", "metric", "planA", "planB"]
+    + [f"dis_{k}" for k in ("close_roads", "slow_roads", "warehouse_out", "reduce_fleet")]
+    + ["dis_scale_demand"]
 )
 
 
