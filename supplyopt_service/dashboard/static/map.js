@@ -332,7 +332,11 @@
       s.lab.classList.toggle("hidden", !spot);
       if (spot) {
         s.lab.setAttribute("transform", "translate(" + (spot.box.x + 1).toFixed(1) + " " + spot.box.y.toFixed(1) + ")");
-        if (spot.leader) map.leaders.append(svg("line", { x1: spot.leader[0][0], y1: spot.leader[0][1], x2: spot.leader[1][0], y2: spot.leader[1][1], class: "leader" }));
+        if (spot.leader) {
+          const [[x1, y1], [x2, y2]] = spot.leader;
+          map.leaders.append(svg("line", { x1, y1, x2, y2, class: "leader-halo" }), svg("line", { x1, y1, x2, y2, class: "leader" }),
+            svg("circle", { cx: x2, cy: y2, r: 1.8, class: "leader-end" }));
+        }
       } else {
         // shown on hover or focus only: right of the marker, kept inside the map
         const x = Math.min(Math.max(screen[i][0] + s.r + 4, 2), W - s.w - 4), y = Math.min(Math.max(screen[i][1] - s.h / 2, 2), H - s.h - 2);

@@ -13,6 +13,7 @@ import tempfile
 from pathlib import Path
 
 from tests.service.dashboard.test_browser import SHOT_NAMES, SHOTS, serve, walk_through
+from tests.service.dashboard.test_map_browser import MAP_SHOT_NAMES, map_walk_through
 from tests.service.dashboard.test_operation_browser import (
     OPERATION_SHOT_NAMES,
     operation_walk_through,
@@ -25,7 +26,9 @@ def main() -> int:
         walk_through(url, key, shots=SHOTS)
     with tempfile.TemporaryDirectory() as tmp, serve(Path(tmp)) as (url, key):
         operation_walk_through(url, key, shots=SHOTS)
-    for name in SHOT_NAMES + OPERATION_SHOT_NAMES:
+    with tempfile.TemporaryDirectory() as tmp, serve(Path(tmp)) as (url, key):
+        map_walk_through(url, key, shots=SHOTS)
+    for name in SHOT_NAMES + OPERATION_SHOT_NAMES + MAP_SHOT_NAMES:
         print(SHOTS / name)
     return 0
 

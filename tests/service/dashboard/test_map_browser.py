@@ -28,6 +28,7 @@ pytestmark = pytest.mark.browser
 #: The screenshots of the map and timeline, committed with the others.
 MAP_SHOT_NAMES = (
     "dashboard-map-en.png",
+    "dashboard-timeline-en.png",
     "dashboard-map-zh.png",
     "dashboard-map-roads-en.png",
     "dashboard-timeline-phone-zh.png",
@@ -456,7 +457,7 @@ def test_phone_width(browser: Any, site: Any) -> None:
 
 
 def map_walk_through(url: str, key: str, *, shots: Path) -> None:
-    """Screenshots of the map and timeline in English and Chinese, and of the roads (for the docs)."""
+    """Screenshots of the map and the timeline in English and Chinese, of the roads, and on a phone."""
     from playwright.sync_api import sync_playwright
 
     shots.mkdir(parents=True, exist_ok=True)
@@ -466,16 +467,17 @@ def map_walk_through(url: str, key: str, *, shots: Path) -> None:
         page = open_page(
             chromium, url, key, ids["hutubi-earthquake"], viewport={"width": 1366, "height": 900}
         )
-        page.click("#map-svg .site.area[data-id='manas-town']")
-        page.locator("#result .two").screenshot(path=str(shots / "dashboard-map-en.png"))
+        page.click("#map-legend .veh >> nth=0")
+        page.locator("figure:has(#map)").screenshot(path=str(shots / "dashboard-map-en.png"))
+        page.locator("figure:has(#timeline)").screenshot(
+            path=str(shots / "dashboard-timeline-en.png")
+        )
         page.click("#lang-toggle")
         show(page, ids["changji-snowstorm"])
-        page.click("#map .zoom-in")
-        page.wait_for_timeout(200)
-        page.locator("#result .two").screenshot(path=str(shots / "dashboard-map-zh.png"))
+        page.locator("figure:has(#map)").screenshot(path=str(shots / "dashboard-map-zh.png"))
         page.click("#lang-toggle")
         show(page, ids["graph"])
-        page.locator("#map").screenshot(path=str(shots / "dashboard-map-roads-en.png"))
+        page.locator("figure:has(#map)").screenshot(path=str(shots / "dashboard-map-roads-en.png"))
         assert_clean(page)
         page.context.close()
         phone = open_page(
@@ -483,6 +485,8 @@ def map_walk_through(url: str, key: str, *, shots: Path) -> None:
         )
         phone.click("#lang-toggle")
         phone.wait_for_timeout(200)
-        phone.locator("#timeline").screenshot(path=str(shots / "dashboard-timeline-phone-zh.png"))
+        phone.locator("figure:has(#timeline)").screenshot(
+            path=str(shots / "dashboard-timeline-phone-zh.png")
+        )
         assert_clean(phone)
         chromium.close()
