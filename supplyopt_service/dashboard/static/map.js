@@ -150,9 +150,10 @@
     if (sel.kind === "area") out.areas.add(sel.id);
     return out;
   }
-  function select(sel) {
+  function select(sel, fromTable) {
     const same = sel && shared.sel && sel.kind === shared.sel.kind && String(sel.id) === String(shared.sel.id);
     shared.sel = !sel || same ? null : { kind: sel.kind, id: String(sel.id) };
+    shared.scrollRow = !fromTable;
     applySelection();
   }
   function applySelection() {
@@ -188,7 +189,13 @@
       tr.classList.toggle("map-selected", on && sel.kind === "area");
       tr.classList.toggle("map-related", on && sel.kind !== "area");
       if (on) tr.setAttribute("aria-selected", "true"); else tr.removeAttribute("aria-selected");
+      // bring the selected area's row into view inside the table's own scroll box
+      const wrap = tr.closest(".table-wrap");
+      if (on && sel.kind === "area" && shared.scrollRow && wrap) {
+        wrap.scrollTop = Math.max(0, tr.offsetTop - (wrap.clientHeight - tr.offsetHeight) / 2);
+      }
     }
+    shared.scrollRow = false;
   }
   shared.hooks.push(markTableRows);
   function watchTable() {
@@ -198,7 +205,7 @@
     table.addEventListener("click", (ev) => {
       const tr = ev.target.closest("tbody tr");
       if (!tr || ev.target.closest("button, a, input, select, label")) return;
-      if (tr.dataset.area) select({ kind: "area", id: tr.dataset.area });
+      if (tr.dataset.area) select({ kind: "area", id: tr.dataset.area }, true);
     });
     new MutationObserver(() => markTableRows(shared.sel, related(shared.geo, shared.sel)))
       .observe(table, { childList: true, subtree: true });

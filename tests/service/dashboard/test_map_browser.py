@@ -320,6 +320,13 @@ def test_selection_is_shared_by_map_table_and_timeline(page: Any, site: Any) -> 
     assert got["mapAreas"] == ["manas-town"]
     assert "玛纳斯镇" in got["text"]
 
+    row_visible = page.evaluate(
+        """() => { const tr = document.querySelector("#area-results tr[data-area='manas-town']");
+          const wrap = tr.closest(".table-wrap").getBoundingClientRect(), r = tr.getBoundingClientRect();
+          return r.top >= wrap.top - 1 && r.bottom <= wrap.bottom + 1; }"""
+    )
+    assert row_visible
+
     page.click("#area-results tbody tr[data-area='shitizi'] td")
     got = _selected(page)
     assert got["primary"] == got["mapAreas"] == ["shitizi"]
@@ -394,6 +401,27 @@ def test_road_graph_is_drawn_under_trips(page: Any, site: Any) -> None:
     )
     assert points == trips
     assert_labels_clear(page)
+
+    # the GeoJSON of roads followed (path_geometry "roads", closed roads): drawn as given
+    drawn = page.evaluate(
+        """geo => {
+          geo.path_geometry = "roads";
+          const road = geo.features.find((f) => f.properties.kind === "road");
+          road.properties.closed = true;
+          const trip = geo.features.find((f) => f.properties.kind === "trip");
+          const [a, b] = trip.geometry.coordinates;
+          trip.geometry.coordinates.splice(1, 0, [(a[0] + b[0]) / 2, a[1]], [(a[0] + b[0]) / 2, b[1]]);
+          window.Supplyopt.drawMap(geo);
+          return { closed: Number(document.querySelector("#map-svg path.road.closed").dataset.count),
+                   open: Number(document.querySelector("#map-svg path.road:not(.closed)").dataset.count),
+                   points: document.querySelector("#map-svg .trip-g .trip").points.numberOfItems,
+                   want: trip.geometry.coordinates.length };
+        }""",
+        geo,
+    )
+    assert drawn["closed"] == 1
+    assert drawn["open"] == len(roads) - 1
+    assert drawn["points"] == drawn["want"]
 
 
 def test_timeline_names_late_unloads_and_filter(page: Any, site: Any) -> None:
