@@ -470,7 +470,12 @@ def test_phone_width(browser: Any, site: Any) -> None:
     """At 390 px the map fits, labels stay clear, and the timeline scrolls in its own box at real size."""
     url, key, ids = site
     phone = open_page(
-        browser, url, key, ids["changji-snowstorm"], viewport={"width": 390, "height": 844}
+        browser,
+        url,
+        key,
+        ids["changji-snowstorm"],
+        viewport={"width": 390, "height": 844},
+        has_touch=True,
     )
     try:
         assert_labels_clear(phone)
@@ -485,6 +490,33 @@ def test_phone_width(browser: Any, site: Any) -> None:
         assert sizes["fig"] <= 390, sizes
         assert sizes["scroll"] > sizes["client"], sizes
         assert sizes["textH"] >= 10, sizes
+        # two fingers moving apart zoom in
+        phone.locator("#map-svg").scroll_into_view_if_needed()
+        box = phone.locator("#map-svg").bounding_box()
+        cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+        cdp = phone.context.new_cdp_session(phone)
+        for i, spread in enumerate((20, 35, 50, 65, 80)):
+            cdp.send(
+                "Input.dispatchTouchEvent",
+                {
+                    "type": "touchStart" if i == 0 else "touchMove",
+                    "touchPoints": [
+                        {"x": cx - spread, "y": cy, "id": 1},
+                        {"x": cx + spread, "y": cy, "id": 2},
+                    ],
+                },
+            )
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+        phone.wait_for_timeout(100)
+        assert float(phone.get_attribute("#map-svg", "data-zoom")) > 2
+        phone.click("#map .zoom-reset")
+        # turned to a tablet: the map is drawn again at its new width, labels still clear
+        before = phone.get_attribute("#map-svg", "viewBox")
+        phone.set_viewport_size({"width": 820, "height": 1180})
+        phone.wait_for_function(
+            "vb => document.getElementById('map-svg').getAttribute('viewBox') !== vb", arg=before
+        )
+        assert_labels_clear(phone)
         assert_clean(phone)
     finally:
         phone.context.close()
