@@ -131,8 +131,41 @@
     o.box.replaceChildren(...parts, scroll);
     if (live) {
       current = root;
+      rovingTrips(root, rows);
       highlight(S.selection(), S.selectionRelated());
     }
+  }
+  /** The trips' bars are one tab stop: arrows move along a truck's row (left, right) and between
+   * trucks (up, down, to the trip starting nearest in time); Enter or Space selects the trip. */
+  function rovingTrips(root, rows) {
+    const bars = (v) => [...root.querySelectorAll(".tl-trip")].filter((g) => g.dataset.vehicle === v)
+      .sort((a, b) => Number(a.dataset.start) - Number(b.dataset.start));
+    const vehicles = rows.filter((r) => r.v).map((r) => r.v);
+    const first = vehicles.length && bars(vehicles[0])[0];
+    if (first) first.setAttribute("tabindex", 0);
+    root.addEventListener("keydown", (ev) => {
+      const g = ev.target.closest && ev.target.closest(".tl-trip");
+      if (!g) return;
+      if (ev.key === "Enter" || ev.key === " ") {
+        ev.preventDefault();
+        S.select({ kind: "trip", id: g.dataset.trip });
+        return;
+      }
+      const row = vehicles.indexOf(g.dataset.vehicle), own = bars(g.dataset.vehicle), at = own.indexOf(g);
+      let to = null;
+      if (ev.key === "ArrowRight") to = own[at + 1];
+      else if (ev.key === "ArrowLeft") to = own[at - 1];
+      else if (ev.key === "ArrowDown" || ev.key === "ArrowUp") {
+        const next = vehicles[row + (ev.key === "ArrowDown" ? 1 : -1)];
+        const start = Number(g.dataset.start);
+        if (next) to = bars(next).sort((a, b) => Math.abs(a.dataset.start - start) - Math.abs(b.dataset.start - start))[0];
+      } else return;
+      ev.preventDefault();
+      if (!to) return;
+      g.setAttribute("tabindex", -1);
+      to.setAttribute("tabindex", 0);
+      to.focus();
+    });
   }
   /** A small red triangle with "!" above a late unloading at (cx, top). */
   function lateMark(cx, top) { return "M" + cx + " " + top + "l6 11h-12z"; }
@@ -161,7 +194,13 @@
       const text = fit(names[stop.area] || stop.area, x1 - x0 - 4);
       if (text) g.append(svg("text", { x: x0 + 2, y: y + ROW / 2 + 4, "font-size": FONT_PX, class: "dest", "data-place": stop.area }, text));
     });
-    if (live) g.addEventListener("click", () => S.select({ kind: "trip", id: p.index }));
+    if (live) {
+      g.setAttribute("tabindex", -1);
+      g.setAttribute("role", "button");
+      g.setAttribute("aria-label", g.firstChild.textContent);
+      g.dataset.start = p.load_start_hours;
+      g.addEventListener("click", () => S.select({ kind: "trip", id: p.index }));
+    }
     return g;
   }
   function filterBar(geo, warehouses, trips) {

@@ -352,6 +352,16 @@ def test_selection_is_shared_by_map_table_and_timeline(page: Any, site: Any) -> 
     assert got["mapTrips"] == got["tlTrips"] == [str(trip["index"])]
     assert sorted(got["rows"]) == sorted({s["area"] for s in trip["stops"]})
 
+    # from the keyboard: the trips' bars are one tab stop, arrows move, Enter selects
+    first = page.get_attribute("#timeline-svg .tl-trip[tabindex='0']", "data-trip")
+    page.focus("#timeline-svg .tl-trip[tabindex='0']")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    focused = page.evaluate("() => document.activeElement.dataset.trip")
+    assert focused != first
+    got = _selected(page)
+    assert got["mapTrips"] == got["tlTrips"] == [focused]
+
     page.focus("#map-svg")
     page.keyboard.press("Escape")
     got = _selected(page)
