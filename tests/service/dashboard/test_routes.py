@@ -33,7 +33,15 @@ def test_page_loads_every_script_it_has(client: TestClient) -> None:
     """The page loads each script of the static folder, the Operation view's after app.js."""
     html = client.get("/").text
     scripts = re.findall(r'<script src="/dashboard/([\w.]+)"></script>', html)
-    assert scripts == ["i18n.js", "app.js", "map.js", "timeline.js", "revision.js", "operation.js"]
+    assert scripts == [
+        "i18n.js",
+        "app.js",
+        "labels.js",
+        "map.js",
+        "timeline.js",
+        "revision.js",
+        "operation.js",
+    ]
     assert 'id="tab-operation"' in html
     assert 'id="panel-operation"' in html
 
