@@ -388,15 +388,14 @@
     });
     map.box = box;
   }
-  /** Redraw the result map when its box changes width (a turned phone, a resized window). */
+  /** Redraw the result map when its box's width differs from the one it was drawn at (a turned
+   * phone, a resized window, a map drawn while its tab was hidden). */
   let observed = null;
   function watchSize(box) {
     if (observed === box) return;
     observed = box;
-    let width = box.clientWidth;
     new ResizeObserver(() => {
-      if (!current || Math.abs(box.clientWidth - width) < 8 || !box.clientWidth) return;
-      width = box.clientWidth;
+      if (!current || !box.clientWidth || Math.abs(box.clientWidth - current.W) < 8) return;
       drawMap(current.geo);
     }).observe(box);
   }

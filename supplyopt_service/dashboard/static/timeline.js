@@ -131,6 +131,8 @@
     o.box.replaceChildren(...parts, scroll);
     if (live) {
       current = root;
+      drawn = { geo, boxW };
+      watchSize(o.box);
       rovingTrips(root, rows);
       highlight(S.selection(), S.selectionRelated());
     }
@@ -166,6 +168,16 @@
       to.setAttribute("tabindex", 0);
       to.focus();
     });
+  }
+  /** Redraw the result timeline when its box's width differs from the one it was drawn at. */
+  let drawn = null, observed = null;
+  function watchSize(box) {
+    if (observed === box) return;
+    observed = box;
+    new ResizeObserver(() => {
+      if (!drawn || !box.clientWidth || Math.abs(box.clientWidth - drawn.boxW) < 8) return;
+      drawTimeline(drawn.geo);
+    }).observe(box);
   }
   /** A small red triangle with "!" above a late unloading at (cx, top). */
   function lateMark(cx, top) { return "M" + cx + " " + top + "l6 11h-12z"; }

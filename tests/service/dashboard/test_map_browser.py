@@ -476,6 +476,22 @@ def test_timeline_names_late_unloads_and_filter(page: Any, site: Any) -> None:
     assert page.locator("#timeline-svg .tl-trip").count() > len(shown)
 
 
+def test_drawn_while_hidden_fits_when_shown(page: Any, site: Any) -> None:
+    """A language switch on another tab redraws a hidden map; shown again, it is drawn at its width."""
+    show(page, site[2]["hutubi-earthquake"])
+    page.click("#tab-inventory")
+    page.click("#lang-toggle")
+    page.click("#tab-result")
+    page.wait_for_function(
+        """() => { const box = document.getElementById("map"), svg = document.getElementById("map-svg");
+          const tl = document.getElementById("timeline"), tsvg = document.getElementById("timeline-svg");
+          return svg.viewBox.baseVal.width === box.clientWidth && tsvg.viewBox.baseVal.width === tl.clientWidth - 2; }"""
+    )
+    assert page.get_attribute("#map .zoom-in", "aria-label") == "放大"
+    assert_labels_clear(page)
+    page.click("#lang-toggle")
+
+
 def test_phone_width(browser: Any, site: Any) -> None:
     """At 390 px the map fits, labels stay clear, and the timeline scrolls in its own box at real size."""
     url, key, ids = site
