@@ -140,15 +140,17 @@
 
   // ---------- drawing ----------
   /** Draw the plan's map into opts.box (default #map); opts.extra: more [lon, lat] points to keep
-   * in view. The result map (#map) can be zoomed and panned and shares the selection; other maps
-   * (the Operation view's) are drawn at a fixed 760×560 with no zoom, so their overlays stay put.
+   * in view. The result map (#map) can be zoomed and panned, shares the selection and is drawn
+   * again when its width changes; other maps (the Operation view's) have no zoom and are drawn
+   * once, so the overlays their callers add with proj stay put.
    * Returns {root, proj} so a caller can overlay and read clicks. */
   function drawMap(geo, opts) {
     const o = Object.assign({ box: $("map"), id: "map-svg", legend: $("map-legend"), extra: [] }, opts || {});
     const live = o.box === $("map") && o.zoom !== false;
-    const W = live ? Math.round(o.box.clientWidth || 760) : 760;
-    const H = live ? Math.round(Math.min(Math.max(W * 0.74, 300), 640)) : 560;
-    const pad = live ? Math.max(36, Math.min(60, W * 0.07)) : 60;
+    // drawn at the box's own width, so that 12 px text is 12 px on screen (760 while hidden)
+    const W = Math.round(o.box.clientWidth || 760);
+    const H = Math.round(Math.min(Math.max(W * 0.74, 300), 640));
+    const pad = Math.max(36, Math.min(60, W * 0.07));
     const sites = geo.features.filter((f) => f.properties.kind !== "road").flatMap((f) => points(f.geometry));
     const proj = projector(sites.concat(o.extra).concat(sites.length ? [] : [[0, 0]]), W, H, pad);
     const root = svg("svg", { viewBox: "0 0 " + W + " " + H, role: "group", "aria-label": t("mapLabel"), id: o.id, class: "plan-map" });
