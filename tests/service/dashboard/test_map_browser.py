@@ -516,6 +516,12 @@ def test_phone_width(browser: Any, site: Any) -> None:
         assert sizes["fig"] <= 390, sizes
         assert sizes["scroll"] > sizes["client"], sizes
         assert sizes["textH"] >= 10, sizes
+        wide = phone.evaluate(
+            """() => [...document.querySelectorAll("figure:has(#map) *, figure:has(#timeline) *")]
+              .filter((n) => !n.closest("svg, .tl-scroll") && n.getBoundingClientRect().right > 390)
+              .map((n) => n.tagName + "#" + n.id + "." + n.className)"""
+        )
+        assert wide == []
         # two fingers moving apart zoom in
         phone.locator("#map-svg").scroll_into_view_if_needed()
         box = phone.locator("#map-svg").bounding_box()
