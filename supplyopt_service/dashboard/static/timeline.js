@@ -69,7 +69,7 @@
     const W = Math.round(Math.max(boxW - 2, L + R + end * 52));
     const H = TOP + rows.length * ROW + 44;
     const x = (h) => L + (W - L - R) * (h / end);
-    const root = svg("svg", { viewBox: "0 0 " + W + " " + H, width: W, height: H, role: "img", "aria-label": t("timelineLabel"), id: o.id, class: "plan-timeline" });
+    const root = svg("svg", { viewBox: "0 0 " + W + " " + H, width: W, height: H, role: live ? "group" : "img", "aria-label": t("timelineLabel"), id: o.id, class: "plan-timeline" });
     const legend = Object.entries(COLOURS).map(([k, c]) => [k, c, t(k)]);
     let lx = L;
     for (const [k, c, text] of legend) {
