@@ -292,118 +292,15 @@
   }
   const byKind = (geo, kind) => geo.features.filter((f) => f.properties.kind === kind);
 
-  function projector(points, w, h, pad) {
-    const lons = points.map((p) => p[0]), lats = points.map((p) => p[1]);
-    const minLon = Math.min(...lons), maxLon = Math.max(...lons), minLat = Math.min(...lats), maxLat = Math.max(...lats);
-    const shrink = Math.max(Math.cos(((minLat + maxLat) / 2) * Math.PI / 180), 0.05);
-    const spanX = Math.max((maxLon - minLon) * shrink, 1e-6), spanY = Math.max(maxLat - minLat, 1e-6);
-    const k = Math.min((w - 2 * pad) / spanX, (h - 2 * pad) / spanY);
-    const x0 = (w - spanX * k) / 2, y0 = (h + spanY * k) / 2;
-    return { xy: (p) => [x0 + (p[0] - minLon) * shrink * k, y0 - (p[1] - minLat) * k], kmPerPx: 111.195 / k,
-      lonLat: (x, y) => [minLon + (x - x0) / (shrink * k), minLat + (y0 - y) / k] };
-  }
-  /** Draw the plan's map into opts.box (default #map); opts.extra: more [lon, lat] points to
-   * keep in view. Returns {root, proj} so a caller can overlay and read clicks. */
-  function drawMap(geo, opts) {
-    const o = Object.assign({ box: $("map"), id: "map-svg", legend: $("map-legend"), extra: [] }, opts || {});
-    const W = 760, H = 560;
-    const pts = geo.features.flatMap((f) => (f.geometry.type === "Point" ? [f.geometry.coordinates] : f.geometry.coordinates));
-    const proj = projector(pts.concat(o.extra), W, H, 60);
-    const root = svg("svg", { viewBox: "0 0 " + W + " " + H, role: "img", "aria-label": t("mapLabel"), id: o.id });
-    root.append(svg("rect", { width: W, height: H, fill: "#f7f9fc" }));
-    const line = (coords) => coords.map((c) => proj.xy(c).map((v) => v.toFixed(1)).join(",")).join(" ");
-    for (const r of byKind(geo, "road")) root.append(svg("polyline", { points: line(r.geometry.coordinates), fill: "none", stroke: "#c8c8c8", "stroke-width": 3, class: "road" }));
-    for (const f of byKind(geo, "trip")) {
-      const p = f.properties;
-      const tip = p.vehicle + " #" + p.trip_of_vehicle + ": " + p.stops.map((s) => s.area + " " + clock(s.arrive_hours)).join(" → ");
-      root.append(svg("polyline", { points: line(f.geometry.coordinates), fill: "none", stroke: p.colour, "stroke-width": 2.2,
-        "stroke-opacity": 0.75, "stroke-dasharray": p.on_time ? null : "7 4", class: "trip" }, svg("title", {}, tip)));
-    }
-    for (const f of byKind(geo, "area")) {
-      const p = f.properties, [x, y] = proj.xy(f.geometry.coordinates);
-      const g = svg("g", { class: "area", tabindex: 0, role: "img", "aria-label": label(p) + ": " + t("coverage") + " " + pct(p.coverage) });
-      g.append(svg("title", {}, label(p) + " — " + pct(p.coverage)));
-      g.append(svg("circle", { cx: x, cy: y, r: 9, fill: coverageColour(p.coverage), stroke: "#222", "stroke-width": 1 }));
-      g.append(svg("text", { x: x + 12, y: y + 4, "font-size": 12 }, label(p) + " " + pct(p.coverage)));
-      root.append(g);
-    }
-    for (const f of byKind(geo, "warehouse")) {
-      const p = f.properties, [x, y] = proj.xy(f.geometry.coordinates);
-      const right = x > W * 0.7;
-      const g = svg("g", { class: "warehouse", tabindex: 0, role: "img", "aria-label": t("warehouse") + ": " + label(p) });
-      g.append(svg("title", {}, label(p)));
-      g.append(svg("rect", { x: x - 8, y: y - 8, width: 16, height: 16, fill: p.colour, stroke: "#000", "stroke-width": 1.5 }));
-      g.append(svg("text", { x: right ? x - 12 : x + 12, y: y - 10, "font-size": 12, "font-weight": "bold", "text-anchor": right ? "end" : "start" }, label(p)));
-      root.append(g);
-    }
-    let km = 1; const target = 140 * proj.kmPerPx;
-    for (const step of [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000]) if (step <= target) km = step;
-    root.append(svg("line", { x1: 20, y1: H - 20, x2: 20 + km / proj.kmPerPx, y2: H - 20, stroke: "#000", "stroke-width": 3 }));
-    root.append(svg("text", { x: 20, y: H - 28, "font-size": 12 }, km + " km"));
-    o.box.replaceChildren(root);
-    if (!o.legend) return { root, proj };
-    const legend = [0, 0.5, 1].map((c) => el("span", {}, el("i", { class: "round", style: null, "data-c": c }), pct(c)));
-    const wh = byKind(geo, "warehouse").map((f) => el("span", {}, el("i", { "data-fill": f.properties.colour }), label(f.properties)));
-    o.legend.replaceChildren(...legend, ...wh, el("span", {}, "- - " + t("lateTrip")));
-    for (const i of o.legend.querySelectorAll("i")) i.style.background = i.dataset.fill || coverageColour(Number(i.dataset.c));
-    return { root, proj };
-  }
+  // The map and the timeline are drawn by map.js and timeline.js (they add drawMap and
+  // drawTimeline to window.Supplyopt once this file has run).
+  function drawMap(geo, opts) { return window.Supplyopt.drawMap(geo, opts); }
   /** The per-area table (static/areas.js) and the shortage summary (static/shortage.js). */
   function drawAreaTable(geo) {
     window.SupplyoptAreas.draw(geo);
     window.SupplyoptShortage.draw(geo);
   }
-  /** Draw each vehicle's trips into opts.box (default #timeline). opts.now (hours) adds the
-   * "now" line; opts.marks ([{vehicle, hours, text}]) adds a cross on a vehicle's row. */
-  function drawTimeline(geo, opts) {
-    const o = Object.assign({ box: $("timeline"), id: "timeline-svg", now: null, marks: [] }, opts || {});
-    const trips = byKind(geo, "trip").map((f) => f.properties);
-    const vehicles = [...new Set(trips.map((p) => p.vehicle))].sort();
-    if (!vehicles.length) { o.box.replaceChildren(el("p", {}, t("noTrips"))); return; }
-    const colours = { loading: "#7b1fa2", driving: "#1e88e5", unloading: "#fb8c00", returning: "#90caf9" };
-    const end = Math.ceil(Math.max(geo.deadline_hours, o.now || 0, ...trips.map((p) => p.return_hours)));
-    const L = 230, R = 20, TOP = 40, ROW = 20, W = 1100, H = TOP + vehicles.length * ROW + 40;
-    const x = (h) => L + (W - L - R) * (h / end);
-    const root = svg("svg", { viewBox: "0 0 " + W + " " + H, role: "img", "aria-label": t("timelineLabel"), id: o.id });
-    Object.entries(colours).forEach(([k, c], i) => {
-      root.append(svg("rect", { x: L + i * 130, y: 8, width: 14, height: 14, fill: c }));
-      root.append(svg("text", { x: L + i * 130 + 18, y: 20, "font-size": 12 }, t(k)));
-    });
-    const bottom = TOP + vehicles.length * ROW;
-    const step = end <= 16 ? 1 : end <= 32 ? 2 : 6;
-    for (let h = 0; h <= end; h += step) {
-      root.append(svg("line", { x1: x(h), y1: TOP - 4, x2: x(h), y2: bottom, stroke: "#e3e3e3" }));
-      root.append(svg("text", { x: x(h), y: bottom + 16, "font-size": 11, "text-anchor": "middle" }, String(h)));
-    }
-    vehicles.forEach((v, row) => {
-      const y = TOP + row * ROW;
-      root.append(svg("text", { x: L - 6, y: y + ROW / 2 + 4, "font-size": 11, "text-anchor": "end" }, v));
-      for (const p of trips.filter((tp) => tp.vehicle === v)) {
-        for (const s of p.segments) {
-          if (s.end_hours <= s.start_hours) continue;
-          root.append(svg("rect", { x: x(s.start_hours), y: y + 3, width: Math.max(x(s.end_hours) - x(s.start_hours), 0.6), height: ROW - 6,
-            fill: colours[s.kind], class: "seg " + s.kind }, svg("title", {}, v + ": " + t(s.kind) + " " + s.place + " " + clock(s.start_hours) + "–" + clock(s.end_hours))));
-        }
-      }
-    });
-    const dx = x(geo.deadline_hours);
-    root.append(svg("line", { x1: dx, y1: TOP - 8, x2: dx, y2: bottom + 4, stroke: "#d50000", "stroke-width": 2, "stroke-dasharray": "5 3", class: "deadline" }));
-    root.append(svg("text", { x: dx + 4, y: TOP - 10, "font-size": 12, fill: "#d50000" }, t("deadlineLine") + " " + geo.deadline_hours + " " + t("hours")));
-    for (const m of o.marks) {
-      const row = vehicles.indexOf(m.vehicle);
-      if (row < 0) continue;
-      const mx = x(m.hours), my = TOP + row * ROW + ROW / 2;
-      root.append(svg("path", { d: "M" + (mx - 6) + " " + (my - 6) + "l12 12m0 -12l-12 12", stroke: "#000", "stroke-width": 3, class: "down-mark" },
-        svg("title", {}, m.text)));
-    }
-    if (o.now !== null && o.now !== undefined) {
-      const nx = x(o.now);
-      root.append(svg("line", { x1: nx, y1: TOP - 8, x2: nx, y2: bottom + 4, stroke: "#000", "stroke-width": 2.5, class: "now" }));
-      root.append(svg("text", { x: nx - 4, y: bottom + 30, "font-size": 12, "font-weight": "bold", "text-anchor": "end", class: "now-label" },
-        t("nowLine") + " " + clock(o.now)));
-    }
-    o.box.replaceChildren(root);
-  }
+  function drawTimeline(geo, opts) { return window.Supplyopt.drawTimeline(geo, opts); }
   async function approve() {
     if (!state.planId) return;
     try {
@@ -479,7 +376,7 @@
 
   // What the Operation view (operation.js) uses of this page.
   window.Supplyopt = {
-    $, t, el, svg, api, apiAll, ApiError, pct, num, clock, say, sayKey, report, label, byKind, drawMap, drawTimeline,
+    $, t, el, svg, api, apiAll, ApiError, pct, num, clock, say, sayKey, report, label, byKind, drawMap, drawTimeline, coverageColour,
     progressText, selectTab: (id) => selectTab($(id), false), onTab: (f) => tabHooks.push(f),
     onRerender: (f) => rerenderHooks.push(f), lang: () => state.lang,
     coverageColour, loadInventory, onInventory: (f) => inventoryHooks.push(f), planLabel: (id) => state.labels[id] || id,

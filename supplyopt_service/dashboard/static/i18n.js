@@ -90,6 +90,13 @@ window.I18N = {
     revisionApproved: "Revision {id} approved: reservation adjusted.", revisionRefused: "The revision was not approved.",
     // ---- defects: keys of this topic go right below this line ----
     // ---- map: keys of this topic go right below this line ----
+    mapZoomIn: "Zoom in", mapZoomOut: "Zoom out", mapReset: "Reset view", mapClear: "Clear selection", mapTools: "Map view",
+    mapKeys: "Wheel, pinch or drag the map; on the map: arrows pan, + − zoom, 0 resets, Esc clears.",
+    mapRoadClosed: "closed road", mapTrucksOf: "Trucks of {name}:",
+    mapSelArea: "Selected: {name} — {trips} trip(s) by {trucks} truck(s).", mapSelTruck: "Selected: truck {name} — {trips} trip(s) to {areas} area(s).",
+    mapSelTrip: "Selected trip: {trip}", tlFilter: "Warehouse", tlAllWarehouses: "All warehouses",
+    tlLateUnload: "unloads after the deadline", tlLateAt: "{name}: unloading starts {at}, after the deadline {deadline}",
+    tlSelectTruck: "Select truck {name}",
     // ---- views: keys of this topic go right below this line ----
     pageTitle: "supplyopt — relief planning", reason_not_served: "not planned",
     findArea: "Find area", onlyShort: "Only areas left short", allItems: "All items",
@@ -271,6 +278,13 @@ window.I18N = {
     revisionApproved: "修订 {id} 已批准：预留已调整。", revisionRefused: "修订未被批准。",
     // ---- defects: keys of this topic go right below this line ----
     // ---- map: keys of this topic go right below this line ----
+    mapZoomIn: "放大", mapZoomOut: "缩小", mapReset: "复位视图", mapClear: "取消选择", mapTools: "地图视图",
+    mapKeys: "滚轮、双指或拖动地图；在地图上：方向键平移，+ − 缩放，0 复位，Esc 取消选择。",
+    mapRoadClosed: "中断的道路", mapTrucksOf: "{name}的车辆：",
+    mapSelArea: "已选：{name}——{trucks} 辆车 {trips} 个车次。", mapSelTruck: "已选车辆 {name}——{trips} 个车次，送往 {areas} 个受灾点。",
+    mapSelTrip: "已选车次：{trip}", tlFilter: "仓库", tlAllWarehouses: "全部仓库",
+    tlLateUnload: "超过时限卸货", tlLateAt: "{name}：{at} 开始卸货，晚于时限 {deadline}",
+    tlSelectTruck: "选择车辆 {name}",
     // ---- views: keys of this topic go right below this line ----
     pageTitle: "supplyopt — 救灾物资调度", reason_not_served: "未安排",
     findArea: "查找受灾点", onlyShort: "只看有缺口的受灾点", allItems: "全部物资",

@@ -10,9 +10,11 @@ screenshots over the committed ones. The tests themselves never touch them.
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from tests.service.dashboard.test_browser import SHOT_NAMES, SHOTS, serve, walk_through
+from tests.service.dashboard.test_map_browser import MAP_SHOT_NAMES, map_walk_through
 from tests.service.dashboard.test_operation_browser import (
     OPERATION_SHOT_NAMES,
     operation_walk_through,
@@ -24,23 +26,24 @@ from tests.service.dashboard.test_readiness_browser import (
 from tests.service.dashboard.test_scenario_browser import EDITOR_SHOT_NAMES, editor_screenshots
 from tests.service.dashboard.test_views_browser import VIEWS_SHOT_NAMES, views_walk_through
 
+#: Each walk-through (called as ``walk(url, key, shots=...)``) and the screenshots it writes.
+WALKS: tuple[tuple[Callable[..., None], tuple[str, ...]], ...] = (
+    (walk_through, tuple(SHOT_NAMES)),
+    (operation_walk_through, tuple(OPERATION_SHOT_NAMES)),
+    (readiness_walk_through, tuple(READINESS_SHOT_NAMES)),
+    (views_walk_through, tuple(VIEWS_SHOT_NAMES)),
+    (editor_screenshots, tuple(EDITOR_SHOT_NAMES)),
+    (map_walk_through, tuple(MAP_SHOT_NAMES)),
+)
+
 
 def main() -> int:
-    """Take the screenshots into ``SHOTS``; print where they went."""
-    with tempfile.TemporaryDirectory() as tmp, serve(Path(tmp)) as (url, key):
-        walk_through(url, key, shots=SHOTS)
-    with tempfile.TemporaryDirectory() as tmp, serve(Path(tmp)) as (url, key):
-        operation_walk_through(url, key, shots=SHOTS)
-    with tempfile.TemporaryDirectory() as tmp, serve(Path(tmp)) as (url, key):
-        readiness_walk_through(url, key, shots=SHOTS)
-    with tempfile.TemporaryDirectory() as tmp, serve(Path(tmp)) as (url, key):
-        views_walk_through(url, key, shots=SHOTS)
-    with tempfile.TemporaryDirectory() as tmp, serve(Path(tmp)) as (url, key):
-        editor_screenshots(url, key, shots=SHOTS)
-    for name in (
-        SHOT_NAMES + OPERATION_SHOT_NAMES + READINESS_SHOT_NAMES + VIEWS_SHOT_NAMES + EDITOR_SHOT_NAMES
-    ):
-        print(SHOTS / name)
+    """Take the screenshots into ``SHOTS``, each walk-through on a fresh server; print them."""
+    for walk, names in WALKS:
+        with tempfile.TemporaryDirectory() as tmp, serve(Path(tmp)) as (url, key):
+            walk(url, key, shots=SHOTS)
+        for name in names:
+            print(SHOTS / name)
     return 0
 
 

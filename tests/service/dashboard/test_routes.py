@@ -44,6 +44,7 @@ def test_page_loads_every_script_it_has(client: TestClient) -> None:
     assert scripts.index("names.js") < min(
         scripts.index(s) for s in ("areas.js", "shortage.js", "compare.js", "inventory.js")
     )
+    assert scripts.index("labels.js") < scripts.index("map.js") < scripts.index("timeline.js")
     assert 'id="tab-operation"' in html
     assert 'id="panel-operation"' in html
 
