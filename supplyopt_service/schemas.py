@@ -372,8 +372,15 @@ class PlanJob(BaseModel):
 
     id: str
     status: JobStatus
-    progress: float = Field(ge=0, le=1, description="Fraction of the solve done.")
+    progress: float = Field(
+        ge=0, le=1, description="Share of the time limit the solve has used (1 when done)."
+    )
     message: str | None = None
+    elapsed_s: float | None = Field(
+        default=None,
+        description="Seconds since the job started solving (to when it finished), by the "
+        "server's clock; null while queued.",
+    )
     use_inventory: bool
     time_limit_s: float
     seed: int

@@ -17,6 +17,7 @@ from ..core.routing import GuardedRoute
 from ..core.tables import PlanJobRow
 from ..deps import DatabaseDep, Manager, PlanIdPath, Planner, ReadSession, ServicesDep, Viewer
 from ..examples import PLAN_REQUEST, REPLAN_REQUEST, example
+from ..leases import database_now
 from ..quotas import require_may_cancel, require_quota
 from ..scenario_checks import scenario_errors, with_served_roads
 from ..schemas import (
@@ -62,6 +63,7 @@ def job_view(session: Session, row: PlanJobRow) -> PlanJob:
             "created_at": as_utc(row.created_at),
             "started_at": as_utc(row.started_at),
             "finished_at": as_utc(row.finished_at),
+            "elapsed_s": _elapsed_s(session, row),
             "plan": row.plan,
             "error": row.error,
             "inventory_used": row.inventory_used,
@@ -74,6 +76,16 @@ def job_view(session: Session, row: PlanJobRow) -> PlanJob:
             "replan": None if block is None else ReplanSummary.model_validate(block),
         }
     )
+
+
+def _elapsed_s(session: Session, row: PlanJobRow) -> float | None:
+    """Seconds the job has solved (to its end when finished); None before it started."""
+    started = as_utc(row.started_at)
+    if started is None:
+        return None
+    end = as_utc(row.finished_at) or as_utc(database_now(session))
+    assert end is not None
+    return round(max((end - started).total_seconds(), 0.0), 1)
 
 
 @router.post("", status_code=202, summary="Submit a plan job", responses=answers(413, 429))

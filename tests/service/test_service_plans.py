@@ -34,6 +34,8 @@ def test_submit_answers_202_then_the_plan_is_done(
     job = wait_plan(answer.json()["id"], planner)
     assert job["status"] == "done", job
     assert job["progress"] == 1.0
+    assert job["elapsed_s"] is not None
+    assert 0 <= job["elapsed_s"] <= 5 + 60  # from started_at to finished_at, server clock
     plan = job["plan"]
     assert plan["scenario"] == "tiny"
     assert plan["summary"]["demand_units"] == 720
