@@ -22,7 +22,10 @@ def test_page_is_self_contained(client: TestClient) -> None:
     assert res.status_code == 200
     assert "default-src 'self'" in res.headers["content-security-policy"]
     assert not re.search(r"(src|href)=\"(https?:)?//", res.text)
-    for asset in ("app.js", "revision.js", "operation.js", "app.css", "i18n.js", "icon.svg"):
+    for asset in (
+        *("app.js", "revision.js", "operation.js", "stock.js", "approval.js"),
+        *("app.css", "i18n.js", "icon.svg"),
+    ):
         got = client.get(f"/dashboard/{asset}")
         assert got.status_code == 200, asset
         assert "http://" not in got.text.replace("http://www.w3.org/2000/svg", "")
@@ -33,7 +36,7 @@ def test_page_loads_every_script_it_has(client: TestClient) -> None:
     """The page loads each script of the static folder, the Operation view's after app.js."""
     html = client.get("/").text
     scripts = re.findall(r'<script src="/dashboard/([\w.]+)"></script>', html)
-    assert scripts == ["i18n.js", "app.js", "revision.js", "operation.js"]
+    assert scripts == ["i18n.js", "app.js", "revision.js", "operation.js", "stock.js", "approval.js"]
     assert 'id="tab-operation"' in html
     assert 'id="panel-operation"' in html
 

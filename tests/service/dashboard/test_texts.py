@@ -19,6 +19,7 @@ BUILT_KEYS = (
     + [f"fld_{k}" for k in ("area", "item", "total", "id", "name", "lat", "lon", "demand")]
     + [f"fld_{k}" for k in ("priority", "radius_km", "vehicle", "warehouse", "quantity")]
     + ["chgkind_other", "mapHintArea", "mapHintClosure", "mapHintOther"]
+    + [f"{k}_{a}" for k in ("confirm", "confirmBtn", "done") for a in ("approve", "dispatch", "release")]
 )
 
 
