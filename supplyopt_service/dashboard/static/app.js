@@ -508,7 +508,7 @@
   /** The approval line and buttons of the shown plan (approve, dispatch, release: approval.js). */
   function showApproval(job) {
     $("approval").textContent = job.approval ? t("approvalState", { state: t("appr_" + job.approval) }) : "";
-    $("approve").disabled = !!job.approval && job.approval !== "released";
+    $("approve").disabled = !!job.approval; // a released approval is final too (the API answers 409)
     $("operate").hidden = !(job.approval === "approved" || job.approval === "dispatched");
     if (window.SupplyoptApproval) window.SupplyoptApproval.render(job);
   }

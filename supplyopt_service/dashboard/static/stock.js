@@ -14,6 +14,7 @@
   $("kpis").after(used);
   let preview = null; // {scenario (JSON text), rows}
   let confirmed = null; // the scenario text a "run anyway" was given for
+  let warnedFor = null; // the scenario text a run was held back for
 
   const nameOf = (scenario, id) => {
     const w = (scenario.warehouses || []).find((x) => x.id === id);
@@ -35,6 +36,7 @@
     try { rows = await load(scenario); } catch (err) { S.report(err); box.hidden = true; return null; }
     const items = scenario.items.map((i) => i.id);
     const missing = missingOf(rows);
+    warnRun = warnRun || warnedFor === preview.scenario; // a refresh keeps the "Run anyway" choice
     const cell = (w, i) => {
       const planned = w.stock[i], inFile = w.file_stock[i];
       if (w.not_held.includes(i)) return el("td", { class: "num short", "data-item": i }, planned + " ", el("small", {}, t("inFile", { n: inFile })));
@@ -68,6 +70,7 @@
     const rows = await show(scenario, true);
     if (rows === null) return false;
     if (!missingOf(rows).length || confirmed === preview.scenario) return true;
+    warnedFor = preview.scenario;
     S.sayKey("notHeldStatus", null, true);
     $("stock-missing").scrollIntoView({ block: "nearest" });
     return false;
@@ -102,7 +105,7 @@
     timer = setTimeout(() => show(S.scenario(), false), 150);
   }
   $("use-inventory").addEventListener("change", refresh);
-  $("panel-scenario").addEventListener("change", (ev) => { if (ev.target.id !== "use-inventory" && ev.target.id !== "upload") refresh(); });
+  $("panel-scenario").addEventListener("change", (ev) => { if (!["use-inventory", "upload", "time-limit"].includes(ev.target.id)) refresh(); });
   S.onTab((id) => { if (id === "tab-scenario") refresh(); });
   new MutationObserver(refresh).observe($("wh-table"), { childList: true }); // a scenario (re)loaded
   window.SupplyoptStock = { show, mayRun, renderUsed, refresh };
