@@ -321,7 +321,7 @@ def main(argv: list[str] | None = None) -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument(
-        "--ci", action="store_true", help="small run (< 60 s): two regions, 10 % budget, no Dask"
+        "--ci", action="store_true", help="small run (< 60 s): two regions, 10 %% budget, no Dask"
     )
     parser.add_argument("--out", type=Path, default=None, help="results path without suffix")
     parser.add_argument(
