@@ -348,6 +348,7 @@
       if (!state.job) $("result-empty").textContent = t(done.length ? "pickPlan" : "noPlan");
     } catch (err) { report(err); }
   }
+  rerenderHooks.push(() => { if (state.plans) loadPlanList(); }); // the labels in the new language
   async function showPlan(id) {
     state.planId = id;
     sessionStorage.setItem("supplyopt.plan", id);
