@@ -33,7 +33,10 @@
   async function show(scenario, warnRun) {
     if (!scenario || !$("use-inventory").checked) { box.hidden = true; return null; }
     let rows;
-    try { rows = await load(scenario); } catch (err) { S.report(err); box.hidden = true; return null; }
+    try { rows = await load(scenario); } catch (err) {
+      box.hidden = true; // a scenario the service refuses: the run request says where (422)
+      return null;
+    }
     const items = scenario.items.map((i) => i.id);
     const missing = missingOf(rows);
     warnRun = warnRun || warnedFor === preview.scenario; // a refresh keeps the "Run anyway" choice
@@ -68,7 +71,7 @@
    * and the person has not yet chosen "Run anyway" for this very scenario. */
   async function mayRun(scenario) {
     const rows = await show(scenario, true);
-    if (rows === null) return false;
+    if (rows === null) return true; // no preview (e.g. 422): POST /plans reports the problems
     if (!missingOf(rows).length || confirmed === preview.scenario) return true;
     warnedFor = preview.scenario;
     S.sayKey("notHeldStatus", null, true);
