@@ -110,6 +110,7 @@
   $("use-inventory").addEventListener("change", refresh);
   $("panel-scenario").addEventListener("change", (ev) => { if (!["use-inventory", "upload", "time-limit"].includes(ev.target.id)) refresh(); });
   S.onTab((id) => { if (id === "tab-scenario") refresh(); });
+  S.onRerender(() => { if (!box.hidden) refresh(); }); // the page's language changed
   new MutationObserver(refresh).observe($("wh-table"), { childList: true }); // a scenario (re)loaded
   window.SupplyoptStock = { show, mayRun, renderUsed, refresh };
 })();

@@ -12,7 +12,15 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from tests.service.dashboard.test_browser import SHOT_NAMES, SHOTS, serve, walk_through
+from tests.service.dashboard.test_browser import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    SHOT_NAMES,
+    SHOTS,
+    serve,
+    walk_through,
+)
+from tests.service.dashboard.test_defects_browser import DEFECTS_SHOT_NAMES, defects_walk_through
 from tests.service.dashboard.test_operation_browser import (
     OPERATION_SHOT_NAMES,
     operation_walk_through,
@@ -25,9 +33,24 @@ def main() -> int:
         walk_through(url, key, shots=SHOTS)
     with tempfile.TemporaryDirectory() as tmp, serve(Path(tmp)) as (url, key):
         operation_walk_through(url, key, shots=SHOTS)
-    for name in SHOT_NAMES + OPERATION_SHOT_NAMES:
+    defects_screenshots()
+    for name in SHOT_NAMES + OPERATION_SHOT_NAMES + DEFECTS_SHOT_NAMES:
         print(SHOTS / name)
     return 0
+
+
+def defects_screenshots() -> None:
+    """The screenshots of issue 15's fixes (stock warning, approval confirmation, phone)."""
+    from playwright.sync_api import sync_playwright
+
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        serve(Path(tmp)) as (url, key),
+        sync_playwright() as pw,
+    ):
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        defects_walk_through(browser, url, key, shots=SHOTS)
+        browser.close()
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -65,11 +66,34 @@ def connect(page: Any, url: str, key: str) -> None:
     expect(page.locator("#status")).to_have_text("Connected.")
 
 
+#: The screenshots the walk-through takes when asked (``refresh_screenshots``).
+DEFECTS_SHOT_NAMES = (
+    "dashboard-stock-warning-en.png",
+    "dashboard-stock-warning-zh.png",
+    "dashboard-approve-confirm-en.png",
+    "dashboard-approve-confirm-zh.png",
+    "dashboard-phone-result-en.png",
+)
+
+
 def test_planner_walk_through(browser_and_server: tuple[Any, str, str]) -> None:
     """Live stock shown and warned about, honest progress, confirmed approval, styled sheets, layout."""
+    defects_walk_through(*browser_and_server)
+
+
+def defects_walk_through(browser: Any, url: str, key: str, *, shots: Path | None = None) -> None:
+    """Drive the defects' steps, asserting each; with ``shots``, screenshot the new parts there."""
     from playwright.sync_api import expect
 
-    browser, url, key = browser_and_server
+    def shoot(name: str, selector: str | None = None) -> None:
+        if shots is None:
+            return
+        shots.mkdir(parents=True, exist_ok=True)
+        if selector is None:
+            page.screenshot(path=str(shots / name), full_page=True)
+        else:
+            page.locator(selector).screenshot(path=str(shots / name))
+
     page = guarded_page(browser, viewport={"width": 1440, "height": 900})
     connect(page, url, key)
     page.click("#tab-scenario")
@@ -93,6 +117,14 @@ def test_planner_walk_through(browser_and_server: tuple[Any, str, str]) -> None:
     page.click("#run-plan")
     expect(page.locator("#status")).to_contain_text("Not run")
     assert page.locator("#progress-text").inner_text() == ""
+    shoot("dashboard-stock-warning-en.png", "#run-box")
+    if shots is not None:
+        page.click("#lang-toggle")
+        expect(page.locator("#stock-missing")).to_contain_text("tent-stove（文件 120）")
+        expect(page.locator("#run-anyway")).to_be_visible()
+        shoot("dashboard-stock-warning-zh.png", "#run-box")
+        page.click("#lang-toggle")
+        expect(page.locator("#run-anyway")).to_have_text("Run anyway with 0")
     page.click("#run-import")  # the import gives the existing reserves their tent-stoves
     expect(page.locator("#status")).to_contain_text("2 existing warehouse(s) received items")
     expect(page.locator("#stock-missing")).to_have_count(0)
@@ -140,6 +172,13 @@ def test_planner_walk_through(browser_and_server: tuple[Any, str, str]) -> None:
         f"{len({w for w, _ in takes})} warehouse(s):"
     )
     assert page.locator("#approval-confirm-table tbody tr").count() == len(takes)
+    shoot("dashboard-approve-confirm-en.png")
+    if shots is not None:
+        page.click("#lang-toggle")
+        expect(page.locator("#approval-confirm-text")).to_contain_text("批准将在")
+        shoot("dashboard-approve-confirm-zh.png")
+        page.click("#lang-toggle")
+        expect(page.locator("#approval-confirm-text")).to_contain_text("Approving reserves")
     (warehouse, item), units = max(takes.items(), key=lambda kv: kv[1])
     stock = call(url, key, "GET", f"/warehouses/{warehouse}/stock")[item]
     gone = stock["available"] - units + 1
@@ -208,6 +247,7 @@ def test_planner_walk_through(browser_and_server: tuple[Any, str, str]) -> None:
     page.click("#tab-result")
     expect(page.locator("#map-svg")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    shoot("dashboard-phone-result-en.png")
 
     # 3. a cancelled plan says cancelled, not failed; 7. progress in 中文 speaks Chinese
     page.set_viewport_size({"width": 1440, "height": 900})
