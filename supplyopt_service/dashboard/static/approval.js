@@ -39,9 +39,16 @@
   async function ask(action, job) {
     if (!job || !job.plan) return;
     refused.hidden = true;
-    let rows, text;
+    let rows, text, delta = false;
     try {
-      if (action === "approve") {
+      const previous = action === "approve" && job.previous ? await S.api("GET", "/plans/" + job.previous) : null;
+      if (previous && (previous.approval === "approved" || previous.approval === "dispatched")) {
+        // a revision takes its plan's reservation over: it reserves (or releases) only the difference
+        const warehouses = (await S.apiAll("/warehouses")).map((w) => w.id);
+        delta = true;
+        rows = window.SupplyoptRevision.reservationDelta(previous.plan, job.plan, warehouses).map((r) =>
+          ({ warehouse: r.warehouse, item: r.item, units: r.delta, change: t(r.delta > 0 ? "reserveN" : "releaseN", { n: fmt(Math.abs(r.delta)) }) }));
+      } else if (action === "approve") {
         const warehouses = await S.apiAll("/warehouses");
         const known = Object.fromEntries(warehouses.map((w) => [w.id, w]));
         rows = [];
@@ -57,11 +64,14 @@
           Object.entries(items).sort().map(([item, q]) => ({ warehouse: w, item, units: q })));
       }
     } catch (err) { S.report(err); return; }
-    const total = rows.reduce((a, r) => a + r.units, 0);
+    const total = rows.reduce((a, r) => a + Math.max(r.units, 0), 0);
     const nw = new Set(rows.map((r) => r.warehouse)).size;
-    text = t("confirm_" + action, { n: fmt(total), w: nw });
-    const cols = [["warehouse", (r) => r.warehouse], ["item", (r) => r.item], [action === "approve" ? "willReserve" : "reservedUnits", (r) => fmt(r.units), true]];
-    if (action === "approve") cols.push(["availableNow", (r) => fmt(r.available), true], ["leftAfter", (r) => fmt(r.after), true]);
+    if (delta) text = rows.length ? t("confirm_revision", { n: fmt(total), id: job.previous }) : t("previewNothing");
+    else text = t("confirm_" + action, { n: fmt(total), w: nw });
+    const cols = [["warehouse", (r) => r.warehouse], ["item", (r) => r.item]];
+    if (delta) cols.push(["reservation", (r) => r.change]);
+    else cols.push([action === "approve" ? "willReserve" : "reservedUnits", (r) => fmt(r.units), true]);
+    if (action === "approve" && !delta) cols.push(["availableNow", (r) => fmt(r.available), true], ["leftAfter", (r) => fmt(r.after), true]);
     asked = { action, planId: job.id };
     panel.replaceChildren(...[el("p", { id: "approval-confirm-text" }, text),
       rows.length ? unitsTable("approval-confirm-table", rows, cols) : null,

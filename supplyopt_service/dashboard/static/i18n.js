@@ -114,6 +114,7 @@ window.I18N = {
     done_release: "Released: the reserved stock is available again.",
     approveRefused: "Not approved, nothing reserved: {n} units are missing.",
     approveRefusedLong: "Not approved, nothing reserved: {n} units are missing in {pairs} warehouse/item pair(s).",
+    confirm_revision: "This revision takes over the reservation of plan {id}: approving reserves {n} more units and releases what it no longer takes:",
     // ---- map: keys of this topic go right below this line ----
     // ---- views: keys of this topic go right below this line ----
     // ---- editor: keys of this topic go right below this line ----
@@ -232,6 +233,7 @@ window.I18N = {
     done_release: "已释放：预留的库存已恢复可用。",
     approveRefused: "未批准，没有预留任何物资：缺少 {n} 件。",
     approveRefusedLong: "未批准，没有预留任何物资：{pairs} 个仓库/物资组合共缺少 {n} 件。",
+    confirm_revision: "本修订接管方案 {id} 的预留：批准将再预留 {n} 件，并释放不再使用的物资：",
     // ---- map: keys of this topic go right below this line ----
     // ---- views: keys of this topic go right below this line ----
     // ---- editor: keys of this topic go right below this line ----

@@ -213,6 +213,26 @@ def defects_walk_through(browser: Any, url: str, key: str, *, shots: Path | None
     expect(page.locator("#dispatch")).to_be_hidden()
     expect(page.locator("#release")).to_be_hidden()
 
+    # a revision of it, approved from the result tab, reserves only what it changes
+    events = {"now_hours": 1.0, "events": [{"kind": "add_area", "at_hours": 1.0, "area": {
+        "id": "new-camp", "lat": 44.1, "lon": 87.3, "demand": {"quilt": 40}}}]}  # fmt: skip
+    revision = call(url, key, "POST", f"/plans/{plan_id}/replan", {"events": events, "time_limit_s": 2})
+    for _ in range(300):
+        if call(url, key, "GET", f"/plans/{revision['id']}")["status"] == "done":
+            break
+        page.wait_for_timeout(200)
+    page.click("#tab-inventory")
+    page.click("#tab-result")  # the list again
+    expect(page.locator(f'#plan-pick option[value="{revision["id"]}"]')).to_be_enabled()
+    page.select_option("#plan-pick", revision["id"])
+    page.click("#plan-show")
+    expect(page.locator("#approval")).to_have_text("")
+    page.click("#approve")
+    expect(page.locator("#approval-confirm-text")).to_contain_text(
+        re.compile(r"^(This revision takes over the reservation of plan|Approving changes no)")
+    )
+    page.click("#approval-confirm-cancel")
+
     # 4. dispatch sheets styled (their style sheet passes the page's CSP), also in print
     with page.expect_popup() as popup_info:
         page.click('button.export[data-export="sheets.html"]')

@@ -20,6 +20,7 @@ BUILT_KEYS = (
     + [f"fld_{k}" for k in ("priority", "radius_km", "vehicle", "warehouse", "quantity")]
     + ["chgkind_other", "mapHintArea", "mapHintClosure", "mapHintOther"]
     + [f"{k}_{a}" for k in ("confirm", "confirmBtn", "done") for a in ("approve", "dispatch", "release")]
+    + ["confirm_revision"]
 )
 
 
