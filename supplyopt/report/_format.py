@@ -27,7 +27,7 @@ def format_share(share: float | None, digits: int = 0) -> str:
         return "—"
     scale = 10**digits
     # A hair above the exact product so that 0.29 (28.999… × 100) still reads 29 %.
-    shown = math.floor(share * 100 * scale + 1e-9) / scale
+    shown = math.floor(share * 100 * scale + 1e-12) / scale
     return f"{shown:.{digits}f}%"
 
 

@@ -16,6 +16,8 @@ from supplyopt.report._format import format_share
         (1.0, 0, "100%"),
         (1.0, 1, "100.0%"),
         (0.29, 0, "29%"),
+        (1 - 1e-11, 0, "99%"),  # one unit short of 10**11
+        (0.57, 1, "57.0%"),
         (0.0, 0, "0%"),
         (None, 0, "—"),
     ],

@@ -54,7 +54,7 @@
     return node;
   }
   // Rounded down: a shortfall never reads 100 % (147 of 150 is 98 %); the hair keeps 0.29 at 29 %.
-  const pct = (x) => (x === null || x === undefined ? t("none") : Math.floor(x * 100 + 1e-9) + "%");
+  const pct = (x) => (x === null || x === undefined ? t("none") : Math.floor(x * 100 + 1e-12) + "%");
   const num = (x, d = 1) => (x === null || x === undefined ? t("none") : Number(x).toFixed(d));
   function clock(h) {
     if (h === null || h === undefined) return t("none");
