@@ -53,7 +53,8 @@
     for (const c of children) if (c !== null && c !== undefined) node.append(c instanceof Node ? c : String(c));
     return node;
   }
-  const pct = (x) => (x === null || x === undefined ? t("none") : Math.round(x * 100) + "%");
+  // Rounded down: a shortfall never reads 100 % (147 of 150 is 98 %); the hair keeps 0.29 at 29 %.
+  const pct = (x) => (x === null || x === undefined ? t("none") : Math.floor(x * 100 + 1e-12) + "%");
   const num = (x, d = 1) => (x === null || x === undefined ? t("none") : Number(x).toFixed(d));
   function clock(h) {
     if (h === null || h === undefined) return t("none");
@@ -166,8 +167,8 @@
             el("td", { class: "num" }, s.available)));
         box.append(el("div", { class: "card" },
           el("h3", {}, (w.name || w.id) + (w.name ? " (" + w.id + ")" : "")),
-          el("table", {}, el("thead", {}, el("tr", {}, el("th", {}, t("item")), el("th", {}, t("onHand")),
-            el("th", {}, t("reserved")), el("th", {}, t("available")))), el("tbody", {}, rows)),
+          el("div", { class: "table-wrap" }, el("table", {}, el("thead", {}, el("tr", {}, el("th", {}, t("item")), el("th", { class: "num" }, t("onHand")),
+            el("th", { class: "num" }, t("reserved")), el("th", { class: "num" }, t("available")))), el("tbody", {}, rows))),
           el("p", { class: "hint" }, t("fleet") + ": " + Object.entries(w.fleet).map(([k, v]) => k + " × " + v).join(", "))));
       });
       for (const hook of inventoryHooks) hook(warehouses, stocks);
@@ -202,6 +203,8 @@
   async function runPlan() {
     if (!state.scenario) return;
     readGeneralFields();
+    // With the live inventory: warn first when the inventory lacks items the scenario stocks.
+    if ($("use-inventory").checked && window.SupplyoptStock && !(await window.SupplyoptStock.mayRun(state.scenario))) return;
     try {
       const job = await api("POST", "/plans", {
         scenario: state.scenario, use_inventory: $("use-inventory").checked, time_limit_s: Number($("time-limit").value) || 10,
@@ -212,56 +215,83 @@
       sayKey("submitted", { id: job.id });
       $("run-plan").disabled = true;
       $("cancel-plan").hidden = false;
+      $("cancel-plan").disabled = false;
+      $("progress").value = 0;
       poll(job.id);
     } catch (err) {
       if (err.status === 422) showProblems(err);
       report(err);
     }
   }
-  /** A job's progress in the page's language: its status, the solver's own fraction, and the
-   * seconds it has run of its time limit (the solver's message, which is English, in English only). */
+  /** A job's progress in the page's language: what it is doing in plain words and the seconds
+   * it has solved of its time limit (by the server's clock). The solver's own messages stay out. */
   function progressText(job) {
-    const parts = [t(job.status), Math.round((job.progress || 0) * 100) + "%"];
-    if (job.status === "running" && job.started_at) {
-      const ran = Math.max(0, Math.round((Date.now() - Date.parse(job.started_at)) / 1000));
-      parts.push(t("elapsedOf", { s: Math.min(ran, Math.ceil(job.time_limit_s)), limit: num(job.time_limit_s, 0) }));
+    const limit = Number(job.time_limit_s) || 0;
+    const ran = Math.max(0, Math.floor(job.elapsed_s || 0));
+    if (job.status === "queued") return t("phaseQueued");
+    if (job.status === "running") {
+      const phase = ran < limit ? t("phaseSearching") : t("phaseFinishing");
+      return phase + " · " + t("elapsedOf", { s: Math.min(ran, Math.ceil(limit)), limit: num(limit, 0) });
     }
-    if (job.message && state.lang === "en" && job.message !== job.status) parts.push(job.message);
-    return parts.join(" · ");
+    if (job.status === "done") return t("phaseDone", { s: num(job.elapsed_s, 1) });
+    return t(job.status);
+  }
+  /** The bar: the share of the time limit used (the search stops at the limit or earlier). */
+  function progressShare(job) {
+    if (job.status === "done") return 1;
+    if (job.status !== "running") return 0;
+    const limit = Number(job.time_limit_s) || 0;
+    return limit > 0 ? Math.min((job.elapsed_s || 0) / limit, 0.99) : 0;
   }
   function poll(id) {
     clearTimeout(state.polling);
     api("GET", "/plans/" + id).then((job) => {
-      $("progress").value = job.progress || 0;
+      $("progress").value = progressShare(job);
       $("progress-text").textContent = progressText(job);
       if (job.status === "queued" || job.status === "running") { state.polling = setTimeout(() => poll(id), 400); return; }
       $("run-plan").disabled = false;
       $("cancel-plan").hidden = true;
+      state.running = null;
       if (job.status === "done") {
         sayKey("planDone", { id });
         showPlan(id);
         selectTab($("tab-result"), false);
-      } else say(t("planFailed", { id, error: job.error || t(job.status) }), job.status === "failed");
+      } else if (job.status === "cancelled") sayKey("planCancelled", { id });
+      else say(t("planFailed", { id, error: job.error || t(job.status) }), true);
     }).catch((err) => { report(err); $("run-plan").disabled = false; });
   }
   async function cancelPlan() {
     const id = state.running;
     if (!id) return;
-    try { await api("POST", "/plans/" + id + "/cancel"); } catch (err) { report(err); }
+    $("cancel-plan").disabled = true;
+    try { await api("POST", "/plans/" + id + "/cancel"); poll(id); } catch (err) { report(err); $("cancel-plan").disabled = false; }
   }
 
   // ---------- result ----------
+  /** A plan in a list: scenario, when, status and coverage (the same in every browser session). */
+  function planLabel(p) {
+    const when = p.created_at ? new Date(p.created_at).toLocaleString(state.lang === "zh" ? "zh-CN" : "en-GB",
+      { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", second: "2-digit" }) : "";
+    const parts = [p.scenario_name || t("plan"), when, t(p.status)];
+    if (p.status === "done") parts.push(t("coverage") + " " + pct(p.coverage_on_time));
+    if (p.approval) parts.push(t("appr_" + p.approval));
+    if (p.previous) parts.push(t("revisionShort"));
+    return parts.filter((x) => x).join(" · ");
+  }
   async function loadPlanList() {
     if (!sessionStorage.getItem("supplyopt.key")) return;
     try {
       const list = await api("GET", "/plans?limit=50");
+      state.plans = list.plans;
       const done = list.plans.filter((p) => p.status === "done");
-      const opts = (sel) => done.map((p) => el("option", { value: p.id, selected: p.id === sel }, (state.labels[p.id] || "") + " [" + p.id + "]"));
-      $("plan-pick").replaceChildren(...opts(state.planId));
-      $("cmp-a").replaceChildren(...opts(done[1] && done[1].id));
-      $("cmp-b").replaceChildren(...opts(done[0] && done[0].id));
+      const opts = (rows, sel) => rows.map((p) => el("option", { value: p.id, selected: p.id === sel, disabled: p.status !== "done", title: p.id }, planLabel(p)));
+      $("plan-pick").replaceChildren(...opts(list.plans, state.planId || (done[0] && done[0].id)));
+      $("cmp-a").replaceChildren(...opts(done, done[1] && done[1].id));
+      $("cmp-b").replaceChildren(...opts(done, done[0] && done[0].id));
+      if (!state.job) $("result-empty").textContent = t(done.length ? "pickPlan" : "noPlan");
     } catch (err) { report(err); }
   }
+  rerenderHooks.push(() => { if (state.plans) loadPlanList(); }); // the labels in the new language
   async function showPlan(id) {
     state.planId = id;
     sessionStorage.setItem("supplyopt.plan", id);
@@ -270,7 +300,10 @@
       state.job = job;
       state.geo = typeof geo === "string" ? JSON.parse(geo) : geo;
       renderResult();
-    } catch (err) { report(err); }
+    } catch (err) {
+      if (err.status === 404) { state.planId = null; sessionStorage.removeItem("supplyopt.plan"); }
+      report(err);
+    }
   }
   function renderResult() {
     const job = state.job, geo = state.geo;
@@ -283,9 +316,8 @@
       ["kpiMakespan", num(s.makespan_hours, 2)], ["kpiVehicles", s.vehicles_used], ["kpiDistance", num(s.distance_km, 0)],
       ["kpiUnits", s.on_time_units + " / " + s.demand_units]];
     $("kpis").replaceChildren(...kpis.map(([k, v]) => el("div", { class: "kpi" }, el("div", { class: "v" }, v), el("div", { class: "k" }, t(k)))));
-    $("approval").textContent = job.approval ? t("approvalState", { state: t("appr_" + job.approval) }) : "";
-    $("approve").disabled = !!job.approval && job.approval !== "released";
-    $("operate").hidden = !(job.approval === "approved" || job.approval === "dispatched");
+    showApproval(job);
+    if (window.SupplyoptStock) window.SupplyoptStock.renderUsed(job);
     drawMap(geo);
     drawAreaTable(geo);
     drawTimeline(geo);
@@ -301,19 +333,23 @@
     window.SupplyoptShortage.draw(geo);
   }
   function drawTimeline(geo, opts) { return window.Supplyopt.drawTimeline(geo, opts); }
-  async function approve() {
-    if (!state.planId) return;
-    try {
-      const job = await api("POST", "/plans/" + state.planId + "/approve");
-      state.job = job;
-      sayKey("approved");
-      $("approval").textContent = t("approvalState", { state: t("appr_" + job.approval) });
-      $("approve").disabled = true;
-      $("operate").hidden = false;
-    } catch (err) {
-      const lines = ((err.body && err.body.shortfall) || []).map((s) => JSON.stringify(s)).join("; ");
-      say(t("error", { code: err.status, detail: err.message + (lines ? " " + lines : "") }), true);
-    }
+  /** The approval line and buttons of the shown plan (approve, dispatch, release: approval.js). */
+  function showApproval(job) {
+    $("approval").textContent = job.approval ? t("approvalState", { state: t("appr_" + job.approval) }) : "";
+    $("approve").disabled = !!job.approval; // a released approval is final too (the API answers 409)
+    $("operate").hidden = !(job.approval === "approved" || job.approval === "dispatched");
+    if (window.SupplyoptApproval) window.SupplyoptApproval.render(job);
+  }
+  /** Approve asks first: approval.js shows what will be reserved, then confirms or cancels. */
+  function approve() {
+    if (!state.planId || !state.job) return;
+    window.SupplyoptApproval.ask("approve", state.job);
+  }
+  /** After approve, dispatch or release: the job as the API answered it. */
+  function approvalChanged(job) {
+    state.job = job;
+    showApproval(job);
+    if (!$("panel-inventory").hidden) loadInventory();
   }
   async function download(name) {
     try {
@@ -363,7 +399,9 @@
     readGeneralFields();
     try {
       const r = await api("POST", "/warehouses/import", { scenario: state.scenario });
-      sayKey("imported", { created: r.created_warehouses.length, existing: r.existing_warehouses.length });
+      const added = Object.keys(r.added_stock || {}).length;
+      sayKey(added ? "importedAdded" : "imported", { created: r.created_warehouses.length, existing: r.existing_warehouses.length, added });
+      if (window.SupplyoptStock) window.SupplyoptStock.refresh();
     } catch (err) { if (err.status === 422) showProblems(err); report(err); }
   });
   $("run-plan").addEventListener("click", runPlan);
@@ -376,8 +414,10 @@
 
   // What the Operation view (operation.js) uses of this page.
   window.Supplyopt = {
-    $, t, el, svg, api, apiAll, ApiError, pct, num, clock, say, sayKey, report, label, byKind, drawMap, drawTimeline, coverageColour,
-    progressText, selectTab: (id) => selectTab($(id), false), onTab: (f) => tabHooks.push(f),
+    $, t, el, svg, api, apiAll, ApiError, pct, num, clock, say, sayKey, report, label, byKind, drawMap, drawTimeline,
+    progressText, progressShare, approvalChanged, planId: () => state.planId, job: () => state.job,
+    scenario: () => state.scenario,
+    selectTab: (id) => selectTab($(id), false), onTab: (f) => tabHooks.push(f),
     onRerender: (f) => rerenderHooks.push(f), lang: () => state.lang,
     coverageColour, loadInventory, onInventory: (f) => inventoryHooks.push(f), planLabel: (id) => state.labels[id] || id,
   };
