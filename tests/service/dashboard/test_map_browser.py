@@ -258,6 +258,9 @@ def test_zoom_and_pan(page: Any, site: Any) -> None:
     assert start["zoom"] == 1
     page.click("#map .zoom-in")
     page.wait_for_function("() => document.getElementById('map-svg').dataset.zoom === '1.500'")
+    # the mouse works in viewport coordinates: have the whole map on screen first (sections
+    # above it make the page taller than the viewport)
+    page.locator("#map-svg").evaluate("(m) => m.scrollIntoView({block: 'center'})")
     box = page.locator("#map-svg").bounding_box()
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     page.mouse.wheel(0, -300)
