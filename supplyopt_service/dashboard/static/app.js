@@ -382,7 +382,9 @@
     ev.preventDefault();
     sessionStorage.setItem("supplyopt.key", $("api-key").value.trim());
     try {
-      await apiAll("/warehouses");
+      const me = await api("GET", "/keys/me");
+      // what this key's role cannot do is hidden (app.css: .needs-planner, .needs-manager)
+      document.body.dataset.role = me.role;
       sayKey("connected");
       loadBundledList();
       loadInventory();

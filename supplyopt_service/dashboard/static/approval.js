@@ -8,8 +8,8 @@
 (function () {
   const S = window.Supplyopt;
   const { $, t, el } = S;
-  const dispatchBtn = el("button", { type: "button", id: "dispatch", hidden: true, onclick: () => ask("dispatch", S.job()) }, t("dispatchPlan"));
-  const releaseBtn = el("button", { type: "button", id: "release", hidden: true, onclick: () => ask("release", S.job()) }, t("releasePlan"));
+  const dispatchBtn = el("button", { type: "button", id: "dispatch", class: "needs-manager", hidden: true, onclick: () => ask("dispatch", S.job()) }, t("dispatchPlan"));
+  const releaseBtn = el("button", { type: "button", id: "release", class: "needs-manager", hidden: true, onclick: () => ask("release", S.job()) }, t("releasePlan"));
   $("approve").after(dispatchBtn, releaseBtn);
   const panel = el("div", { id: "approval-confirm", class: "preview", hidden: true });
   const refused = el("div", { id: "approval-shortfall", class: "errors", role: "alert", hidden: true });

@@ -216,7 +216,7 @@
         const done = rd.drafted[key];
         const action = done
           ? el("span", { class: "tag" }, t("rdDrafted", { id: done }))
-          : el("button", { type: "button", class: "rd-draft", onclick: () => draft(m, key) }, t("rdDraft"));
+          : el("button", { type: "button", class: "rd-draft needs-planner", onclick: () => draft(m, key) }, t("rdDraft"));
         return el("tr", {}, el("td", {}, warehouseName(run, m.from)), el("td", {}, warehouseName(run, m.to)), el("td", {}, m.item),
           el("td", { class: "num" }, m.quantity), el("td", {}, action));
       })));
@@ -252,8 +252,8 @@
           el("td", { class: "num" }, "#" + tr.id), el("td", {}, t("rdState_" + tr.status)), el("td", {}, named(tr.from)),
           el("td", {}, named(tr.to)), el("td", {}, tr.item), el("td", { class: "num" }, tr.quantity),
           el("td", {}, tr.status === "draft"
-            ? [el("button", { type: "button", class: "primary rd-approve", onclick: () => decide(tr.id, "approve") }, t("rdApprove")), " ",
-              el("button", { type: "button", class: "rd-reject", onclick: () => decide(tr.id, "reject") }, t("rdReject"))]
+            ? [el("button", { type: "button", class: "primary rd-approve needs-manager", onclick: () => decide(tr.id, "approve") }, t("rdApprove")), " ",
+              el("button", { type: "button", class: "rd-reject needs-manager", onclick: () => decide(tr.id, "reject") }, t("rdReject"))]
             : "")))));
     } catch (err) { S.report(err); }
   }
