@@ -23,6 +23,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.service.dashboard.harness import assert_clean, guarded_page
+
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -128,12 +130,10 @@ def walk_through(url: str, key: str, *, shots: Path) -> None:
 
     scenario_file = ROOT / "scenarios" / "hutubi-earthquake.yaml"
     shots.mkdir(parents=True, exist_ok=True)
-    errors: list[str] = []
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1366, "height": 900})
-        page.on("pageerror", lambda err: errors.append(str(err)))
-        page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+        page = guarded_page(browser, viewport={"width": 1366, "height": 900})
+        errors = page.supplyopt_errors
         page.goto(url + "/")
         page.fill("#api-key", key)
         page.keyboard.press("Enter")
@@ -181,5 +181,6 @@ def walk_through(url: str, key: str, *, shots: Path) -> None:
         page.click("#tab-result")
         expect(page.locator("#map-svg")).to_be_visible()
         page.screenshot(path=str(shots / "dashboard-tablet-zh.png"), full_page=True)
+        assert_clean(page)
         browser.close()
     assert errors == []
