@@ -70,7 +70,6 @@ def operation_walk_through(url: str, key: str, *, shots: Path) -> None:
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = guarded_page(browser, viewport={"width": 1366, "height": 900})
-        errors = page.supplyopt_errors
         page.goto(url + "/")
         page.fill("#api-key", key)
         page.keyboard.press("Enter")
