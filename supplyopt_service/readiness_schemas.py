@@ -43,6 +43,7 @@ class ReadinessRequest(BaseModel):
     move_budget_units: int | None = Field(
         default=None,
         ge=1,
+        le=2**62,  # a BIGINT column: a larger number would end in a 500, not a 422
         description="Also recommend peacetime transfers of at most this many units in all "
         "(`supplyopt preposition`), verified by planning the samples again with them.",
     )

@@ -123,6 +123,7 @@ def test_every_problem_of_the_region_is_located_and_nothing_is_stored(
         ({"bundled_region": "atlantis-region"}, "body.bundled_region", "known: changji-region"),
         ({"region": {**region_body(), "warehouses": []}}, "body.region.warehouses", "service's"),
         ({"region": None}, "body", "either region or bundled_region"),
+        ({"move_budget_units": 10**20}, "body.move_budget_units", "must be <="),
     ],
 )
 def test_requests_refused_before_queueing(
@@ -132,7 +133,7 @@ def test_requests_refused_before_queueing(
     path: str,
     words: str,
 ) -> None:
-    """Too many samples, an unknown bundled region, warehouses in the region, no region: 422."""
+    """Too many samples, unknown bundled region, warehouses given, no region, huge budget: 422."""
     body = {"region": region_body(), **change}
     if "bundled_region" in change:
         body.pop("region")
