@@ -134,6 +134,9 @@ class JobWorker:
         self._held: dict[str, _Claimed] = {}  # by lease
         self._claims = itertools.count(1)
         self._lock = threading.Lock()
+        # One claim at a time per worker: the check "a thread stays free for plans" and the
+        # claim it allows must not interleave with another thread's (both would take a run).
+        self._claiming = threading.Lock()
         self._wakeup = threading.Condition()
         self._closing = threading.Event()
         self._threads: list[threading.Thread] = []
@@ -205,6 +208,10 @@ class JobWorker:
         return [kind for kind in KINDS if kind is PLAN_JOBS or room]
 
     def _claim(self) -> _Claimed | None:
+        with self._claiming:
+            return self._claim_one()
+
+    def _claim_one(self) -> _Claimed | None:
         kinds = self._claimable()
         with self.db.read() as session:
             kinds = [k for k in kinds if leases.queued_exists(session, table=k.table)]

@@ -290,6 +290,57 @@ def test_a_worker_keeps_a_thread_for_plans(settings: Settings, db: Database) -> 
     assert plan.kind is PLAN_JOBS
 
 
+def test_two_threads_claiming_at_once_take_one_readiness_run(
+    settings: Settings, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two threads of one worker claiming side by side still leave a thread for plans."""
+    import contextlib
+    import threading
+    import uuid
+
+    from supplyopt.model import parse_scenario
+    from supplyopt_service import leases
+    from supplyopt_service.catalogue import import_scenario
+    from supplyopt_service.worker import READINESS_JOBS, JobWorker
+
+    scenario = {
+        k: v for k, v in tiny_region_data().items() if k not in ("needs_per_person", "hazards")
+    }
+    import_scenario(db, parse_scenario(scenario), key_id=None)
+    with db.write() as session:
+        for _ in range(2):
+            session.add(
+                ReadinessJobRow(
+                    id=uuid.uuid4().hex,
+                    status="queued",
+                    request={"region": region_body()},
+                    samples=1,
+                    seed=0,
+                    time_limit_s=1.0,
+                    progress=0.0,
+                )
+            )
+    # both threads look for work together (each waits for the other, or at most 2 s)
+    both_looking = threading.Barrier(2, timeout=2.0)
+    real_queued_exists = leases.queued_exists
+
+    def queued_exists(*args: Any, **kwargs: Any) -> bool:
+        with contextlib.suppress(threading.BrokenBarrierError):
+            both_looking.wait()
+        return real_queued_exists(*args, **kwargs)
+
+    monkeypatch.setattr(leases, "queued_exists", queued_exists)
+    worker = JobWorker(db, settings, concurrency=2, name="race")
+    claims: list[Any] = []
+    threads = [threading.Thread(target=lambda: claims.append(worker._claim())) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    kinds = [c.kind for c in claims if c is not None]
+    assert kinds == [READINESS_JOBS]
+
+
 def test_no_warehouses_in_the_service_is_a_conflict(client: TestClient, auth: KeyMaker) -> None:
     """Before any warehouse exists, a run (or an upload's check) is refused with 409."""
     planner = auth("planner")
