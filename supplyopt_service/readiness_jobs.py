@@ -16,8 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from supplyopt.bundled import bundled_regions
-from supplyopt.io import ScenarioFormat, load_scenario_data
-from supplyopt.io.scenario_file import _loads_scenario_data
+from supplyopt.io import ScenarioFormat, load_scenario_data, loads_scenario_data
 from supplyopt.model import ScenarioError
 from supplyopt.readiness import RegionError, parse_region
 from supplyopt.readiness.report import most_failed
@@ -91,7 +90,7 @@ def parse_region_text(db: Database, text: bytes, file_format: ScenarioFormat) ->
         Malformed text, or every problem of the region, located under ``body``.
     """
     try:
-        data = _loads_scenario_data(text, file_format, source="upload")
+        data = loads_scenario_data(text, file_format, source="upload")
     except ScenarioError as err:
         raise InvalidInputError.of_problems(err.problems, ["body"]) from None
     if not isinstance(data, dict):

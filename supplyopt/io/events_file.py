@@ -6,7 +6,7 @@ import os
 from typing import Any
 
 from ..model import Events, EventsError, Plan, Scenario, ScenarioError, parse_events
-from .scenario_file import ScenarioFormat, _loads_scenario_data, load_scenario_data
+from .scenario_file import ScenarioFormat, load_scenario_data, loads_scenario_data
 
 
 def load_events_data(path: str | os.PathLike[str]) -> Any:
@@ -46,7 +46,7 @@ def loads_events(
 ) -> Events:
     """Parse and validate the text of an events file (``"yaml"`` or ``"json"``)."""
     try:
-        data = _loads_scenario_data(text, fmt, source=source)
+        data = loads_scenario_data(text, fmt, source=source)
     except ScenarioError as err:
         raise EventsError(err.problems, source=source) from None
     return parse_events(data, scenario, plan, source=source)

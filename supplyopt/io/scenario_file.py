@@ -117,7 +117,7 @@ def _decode(raw: bytes, *, source: str | None) -> str:
         ) from None
 
 
-def _loads_scenario_data(
+def loads_scenario_data(
     text: str | bytes, fmt: ScenarioFormat, *, source: str | None = None
 ) -> Any:
     """Parse the text of a scenario file into plain data without validating it.
@@ -177,7 +177,7 @@ def loads_scenario(
     ScenarioError
         With every problem found in the text, each located.
     """
-    return parse_scenario(_loads_scenario_data(text, fmt, source=source), source=source)
+    return parse_scenario(loads_scenario_data(text, fmt, source=source), source=source)
 
 
 def load_scenario_data(path: str | os.PathLike[str]) -> Any:
@@ -199,7 +199,7 @@ def load_scenario_data(path: str | os.PathLike[str]) -> Any:
         raise ScenarioError(
             [Problem.of_file("is a directory, not a scenario file")], source=source
         ) from None
-    return _loads_scenario_data(raw, fmt, source=source)
+    return loads_scenario_data(raw, fmt, source=source)
 
 
 def _yaml_problem(err: yaml.YAMLError) -> Problem:
