@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
 from supplyopt.model import Item, Scenario, Warehouse
@@ -12,7 +12,7 @@ from supplyopt.model import Item, Scenario, Warehouse
 from .core import audit
 from .core.db import Database
 from .core.errors import ConflictError, InvalidInputError, Loc
-from .core.tables import ItemRow, StockRow, WarehouseRow
+from .core.tables import ItemRow, MovementRow, StockRow, WarehouseRow
 from .ids import id_problem
 from .inventory import change_stock, ensure_stock_rows, lock_stock, require_warehouse
 from .schemas import WarehouseOut
@@ -213,6 +213,10 @@ def add_new_items(
     new = [pair for pair in wanted if pair not in held]
     ensure_stock_rows(session, new)
     locked = lock_stock(session, new)
+    # Under the lock, a row another transaction gave a balance since ``held`` was read (an
+    # import sent twice at once, on PostgreSQL) has a ledger entry: it is held now.
+    booked = _with_movements(session, new)
+    new = [pair for pair in new if pair not in booked]
     added: dict[str, dict[str, int]] = {}
     units = {w.id: w.stock for w in warehouses}
     for warehouse_id, item_id in sorted(new):
@@ -231,6 +235,18 @@ def add_new_items(
             session, key_id, "warehouse.import_items", f"warehouses/{warehouse_id}", stock
         )
     return added
+
+
+def _with_movements(session: Session, pairs: list[tuple[str, str]]) -> set[tuple[str, str]]:
+    """The (warehouse, item) pairs among ``pairs`` that have at least one ledger entry."""
+    if not pairs:
+        return set()
+    rows = session.execute(
+        select(MovementRow.warehouse_id, MovementRow.item_id)
+        .where(tuple_(MovementRow.warehouse_id, MovementRow.item_id).in_(pairs))
+        .distinct()
+    )
+    return {(w, i) for w, i in rows}
 
 
 def import_warehouses(

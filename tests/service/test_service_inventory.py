@@ -320,3 +320,39 @@ def test_movement_above_the_quantity_cap_is_409_and_changes_nothing(
     full = {"item": "tent", "kind": "receipt", "quantity": MAX_QUANTITY - 100}
     assert client.post("/warehouses/north/movements", headers=stocked, json=full).status_code == 201
     assert stock(client, stocked, "north")["tent"]["on_hand"] == MAX_QUANTITY
+
+
+def test_two_imports_at_once_give_a_new_item_its_opening_balance_once(
+    db: Database, scenario: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two imports racing (a double click) receive a warehouse's new item once, not twice."""
+    import threading
+    from contextlib import suppress
+
+    from supplyopt.model import parse_scenario
+    from supplyopt_service import catalogue
+    from supplyopt_service.inventory import available_stock
+
+    scenario["items"].append({"id": "stove", "weight_kg": 20.0, "volume_m3": 0.1})
+    catalogue.import_scenario(db, parse_scenario(scenario), key_id=None)
+    scenario["warehouses"][0]["stock"]["stove"] = 500
+    second = parse_scenario(scenario)
+    # both imports have looked for the rows the warehouse holds before either adds its own
+    # (on SQLite the second waits for the write lock instead: the barrier gives up after 2 s)
+    both_looked = threading.Barrier(2, timeout=2.0)
+    real_ensure = catalogue.ensure_stock_rows
+
+    def ensure_stock_rows(*args: Any, **kwargs: Any) -> None:
+        with suppress(threading.BrokenBarrierError):
+            both_looked.wait()
+        real_ensure(*args, **kwargs)
+
+    monkeypatch.setattr(catalogue, "ensure_stock_rows", ensure_stock_rows)
+    with ThreadPoolExecutor(2) as pool:
+        answers = list(
+            pool.map(lambda _: catalogue.import_scenario(db, second, key_id=None), range(2))
+        )
+    north = scenario["warehouses"][0]["id"]
+    with db.read() as session:
+        assert available_stock(session, [north])[north]["stove"] == 500
+    assert sorted(len(a["added_stock"]) for a in answers) == [0, 1]
