@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from supplyopt.model import Item, Scenario, Warehouse
 
 from .core import audit
-from .core.db import Database
+from .core.db import Database, serialize
 from .core.errors import ConflictError, InvalidInputError, Loc
 from .core.tables import ItemRow, MovementRow, StockRow, WarehouseRow
 from .ids import id_problem
@@ -173,6 +173,8 @@ def import_scenario(db: Database, scenario: Scenario, *, key_id: int | None) -> 
         "added_stock": {},
     }
     with db.write() as session:
+        # Imports sent twice at once (PostgreSQL) take turns: each sees what the other created.
+        serialize(session, "scenario-import")
         for item in scenario.items:
             if session.get(ItemRow, item.id) is None:
                 create_item(session, item, key_id=key_id)
@@ -182,6 +184,7 @@ def import_scenario(db: Database, scenario: Scenario, *, key_id: int | None) -> 
     indexed = list(enumerate(scenario.warehouses))
     for start in range(0, len(indexed), IMPORT_BATCH):
         with db.write() as session:
+            serialize(session, "scenario-import")
             created, existing = import_warehouses(
                 session, indexed[start : start + IMPORT_BATCH], key_id=key_id
             )

@@ -356,3 +356,34 @@ def test_two_imports_at_once_give_a_new_item_its_opening_balance_once(
     with db.read() as session:
         assert available_stock(session, [north])[north]["stove"] == 500
     assert sorted(len(a["added_stock"]) for a in answers) == [0, 1]
+
+
+def test_two_imports_at_once_both_succeed(
+    db: Database, scenario: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two first imports racing (a double click) both answer; the items are created once."""
+    import threading
+    from contextlib import suppress
+
+    from supplyopt.model import parse_scenario
+    from supplyopt_service import catalogue
+    from supplyopt_service.inventory import available_stock
+
+    both_checked = threading.Barrier(2, timeout=2.0)
+    real_create_item = catalogue.create_item
+
+    def create_item(*args: Any, **kwargs: Any) -> Any:
+        with suppress(threading.BrokenBarrierError):
+            both_checked.wait()
+        return real_create_item(*args, **kwargs)
+
+    monkeypatch.setattr(catalogue, "create_item", create_item)
+    parsed = parse_scenario(scenario)
+    with ThreadPoolExecutor(2) as pool:
+        answers = list(
+            pool.map(lambda _: catalogue.import_scenario(db, parsed, key_id=None), range(2))
+        )
+    assert sorted(len(a["created_items"]) for a in answers) == [0, len(scenario["items"])]
+    north = scenario["warehouses"][0]
+    with db.read() as session:
+        assert available_stock(session, [north["id"]])[north["id"]] == north["stock"]
