@@ -172,6 +172,6 @@ def coverage_png(scenario: Scenario, plan: Plan, path: str | os.PathLike[str]) -
     ax.set_xlim(0, 1)
     ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
     for idx, value in enumerate(values):
-        ax.text(min(value, 0.9) + 0.01, idx, f"{value:.0%}", va="center", fontsize=8)
+        ax.text(min(value, 0.9) + 0.01, idx, format_share(value), va="center", fontsize=8)
     ax.set_title(f"{plan.scenario}: on-time coverage by area")
     return _save(fig, path)

@@ -129,3 +129,24 @@ def test_region_passes_to_pool_workers(tiny_region: Region) -> None:
     serial = run_samples(tiny_region, samples=4, seed=5, workers=1)
     pooled = run_samples(tiny_region, samples=4, seed=5, workers=2)
     assert pooled == serial
+
+
+def test_the_map_never_rounds_a_shortfall_up(tiny_region: Region) -> None:
+    """A settlement fully served in 99.6 % of its disasters reads 99 %, never 100 % (issue 15)."""
+    from supplyopt.report.readiness_svg import readiness_svg
+
+    areas = [
+        {"id": a.id, "affected_in": 250, "full_on_time_share": 0.996, "mean_coverage": 0.999}
+        for a in tiny_region.scenario.areas
+    ]
+    result = {
+        "region": "tiny",
+        "samples": 250,
+        "weighted_coverage": {"mean": 0.9996, "p05": 0.9994, "min": 0.9},
+        "areas": areas,
+    }
+    svg = readiness_svg(tiny_region.scenario, result)
+    assert "99% fully on time" in svg
+    assert "mean 99.9%, 5th percentile 99.9%" in svg
+    assert "100% fully on time" not in svg
+    assert "100.0%" not in svg
