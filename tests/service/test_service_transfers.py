@@ -144,3 +144,28 @@ def test_list_pages_newest_first(client: TestClient, desks: dict[str, dict[str, 
     rest = client.get(f"/transfers?limit=2&after={first['next']}", headers=desks["viewer"]).json()
     assert [t["id"] for t in rest["transfers"]] == ids[:1]
     assert rest["next"] is None
+
+
+def test_two_approvals_racing_for_the_same_stock_never_both_pass(
+    client: TestClient, desks: dict[str, dict[str, str]]
+) -> None:
+    """Two drafts of 80 of north's 100 tents approved at once: one is booked, the other 409."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    before = stock(client, desks["viewer"])
+    ids = [draft(client, desks["planner"], 80)["id"] for _ in range(2)]
+    with ThreadPoolExecutor(2) as pool:
+        codes = list(
+            pool.map(
+                lambda i: (
+                    client.post(f"/transfers/{i}/approve", headers=desks["manager"]).status_code
+                ),
+                ids,
+            )
+        )
+    assert sorted(codes) == [200, 409]
+    assert stock(client, desks["viewer"]) == {
+        "north": before["north"] - 80,
+        "south": before["south"] + 80,
+        "ledger": before["ledger"] + 2,
+    }
