@@ -89,7 +89,8 @@ def test_every_iterate_is_a_bound(seed: int, warehouses: int, trucks: int, areas
     best = best_weighted_coverage(scenario)
     bound = vehicle_day_bound(scenario, max_iterations=10, time_limit_s=60.0)
     assert min(bound.history) >= best - 1e-9
-    assert bound.weighted_coverage == pytest.approx(min(1.0, *bound.history))
+    assert bound.polished >= best - 1e-9
+    assert bound.weighted_coverage == pytest.approx(min(1.0, bound.polished, *bound.history))
 
 
 def test_one_iteration_is_already_a_bound() -> None:
@@ -162,22 +163,3 @@ def test_planner_never_beats_the_bound_on_small_families(family: str) -> None:
     plan = supplyopt.plan_relief(scenario, time_limit_s=10.0, seed=1)
     bound = vehicle_day_bound(scenario, max_iterations=8, time_limit_s=60.0)
     assert plan.summary.weighted_coverage_on_time <= bound.weighted_coverage + 1e-9
-
-
-def test_a_failed_master_keeps_the_bound(monkeypatch: pytest.MonkeyPatch) -> None:
-    """When GLOP fails on the master the iterations stop and the bound found so far stands."""
-    from supplyopt.solve.reference import vehicle_day_bound as module
-
-    scenario = tiny(0, warehouses=1, trucks=1, areas=2)
-    calls = {"n": 0}
-    real_solve = module._Master.solve
-
-    def flaky(self: module._Master) -> module.Duals | None:
-        calls["n"] += 1
-        return real_solve(self) if calls["n"] == 1 else None
-
-    monkeypatch.setattr(module._Master, "solve", flaky)
-    bound = vehicle_day_bound(scenario, max_iterations=10)
-    assert bound.master_failed
-    assert bound.weighted_coverage >= best_weighted_coverage(scenario) - 1e-9
-    assert set(bound.per_item) == {"box", "bag"}
