@@ -21,17 +21,16 @@ from numpy.typing import NDArray
 from ._vd_data import FloatArray, IntArray, VdData
 from ._vd_trip_bounds import prefix_bounds, suffix_bounds
 
+#: Reduced value of a unit no real day delivers on time.
+_NEVER = -1e6
 #: Capacity prices tried, as quantiles of the reduced value per truckload share (coarse grid:
 #: instances with demand lots, whose trip bounds are computed per start bucket).
-_S_QUANTILES = (0.0, 0.2, 0.4, 0.6, 0.75, 0.85, 0.95)
+_S_QUANTILES: tuple[float, ...] = (0.0, 0.2, 0.4, 0.6, 0.75, 0.85, 0.95)
 #: Hour prices tried, as fractions of the capacity price per hour (coarse grid).
-_NU_FRACTIONS = (0.0, 0.15, 0.4)
+_NU_FRACTIONS: tuple[float, ...] = (0.0, 0.15, 0.4)
 #: The fine grid, for instances without lots (prefix sums make it affordable).
 _FINE_S_QUANTILES = tuple(float(q) for q in np.linspace(0.0, 0.99, 25))
 _FINE_NU_FRACTIONS = (0.0, 0.02, 0.05, 0.08, 0.12, 0.16, 0.2, 0.25, 0.3, 0.4, 0.5)
-#: The finer grid still, for the final pricing at the best multipliers.
-_FINER_S_QUANTILES = tuple(float(q) for q in np.linspace(0.0, 0.995, 60))
-_FINER_NU_FRACTIONS = (0.0, *(float(f) for f in np.geomspace(0.005, 1.0, 24)))
 
 
 @dataclass(frozen=True)
@@ -41,6 +40,7 @@ class Duals:
     demand: FloatArray  # (A, I)
     stock: FloatArray  # (W, I)
     bay: list[FloatArray]  # per warehouse, per window
+    kappa: float = 0.0  # share of the LP bound's fleet-row duals priced (VdData.lp_cost)
 
 
 @dataclass(frozen=True)
@@ -59,9 +59,16 @@ class TripTable:
     grid: list[tuple[float, float, float]]  # (theta, s, nu)
 
 
-def reduced_value(data: VdData, duals: Duals, w: int) -> FloatArray:
-    """(A, I) value of one unit loaded at ``w``, less the demand and stock duals."""
-    return np.asarray(data.value - duals.demand - duals.stock[w][None, :], dtype=np.float64)
+def reduced_value(data: VdData, duals: Duals, w: int, k: int) -> FloatArray:
+    """(A, I) value of one unit loaded at ``w`` on type ``k``, less what its rows cost.
+
+    Units the LP bound has no variable for get a large negative value (never
+    loaded).
+    """
+    rv = data.value - duals.demand - duals.stock[w][None, :]
+    if data.lp_cost is not None and data.lp_allowed is not None:
+        rv = np.where(data.lp_allowed[w, k], rv - duals.kappa * data.lp_cost[w, k], _NEVER)
+    return np.asarray(rv, dtype=np.float64)
 
 
 def trip_caps(data: VdData, w: int, k: int) -> FloatArray:
@@ -85,21 +92,18 @@ def _thetas(data: VdData, k: int) -> tuple[float, ...]:
 
 
 def _grid(
-    rv: FloatArray, caps: FloatArray, data: VdData, k: int, *, finer: bool
+    rv: FloatArray, caps: FloatArray, data: VdData, k: int
 ) -> list[tuple[float, float, float]]:
     """Multipliers to try: (share measure, capacity price s, hour price nu).
 
     The coarse grid where trip bounds are computed per start bucket (demand
-    lots), the fine one where prefix sums make it affordable, the finer one
-    there on request.
+    lots), the fine one where prefix sums make it affordable.
     """
     grid: list[tuple[float, float, float]] = [(1.0, 0.0, 0.0)]  # no prices: every unit in reach
     useful = (rv > 0) & (caps > 0)
     quantiles, fractions = _S_QUANTILES, _NU_FRACTIONS
     if _identity(data):
         quantiles, fractions = _FINE_S_QUANTILES, _FINE_NU_FRACTIONS
-        if finer:
-            quantiles, fractions = _FINER_S_QUANTILES, _FINER_NU_FRACTIONS
     for theta in _thetas(data, k):
         size = theta * data.size_kg[k] + (1 - theta) * data.size_m3[k]
         ratio = (rv / size[None, :])[useful]
@@ -110,7 +114,7 @@ def _grid(
     return grid
 
 
-def trip_values(data: VdData, duals: Duals, w: int, k: int, *, finer: bool = False) -> TripTable:
+def trip_values(data: VdData, duals: Duals, w: int, k: int) -> TripTable:
     """Upper bounds on one trip's reduced value, for every start bucket and length.
 
     A trip with stops ``S`` and loads ``q`` satisfies, with ``f_j`` stop
@@ -124,9 +128,9 @@ def trip_values(data: VdData, duals: Duals, w: int, k: int, *, finer: bool = Fal
     """
     inst, reach = data.inst, data.reach[w, k]
     n_t = data.n_buckets
-    rv = reduced_value(data, duals, w)
+    rv = reduced_value(data, duals, w, k)
     caps = trip_caps(data, w, k)
-    grid = _grid(rv, caps, data, k, finer=finer)
+    grid = _grid(rv, caps, data, k)
     on_time = np.arange(n_t)[:, None] <= reach.latest_start[None, :]  # (T, A)
     useful: NDArray[np.bool_] = np.asarray(((rv > 0) & (caps > 0)).any(axis=1))
     order = np.argsort(reach.min_buckets, kind="stable")
@@ -134,9 +138,10 @@ def trip_values(data: VdData, duals: Duals, w: int, k: int, *, finer: bool = Fal
     n_eligible = np.searchsorted(reach.min_buckets[order], lengths, side="right")  # (N + 1,)
     has_site = _sites_in_reach(data, on_time & useful[None, :], order, n_eligible)
     load_h = float(inst.load_h[w])
-    budget_h = (lengths + 1) * data.delta_h - load_h  # (N + 1,)
-    last_budget_h = (
-        data.horizon_h - np.arange(n_t) * data.delta_h - load_h + float(data.unload_h.max())
+    budget_h = np.asarray((lengths + 1) * data.delta_h - load_h, dtype=np.float64)  # (N + 1,)
+    last_budget_h = np.asarray(
+        data.horizon_h - np.arange(n_t) * data.delta_h - load_h + float(data.unload_h.max()),
+        dtype=np.float64,
     )
     theta = np.array([g[0] for g in grid])[:, None]
     s = np.array([g[1] for g in grid])

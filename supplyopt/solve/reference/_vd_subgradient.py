@@ -27,6 +27,7 @@ class Usage:
     demand: FloatArray
     stock: FloatArray
     bay: list[FloatArray] = field(default_factory=list)
+    lp: float = 0.0  # the LP fleet rows' dual cost of the loads (VdData.lp_cost)
 
     @classmethod
     def empty(cls, data: VdData) -> Usage:
@@ -67,6 +68,8 @@ def add_trip_usage(
     active = (per_site - nu * data.unload_h) > 0
     units = units * active[data.site_of][:, None]
     usage.demand += vehicles * units
+    if data.lp_cost is not None:
+        usage.lp += vehicles * float((units * data.lp_cost[w, k]).sum())
     usage.stock[w] += vehicles * units.sum(axis=0)
     for m, begin in enumerate(data.bay_start[w].tolist()):
         if begin <= start:

@@ -73,8 +73,9 @@ def prefix_bounds(
     pick = live - first
     for lo in range(0, gain.shape[0], _BLOCK):
         hi = min(lo + _BLOCK, gain.shape[0])
-        hist = np.zeros((hi - lo, span, n_len))
-        np.add.at(hist, (slice(None), rows, cols), gain[lo:hi][:, keep])
+        flat = np.zeros((span * n_len, hi - lo))
+        np.add.at(flat, rows * n_len + cols, gain[lo:hi][:, keep].T)
+        hist = np.ascontiguousarray(flat.T).reshape(hi - lo, span, n_len)
         # sites on time from t: latest >= t (sum from the end); fitting n: fewest <= n.
         hist = np.flip(np.cumsum(np.flip(hist, axis=1), axis=1), axis=1)
         np.cumsum(hist, axis=2, out=hist)
@@ -107,8 +108,9 @@ def suffix_bounds(
     keep = latest >= first
     rows = (np.minimum(latest[keep], int(live[-1])) - first).astype(np.int64)
     span = int(live[-1]) - first + 1
-    hist = np.zeros((gain.shape[0], span))
-    np.add.at(hist, (slice(None), rows), gain[:, keep])
+    flat = np.zeros((span, gain.shape[0]))
+    np.add.at(flat, rows, gain[:, keep].T)
+    hist = flat.T
     hist = np.flip(np.cumsum(np.flip(hist, axis=1), axis=1), axis=1)
     bound = hist[:, live - first] + base[:, None] + nu[:, None] * budget_h[None, :]
     return bound.min(axis=0), bound.argmin(axis=0).astype(np.int16)

@@ -31,7 +31,7 @@ import numpy as np
 from ...model import Scenario
 from ...network import TravelTimes, build_travel_times
 from ..instance import build_instance
-from ._vd_data import VdData, build_data
+from ._vd_data import VdData, build_data, with_lp_rows
 from ._vd_pricing import (
     DayTable,
     Duals,
@@ -43,7 +43,7 @@ from ._vd_pricing import (
     trip_values,
 )
 from ._vd_subgradient import Usage, add_trip_usage
-from .bound import coverage_upper_bound
+from .bound import CoverageBound, coverage_upper_bound
 
 #: Polyak target: this share of the best bound so far (the step aims a little below it).
 TARGET_SHARE = 0.985
@@ -139,20 +139,21 @@ def vehicle_day_bound(
     inst = build_instance(scenario, travel)
     if not (inst.value > 0).any() or not (inst.demand > 0).any():
         return VehicleDayBound(weighted_coverage=0.0)
-    data = build_data(inst, bucket_h=bucket_h)
-    duals = _lp_duals(data, scenario)
-    best: tuple[float, Duals] | None = None
+    lp = coverage_upper_bound(scenario)
+    data = with_lp_rows(build_data(inst, bucket_h=bucket_h), lp.fleet_costs, lp.fleet_rows_value)
     history: list[float] = []
-    step, since, stopped = 1.0, 0, "iterations"
-    while max_iterations is None or len(history) < max_iterations:
-        bound, usage = _price(data, duals)
+    best: tuple[float, Duals, Usage] | None = None
+    for start in _starts(data, lp):  # priced in turn; the lower one is where steps begin
+        if history and max_iterations is not None and len(history) >= max_iterations:
+            break
+        bound, usage = _price(data, start)
         history.append(bound / data.scale)
-        if best is None or bound < best[0] - 1e-12:
-            best, since = (bound, duals), 0
-        else:
-            since += 1
-            if since >= PATIENCE:
-                step, since, duals = step / 2, 0, best[1]
+        if best is None or bound < best[0]:
+            best = (bound, start, usage)
+    assert best is not None
+    bound, duals, usage = best
+    step, since, stopped = 1.0, 0, "iterations"
+    while True:
         if best[0] <= 1e-12:
             stopped = "zero"
             break
@@ -162,11 +163,23 @@ def vehicle_day_bound(
         if time.perf_counter() - started >= time_limit_s:
             stopped = "time"
             break
+        if max_iterations is not None and len(history) >= max_iterations:
+            break
         duals = _step(data, duals, usage, step * (bound - TARGET_SHARE * best[0]))
-    assert best is not None
+        bound, usage = _price(data, duals)
+        history.append(bound / data.scale)
+        if bound < best[0] - 1e-12:
+            best, since = (bound, duals, usage), 0
+        else:
+            since += 1
+            if since >= PATIENCE:  # back to the best multipliers, with shorter steps
+                step, since = step / 2, 0
+                bound, duals, usage = best
     polished = float("nan")
     if polish and best[0] > 1e-12:
-        fine = build_data(inst, bucket_h=data.delta_h / 2)
+        fine = with_lp_rows(
+            build_data(inst, bucket_h=data.delta_h / 2), lp.fleet_costs, lp.fleet_rows_value
+        )
         polished = _price(fine, _rebucket(best[1], fine))[0] / fine.scale
     return VehicleDayBound(
         weighted_coverage=min(
@@ -183,24 +196,30 @@ def vehicle_day_bound(
     )
 
 
-def _lp_duals(data: VdData, scenario: Scenario) -> Duals:
-    """First multipliers: the demand and stock duals of today's LP bound (any are valid).
+def _starts(data: VdData, lp: CoverageBound) -> list[Duals]:
+    """First multipliers, both from today's LP bound (any non-negative ones are valid).
 
-    They already price units by how scarce trucks make them, so the first
-    Lagrangian bound is close to the LP bound instead of far above it.
+    Its demand and stock duals price units by how scarce trucks make them.
+    With them, either its whole-day bay-hour price goes on each warehouse's
+    first bay window (``kappa = 0``: the day's own time and bay rows do the
+    rest), or its fleet, last-trip and bay rows are priced whole
+    (``kappa = 1``: the bound then starts at about the LP bound's value).
     """
-    lp = coverage_upper_bound(scenario)
     demand = np.zeros_like(data.value)
     stock = np.zeros_like(data.stock)
-    bay = [np.zeros(len(s)) for s in data.bay_start]
     if lp.demand_duals is not None and lp.stock_duals is not None:
         demand = lp.demand_duals[data.inst.area_of] * data.scale
         stock = lp.stock_duals * data.scale
-    if lp.bay_duals is not None:  # the LP's whole-day bay-hour price, on the first window
+    bay = [np.zeros(len(s)) for s in data.bay_start]
+    if lp.bay_duals is not None:
         for w, windows in enumerate(bay):
             if len(windows):
                 windows[0] = float(lp.bay_duals[w]) * data.scale
-    return Duals(demand=demand, stock=stock, bay=bay)
+    starts = [Duals(demand=demand, stock=stock, bay=bay)]
+    if data.lp_cost is not None:
+        zero = [np.zeros(len(s)) for s in data.bay_start]
+        starts.append(Duals(demand=demand, stock=stock, bay=zero, kappa=1.0))
+    return starts
 
 
 def _rebucket(duals: Duals, data: VdData) -> Duals:
@@ -216,7 +235,7 @@ def _rebucket(duals: Duals, data: VdData) -> Duals:
         n = min(len(old), len(caps))
         new[:n] = old[:n]
         bay.append(new)
-    return Duals(demand=duals.demand, stock=duals.stock, bay=bay)
+    return Duals(demand=duals.demand, stock=duals.stock, bay=bay, kappa=duals.kappa)
 
 
 def _step(data: VdData, duals: Duals, usage: Usage, gap: float) -> Duals:
@@ -231,26 +250,30 @@ def _step(data: VdData, duals: Duals, usage: Usage, gap: float) -> Duals:
     g_stock = data.stock - usage.stock
     g_bay = [cap - used for cap, used in zip(data.bay_cap_h, usage.bay, strict=True)]
     norm = float((g_demand**2).sum() + (g_stock**2).sum() + sum((g**2).sum() for g in g_bay))
+    g_kappa = data.lp_rows - usage.lp
+    norm += g_kappa**2
     size = max(gap, 0.0) / norm if norm > 0 else 0.0
     return Duals(
         demand=np.maximum(0.0, duals.demand - size * g_demand),
         stock=np.maximum(0.0, duals.stock - size * g_stock),
         bay=[np.maximum(0.0, b - size * g) for b, g in zip(duals.bay, g_bay, strict=True)],
+        kappa=max(0.0, duals.kappa - size * g_kappa) if data.lp_cost is not None else 0.0,
     )
 
 
-def _price(data: VdData, duals: Duals, *, fine: bool = False) -> tuple[float, Usage]:
+def _price(data: VdData, duals: Duals) -> tuple[float, Usage]:
     """The Lagrangian bound at ``duals`` (scaled) and what its best days use."""
     inst = data.inst
     usage = Usage.empty(data)
     bound = float((duals.demand * data.demand).sum() + (duals.stock * data.stock).sum())
     bound += sum(float(b @ c) for b, c in zip(duals.bay, data.bay_cap_h, strict=True))
+    bound += duals.kappa * data.lp_rows
     bays = [bay_costs(data, duals, w) for w in range(inst.n_warehouses)]
     for k in range(len(inst.types)):
         bases = np.flatnonzero(inst.fleet[:, k] > 0)
         if not len(bases):
             continue
-        tables = [trip_values(data, duals, w, k, finer=fine) for w in range(inst.n_warehouses)]
+        tables = [trip_values(data, duals, w, k) for w in range(inst.n_warehouses)]
         day = day_values(data, k, tables, bays)
         for base in bases.tolist():
             best = _start_value(data, day, base)
@@ -261,7 +284,7 @@ def _price(data: VdData, duals: Duals, *, fine: bool = False) -> tuple[float, Us
                 add_trip_usage(
                     data,
                     usage,
-                    rv=reduced_value(data, duals, trip.warehouse),
+                    rv=reduced_value(data, duals, trip.warehouse, k),
                     caps=trip_caps(data, trip.warehouse, k),
                     w=trip.warehouse,
                     k=k,
