@@ -31,7 +31,7 @@ import numpy as np
 from ...model import Scenario
 from ...network import TravelTimes, build_travel_times
 from ..instance import build_instance
-from ._vd_data import VdData, build_data, with_lp_rows
+from ._vd_data import FloatArray, VdData, build_data, with_lp_rows
 from ._vd_pricing import (
     DayTable,
     Duals,
@@ -142,15 +142,16 @@ def vehicle_day_bound(
     lp = coverage_upper_bound(scenario)
     data = with_lp_rows(build_data(inst, bucket_h=bucket_h), lp.fleet_costs, lp.fleet_rows_value)
     history: list[float] = []
-    best: tuple[float, Duals, Usage] | None = None
-    for start in _starts(data, lp):  # priced in turn; the lower one is where steps begin
+    priced: list[tuple[float, Duals, Usage]] = []
+    for start in _starts(data, lp):
         if history and max_iterations is not None and len(history) >= max_iterations:
             break
         bound, usage = _price(data, start)
         history.append(bound / data.scale)
-        if best is None or bound < best[0]:
-            best = (bound, start, usage)
-    assert best is not None
+        priced.append((bound, start, usage))
+    # Steps begin at the first start; the second (the LP's own point, where every day is
+    # worth at most nothing) counts for the bound but gives no direction to step in.
+    best = priced[0]
     bound, duals, usage = best
     step, since, stopped = 1.0, 0, "iterations"
     while True:
@@ -199,11 +200,15 @@ def vehicle_day_bound(
 def _starts(data: VdData, lp: CoverageBound) -> list[Duals]:
     """First multipliers, both from today's LP bound (any non-negative ones are valid).
 
-    Its demand and stock duals price units by how scarce trucks make them.
-    With them, either its whole-day bay-hour price goes on each warehouse's
-    first bay window (``kappa = 0``: the day's own time and bay rows do the
-    rest), or its fleet, last-trip and bay rows are priced whole
-    (``kappa = 1``: the bound then starts at about the LP bound's value).
+    Its demand and stock duals price units by how scarce trucks make them
+    (plus what its column bounds priced, :func:`_bargains`). With them,
+    either its whole-day bay-hour price goes on each warehouse's first bay
+    window (``kappa = 0``: the day's own time and bay rows do the rest; the
+    steps begin here), or its fleet, last-trip and bay rows are priced whole
+    (``kappa = 1``): every unit's reduced value is then its LP reduced cost,
+    at most 0, so no day is worth anything and the bound is the LP's dual
+    value, the LP bound itself when the column bounds' prices land on the
+    demand rows exactly (as on every family measured).
     """
     demand = np.zeros_like(data.value)
     stock = np.zeros_like(data.stock)
@@ -215,11 +220,27 @@ def _starts(data: VdData, lp: CoverageBound) -> list[Duals]:
         for w, windows in enumerate(bay):
             if len(windows):
                 windows[0] = float(lp.bay_duals[w]) * data.scale
+    demand = demand + _bargains(data, demand, stock)
     starts = [Duals(demand=demand, stock=stock, bay=bay)]
     if data.lp_cost is not None:
         zero = [np.zeros(len(s)) for s in data.bay_start]
         starts.append(Duals(demand=demand, stock=stock, bay=zero, kappa=1.0))
     return starts
+
+
+def _bargains(data: VdData, demand: FloatArray, stock: FloatArray) -> FloatArray:
+    """(A, I) what the LP's column bounds priced, moved onto the demand rows.
+
+    A delivery variable of the LP at its upper bound (demand or stock) may
+    keep a positive reduced value that no row's dual pays; every vehicle-day
+    could then claim it. Raising the demand dual of its (area, item) by the
+    largest such value over warehouses and types prices it once for all.
+    """
+    if data.lp_cost is None or data.lp_allowed is None:
+        return np.zeros_like(demand)
+    rv = data.value[None, None] - demand[None, None] - stock[:, None, None, :] - data.lp_cost
+    rv = np.where(data.lp_allowed, rv, 0.0)
+    return np.asarray(np.clip(rv, 0.0, None).max(axis=(0, 1)), dtype=np.float64)
 
 
 def _rebucket(duals: Duals, data: VdData) -> Duals:
