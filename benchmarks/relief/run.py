@@ -222,7 +222,7 @@ def _vd_table(rows: Sequence[Row]) -> list[str]:
         "Item balance and the vehicle-day bound. *vd bound* is the Lagrangian bound over whole "
         "vehicle-days (`supplyopt/solve/reference/vehicle_day_bound.py`, argued in "
         "`docs/planner.md` §6), valid at every iteration: the smallest over its pricing rounds "
-        "and a last pricing at half-width time buckets; *vd − LP* below zero where it is "
+        "and a last pricing at time buckets four times narrower; *vd − LP* below zero where it is "
         "tighter; *first* its value at the first multipliers (the LP's duals); *it* its "
         "pricing rounds (the best one in brackets), *stop* why it stopped (`time`: its time "
         "limit, `steps`: the step length ran out); `–` where it was not run. Per-item figures "
