@@ -17,8 +17,21 @@ from supplyopt.solve.reference.vehicle_day_bound import vehicle_day_bound
 from tests.solve.vd_brute_force import best_weighted_coverage
 
 
-def tiny(seed: int, *, warehouses: int, trucks: int, areas: int) -> Scenario:
-    """A random scenario small enough to search exhaustively: two items, a few units each."""
+def tiny(
+    seed: int,
+    *,
+    warehouses: int,
+    trucks: int,
+    areas: int,
+    spread_deg: float = 0.5,
+    loading_hours: float | None = None,
+) -> Scenario:
+    """A random scenario small enough to search exhaustively: two items, a few units each.
+
+    ``spread_deg`` scatters the areas around the first warehouse (small:
+    stops close together, so trips with several stops pay); ``loading_hours``
+    fixes every warehouse's loading time (long: the one bay binds).
+    """
     rng = np.random.default_rng(seed)
     whs: list[dict[str, Any]] = [
         {
@@ -28,7 +41,9 @@ def tiny(seed: int, *, warehouses: int, trucks: int, areas: int) -> Scenario:
             "stock": {"box": int(rng.integers(2, 5)), "bag": int(rng.integers(1, 4))},
             "fleet": {"truck": trucks if w == 0 else 1},
             "ready_hours": float(rng.choice([0.0, 0.5])),
-            "loading_hours": float(rng.choice([0.25, 0.5])),
+            "loading_hours": (
+                float(rng.choice([0.25, 0.5])) if loading_hours is None else loading_hours
+            ),
             "loading_bays": 1,
         }
         for w in range(warehouses)
@@ -36,8 +51,8 @@ def tiny(seed: int, *, warehouses: int, trucks: int, areas: int) -> Scenario:
     area_list: list[dict[str, Any]] = [
         {
             "id": f"a{a}",
-            "lat": 44.0 + float(rng.uniform(-0.5, 0.5)),
-            "lon": 87.0 + float(rng.uniform(-0.6, 0.6)),
+            "lat": 44.0 + float(rng.uniform(-spread_deg, spread_deg)),
+            "lon": 87.0 + float(rng.uniform(-1.2 * spread_deg, 1.2 * spread_deg)),
             "demand": {"box": int(rng.integers(1, 3)), "bag": int(rng.integers(0, 3))},
             "priority": int(rng.integers(1, 4)),
             "unloading_hours": float(rng.choice([0.25, 0.5])),

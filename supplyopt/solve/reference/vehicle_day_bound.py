@@ -224,7 +224,8 @@ def _starts(data: VdData, lp: CoverageBound) -> list[Duals]:
         for w, windows in enumerate(bay):
             if len(windows):
                 windows[0] = float(lp.bay_duals[w]) * data.scale
-    demand = demand + _bargains(data, demand, stock)
+    raise_demand, raise_stock = _bargains(data, demand, stock)
+    demand, stock = demand + raise_demand, stock + raise_stock
     starts = [Duals(demand=demand, stock=stock, bay=bay)]
     if data.lp_cost is not None:
         zero = [np.zeros(len(s)) for s in data.bay_start]
@@ -232,19 +233,26 @@ def _starts(data: VdData, lp: CoverageBound) -> list[Duals]:
     return starts
 
 
-def _bargains(data: VdData, demand: FloatArray, stock: FloatArray) -> FloatArray:
-    """(A, I) what the LP's column bounds priced, moved onto the demand rows.
+def _bargains(
+    data: VdData, demand: FloatArray, stock: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    """What the LP's column bounds priced, moved onto the demand or stock rows.
 
-    A delivery variable of the LP at its upper bound (demand or stock) may
-    keep a positive reduced value that no row's dual pays; every vehicle-day
-    could then claim it. Raising the demand dual of its (area, item) by the
-    largest such value over warehouses and types prices it once for all.
+    A delivery variable of the LP at its upper bound (the smaller of the
+    area's demand and the warehouse's stock) may keep a positive reduced
+    value that no row's dual pays; every vehicle-day could then claim it.
+    Raising the dual of the row with the smaller right-hand side by the
+    largest such value prices it once for all. Returns the raises, (A, I)
+    and (W, I).
     """
     if data.lp_cost is None or data.lp_allowed is None:
-        return np.zeros_like(demand)
+        return np.zeros_like(demand), np.zeros_like(stock)
     rv = data.value[None, None] - demand[None, None] - stock[:, None, None, :] - data.lp_cost
-    rv = np.where(data.lp_allowed, rv, 0.0)
-    return np.asarray(np.clip(rv, 0.0, None).max(axis=(0, 1)), dtype=np.float64)
+    rv = np.clip(np.where(data.lp_allowed, rv, 0.0), 0.0, None)  # (W, K, A, I)
+    by_stock = (data.stock[:, None, :] < data.demand[None, :, :])[:, None]  # (W, 1, A, I)
+    raise_demand = np.where(by_stock, 0.0, rv).max(axis=(0, 1))
+    raise_stock = np.where(by_stock, rv, 0.0).max(axis=(1, 2))
+    return np.asarray(raise_demand, dtype=np.float64), np.asarray(raise_stock, dtype=np.float64)
 
 
 def _rebucket(duals: Duals, data: VdData) -> Duals:
