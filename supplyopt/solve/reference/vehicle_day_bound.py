@@ -48,11 +48,11 @@ from .bound import CoverageBound, coverage_upper_bound
 #: Polyak target: this share of the best bound so far (the step aims a little below it).
 TARGET_SHARE = 0.985
 #: Steps without a better bound before the step length is halved (from the best multipliers).
-PATIENCE = 3
+PATIENCE = 5
 #: The last pricing's buckets are this many times narrower (less rounding, slower).
 POLISH_FINER = 4
 #: Stop when the step length factor falls below this.
-MIN_STEP = 1.0 / 64
+MIN_STEP = 1.0 / 512
 
 
 @dataclass(frozen=True)
