@@ -277,3 +277,18 @@ def test_planner_never_beats_the_bound_on_small_families(family: str) -> None:
     plan = supplyopt.plan_relief(scenario, time_limit_s=10.0, seed=1)
     bound = vehicle_day_bound(scenario, max_iterations=8, time_limit_s=60.0)
     assert plan.summary.weighted_coverage_on_time <= bound.weighted_coverage + 1e-9
+
+
+@pytest.mark.slow
+def test_tighter_than_the_lp_where_the_fleet_binds() -> None:
+    """medium-tight-fleet seed 3: below the LP bound at its duals already, lower after steps.
+
+    The second start is the LP's own point (every day worth nothing there),
+    so the bound is never above the LP bound on this family.
+    """
+    scenario = generate("medium-tight-fleet", 3)
+    lp = coverage_upper_bound(scenario).weighted_coverage
+    bound = vehicle_day_bound(scenario, max_iterations=8, polish=False)
+    assert bound.history[0] < lp - 0.003
+    assert bound.history[1] == pytest.approx(lp, abs=1e-9)
+    assert min(bound.history[2:]) < bound.history[0]
