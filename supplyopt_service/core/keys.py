@@ -70,6 +70,14 @@ def find_principal(session: Session, token: str) -> Principal | None:
     return None if row is None else Principal(key_id=row.id, role=row.role)
 
 
+def get_key(session: Session, key_id: int) -> ApiKey:
+    """The key with id ``key_id`` (404 when there is none)."""
+    row = session.get(ApiKey, key_id)
+    if row is None:
+        raise NotFoundError(f"no API key with id {key_id}")
+    return row
+
+
 def list_keys(session: Session, *, after_id: int = 0, limit: int | None = None) -> list[ApiKey]:
     """Keys, revoked ones included, oldest first: at most ``limit`` after ``after_id``."""
     query = select(ApiKey).where(ApiKey.id > after_id).order_by(ApiKey.id).limit(limit)

@@ -1,4 +1,4 @@
-"""API key management (admin only)."""
+"""API keys: who the caller is (any key); managing keys (admin only)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from ..core import keys
 from ..core.paging import DEFAULT_LIMIT, Limit, page
 from ..core.routing import GuardedRoute
-from ..deps import Admin, DatabaseDep, ReadSession
+from ..deps import Admin, DatabaseDep, ReadSession, Viewer
 from ..schemas import KeyCreate, KeyCreated, KeyOut
 from .responses import answers
 
@@ -29,6 +29,16 @@ def list_keys(
     rows = keys.list_keys(session, after_id=after_id, limit=limit + 1)
     entries = page(request, response, rows, limit, param="after_id", key=lambda k: k.id)
     return [KeyOut.model_validate(k) for k in entries]
+
+
+@router.get("/me", summary="The calling key", responses=answers())
+def who_am_i(who: Viewer, session: ReadSession) -> KeyOut:
+    """The key the request was made with: its role tells a client what it may do.
+
+    The dashboard hides what the key's role cannot do (approving, booking stock)
+    instead of offering buttons that end in 403.
+    """
+    return KeyOut.model_validate(keys.get_key(session, who.key_id))
 
 
 @router.post("", status_code=201, summary="Create an API key", responses=answers(413))

@@ -70,6 +70,17 @@ def test_revoked_key_stops_working(client: TestClient, auth: KeyMaker) -> None:
     assert client.post(f"/keys/{created.json()['id']}/revoke", headers=admin).status_code == 409
 
 
+@pytest.mark.parametrize("role", ["viewer", "planner", "manager", "admin"])
+def test_a_key_reads_its_own_role(client: TestClient, auth: KeyMaker, role: str) -> None:
+    """``GET /keys/me`` answers any key with its own id and role (never the token); 401 without."""
+    headers = auth(role)
+    me = client.get("/keys/me", headers=headers)
+    assert me.status_code == 200, me.text
+    assert me.json()["role"] == role
+    assert "key" not in me.json()
+    assert client.get("/keys/me").status_code == 401
+
+
 def test_only_the_hash_of_a_key_is_stored(client: TestClient, auth: KeyMaker, db) -> None:  # type: ignore[no-untyped-def]
     """The database holds the SHA-256 of a new key, never the key itself."""
     created = client.post("/keys", json={"role": "planner"}, headers=auth("admin")).json()

@@ -56,6 +56,36 @@ def test_warehouse_opening_stock_and_chinese_names(client: TestClient, auth: Key
     assert client.post("/warehouses", json=warehouse, headers=manager).status_code == 409
 
 
+def test_item_names_per_language_are_kept(client: TestClient, auth: KeyMaker) -> None:
+    """An item's ``names`` per language are stored and read back (POST /items and import)."""
+    manager = auth("manager")
+    item = {"id": "quilt", "name": "棉被", "names": {"en": "Quilt", "zh": "救灾棉被"}}
+    made = client.post(
+        "/items", json={**item, "weight_kg": 3.0, "volume_m3": 0.03}, headers=manager
+    )
+    assert made.status_code == 201, made.text
+    assert made.json()["names"] == {"en": "Quilt", "zh": "救灾棉被"}
+    assert client.get("/items/quilt", headers=manager).json()["names"] == item["names"]
+    bad = client.post(
+        "/items",
+        json={"id": "x", "names": {"en_GB": "X"}, "weight_kg": 1.0, "volume_m3": 1.0},
+        headers=manager,
+    )
+    assert bad.status_code == 422
+    assert "en_GB" in bad.text
+    scenario = {
+        "name": "s",
+        "deadline_hours": 12,
+        "items": [{"id": "coat", "names": {"zh": "棉大衣"}, "weight_kg": 2.0, "volume_m3": 0.02}],
+        "vehicle_types": [{"id": "t", "capacity_kg": 100.0, "capacity_m3": 1.0}],
+        "warehouses": [{"id": "w", "lat": 1.0, "lon": 1.0, "stock": {"coat": 5}}],
+        "areas": [{"id": "a", "lat": 1.1, "lon": 1.0, "demand": {"coat": 1}}],
+    }
+    imported = client.post("/warehouses/import", json={"scenario": scenario}, headers=manager)
+    assert imported.status_code == 200, imported.text
+    assert client.get("/items/coat", headers=manager).json()["names"] == {"zh": "棉大衣"}
+
+
 def test_warehouse_with_unknown_item_is_422_with_path(client: TestClient, auth: KeyMaker) -> None:
     """Opening stock naming an item missing from the catalogue is refused with its path."""
     answer = client.post(
@@ -243,8 +273,32 @@ def test_import_leaves_existing_warehouses_alone(
         "existing_items": ["tent", "quilt"],
         "created_warehouses": [],
         "existing_warehouses": ["north", "south"],
+        "added_stock": {},
     }
     assert stock(client, stocked, "north")["tent"]["on_hand"] == 100
+
+
+def test_import_gives_existing_warehouses_the_items_they_never_held(
+    client: TestClient, stocked: dict[str, str], scenario: dict[str, Any]
+) -> None:
+    """A scenario with a new item gives existing warehouses its stock; held items stay as they are.
+
+    Issue 15: after importing a second scenario whose warehouses partly
+    existed, those kept their old item list and planned the new item with 0
+    under use_inventory while the form showed 500 and 120.
+    """
+    scenario["items"].append({"id": "stove", "weight_kg": 20.0, "volume_m3": 0.1})
+    scenario["warehouses"][0]["stock"].update({"stove": 500, "tent": 5})
+    scenario["warehouses"][1]["stock"]["stove"] = 120
+    answer = client.post("/warehouses/import", json={"scenario": scenario}, headers=stocked)
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["created_items"] == ["stove"]
+    assert answer.json()["added_stock"] == {"north": {"stove": 500}, "south": {"stove": 120}}
+    assert stock(client, stocked, "north")["stove"] == {"on_hand": 500, "reserved": 0, "available": 500}
+    assert stock(client, stocked, "north")["tent"]["on_hand"] == 100
+    again = client.post("/warehouses/import", json={"scenario": scenario}, headers=stocked)
+    assert again.json()["added_stock"] == {}
+    assert stock(client, stocked, "south")["stove"]["on_hand"] == 120
 
 
 def test_movement_above_the_quantity_cap_is_409_and_changes_nothing(

@@ -23,6 +23,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.service.dashboard.harness import assert_clean, guarded_page
+
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -128,12 +130,10 @@ def walk_through(url: str, key: str, *, shots: Path) -> None:
 
     scenario_file = ROOT / "scenarios" / "hutubi-earthquake.yaml"
     shots.mkdir(parents=True, exist_ok=True)
-    errors: list[str] = []
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1366, "height": 900})
-        page.on("pageerror", lambda err: errors.append(str(err)))
-        page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+        page = guarded_page(browser, viewport={"width": 1366, "height": 900})
+        errors = page.supplyopt_errors
         page.goto(url + "/")
         page.fill("#api-key", key)
         page.keyboard.press("Enter")
@@ -168,6 +168,7 @@ def walk_through(url: str, key: str, *, shots: Path) -> None:
         expect(page.locator("#tab-result")).to_have_text("方案结果")
         expect(page.locator("#area-results thead")).to_contain_text("按时送达")
         page.click("#approve")
+        page.click("#approval-confirm-ok")
         expect(page.locator("#approval")).to_contain_text("已批准")
         expect(page.locator("#status")).to_have_text("已批准：库存已预留。")
         page.screenshot(path=str(shots / "dashboard-result-zh.png"), full_page=True)
@@ -180,5 +181,6 @@ def walk_through(url: str, key: str, *, shots: Path) -> None:
         page.click("#tab-result")
         expect(page.locator("#map-svg")).to_be_visible()
         page.screenshot(path=str(shots / "dashboard-tablet-zh.png"), full_page=True)
+        assert_clean(page)
         browser.close()
     assert errors == []
