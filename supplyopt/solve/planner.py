@@ -20,6 +20,7 @@ from ..model import (
 from ..network import TravelTimes, build_travel_times
 from .dispatch import TimedTrip
 from .instance import Instance, IntArray, build_instance
+from .lns import improve
 from .progress import Clock, ProgressCallback, StopCallback
 from .rounds import first_plan, plan_trips, units_delivered, units_taken
 from .sequence import MIN_STOPS, resequence_trips
@@ -49,6 +50,8 @@ RESTART_WORK = 20_000
 MAX_RESTARTS = 40
 #: Share of the time limit the stages plan within (the rest is margin).
 SAFETY = 0.95
+#: Share of the time limit the large-neighbourhood search leaves to re-sequencing.
+LNS_RESERVE = 0.05
 #: Decimals kept for hours in the plan file (0.0001 h = 0.36 s).
 TIME_DECIMALS = 4
 
@@ -64,6 +67,10 @@ class WorkBudget:
     restarts
         How many randomised restarts of the best variant (``None``: the number
         fixed by the scenario's size, see :func:`_restarts`).
+    lns_iterations
+        How many iterations of the large-neighbourhood search over
+        vehicle-days (:mod:`supplyopt.solve.lns`) follow (``None``: until it
+        stalls or the clock stops it; 0: none).
 
     The time limit stays a safety cap: when it cuts the budgeted work short,
     the plan says so (``summary.time_limited``).
@@ -71,6 +78,7 @@ class WorkBudget:
 
     variants: int | None = None
     restarts: int | None = None
+    lns_iterations: int | None = None
 
 
 def plan_relief(
@@ -165,6 +173,16 @@ def plan_relief(
         budget=budget or WorkBudget(),
         fixed_fleet=start is not None,
     )
+    if start is None:  # the search over vehicle-days plans from T0 only
+        timed = _improve(
+            inst,
+            timed,
+            clock,
+            seed=seed,
+            moves=reposition,
+            budget=budget or WorkBudget(),
+            time_limit_s=time_limit_s,
+        )
     timed = _resequence(inst, timed, clock, seed)
     trips = [_to_trip(inst, trip) for trip in timed]
     trips.sort(key=lambda t: (t.load_start_hours, t.warehouse, t.vehicle_type, _number(t.vehicle)))
@@ -213,6 +231,39 @@ def _check_travel(scenario: Scenario, travel: TravelTimes) -> None:
 def _validated(scenario: Scenario) -> Scenario:
     """The scenario validated again through the model (one changed in code may be broken)."""
     return parse_scenario(scenario.model_dump(by_alias=True))
+
+
+def _improve(
+    inst: Instance,
+    timed: list[TimedTrip],
+    clock: Clock,
+    *,
+    seed: int,
+    moves: bool,
+    budget: WorkBudget,
+    time_limit_s: float,
+) -> list[TimedTrip]:
+    """The large-neighbourhood search over vehicle-days from the best plan so far."""
+    if budget.lns_iterations == 0:
+        return timed
+    result = improve(
+        inst,
+        timed,
+        clock,
+        lambda trips: _score(inst, trips),
+        seed=seed,
+        moves=moves,
+        iterations=budget.lns_iterations,
+        reserve_s=LNS_RESERVE * time_limit_s,
+    )
+    if result.cut_by_clock:
+        clock.cut_short(f"large-neighbourhood search after {result.iterations} iterations")
+    clock.report(
+        "search",
+        0.97,
+        f"vehicle-day search: {result.iterations} iterations, {result.improvements} improvements",
+    )
+    return result.trips
 
 
 def _resequence(inst: Instance, timed: list[TimedTrip], clock: Clock, seed: int) -> list[TimedTrip]:

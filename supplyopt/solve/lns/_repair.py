@@ -1,0 +1,87 @@
+"""Repair: rebuild vehicle-days trip by trip, the vehicle free first choosing first."""
+
+from __future__ import annotations
+
+import heapq
+
+import numpy as np
+
+from ..dispatch import TimedTrip
+from ._days import DayPlan, Key
+from ._model import SearchModel
+from ._trip import Leg, first_stops, grow, timed_trip
+
+#: A vehicle may drive empty to this many other warehouses (the nearest with stock) to load.
+MOVE_CHOICES = 2
+
+
+def rebuild(
+    model: SearchModel,
+    plan: DayPlan,
+    keys: list[Key],
+    rng: np.random.Generator | None,
+    *,
+    noise: float,
+    moves: bool,
+) -> None:
+    """Extend the days of ``keys`` with new trips until none of them can add value.
+
+    The vehicle free first takes the next trip (as in the dispatch), so
+    vehicles share bays and need in time order. With ``rng`` each first
+    stop's value per hour is scaled by a factor drawn from [1 - noise, 1].
+    """
+    heap: list[tuple[float, int, Key, int]] = []
+    for order, key in enumerate(keys):
+        at, free_h = plan.position(key)
+        heap.append((free_h, order, key, at))
+    heapq.heapify(heap)
+    while heap:
+        free_h, order, key, at = heapq.heappop(heap)
+        trip = best_trip(model, plan, key, at, free_h, rng, noise=noise, moves=moves)
+        if trip is None:
+            continue
+        plan.add(key, trip)
+        heapq.heappush(heap, (trip.return_h, order, key, trip.warehouse_idx))
+
+
+def best_trip(
+    model: SearchModel,
+    plan: DayPlan,
+    key: Key,
+    at: int,
+    free_h: float,
+    rng: np.random.Generator | None,
+    *,
+    noise: float,
+    moves: bool,
+) -> TimedTrip | None:
+    """The vehicle's next trip by value per hour, from ``at`` or (``moves``) a warehouse near it."""
+    inst = model.inst
+    base, k, idx = key
+    hours = inst.hours(k)
+    options = [at]
+    if moves:
+        near = np.argsort(hours[at, : inst.n_warehouses], kind="stable")
+        options += [
+            int(w) for w in near if w != at and np.isfinite(hours[at, w]) and plan.stock[w].any()
+        ][:MOVE_CHOICES]
+    best: tuple[float, Leg, int] | None = None
+    for w in options:
+        arrive_h = free_h + (float(hours[at, w]) if w != at else 0.0)
+        start = plan.bays.earliest(w, max(arrive_h, float(inst.ready_h[w])))
+        if start + float(inst.load_h[w]) + float(model.min_out_h[k, w]) > inst.horizon_h:
+            continue
+        leg = Leg(k, w, start, free_h)
+        _, ratio = first_stops(model, leg, plan.need, plan.stock[w])
+        if rng is not None and noise > 0:
+            ratio = ratio * rng.uniform(1.0 - noise, 1.0, ratio.shape[0])
+        g = int(np.argmax(ratio))
+        if ratio[g] > 0 and (best is None or ratio[g] > best[0]):
+            best = (float(ratio[g]), leg, g)
+    if best is None:
+        return None
+    _, leg, g = best
+    loaded = grow(model, leg, g, plan.need, plan.stock[leg.w])
+    if loaded is None:
+        return None
+    return timed_trip(model, leg, loaded, plan.need, vehicle=(base, idx), at=at)

@@ -1,0 +1,253 @@
+"""One trip built by value per vehicle-hour: the best first stop, then stops inserted.
+
+A trip from warehouse ``w`` loading at ``start_h`` is worth the value of the
+units it unloads on time; it costs the vehicle the hours from when it was
+free (waiting for a bay or driving empty included) to its return, or, when
+no further on-time trip could follow, every hour left to the horizon (what
+remains of the day is worth nothing else). The first stop is the area whose
+truckload brings the most value per hour; further stops are inserted where
+they cost the fewest hours, while that raises the trip's value per hour.
+Each time the trip's stops change, its load is chosen again over all its
+stops, best value per share of the truck first, so a cheap detour may
+replace bulky low-value units with light scarce ones.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..dispatch import MAX_STOPS, TimedStop, TimedTrip
+from ..instance import FloatArray, IntArray
+from ._model import SearchModel, fill, lot_split
+
+#: Stops whose exact load is evaluated at each insertion step (per ranking).
+SHORTLIST = 3
+
+
+@dataclass
+class Loaded:
+    """A route with its times and the load chosen for it."""
+
+    groups: list[int]
+    arrive_h: list[float]
+    units: list[IntArray]  # per stop (I,)
+    value: float
+    return_h: float
+
+
+@dataclass(frozen=True)
+class Leg:
+    """Where and when a trip is planned: vehicle type, warehouse, load start, the vehicle's state."""
+
+    k: int
+    w: int
+    start_h: float
+    free_h: float  # when the vehicle was free (its previous return or its base's ready time)
+
+    def cost_h(self, model: SearchModel, return_h: float) -> float:
+        """Vehicle hours the trip uses (all hours left when no on-time trip can follow)."""
+        inst = model.inst
+        again = return_h + float(inst.load_h[self.w]) + float(model.min_out_h[self.k, self.w])
+        if again > inst.horizon_h:
+            return max(inst.horizon_h - self.free_h, 1e-6)
+        return max(return_h - self.free_h, 1e-6)
+
+
+def load_route(
+    model: SearchModel, leg: Leg, groups: list[int], need: IntArray, stock_w: IntArray
+) -> Loaded | None:
+    """Time ``groups`` in order from ``leg`` and load them; None if a stop is late or gets nothing."""
+    inst = model.inst
+    hours = model.hours(leg.k)
+    here = leg.w
+    t = leg.start_h + float(inst.load_h[leg.w])
+    arrive: list[float] = []
+    for g in groups:
+        t += float(hours[here, model.site[g]])
+        arrive.append(t)
+        t += float(model.unload_h[g])
+        here = int(model.site[g])
+    return_h = t + float(hours[here, leg.w])
+    if not np.isfinite(return_h):
+        return None
+    if any(a_h > model.max_due_h[g] for g, a_h in zip(groups, arrive, strict=True)):
+        return None
+    avail = [model.need_at(need, g, a_h) for g, a_h in zip(groups, arrive, strict=True)]
+    pairs = sorted(
+        (
+            (-float(model.value[g, i]) / float(model.share[leg.k, i]), j, i)
+            for j, g in enumerate(groups)
+            for i in np.flatnonzero(avail[j])
+        )
+    )
+    room_kg, room_m3 = float(inst.capacity_kg[leg.k]), float(inst.capacity_m3[leg.k])
+    stock = stock_w.astype(np.int64).copy()
+    units = [np.zeros(inst.n_items, dtype=np.int64) for _ in groups]
+    value = 0.0
+    for _, j, i in pairs:
+        q = min(
+            int(avail[j][i]),
+            int(stock[i]),
+            int(np.floor((room_kg + 1e-9) / inst.weight_kg[i])),
+            int(np.floor((room_m3 + 1e-9) / inst.volume_m3[i])),
+        )
+        if q <= 0:
+            continue
+        units[j][i] = q
+        stock[i] -= q
+        room_kg -= q * float(inst.weight_kg[i])
+        room_m3 -= q * float(inst.volume_m3[i])
+        value += q * float(model.value[groups[j], i])
+    if any(not u.any() for u in units):
+        return None
+    return Loaded(list(groups), arrive, units, value, return_h)
+
+
+def first_stops(
+    model: SearchModel, leg: Leg, need: IntArray, stock_w: IntArray
+) -> tuple[FloatArray, FloatArray]:
+    """Per group, the value of a one-stop trip's best load and its value per vehicle-hour."""
+    inst = model.inst
+    hours = model.hours(leg.k)
+    depart = leg.start_h + float(inst.load_h[leg.w])
+    arrive = depart + hours[leg.w, model.site]
+    back = hours[model.site, leg.w]
+    ok = np.isfinite(arrive) & np.isfinite(back) & (arrive <= model.max_due_h)
+    avail = np.minimum(model.group_need(need, np.where(ok, arrive, np.inf)), stock_w[None, :])
+    n = model.n_groups
+    room = (np.full(n, float(inst.capacity_kg[leg.k])), np.full(n, float(inst.capacity_m3[leg.k])))
+    units = fill(model, leg.k, avail, room)
+    value = np.where(ok, (units * model.value).sum(axis=1), 0.0)
+    return_h = np.where(ok, arrive + model.unload_h + back, np.inf)
+    again = return_h + float(inst.load_h[leg.w]) + float(model.min_out_h[leg.k, leg.w])
+    cost = np.where(again > inst.horizon_h, inst.horizon_h - leg.free_h, return_h - leg.free_h)
+    return value, value / np.maximum(cost, 1e-6)
+
+
+def grow(
+    model: SearchModel, leg: Leg, first: int, need: IntArray, stock_w: IntArray
+) -> Loaded | None:
+    """The trip from ``first``, with stops inserted while its value per hour rises."""
+    best = load_route(model, leg, [first], need, stock_w)
+    if best is None:
+        return None
+    ratio = best.value / leg.cost_h(model, best.return_h)
+    while len(best.groups) < MAX_STOPS:
+        found = _best_insertion(model, leg, best, need, stock_w)
+        if found is None:
+            break
+        cand = found
+        cand_ratio = cand.value / leg.cost_h(model, cand.return_h)
+        if cand_ratio <= ratio * (1 + 1e-9) or cand.value <= best.value + 1e-15:
+            break
+        best, ratio = cand, cand_ratio
+    return best
+
+
+def _best_insertion(
+    model: SearchModel, leg: Leg, trip: Loaded, need: IntArray, stock_w: IntArray
+) -> Loaded | None:
+    """The best route with one more stop, among a shortlist of the cheapest detours."""
+    inst = model.inst
+    hours = model.hours(leg.k)
+    sites = [leg.w, *(int(model.site[g]) for g in trip.groups), leg.w]
+    leave = [leg.start_h + float(inst.load_h[leg.w])]
+    leave += [a + float(model.unload_h[g]) for g, a in zip(trip.groups, trip.arrive_h, strict=True)]
+    slack = [float(model.max_due_h[g]) - a for g, a in zip(trip.groups, trip.arrive_h, strict=True)]
+    suffix = np.array([min([*slack[p:], np.inf]) for p in range(len(slack) + 1)])
+    n = model.n_groups
+    best_delta = np.full(n, np.inf)
+    best_pos = np.zeros(n, dtype=np.int64)
+    best_arrive = np.full(n, np.inf)
+    for pos in range(len(trip.groups) + 1):
+        prev, nxt = sites[pos], sites[pos + 1]
+        to_b = hours[prev, model.site]
+        arrive = leave[pos] + to_b
+        delta = to_b + model.unload_h + hours[model.site, nxt] - hours[prev, nxt]
+        ok = (delta <= suffix[pos] + 1e-9) & (arrive <= model.max_due_h) & (delta < best_delta)
+        best_delta = np.where(ok, delta, best_delta)
+        best_pos = np.where(ok, pos, best_pos)
+        best_arrive = np.where(ok, arrive, best_arrive)
+    best_delta[trip.groups] = np.inf
+    cands = np.flatnonzero(np.isfinite(best_delta))
+    if cands.size == 0:
+        return None
+    loaded = np.zeros(inst.n_items, dtype=np.int64)
+    for u in trip.units:
+        loaded += u
+    left = np.maximum(stock_w - loaded, 0)
+    arrive_all = np.full(n, np.inf)
+    arrive_all[cands] = best_arrive[cands]
+    avail = np.minimum(model.group_need(need, arrive_all)[cands], stock_w[None, :])
+    room_kg = float(inst.capacity_kg[leg.k]) - float(loaded @ inst.weight_kg)
+    room_m3 = float(inst.capacity_m3[leg.k]) - float(loaded @ inst.volume_m3)
+    m = cands.size
+    in_room = fill(
+        model, leg.k, np.minimum(avail, left[None, :]), (np.full(m, room_kg), np.full(m, room_m3))
+    )
+    full = fill(
+        model,
+        leg.k,
+        avail,
+        (np.full(m, float(inst.capacity_kg[leg.k])), np.full(m, float(inst.capacity_m3[leg.k]))),
+    )
+    values = model.value[cands]
+    cost = leg.cost_h(model, trip.return_h) + best_delta[cands]
+    ranks = ((in_room * values).sum(axis=1) / cost, (full * values).sum(axis=1) / cost)
+    picks: list[int] = []
+    for score in ranks:
+        for c in np.argsort(-score, kind="stable")[:SHORTLIST]:
+            if score[c] > 0 and int(c) not in picks:
+                picks.append(int(c))
+    best: Loaded | None = None
+    best_ratio = -1.0
+    for c in picks:
+        g, pos = int(cands[c]), int(best_pos[cands[c]])
+        route = load_route(model, leg, [*trip.groups[:pos], g, *trip.groups[pos:]], need, stock_w)
+        if route is None:
+            continue
+        route_ratio = route.value / leg.cost_h(model, route.return_h)
+        if route_ratio > best_ratio:
+            best, best_ratio = route, route_ratio
+    return best
+
+
+def timed_trip(
+    model: SearchModel,
+    leg: Leg,
+    trip: Loaded,
+    need: IntArray,
+    *,
+    vehicle: tuple[int, int],
+    at: int,
+) -> TimedTrip:
+    """The trip as the planner's ``TimedTrip``: one stop per lot, km driven, base and empty drive.
+
+    ``vehicle`` is (base, index among the base's vehicles of the type); ``at``
+    the warehouse the vehicle was at before (an empty drive when not ``leg.w``).
+    """
+    inst = model.inst
+    km = inst.km(leg.k)
+    base, idx = vehicle
+    stops: list[TimedStop] = []
+    here, distance = leg.w, 0.0
+    for g, arrive_h, units in zip(trip.groups, trip.arrive_h, trip.units, strict=True):
+        for a, take in lot_split(model, g, units, need, arrive_h):
+            stops.append(TimedStop(a, arrive_h, take))
+        distance += float(km[here, model.site[g]])
+        here = int(model.site[g])
+    distance += float(km[here, leg.w])
+    return TimedTrip(
+        warehouse_idx=leg.w,
+        vehicle_type_idx=leg.k,
+        vehicle_idx=idx,
+        load_start_h=leg.start_h,
+        depart_h=leg.start_h + float(inst.load_h[leg.w]),
+        stops=stops,
+        return_h=trip.return_h,
+        distance_km=distance,
+        base_idx=base if base != leg.w else None,
+        empty_km=float(km[at, leg.w]) if at != leg.w else 0.0,
+    )
