@@ -27,8 +27,8 @@ from ._model import build_model
 from ._repair import rebuild
 
 Score = Callable[[list[TimedTrip]], tuple[float, ...]]
-#: Iterations without a better plan after which the search ends by itself.
-STALL = 1500
+#: Iterations without a better value or fairness after which the search ends by itself.
+STALL = 500
 #: After this many iterations without a better plan, the current plan goes back to the best.
 RESET = 250
 #: Threshold acceptance: at the start, a plan this share of the best value worse is accepted.
@@ -127,10 +127,11 @@ def improve(
             cand_trips = cand.trips()
             cand_score = score(cand_trips)
             if cand_score > best_score:
+                if cand_score[:2] > best_score[:2]:
+                    since_best = 0  # distance and arrival times alone do not prolong the search
                 best_score, best_trips, best_plan = cand_score, cand_trips, cand
                 best_value = value
                 improvements += 1
-                since_best = 0
         if since_best and since_best % RESET == 0:
             current, current_value = best_plan.copy(), best_value
     return SearchResult(best_trips, it, improvements, cut_by_clock)
