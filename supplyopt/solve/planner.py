@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -50,6 +51,9 @@ RESTART_WORK = 20_000
 MAX_RESTARTS = 40
 #: Share of the time limit the stages plan within (the rest is margin).
 SAFETY = 0.95
+#: Share of the time limit after which no further variant or restart starts, so that the
+#: large-neighbourhood search over vehicle-days has the rest (the first variant always runs).
+VARIANTS_SHARE = 0.5
 #: Share of the time limit the large-neighbourhood search leaves to re-sequencing.
 LNS_RESERVE = 0.05
 #: Decimals kept for hours in the plan file (0.0001 h = 0.36 s).
@@ -302,6 +306,8 @@ class _Search:
         #: The best-ranked variant planned so far (restarts randomise its dispatch).
         self.best_variant: tuple[tuple[float, ...], tuple[float, float, bool]] | None = None
         self.last_run_s = 0.0
+        #: No variant or restart after the first starts once this many seconds have passed.
+        self.until_s = math.inf
 
     def attempt(
         self,
@@ -313,6 +319,8 @@ class _Search:
         """Plan one variant unless time is short; keep it if better. False: out of time."""
         clock = self.clock
         if clock.stopped() or clock.remaining_s < 1.5 * self.last_run_s:
+            return False
+        if self.best_variant is not None and clock.elapsed_s + self.last_run_s > self.until_s:
             return False
         started = clock.elapsed_s
         scale, bay_scale, moves = variant
@@ -355,6 +363,8 @@ def _plan_best(
     are planned without moves, once each.
     """
     search = _Search(inst, clock, first_plan(inst))
+    if budget.lns_iterations != 0 and not fixed_fleet:
+        search.until_s = VARIANTS_SHARE * clock.time_limit_s
     clock.report("first", 0.05, f"first plan: weighted coverage {search.score[0]:.3f}")
     if fixed_fleet:
         scales = dict.fromkeys((scale, bays) for scale, bays, _ in VARIANTS)
