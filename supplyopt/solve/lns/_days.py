@@ -66,6 +66,11 @@ class DayPlan:
         inst = self.inst
         return float((inst.value * (inst.demand - self.need)).sum())
 
+    def value_per_hour(self) -> float:
+        """The plan's value per hour its vehicles are busy (loading to return)."""
+        busy_h = sum(t.return_h - t.load_start_h for day in self.days.values() for t in day)
+        return self.value() / busy_h if busy_h > 0 else 0.0
+
     def position(self, key: Key) -> tuple[int, float]:
         """Where the vehicle is and from when it is free after its last trip (its base if none)."""
         day = self.days[key]

@@ -31,6 +31,9 @@ class SearchModel:
     order: IntArray  # (K, I) items by value per share of truck, best first
     min_out_h: FloatArray  # (K, W) fastest drive from each warehouse to any area
     max_due_h: FloatArray  # (G,) latest due time of each group's lots
+    density: FloatArray  # (K, G, I) value per share of truck
+    weight_kg: list[float]  # (I,) as Python floats, for loops
+    volume_m3: list[float]  # (I,)
 
     @property
     def n_groups(self) -> int:
@@ -97,6 +100,9 @@ def build_model(inst: Instance) -> SearchModel:
         order=order,
         min_out_h=min_out,
         max_due_h=np.array([inst.due_h[lot].max() for lot in lots]),
+        density=inst.value[rep][None, :, :] / share[:, None, :],
+        weight_kg=[float(x) for x in inst.weight_kg],
+        volume_m3=[float(x) for x in inst.volume_m3],
     )
 
 

@@ -11,6 +11,9 @@ from ._days import DayPlan, Key
 from ._model import SearchModel
 from ._trip import Leg, first_stops, grow, timed_trip
 
+#: Stops are added to a trip while they bring more than this share of the plan's average
+#: value per vehicle-hour per hour they add (0: while the trip's value per hour rises).
+PRICE_SCALE = 0.0
 #: A vehicle may drive empty to this many other warehouses (the nearest with stock) to load.
 MOVE_CHOICES = 2
 
@@ -30,6 +33,7 @@ def rebuild(
     vehicles share bays and need in time order. With ``rng`` each first
     stop's value per hour is scaled by a factor drawn from [1 - noise, 1].
     """
+    price_h = PRICE_SCALE * plan.value_per_hour() if PRICE_SCALE > 0 else 0.0
     heap: list[tuple[float, int, Key, int]] = []
     for order, key in enumerate(keys):
         at, free_h = plan.position(key)
@@ -37,7 +41,9 @@ def rebuild(
     heapq.heapify(heap)
     while heap:
         free_h, order, key, at = heapq.heappop(heap)
-        trip = best_trip(model, plan, key, at, free_h, rng, noise=noise, moves=moves)
+        trip = best_trip(
+            model, plan, key, at, free_h, rng, noise=noise, moves=moves, price_h=price_h
+        )
         if trip is None:
             continue
         plan.add(key, trip)
@@ -54,6 +60,7 @@ def best_trip(
     *,
     noise: float,
     moves: bool,
+    price_h: float = 0.0,
 ) -> TimedTrip | None:
     """The vehicle's next trip by value per hour, from ``at`` or (``moves``) a warehouse near it."""
     inst = model.inst
@@ -71,7 +78,7 @@ def best_trip(
         start = plan.bays.earliest(w, max(arrive_h, float(inst.ready_h[w])))
         if start + float(inst.load_h[w]) + float(model.min_out_h[k, w]) > inst.horizon_h:
             continue
-        leg = Leg(k, w, start, free_h)
+        leg = Leg(k, w, start, free_h, price_h)
         _, ratio = first_stops(model, leg, plan.need, plan.stock[w])
         if rng is not None and noise > 0:
             ratio = ratio * rng.uniform(1.0 - noise, 1.0, ratio.shape[0])

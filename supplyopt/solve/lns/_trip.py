@@ -18,12 +18,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..dispatch import MAX_STOPS, TimedStop, TimedTrip
+from ..dispatch import TimedStop, TimedTrip
 from ..instance import FloatArray, IntArray
 from ._model import SearchModel, fill, lot_split
 
 #: Stops whose exact load is evaluated at each insertion step (per ranking).
 SHORTLIST = 3
+#: At most this many stops on one trip.
+MAX_STOPS = 6
 
 
 @dataclass
@@ -45,6 +47,7 @@ class Leg:
     w: int
     start_h: float
     free_h: float  # when the vehicle was free (its previous return or its base's ready time)
+    price_h: float = 0.0  # value of a vehicle-hour elsewhere (0: grow by value per hour)
 
     def cost_h(self, model: SearchModel, return_h: float) -> float:
         """Vehicle hours the trip uses (all hours left when no on-time trip can follow)."""
@@ -53,6 +56,11 @@ class Leg:
         if again > inst.horizon_h:
             return max(inst.horizon_h - self.free_h, 1e-6)
         return max(return_h - self.free_h, 1e-6)
+
+    def merit(self, model: SearchModel, route: Loaded) -> float:
+        """What growing a route maximises: value per hour, or value less the hours' price."""
+        cost = self.cost_h(model, route.return_h)
+        return route.value - self.price_h * cost if self.price_h > 0 else route.value / cost
 
 
 def load_route(
@@ -74,35 +82,33 @@ def load_route(
         return None
     if any(a_h > model.max_due_h[g] for g, a_h in zip(groups, arrive, strict=True)):
         return None
-    avail = [model.need_at(need, g, a_h) for g, a_h in zip(groups, arrive, strict=True)]
-    pairs = sorted(
-        (
-            (-float(model.value[g, i]) / float(model.share[leg.k, i]), j, i)
-            for j, g in enumerate(groups)
-            for i in np.flatnonzero(avail[j])
-        )
-    )
+    avail = np.array([model.need_at(need, g, a_h) for g, a_h in zip(groups, arrive, strict=True)])
+    stops, items = np.nonzero(avail)
+    density = model.density[leg.k][np.asarray(groups)[stops], items]
+    order = np.argsort(-density, kind="stable")
+    weight, volume = model.weight_kg, model.volume_m3
     room_kg, room_m3 = float(inst.capacity_kg[leg.k]), float(inst.capacity_m3[leg.k])
-    stock = stock_w.astype(np.int64).copy()
-    units = [np.zeros(inst.n_items, dtype=np.int64) for _ in groups]
-    value = 0.0
-    for _, j, i in pairs:
+    stock = stock_w.tolist()
+    counts = avail.tolist()
+    units = [[0] * inst.n_items for _ in groups]
+    for j, i in zip(stops[order].tolist(), items[order].tolist(), strict=True):
         q = min(
-            int(avail[j][i]),
-            int(stock[i]),
-            int(np.floor((room_kg + 1e-9) / inst.weight_kg[i])),
-            int(np.floor((room_m3 + 1e-9) / inst.volume_m3[i])),
+            counts[j][i],
+            stock[i],
+            int((room_kg + 1e-9) // weight[i]),
+            int((room_m3 + 1e-9) // volume[i]),
         )
         if q <= 0:
             continue
         units[j][i] = q
         stock[i] -= q
-        room_kg -= q * float(inst.weight_kg[i])
-        room_m3 -= q * float(inst.volume_m3[i])
-        value += q * float(model.value[groups[j], i])
-    if any(not u.any() for u in units):
+        room_kg -= q * weight[i]
+        room_m3 -= q * volume[i]
+    if not all(any(u) for u in units):
         return None
-    return Loaded(list(groups), arrive, units, value, return_h)
+    loads = [np.array(u, dtype=np.int64) for u in units]
+    value = float(sum(float(model.value[g] @ u) for g, u in zip(groups, loads, strict=True)))
+    return Loaded(list(groups), arrive, loads, value, return_h)
 
 
 def first_stops(
@@ -133,16 +139,15 @@ def grow(
     best = load_route(model, leg, [first], need, stock_w)
     if best is None:
         return None
-    ratio = best.value / leg.cost_h(model, best.return_h)
+    merit = leg.merit(model, best)
     while len(best.groups) < MAX_STOPS:
-        found = _best_insertion(model, leg, best, need, stock_w)
-        if found is None:
+        cand = _best_insertion(model, leg, best, need, stock_w)
+        if cand is None:
             break
-        cand = found
-        cand_ratio = cand.value / leg.cost_h(model, cand.return_h)
-        if cand_ratio <= ratio * (1 + 1e-9) or cand.value <= best.value + 1e-15:
+        cand_merit = leg.merit(model, cand)
+        if cand_merit <= merit + 1e-12 * abs(merit) or cand.value <= best.value + 1e-15:
             break
-        best, ratio = cand, cand_ratio
+        best, merit = cand, cand_merit
     return best
 
 
@@ -202,15 +207,15 @@ def _best_insertion(
             if score[c] > 0 and int(c) not in picks:
                 picks.append(int(c))
     best: Loaded | None = None
-    best_ratio = -1.0
+    best_merit = -np.inf
     for c in picks:
         g, pos = int(cands[c]), int(best_pos[cands[c]])
         route = load_route(model, leg, [*trip.groups[:pos], g, *trip.groups[pos:]], need, stock_w)
         if route is None:
             continue
-        route_ratio = route.value / leg.cost_h(model, route.return_h)
-        if route_ratio > best_ratio:
-            best, best_ratio = route, route_ratio
+        route_merit = leg.merit(model, route)
+        if route_merit > best_merit:
+            best, best_merit = route, route_merit
     return best
 
 

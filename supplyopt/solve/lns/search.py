@@ -32,11 +32,11 @@ STALL = 500
 #: After this many iterations without a better plan, the current plan goes back to the best.
 RESET = 250
 #: Threshold acceptance: at the start, a plan this share of the best value worse is accepted.
-THRESHOLD = 0.002
+THRESHOLD = 0.001
 #: Randomisation of the repair's first stops (factor drawn from [1 - NOISE, 1]).
 NOISE = 0.2
 #: Vehicles cut per iteration: from 2 up to this many (and at most a fifth of the fleet).
-MAX_CUT = 8
+MAX_CUT = 4
 
 
 @dataclass(frozen=True)
