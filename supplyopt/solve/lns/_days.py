@@ -78,16 +78,22 @@ class DayPlan:
             return day[-1].warehouse_idx, day[-1].return_h
         return key[0], float(self.inst.ready_h[key[0]])
 
-    def remove_from(self, key: Key, cut_h: float) -> None:
-        """Drop the vehicle's trips that start loading at or after ``cut_h``."""
+    def remove_from(self, key: Key, cut_h: float, group_of: IntArray) -> set[int]:
+        """Drop the vehicle's trips that start loading at or after ``cut_h``.
+
+        Returns the groups (``group_of`` of each instance area) they stopped at.
+        """
         day = self.days[key]
         keep = [trip for trip in day if trip.load_start_h < cut_h]
+        freed: set[int] = set()
         for trip in day[len(keep) :]:
             self.bays.remove(trip.warehouse_idx, trip.load_start_h)
             for stop in trip.stops:
                 self.need[stop.area_idx] += stop.units
                 self.stock[trip.warehouse_idx] += stop.units
+                freed.add(int(group_of[stop.area_idx]))
         self.days[key] = keep
+        return freed
 
     def add(self, key: Key, trip: TimedTrip) -> None:
         """Append ``trip`` to the vehicle's day."""

@@ -82,12 +82,31 @@ def load_route(
         return None
     if any(a_h > model.max_due_h[g] for g, a_h in zip(groups, arrive, strict=True)):
         return None
+    loaded = load(model, leg.k, groups, arrive, need, stock_w)
+    if loaded is None:
+        return None
+    return Loaded(list(groups), arrive, loaded[0], loaded[1], return_h)
+
+
+def load(
+    model: SearchModel,
+    k: int,
+    groups: list[int],
+    arrive: list[float],
+    need: IntArray,
+    stock_w: IntArray,
+) -> tuple[list[IntArray], float] | None:
+    """Units per stop and their value: best value per share of the truck first, over all stops.
+
+    None when a stop would get nothing.
+    """
+    inst = model.inst
     avail = np.array([model.need_at(need, g, a_h) for g, a_h in zip(groups, arrive, strict=True)])
     stops, items = np.nonzero(avail)
-    density = model.density[leg.k][np.asarray(groups)[stops], items]
+    density = model.density[k][np.asarray(groups)[stops], items]
     order = np.argsort(-density, kind="stable")
     weight, volume = model.weight_kg, model.volume_m3
-    room_kg, room_m3 = float(inst.capacity_kg[leg.k]), float(inst.capacity_m3[leg.k])
+    room_kg, room_m3 = float(inst.capacity_kg[k]), float(inst.capacity_m3[k])
     stock = stock_w.tolist()
     counts = avail.tolist()
     units = [[0] * inst.n_items for _ in groups]
@@ -108,7 +127,7 @@ def load_route(
         return None
     loads = [np.array(u, dtype=np.int64) for u in units]
     value = float(sum(float(model.value[g] @ u) for g, u in zip(groups, loads, strict=True)))
-    return Loaded(list(groups), arrive, loads, value, return_h)
+    return loads, value
 
 
 def first_stops(

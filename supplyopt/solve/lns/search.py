@@ -24,6 +24,7 @@ from ..progress import Clock
 from ._days import DayPlan
 from ._destroy import OPERATORS
 from ._model import build_model
+from ._reload import reload_visits
 from ._repair import rebuild
 
 Score = Callable[[list[TimedTrip]], tuple[float, ...]]
@@ -35,6 +36,8 @@ RESET = 250
 THRESHOLD = 0.001
 #: Randomisation of the repair's first stops (factor drawn from [1 - NOISE, 1]).
 NOISE = 0.2
+#: Reload the kept trips that stop where a destroy freed need, before the repair.
+RELOAD = True
 #: Vehicles cut per iteration: from 2 up to this many (and at most a fifth of the fleet).
 MAX_CUT = 4
 
@@ -101,6 +104,13 @@ def improve(
     best_score, best_trips = score(trips), trips
     best_value = current_value = current.value()
     best_plan = current
+    if RELOAD:  # the start plan's own trips, loaded again: never worth less
+        current = current.copy()
+        reload_visits(model, current, set(range(model.n_groups)))
+        current_value = current.value()
+        if current_value > best_value + 1e-12 and score(current.trips()) > best_score:
+            best_score, best_trips = score(current.trips()), current.trips()
+            best_value, best_plan = current_value, current
     n_fleet = len(current.days)
     max_cut = max(1, min(MAX_CUT, n_fleet // 5))
     started = clock.elapsed_s
@@ -114,8 +124,11 @@ def improve(
         operator = OPERATORS[int(rng.integers(len(OPERATORS)))]
         n_cut = int(rng.integers(1, max_cut + 1)) if max_cut > 1 else 1
         cuts = operator(model, cand, rng, n_cut)
+        freed: set[int] = set()
         for key, cut_h in cuts:
-            cand.remove_from(key, cut_h)
+            freed |= cand.remove_from(key, cut_h, model.group_of)
+        if RELOAD:
+            reload_visits(model, cand, freed)
         rebuild(model, cand, [key for key, _ in cuts], rng, noise=NOISE, moves=moves)
         value = cand.value()
         done = _progress(it, iterations, clock, started, reserve_s)
