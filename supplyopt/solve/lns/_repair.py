@@ -9,11 +9,14 @@ import numpy as np
 from ..dispatch import TimedTrip
 from ._days import DayPlan, Key
 from ._model import SearchModel
-from ._trip import Leg, first_stops, grow, timed_trip
+from ._trip import Leg, Loaded, first_stops, grow, timed_trip
 
 #: Stops are added to a trip while they bring more than this share of the plan's average
 #: value per vehicle-hour per hour they add (0: while the trip's value per hour rises).
 PRICE_SCALE = 0.0
+#: First stops (the best by value per hour, over the warehouses tried) grown into a trip each;
+#: the trip worth most per hour is made.
+FIRST_CHOICES = 1
 #: A vehicle may drive empty to this many other warehouses (the nearest with stock) to load.
 MOVE_CHOICES = 2
 
@@ -72,7 +75,7 @@ def best_trip(
         options += [
             int(w) for w in near if w != at and np.isfinite(hours[at, w]) and plan.stock[w].any()
         ][:MOVE_CHOICES]
-    best: tuple[float, Leg, int] | None = None
+    firsts: list[tuple[float, Leg, int]] = []
     for w in options:
         arrive_h = free_h + (float(hours[at, w]) if w != at else 0.0)
         start = plan.bays.earliest(w, max(arrive_h, float(inst.ready_h[w])))
@@ -82,13 +85,16 @@ def best_trip(
         _, ratio = first_stops(model, leg, plan.need, plan.stock[w])
         if rng is not None and noise > 0:
             ratio = ratio * rng.uniform(1.0 - noise, 1.0, ratio.shape[0])
-        g = int(np.argmax(ratio))
-        if ratio[g] > 0 and (best is None or ratio[g] > best[0]):
-            best = (float(ratio[g]), leg, g)
+        for g in np.argsort(-ratio, kind="stable")[:FIRST_CHOICES].tolist():
+            if ratio[g] > 0:
+                firsts.append((float(ratio[g]), leg, g))
+    firsts.sort(key=lambda f: -f[0])
+    best: tuple[float, Leg, Loaded] | None = None
+    for _, leg, g in firsts[:FIRST_CHOICES]:
+        loaded = grow(model, leg, g, plan.need, plan.stock[leg.w])
+        if loaded is not None and (best is None or leg.merit(model, loaded) > best[0]):
+            best = (leg.merit(model, loaded), leg, loaded)
     if best is None:
         return None
-    _, leg, g = best
-    loaded = grow(model, leg, g, plan.need, plan.stock[leg.w])
-    if loaded is None:
-        return None
+    _, leg, loaded = best
     return timed_trip(model, leg, loaded, plan.need, vehicle=(base, idx), at=at)
