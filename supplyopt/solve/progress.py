@@ -15,7 +15,7 @@ class Progress:
     ----------
     stage
         Short name of the current stage (``travel``, ``first`` (the greedy first plan),
-        ``dispatch``, ``done``).
+        ``dispatch``, ``search`` (the search over vehicle-days), ``done``).
     fraction
         Rough share of the work done, in [0, 1].
     message
