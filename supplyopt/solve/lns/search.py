@@ -36,6 +36,8 @@ RESET = 250
 THRESHOLD = 0.001
 #: Randomisation of the repair's first stops (factor drawn from [1 - NOISE, 1]).
 NOISE = 0.2
+#: A progress report every this many iterations.
+REPORT_EVERY = 50
 #: Reload the kept trips that stop where a destroy freed need, before the repair.
 RELOAD = True
 #: Vehicles cut per iteration: from 2 up to this many (and at most a fifth of the fleet).
@@ -145,6 +147,12 @@ def improve(
                 best_score, best_trips, best_plan = cand_score, cand_trips, cand
                 best_value = value
                 improvements += 1
+        if it % REPORT_EVERY == 0:
+            clock.report(
+                "search",
+                0.95 + 0.04 * done,
+                f"vehicle-day search: {it} iterations, weighted coverage {best_value:.3f}",
+            )
         if since_best and since_best % RESET == 0:
             current, current_value = best_plan.copy(), best_value
     return SearchResult(best_trips, it, improvements, cut_by_clock)
