@@ -54,8 +54,10 @@ SAFETY = 0.95
 #: Share of the time limit after which no further variant or restart starts, so that the
 #: large-neighbourhood search over vehicle-days has the rest (the first variant always runs).
 VARIANTS_SHARE = 0.5
-#: Share of the time limit the large-neighbourhood search leaves to re-sequencing.
+#: Share of the time limit the large-neighbourhood search leaves to re-sequencing, explaining
+#: what is unmet and assembling the plan; at least LNS_RESERVE_MIN_S seconds.
 LNS_RESERVE = 0.05
+LNS_RESERVE_MIN_S = 0.25
 #: Decimals kept for hours in the plan file (0.0001 h = 0.36 s).
 TIME_DECIMALS = 4
 
@@ -258,7 +260,7 @@ def _improve(
         seed=seed,
         moves=moves,
         iterations=budget.lns_iterations,
-        reserve_s=LNS_RESERVE * time_limit_s,
+        reserve_s=max(LNS_RESERVE * time_limit_s, LNS_RESERVE_MIN_S),
     )
     if result.cut_by_clock:
         clock.cut_short(f"large-neighbourhood search after {result.iterations} iterations")
