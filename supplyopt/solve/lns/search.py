@@ -6,7 +6,7 @@ region, or the poorest days by value per hour), each from some time on,
 and rebuilds those vehicles' days trip by trip by value per vehicle-hour
 (:mod:`._repair`). A rebuilt plan becomes the search's current plan when
 its value is at least the current one's less a threshold that shrinks to
-zero over the run (threshold acceptance); it replaces the best plan only
+zero over each cycle of iterations (threshold acceptance); it replaces the best plan only
 when it ranks higher in the contract's objective order, so the plan
 returned is never worse than the one given.
 """
@@ -32,8 +32,10 @@ Score = Callable[[list[TimedTrip]], tuple[float, ...]]
 STALL = 500
 #: After this many iterations without a better plan, the current plan goes back to the best.
 RESET = 250
-#: Threshold acceptance: at the start, a plan this share of the best value worse is accepted.
+#: Threshold acceptance: at the start of each cycle of CYCLE iterations, a plan this share of
+#: the best value worse than the current one is accepted; the threshold falls to 0 over the cycle.
 THRESHOLD = 0.001
+CYCLE = 500
 #: Randomisation of the repair's first stops (factor drawn from [1 - NOISE, 1]).
 NOISE = 0.2
 #: A progress report every this many iterations.
@@ -133,8 +135,11 @@ def improve(
             reload_visits(model, cand, freed)
         rebuild(model, cand, [key for key, _ in cuts], rng, noise=NOISE, moves=moves)
         value = cand.value()
-        done = _progress(it, iterations, clock, started, reserve_s)
-        if value >= current_value - THRESHOLD * (1.0 - done) * best_value:
+        # The threshold falls from THRESHOLD to 0 over each cycle of iterations: the same
+        # start and seed give the same iterations whatever the time limit, so more time
+        # only adds iterations (from the same start, the best plan never gets worse with time).
+        slack = THRESHOLD * (1.0 - (it % CYCLE) / CYCLE) * best_value
+        if value >= current_value - slack:
             current, current_value = cand, value
         it += 1
         since_best += 1
@@ -150,7 +155,7 @@ def improve(
         if it % REPORT_EVERY == 0:
             clock.report(
                 "search",
-                0.95 + 0.04 * done,
+                0.95 + 0.04 * _progress(it, iterations, clock, started, reserve_s),
                 f"vehicle-day search: {it} iterations, weighted coverage {best_value:.3f}",
             )
         if since_best and since_best % RESET == 0:
