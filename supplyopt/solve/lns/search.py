@@ -28,8 +28,10 @@ from ._reload import reload_visits
 from ._repair import rebuild
 
 Score = Callable[[list[TimedTrip]], tuple[float, ...]]
-#: Iterations without a better value or fairness after which the search ends by itself.
+#: Iterations without a better value or fairness after which the search ends by itself:
+#: STALL_PER_VEHICLE per vehicle of the fleet, at least STALL.
 STALL = 500
+STALL_PER_VEHICLE = 25
 #: After this many iterations without a better plan, the current plan goes back to the best.
 RESET = 250
 #: Threshold acceptance: at the start of each cycle of CYCLE iterations, a plan this share of
@@ -117,10 +119,11 @@ def improve(
             best_value, best_plan = current_value, current
     n_fleet = len(current.days)
     max_cut = max(1, min(MAX_CUT, n_fleet // 5))
+    stall = max(STALL, STALL_PER_VEHICLE * n_fleet)
     started = clock.elapsed_s
     it = improvements = since_best = 0
     cut_by_clock = False
-    while (iterations is None or it < iterations) and since_best < STALL and n_fleet:
+    while (iterations is None or it < iterations) and since_best < stall and n_fleet:
         if clock.stopped() or clock.remaining_s <= reserve_s:
             cut_by_clock = True
             break
