@@ -20,7 +20,13 @@ def create_item(session: Session, item: Item, *, key_id: int | None) -> ItemRow:
     """Add an item to the catalogue; 409 if the id is taken."""
     if session.get(ItemRow, item.id) is not None:
         raise ConflictError(f"item {item.id!r} already exists")
-    row = ItemRow(id=item.id, name=item.name, weight_kg=item.weight_kg, volume_m3=item.volume_m3)
+    row = ItemRow(
+        id=item.id,
+        name=item.name,
+        names=item.names,
+        weight_kg=item.weight_kg,
+        volume_m3=item.volume_m3,
+    )
     session.add(row)
     audit.record(session, key_id, "item.create", f"items/{item.id}", item.model_dump(mode="json"))
     return row

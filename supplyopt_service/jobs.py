@@ -21,10 +21,11 @@ from sqlalchemy.orm import Session
 
 from .approvals import lock_job
 from .core import audit
-from .core.db import Database
+from .core.db import Database, serialize
 from .core.errors import ConflictError, TooBusyError
 from .core.settings import Settings
 from .core.tables import PlanJobRow, utcnow
+from .quotas import require_quota
 from .revisions import require_done
 from .schemas import PlanRequest, ReplanRequest
 from .solving import (
@@ -106,7 +107,7 @@ class JobRunner:
             created_by=key_id,
         )
         with self.db.write() as session:
-            self._admit(session)
+            self._admit(session, key_id)
             session.add(job)
             audit.record(
                 session,
@@ -134,7 +135,7 @@ class JobRunner:
         with self.db.write() as session:
             previous = lock_job(session, previous_id)
             require_done(previous)  # a done job stays done: the checked events stay valid
-            self._admit(session)
+            self._admit(session, key_id)
             job = PlanJobRow(
                 id=uuid.uuid4().hex,
                 status="queued",
@@ -170,8 +171,15 @@ class JobRunner:
             requested_s or self.settings.default_time_limit_s, self.settings.max_time_limit_s
         )
 
-    def _admit(self, session: Session) -> None:
-        """429 when the queue is full (counted inside the write transaction that adds a job)."""
+    def _admit(self, session: Session, key_id: int | None) -> None:
+        """429 when the queue is full or the key has used its quota.
+
+        Counted inside the write transaction that adds the job, with the
+        admissions serialised (:func:`~supplyopt_service.core.db.serialize`):
+        racing submits cannot both take the last slot.
+        """
+        serialize(session, "plan-admission")
+        require_quota(session, key_id, self.settings)
         active = session.scalar(
             select(func.count())
             .select_from(PlanJobRow)

@@ -12,6 +12,9 @@ worker that lost its lease (declared dead) can never overwrite what another
 did. Only a running job whose lease expired is queued again (fewer than
 ``max_attempts`` starts) or failed with the reason.
 
+Plan jobs (``plan_jobs``) and readiness jobs (``readiness_jobs``) are leased
+alike: every function takes the job ``table`` (plan jobs by default).
+
 Times come from the database's clock on PostgreSQL (machines need not agree
 on the time) and from this machine's on SQLite (a file on one machine).
 """
@@ -24,9 +27,15 @@ from typing import Any
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
-from .core.tables import PlanJobRow, utcnow
+from .core.tables import PlanJobRow, ReadinessJobRow, utcnow
 
-RUNNING = PlanJobRow.status == "running"
+#: A table of leased jobs (the same status, lease and attempt columns).
+JobTable = type[PlanJobRow] | type[ReadinessJobRow]
+JobRow = PlanJobRow | ReadinessJobRow
+
+
+def _running(table: JobTable) -> Any:
+    return table.status == "running"
 
 
 def database_now(session: Session) -> datetime:
@@ -39,12 +48,14 @@ def database_now(session: Session) -> datetime:
     return now
 
 
-def claim(session: Session, owner: str, lease_s: float) -> PlanJobRow | None:
+def claim(
+    session: Session, owner: str, lease_s: float, *, table: JobTable = PlanJobRow
+) -> JobRow | None:
     """Take the oldest queued job for ``owner``: running, leased for ``lease_s``; or None."""
-    job = session.scalars(
-        select(PlanJobRow)
-        .where(PlanJobRow.status == "queued")
-        .order_by(PlanJobRow.created_at, PlanJobRow.id)
+    job: JobRow | None = session.scalars(  # type: ignore[assignment]
+        select(table)
+        .where(table.status == "queued")
+        .order_by(table.created_at, table.id)
         .limit(1)
         .with_for_update(skip_locked=True)
     ).first()
@@ -58,13 +69,15 @@ def claim(session: Session, owner: str, lease_s: float) -> PlanJobRow | None:
     return job
 
 
-def queued_exists(session: Session) -> bool:
+def queued_exists(session: Session, *, table: JobTable = PlanJobRow) -> bool:
     """Whether some job waits (a cheap read before taking the write lock to claim)."""
-    found = session.scalar(select(PlanJobRow.id).where(PlanJobRow.status == "queued").limit(1))
+    found = session.scalar(select(table.id).where(table.status == "queued").limit(1))
     return found is not None
 
 
-def renew(session: Session, owners: list[str], lease_s: float) -> set[str]:
+def renew(
+    session: Session, owners: list[str], lease_s: float, *, table: JobTable = PlanJobRow
+) -> set[str]:
     """Extend these leases (``lease_owner`` values, one per claim); return those still held.
 
     A lease missing from the answer is gone: its job was cancelled, or the
@@ -76,30 +89,32 @@ def renew(session: Session, owners: list[str], lease_s: float) -> set[str]:
     until = database_now(session) + timedelta(seconds=lease_s)
     return set(
         session.scalars(
-            update(PlanJobRow)
-            .where(PlanJobRow.lease_owner.in_(owners), RUNNING)
+            update(table)
+            .where(table.lease_owner.in_(owners), _running(table))
             .values(lease_expires_at=until)
-            .returning(PlanJobRow.lease_owner)
+            .returning(table.lease_owner)
         )
     )
 
 
-def held(session: Session, owners: list[str]) -> set[str]:
+def held(session: Session, owners: list[str], *, table: JobTable = PlanJobRow) -> set[str]:
     """The leases among ``owners`` whose jobs are still running under them (a read)."""
     if not owners:
         return set()
     return set(
         session.scalars(
-            select(PlanJobRow.lease_owner).where(PlanJobRow.lease_owner.in_(owners), RUNNING)
+            select(table.lease_owner).where(table.lease_owner.in_(owners), _running(table))
         )
     )
 
 
-def update_held(session: Session, plan_id: str, owner: str, **values: Any) -> bool:
+def update_held(
+    session: Session, plan_id: str, owner: str, *, table: JobTable = PlanJobRow, **values: Any
+) -> bool:
     """Write ``values`` to the job if ``owner`` still holds it; whether it did."""
     result = session.execute(
-        update(PlanJobRow)
-        .where(PlanJobRow.id == plan_id, RUNNING, PlanJobRow.lease_owner == owner)
+        update(table)
+        .where(table.id == plan_id, _running(table), table.lease_owner == owner)
         .values(**values)
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]
@@ -113,49 +128,56 @@ def finish(
     status: str,
     plan: dict[str, Any] | None = None,
     error: str | None = None,
+    table: JobTable = PlanJobRow,
 ) -> bool:
-    """Store the outcome of a job ``owner`` holds; False (nothing written) if it lost it."""
+    """Store the outcome of a job ``owner`` holds; False (nothing written) if it lost it.
+
+    ``plan`` is the job's result: a plan job's ``plan``, a readiness job's ``result``.
+    """
     values: dict[str, Any] = {
         "status": status,
         "finished_at": database_now(session),
         "error": error,
-        "plan": plan,
+        ("plan" if table is PlanJobRow else "result"): plan,
         "message": status,
         "lease_expires_at": None,
     }
     if status == "done":
         values["progress"] = 1.0
-    return update_held(session, plan_id, owner, **values)
+    return update_held(session, plan_id, owner, table=table, **values)
 
 
-def hand_back(session: Session, plan_id: str, owner: str) -> bool:
+def hand_back(session: Session, plan_id: str, owner: str, *, table: JobTable = PlanJobRow) -> bool:
     """Queue again a job ``owner`` stopped solving on purpose (shutdown); not an attempt."""
     return update_held(
         session,
         plan_id,
         owner,
+        table=table,
         status="queued",
         lease_owner=None,
         lease_expires_at=None,
         started_at=None,
         progress=0.0,
-        attempts=PlanJobRow.attempts - 1,
+        attempts=table.attempts - 1,
         message=f"queued again: worker {owner} stopped",
     )
 
 
-def _expired(now: datetime) -> Any:
-    return RUNNING & or_(PlanJobRow.lease_expires_at.is_(None), PlanJobRow.lease_expires_at < now)
+def _expired(table: JobTable, now: datetime) -> Any:
+    return _running(table) & or_(table.lease_expires_at.is_(None), table.lease_expires_at < now)
 
 
-def expired_exists(session: Session) -> bool:
+def expired_exists(session: Session, *, table: JobTable = PlanJobRow) -> bool:
     """Whether a running job's lease has expired (a cheap read before recovering)."""
     now = database_now(session)
-    found = session.scalar(select(PlanJobRow.id).where(_expired(now)).limit(1))
+    found = session.scalar(select(table.id).where(_expired(table, now)).limit(1))
     return found is not None
 
 
-def recover_expired(session: Session, max_attempts: int) -> list[tuple[str, str]]:
+def recover_expired(
+    session: Session, max_attempts: int, *, table: JobTable = PlanJobRow
+) -> list[tuple[str, str]]:
     """Queue again (or fail) every running job whose lease expired.
 
     A job started fewer than ``max_attempts`` times is queued again; otherwise
@@ -168,12 +190,14 @@ def recover_expired(session: Session, max_attempts: int) -> list[tuple[str, str]
         ``(plan id, what happened)`` for each job recovered.
     """
     now = database_now(session)
-    jobs = session.scalars(
-        select(PlanJobRow)
-        .where(_expired(now))
-        .order_by(PlanJobRow.created_at)
-        .with_for_update(skip_locked=True)
-    ).all()
+    jobs: list[JobRow] = list(
+        session.scalars(
+            select(table)
+            .where(_expired(table, now))
+            .order_by(table.created_at)
+            .with_for_update(skip_locked=True)
+        )
+    )
     outcomes = []
     for job in jobs:
         when = _stamp(job.lease_expires_at or now)

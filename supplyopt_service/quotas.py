@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from .core.db import Database
 from .core.errors import ForbiddenError, NotFoundError, TooBusyError
@@ -11,23 +12,23 @@ from .core.settings import Settings
 from .core.tables import PlanJobRow
 
 
-def require_quota(db: Database, who: Principal, settings: Settings) -> None:
+def require_quota(session: Session, key_id: int | None, settings: Settings) -> None:
     """429 when the key already has ``SUPPLYOPT_MAX_PLANS_PER_KEY`` plans queued or running.
 
     The server-wide bound (``SUPPLYOPT_MAX_QUEUED_PLANS``) still applies on
-    top; this one keeps one busy desk from taking every slot. It is counted
-    before the job is stored, so two submits of one key racing each other may
-    pass it by one each.
+    top; this one keeps one busy desk from taking every slot. Called inside
+    the write transaction that adds the job, after
+    :func:`~supplyopt_service.core.db.serialize`, so two submits of one key
+    racing each other cannot both pass it.
     """
-    with db.read() as session:
-        active = session.scalar(
-            select(func.count())
-            .select_from(PlanJobRow)
-            .where(
-                PlanJobRow.created_by == who.key_id,
-                PlanJobRow.status.in_(("queued", "running")),
-            )
+    active = session.scalar(
+        select(func.count())
+        .select_from(PlanJobRow)
+        .where(
+            PlanJobRow.created_by == key_id,
+            PlanJobRow.status.in_(("queued", "running")),
         )
+    )
     quota = settings.max_plans_per_key
     if (active or 0) >= quota:
         raise TooBusyError(

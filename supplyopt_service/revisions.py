@@ -12,7 +12,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from supplyopt.model import EventsError, Plan, Scenario, parse_events, parse_scenario
+from supplyopt.model import (
+    EventsError,
+    Operation,
+    Plan,
+    Scenario,
+    apply_events,
+    parse_events,
+    parse_scenario,
+)
 from supplyopt.model.events import AddArea
 
 from .core.errors import ConflictError, InvalidInputError
@@ -43,6 +51,21 @@ def revision_inputs(previous: PlanJobRow) -> tuple[Scenario, Plan]:
     require_done(previous)
     scenario = parse_scenario(with_stock(previous.scenario, previous.inventory_used))
     return scenario, Plan.model_validate(previous.plan)
+
+
+def revision_operation(row: PlanJobRow, previous: PlanJobRow | None) -> Operation | None:
+    """The operation a revision was planned for (its events on what it revised), else ``None``.
+
+    Its ``changed`` scenario holds the added areas and changed demand, and its
+    ``roads_at`` the roads of each leg's start, for the revision's exports.
+    """
+    if row.events is None or previous is None or previous.plan is None:
+        return None
+    scenario, plan = revision_inputs(previous)
+    try:
+        return apply_events(scenario, parse_events(dict(row.events), scenario, plan))
+    except EventsError:  # checked when queued; a later schema change must not break exports
+        return None
 
 
 def require_done(previous: PlanJobRow) -> None:

@@ -161,6 +161,9 @@ class ItemOut(_Out):
 
     id: str
     name: str | None = None
+    names: dict[str, str] | None = Field(
+        default=None, description="Display names per language (``{en: Tent, zh: 帐篷}``)."
+    )
     weight_kg: float
     volume_m3: float
 
@@ -199,6 +202,14 @@ class StockLevel(BaseModel):
 
 class ScenarioImport(BaseModel):
     """Import a scenario's items and warehouses (with their stock as opening balance)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    scenario: ScenarioIn
+
+
+class ScenarioToWrite(BaseModel):
+    """A scenario to write as a file (``POST /scenarios/render``)."""
 
     model_config = ConfigDict(extra="forbid")
 

@@ -1,4 +1,4 @@
-"""A job worker: threads that claim queued plan jobs and solve them under a lease.
+"""A job worker: threads that claim queued jobs (plans, readiness runs) and solve them under a lease.
 
 Each of ``concurrency`` threads claims the oldest queued job
 (:func:`~.leases.claim`), solves it and stores the outcome only if it still
@@ -13,6 +13,11 @@ holds the lease. One housekeeping thread, every ``job_poll_interval_s``:
 A worker in the API process (``supplyopt serve``) and workers of their own
 (``supplyopt worker``) are the same class. Stopping it (:meth:`JobWorker.shutdown`)
 tells running solves to stop and queues their jobs again for another worker.
+
+Each kind of job (:data:`KINDS`) has its table and the function that turns a
+claimed row into work; plan jobs are claimed before readiness jobs, and a
+worker solving several jobs at once keeps one thread free of readiness runs
+(they take minutes) for plans.
 """
 
 from __future__ import annotations
@@ -24,18 +29,24 @@ import socket
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, Protocol
+
+from sqlalchemy.orm import Session
 
 from supplyopt.model import SupplyOptError
 
 from . import leases
 from .core.db import Database
 from .core.settings import Settings
+from .core.tables import PlanJobRow, ReadinessJobRow
+from .readiness_work import start_readiness
 from .solving import (
     ProgressFn,
     ReplanFn,
     SolveFn,
-    Work,
+    StopFn,
     replan_with_library,
     solve_with_library,
     start_work,
@@ -49,12 +60,41 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 
 
+class Runnable(Protocol):
+    """What a claimed job does: runs with the solving functions, returns its result."""
+
+    def run(
+        self, solve: SolveFn, replan: ReplanFn, progress: ProgressFn, should_stop: StopFn
+    ) -> dict[str, Any]:
+        """Do the job's work; the result stored in the job row."""
+
+
+@dataclass(frozen=True)
+class JobKind:
+    """A kind of leased job: its name (in logs), its table, and how a claimed row starts.
+
+    ``start`` is called in the claiming transaction; it returns the work, or
+    ``None`` after failing the job (e.g. its live stock is invalid).
+    """
+
+    name: str
+    table: leases.JobTable
+    start: Callable[[Session, Any], Runnable | None]
+
+
+PLAN_JOBS = JobKind("plan", PlanJobRow, start_work)
+READINESS_JOBS = JobKind("readiness", ReadinessJobRow, start_readiness)
+#: Every kind of job a worker claims, in the order it looks for them.
+KINDS = (PLAN_JOBS, READINESS_JOBS)
+
+
 @dataclass(frozen=True)
 class _Claimed:
     plan_id: str
     lease: str  # the claim's lease_owner: the worker's name and a number of its own
-    work: Work | None  # None: the job failed as it started (e.g. live stock invalid)
+    work: Runnable | None  # None: the job failed as it started (e.g. live stock invalid)
     stop: threading.Event
+    kind: JobKind = PLAN_JOBS
 
 
 class JobWorker:
@@ -157,24 +197,39 @@ class JobWorker:
             elif claimed.work is not None:
                 self._run(claimed, claimed.work)
 
+    def _claimable(self) -> list[JobKind]:
+        """The kinds of job this thread may take now (one thread stays free for plans)."""
+        with self._lock:
+            long_runs = sum(1 for c in self._held.values() if c.kind is not PLAN_JOBS)
+        room = long_runs < max(self.concurrency - 1, 1)
+        return [kind for kind in KINDS if kind is PLAN_JOBS or room]
+
     def _claim(self) -> _Claimed | None:
+        kinds = self._claimable()
         with self.db.read() as session:
-            if not leases.queued_exists(session):
-                return None
+            kinds = [k for k in kinds if leases.queued_exists(session, table=k.table)]
+        if not kinds:
+            return None
         # A lease of its own for each claim: should this worker claim the same job
         # again (after losing its lease), the earlier solve cannot store anything.
         lease = f"{self.name}/{next(self._claims)}"
         with self.db.write() as session:
-            job = leases.claim(session, lease, self.settings.job_lease_s)
-            if job is None:
+            for kind in kinds:
+                job = leases.claim(session, lease, self.settings.job_lease_s, table=kind.table)
+                if job is not None:
+                    break
+            else:
                 return None
-            claimed = _Claimed(job.id, lease, start_work(session, job), threading.Event())
+            work = kind.start(session, job)
+            claimed = _Claimed(job.id, lease, work, threading.Event(), kind)
         if claimed.work is not None:
             with self._lock:  # housekeeping renews its lease from now on
                 self._held[lease] = claimed
+                if self._closing.is_set():  # shutdown went through _held before this claim
+                    claimed.stop.set()
         return claimed
 
-    def _run(self, claimed: _Claimed, work: Work) -> None:
+    def _run(self, claimed: _Claimed, work: Runnable) -> None:
         plan_id, stop = claimed.plan_id, claimed.stop
         try:
             try:
@@ -183,7 +238,7 @@ class JobWorker:
                 self._store(claimed, status="failed", error=str(err))
                 return
             except Exception:  # the job row says what happened; never kill the worker
-                log.exception("plan job %s failed unexpectedly", plan_id)
+                log.exception("%s job %s failed unexpectedly", claimed.kind.name, plan_id)
                 self._store(claimed, status="failed", error="internal error while solving")
                 return
             self._store(claimed, status="done", plan=plan)
@@ -193,24 +248,26 @@ class JobWorker:
 
     def _store(self, claimed: _Claimed, **outcome: object) -> None:
         """Store the outcome; a solve stopped by shutdown gives its job back instead."""
-        plan_id, lease = claimed.plan_id, claimed.lease
+        plan_id, lease, kind = claimed.plan_id, claimed.lease, claimed.kind
         try:
             with self.db.write() as session:
                 if claimed.stop.is_set() and self._closing.is_set():
-                    stored = leases.hand_back(session, plan_id, lease)
+                    stored = leases.hand_back(session, plan_id, lease, table=kind.table)
                     what = "queued again (worker stopping)"
                 elif claimed.stop.is_set():
                     stored, what = False, ""  # cancelled, or the lease was lost
                 else:
-                    stored = leases.finish(session, plan_id, lease, **outcome)  # type: ignore[arg-type]
+                    stored = leases.finish(session, plan_id, lease, table=kind.table, **outcome)  # type: ignore[arg-type]
                     what = str(outcome["status"])
         except Exception:
-            log.exception("could not store the outcome of plan job %s", plan_id)
+            log.exception("could not store the outcome of %s job %s", kind.name, plan_id)
             return
         if stored:
-            log.info("plan job %s %s (lease %s)", plan_id, what, lease)
+            log.info("%s job %s %s (lease %s)", kind.name, plan_id, what, lease)
         else:
-            log.info("plan job %s: result dropped (cancelled, or lease %s lost)", plan_id, lease)
+            log.info(
+                "%s job %s: result dropped (cancelled, or lease %s lost)", kind.name, plan_id, lease
+            )
 
     def _progress(self, claimed: _Claimed) -> ProgressFn:
         last = [0.0]
@@ -225,6 +282,7 @@ class JobWorker:
                     session,
                     claimed.plan_id,
                     claimed.lease,
+                    table=claimed.kind.table,
                     progress=min(max(fraction, 0.0), 1.0),
                     message=message[:500],
                 )
@@ -246,26 +304,39 @@ class JobWorker:
                 renewed = time.monotonic()
 
     def _housekeep(self, *, renew: bool) -> None:
+        for kind in KINDS:
+            self._keep_leases(kind, renew=renew)
+            self._recover(kind)
+
+    def _keep_leases(self, kind: JobKind, *, renew: bool) -> None:
+        """Renew (or check) this worker's leases of ``kind``; stop the solves that lost theirs."""
         with self._lock:
-            mine = list(self._held)
-        if mine:
-            if renew:
-                with self.db.write() as session:
-                    kept = leases.renew(session, mine, self.settings.job_lease_s)
-            else:
-                with self.db.read() as session:
-                    kept = leases.held(session, mine)
-            with self._lock:
-                for lease in set(mine) - kept:
-                    if lease in self._held:
-                        self._held[lease].stop.set()
-        with self.db.read() as session:
-            expired = leases.expired_exists(session)
-        if expired:
+            mine = [lease for lease, c in self._held.items() if c.kind is kind]
+        if not mine:
+            return
+        if renew:
             with self.db.write() as session:
-                outcomes = leases.recover_expired(session, self.settings.job_max_attempts)
-            for plan_id, what in outcomes:
-                log.warning("plan job %s: %s", plan_id, what)
-            if outcomes:
-                with self._wakeup:
-                    self._wakeup.notify_all()
+                kept = leases.renew(session, mine, self.settings.job_lease_s, table=kind.table)
+        else:
+            with self.db.read() as session:
+                kept = leases.held(session, mine, table=kind.table)
+        with self._lock:
+            for lease in set(mine) - kept:
+                if lease in self._held:
+                    self._held[lease].stop.set()
+
+    def _recover(self, kind: JobKind) -> None:
+        """Queue again (or fail) the jobs of ``kind`` of any worker whose lease expired."""
+        with self.db.read() as session:
+            expired = leases.expired_exists(session, table=kind.table)
+        if not expired:
+            return
+        with self.db.write() as session:
+            outcomes = leases.recover_expired(
+                session, self.settings.job_max_attempts, table=kind.table
+            )
+        for plan_id, what in outcomes:
+            log.warning("%s job %s: %s", kind.name, plan_id, what)
+        if outcomes:
+            with self._wakeup:
+                self._wakeup.notify_all()

@@ -19,7 +19,7 @@ def local_cluster(*, n_workers: int, threads_per_worker: int) -> Iterator[str]:
         threads_per_worker=threads_per_worker,
         processes=True,
         host="127.0.0.1",
-        dashboard_address=None,
+        dashboard_address=":0",  # any free port: 8787 may be taken
         silence_logs=40,
     ) as cluster:
         yield cluster.scheduler_address

@@ -177,7 +177,7 @@ def throughput(region: Region, samples: int) -> list[dict[str, Any]]:
         threads_per_worker=1,
         processes=True,
         host="127.0.0.1",
-        dashboard_address=None,
+        dashboard_address=":0",  # any free port: 8787 may be taken
         silence_logs=40,
     ) as cluster:
         run_samples(
@@ -284,7 +284,7 @@ def scale(samples: int, out: Path) -> int:
         threads_per_worker=1,
         processes=True,
         host="127.0.0.1",
-        dashboard_address=None,
+        dashboard_address=":0",  # any free port: 8787 may be taken
         silence_logs=40,
     ) as cluster:
         started = time.perf_counter()
@@ -321,7 +321,7 @@ def main(argv: list[str] | None = None) -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument(
-        "--ci", action="store_true", help="small run (< 60 s): two regions, 10 % budget, no Dask"
+        "--ci", action="store_true", help="small run (< 60 s): two regions, 10 %% budget, no Dask"
     )
     parser.add_argument("--out", type=Path, default=None, help="results path without suffix")
     parser.add_argument(

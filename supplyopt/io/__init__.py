@@ -5,6 +5,7 @@ from .events_file import load_events_data, loads_events, read_events
 from .plan_file import read_plan, write_plan
 from .scenario_file import (
     ScenarioFormat,
+    dumps_scenario,
     load_scenario_data,
     loads_scenario,
     read_scenario,
@@ -14,6 +15,7 @@ from .scenario_file import (
 
 __all__ = [
     "ScenarioFormat",
+    "dumps_scenario",
     "load_events_data",
     "load_scenario_data",
     "loads_events",

@@ -264,15 +264,33 @@ def scenario_to_data(scenario: Scenario) -> dict[str, Any]:
     return scenario.model_dump(mode="json", by_alias=True, exclude_none=True)
 
 
+def dumps_scenario(scenario: Scenario, fmt: ScenarioFormat) -> str:
+    """The text of a scenario file: YAML or JSON, in the file format's field order.
+
+    Parameters
+    ----------
+    scenario
+        The scenario to write.
+    fmt
+        ``"yaml"`` or ``"json"``.
+
+    Returns
+    -------
+    str
+        The file's text; names stay as written (Chinese is not escaped), so
+        reading it back gives an equal scenario.
+    """
+    data = scenario_to_data(scenario)
+    if fmt == "json":
+        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+
+
 def write_scenario(scenario: Scenario, path: str | os.PathLike[str]) -> None:
     """Write a scenario as YAML or JSON (by extension), atomically, UTF-8."""
     file = Path(path)
-    data = scenario_to_data(scenario)
-    if file.suffix.lower() == ".json":
-        text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-    else:
-        text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
-    write_text_atomic(file, text)
+    fmt: ScenarioFormat = "json" if file.suffix.lower() == ".json" else "yaml"
+    write_text_atomic(file, dumps_scenario(scenario, fmt))
 
 
 def write_text_atomic(path: Path, text: str) -> None:

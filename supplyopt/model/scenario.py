@@ -10,10 +10,12 @@ with both kinds of defect gets every problem reported at once.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping, Sequence
 from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -51,6 +53,21 @@ VehicleCount = Annotated[StrictInt, Field(ge=0, le=MAX_VEHICLES)]
 PositiveFloat = Annotated[float, Field(gt=0, allow_inf_nan=False, strict=True)]
 NonNegativeFloat = Annotated[float, Field(ge=0, allow_inf_nan=False, strict=True)]
 Id = Annotated[StrictStr, Field(min_length=1, max_length=200)]
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
+
+
+def _language_tag(tag: str) -> str:
+    if not _LANGUAGE_TAG.fullmatch(tag):
+        raise ValueError(f"{tag!r} is not a language tag (like en, zh or zh-Hant)")
+    return tag
+
+
+#: A language tag (BCP 47 shape: ``en``, ``zh``, ``zh-Hant``…) keying a display name.
+LanguageTag = Annotated[StrictStr, AfterValidator(_language_tag)]
+#: A non-empty display name in one language.
+DisplayName = Annotated[StrictStr, Field(min_length=1, max_length=200)]
+#: Display names by language (an extension of the contract: ``{en: Tent, zh: 帐篷}``).
+Names = dict[LanguageTag, DisplayName]
 Latitude = Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False, strict=True)]
 Longitude = Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False, strict=True)]
 
@@ -63,19 +80,28 @@ class _Strict(BaseModel):
 
 
 class Item(_Strict):
-    """A relief item type (a tent, a quilt…) with its packed size."""
+    """A relief item type (a tent, a quilt…) with its packed size.
+
+    ``names`` (an extension of the contract) gives the display name per
+    language; a reader shows ``names[lang]``, else ``name``, else ``id``.
+    """
 
     id: Id
     name: StrictStr | None = None
+    names: Names | None = None
     weight_kg: PositiveFloat
     volume_m3: PositiveFloat
 
 
 class VehicleType(_Strict):
-    """A kind of vehicle: how much it carries and, optionally, how fast it goes."""
+    """A kind of vehicle: how much it carries and, optionally, how fast it goes.
+
+    ``names``: display names per language, as for :class:`Item`.
+    """
 
     id: Id
     name: StrictStr | None = None
+    names: Names | None = None
     capacity_kg: PositiveFloat
     capacity_m3: PositiveFloat
     speed_kmh: PositiveFloat | None = None

@@ -115,6 +115,8 @@ def _clean_location(loc: Sequence[int | str]) -> Location:
             continue
         if idx > 1 and loc[idx - 2] == "events" and part in _EVENT_KINDS:
             continue
+        if part == "[key]":  # a bad mapping key: the location already names the key
+            continue
         parts.append(part)
     return tuple(parts)
 

@@ -295,9 +295,24 @@ def truck_graph(network: OsmNetwork, roads: OsmRoads) -> RoadGraph:
     )
 
 
+_graphs: dict[tuple[int, str], RoadGraph] = {}
+_GRAPHS_KEPT = 8
+
+
 def osm_road_graph(roads: OsmRoads) -> RoadGraph:
-    """Read (or fetch, when allowed) the scenario's OSM network as a truck road graph."""
-    return truck_graph(read_osm_network(osm_source(roads)), roads)
+    """Read (or fetch, when allowed) the scenario's OSM network as a truck road graph.
+
+    The graph of a network and speed settings is kept in memory (a few), so
+    the matrices and a map of the same scenario build it once.
+    """
+    network = read_osm_network(osm_source(roads))
+    speeds = (sorted(roads.truck_speeds_kmh.items()), roads.speed_kmh, roads.max_truck_kmh)
+    key = (id(network), repr(speeds))  # networks stay in _memory, so ids are not reused
+    if key not in _graphs:
+        while len(_graphs) >= _GRAPHS_KEPT:
+            _graphs.pop(next(iter(_graphs)))
+        _graphs[key] = truck_graph(network, roads)
+    return _graphs[key]
 
 
 def osm_travel_times(scenario: Scenario) -> TravelTimes:

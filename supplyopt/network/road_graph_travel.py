@@ -1,7 +1,8 @@
 """Site-to-site travel over a road graph: snap, disrupt, run the matrix, add access legs.
 
-Shared by the ``graph`` and ``osm`` road models. Sites snap to their nearest
-road node; the leg from a site to its node is driven in a straight line at
+Shared by the ``graph`` and ``osm`` road models. Sites snap to the nearest
+node of the part of the network the warehouses reach and return from (see
+:mod:`.snap`); the leg from a site to its node is driven in a straight line at
 ``access_speed_kmh``. An edge is driven at its own speed times its
 disruption factor, capped by the vehicle type's ``speed_kmh`` when set.
 Routes follow the fastest path (ties: the shorter); the distance reported is
@@ -22,7 +23,7 @@ from ..model import Scenario
 from .matrix import NodeMatrix, node_matrix, node_matrix_variant, node_rows
 from .road_disruptions import edge_speed_factors
 from .road_graph import RoadGraph
-from .snap import SNAP_NOTE_KM, snap_to_nodes
+from .snap import snap_notes, snap_sites
 from .travel_times import TravelTimes, site_coordinates
 
 #: Return legs that the deadline horizon cut off are searched up to this many deadlines.
@@ -52,15 +53,9 @@ def network_travel_times(
 ) -> TravelTimes:
     """Travel matrices for a scenario over a road graph, its road disruptions applied."""
     lat, lon = site_coordinates(scenario)
-    snap = snap_to_nodes(graph, lat, lon)
+    snap = snap_sites(graph, lat, lon, len(scenario.warehouses))
     nodes, rows = np.unique(snap.node_idx, return_inverse=True)
-    names = site_names(scenario)
-    notes = [*extra_notes]
-    notes += [
-        f"{name}: {km:.1f} km from the nearest road node"
-        for name, km in zip(names, snap.distance_km, strict=True)
-        if km > SNAP_NOTE_KM
-    ]
+    notes = [*extra_notes, *snap_notes(site_names(scenario), snap)]
     factors = edge_speed_factors(graph, scenario.disruptions)
     disrupted = bool(np.any(factors != 1.0))
     horizon_h = scenario.deadline_hours

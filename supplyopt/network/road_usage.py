@@ -13,7 +13,7 @@ from .matrix import pack_graph
 from .road_disruptions import edge_speed_factors
 from .road_graph import RoadGraph
 from .road_graph_travel import edge_hours
-from .snap import snap_to_nodes
+from .snap import snap_sites
 from .travel_times import site_coordinates
 
 RoadKey = int | tuple[str, str]
@@ -38,8 +38,8 @@ def route_usage(scenario: Scenario) -> Counter[RoadKey]:
     """
     graph = _road_graph(scenario)
     lat, lon = site_coordinates(scenario)
-    nodes = snap_to_nodes(graph, lat, lon).node_idx
     n_wh = len(scenario.warehouses)
+    nodes = snap_sites(graph, lat, lon, n_wh).node_idx
     hours = edge_hours(graph, None, edge_speed_factors(graph, scenario.disruptions))
     packed = pack_graph(graph, hours, scenario.deadline_hours)
     sources = np.unique(nodes[:n_wh])

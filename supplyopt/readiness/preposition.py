@@ -100,6 +100,7 @@ def recommend_moves(
     scheduler: str | None = None,
     progress: SampleProgress | None = None,
     lp_time_limit_s: float = 300.0,
+    outcomes_before: Sequence[SampleOutcome] | None = None,
 ) -> Recommendation:
     """Choose transfers on samples ``0 … samples-1`` of ``seed`` and verify them by full plans.
 
@@ -116,16 +117,23 @@ def recommend_moves(
         Called as each verifying plan finishes (``2 × samples`` in all).
     lp_time_limit_s
         Cap on each of the LP's solves.
+    outcomes_before
+        The outcomes of these samples with the stock as it is, when already
+        planned (e.g. by a readiness run of the same region, samples and
+        seed): only the samples with the moves are planned then, and
+        ``progress`` counts ``samples`` plans.
     """
     drawn = [draw_sample(region, seed, index) for index in range(samples)]
     problem = preposition_problem(region, drawn, budget_units=budget_units)
     solution = solve_preposition(problem, time_limit_s=lp_time_limit_s)
     proposed = moves_of(region, solution.transfers)
 
+    total = samples if outcomes_before is not None else 2 * samples
+
     def shifted(offset: int) -> SampleProgress | None:
         if progress is None:
             return None
-        return lambda done, _total: progress(offset + done, 2 * samples)
+        return lambda done, _total: progress(offset + done, total)
 
     def plan_all(which: Region, offset: int) -> list[SampleOutcome]:
         return run_samples(
@@ -139,8 +147,12 @@ def recommend_moves(
             progress=shifted(offset),
         )
 
-    before = plan_all(region, 0)
-    after = plan_all(apply_moves(region, proposed), samples)
+    if outcomes_before is not None:
+        before = list(outcomes_before)
+        after = plan_all(apply_moves(region, proposed), 0)
+    else:
+        before = plan_all(region, 0)
+        after = plan_all(apply_moves(region, proposed), samples)
     stats_before, stats_after = coverage_stats(before), coverage_stats(after)
     better = (stats_after.mean, stats_after.p05) > (stats_before.mean, stats_before.p05)
     return Recommendation(

@@ -9,10 +9,9 @@ its plan (what the service's ``GET /plans/{id}/export/{name}`` serves);
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, get_args
+from typing import TYPE_CHECKING, Literal, Protocol, get_args
 
 from ..model import Plan, Scenario
 from ._format import safe_filename
@@ -23,11 +22,31 @@ from .manifest import manifest_csv, vehicles
 from .map_svg import map_svg
 from .timeline_svg import timeline_svg
 
+if TYPE_CHECKING:
+    from ..network.road_paths import RoadsAt
+
 ExportFormat = Literal["geojson", "manifest", "sheets", "svg", "png"]
 EXPORT_FORMATS: tuple[str, ...] = get_args(ExportFormat)
 
-#: Renders one export: (scenario, plan, vehicle id or ``None`` for all) → UTF-8 text.
-Render = Callable[[Scenario, Plan, str | None], str]
+
+class Render(Protocol):
+    """Renders one export: (scenario, plan, vehicle id or ``None`` for all) → UTF-8 text.
+
+    ``roads_at`` gives, for a revised plan, the roads of a leg starting at a
+    given hour (:meth:`supplyopt.model.Operation.roads_at`); the exports that
+    draw roads use it, the others ignore it.
+    """
+
+    def __call__(
+        self,
+        scenario: Scenario,
+        plan: Plan,
+        vehicle: str | None,
+        /,
+        *,
+        roads_at: RoadsAt | None = None,
+    ) -> str:
+        """Render the file."""
 
 
 @dataclass(frozen=True)
@@ -49,12 +68,25 @@ class ExportFile:
 
 #: Every single-file export by name.
 EXPORT_FILES: dict[str, ExportFile] = {
-    "plan.geojson": ExportFile("application/geo+json", lambda s, p, v: plan_geojson_text(s, p)),
-    "manifest.csv": ExportFile("text/csv", lambda s, p, v: manifest_csv(s, p, vehicle=v)),
-    "sheets.html": ExportFile("text/html", lambda s, p, v: dispatch_sheets_html(s, p, vehicle=v)),
-    "map.svg": ExportFile("image/svg+xml", lambda s, p, v: map_svg(s, p)),
-    "timeline.svg": ExportFile("image/svg+xml", lambda s, p, v: timeline_svg(s, p)),
-    "coverage.svg": ExportFile("image/svg+xml", lambda s, p, v: coverage_svg(s, p)),
+    "plan.geojson": ExportFile(
+        "application/geo+json",
+        lambda s, p, v, *, roads_at=None: plan_geojson_text(s, p, roads_at=roads_at),
+    ),
+    "manifest.csv": ExportFile(
+        "text/csv", lambda s, p, v, *, roads_at=None: manifest_csv(s, p, vehicle=v)
+    ),
+    "sheets.html": ExportFile(
+        "text/html", lambda s, p, v, *, roads_at=None: dispatch_sheets_html(s, p, vehicle=v)
+    ),
+    "map.svg": ExportFile(
+        "image/svg+xml", lambda s, p, v, *, roads_at=None: map_svg(s, p, roads_at=roads_at)
+    ),
+    "timeline.svg": ExportFile(
+        "image/svg+xml", lambda s, p, v, *, roads_at=None: timeline_svg(s, p)
+    ),
+    "coverage.svg": ExportFile(
+        "image/svg+xml", lambda s, p, v, *, roads_at=None: coverage_svg(s, p)
+    ),
 }
 _FIGURES = ("map.svg", "timeline.svg", "coverage.svg")
 

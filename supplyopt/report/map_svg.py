@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..model import Plan, Scenario
 from ._format import coverage_colour, format_hours
@@ -10,12 +10,17 @@ from ._svg import SvgDocument, points
 from .geojson import plan_geojson
 from .projection import fit_projection, nice_scale_km, scenario_positions
 
+if TYPE_CHECKING:
+    from ..network.road_paths import RoadsAt
+
 WIDTH = 900.0
 HEIGHT = 640.0
 _LEGEND_W = 190.0
 
 
-def map_svg(scenario: Scenario, plan: Plan, *, label: str = "name") -> str:
+def map_svg(
+    scenario: Scenario, plan: Plan, *, label: str = "name", roads_at: RoadsAt | None = None
+) -> str:
     """Draw the plan's map.
 
     Parameters
@@ -27,6 +32,9 @@ def map_svg(scenario: Scenario, plan: Plan, *, label: str = "name") -> str:
     label
         ``"name"`` to label sites with their display names (falling back to
         ids), ``"id"`` to label them with ids.
+    roads_at
+        For a revised plan, the roads of a leg starting at a given hour (see
+        :func:`~supplyopt.report.plan_geojson`).
 
     Returns
     -------
@@ -41,7 +49,8 @@ def map_svg(scenario: Scenario, plan: Plan, *, label: str = "name") -> str:
         width=WIDTH - _LEGEND_W - 70,
         height=HEIGHT - 110,
     )
-    features = plan_geojson(scenario, plan)["features"]
+    geojson = plan_geojson(scenario, plan, roads_at=roads_at)
+    features = geojson["features"]
     by_kind: dict[str, list[dict[str, Any]]] = {}
     for feature in features:
         by_kind.setdefault(feature["properties"]["kind"], []).append(feature)
@@ -56,13 +65,15 @@ def map_svg(scenario: Scenario, plan: Plan, *, label: str = "name") -> str:
     )
     for road in by_kind.get("road", []):
         xy = [proj(lon, lat) for lon, lat in road["geometry"]["coordinates"]]
+        closed = road["properties"].get("closed", False)
         doc.add(
             "polyline",
             points=points(xy),
             fill="none",
-            stroke="#c8c8c8",
-            stroke_width=2.0,
-            class_="road",
+            stroke="#d62728" if closed else "#c8c8c8",
+            stroke_width=2.5 if closed else 2.0,
+            stroke_dasharray="4 3" if closed else None,
+            class_="road closed" if closed else "road",
         )
     for trip in by_kind.get("trip", []):
         props = trip["properties"]
@@ -125,7 +136,7 @@ def map_svg(scenario: Scenario, plan: Plan, *, label: str = "name") -> str:
             text_anchor="end" if right else None,
             text=_label(props, label),
         )
-    _legend(doc, scenario, by_kind.get("warehouse", []), label)
+    _legend(doc, scenario, by_kind.get("warehouse", []), label, geojson["path_geometry"])
     _scale_bar(doc, proj.km_per_unit)
     return doc.render()
 
@@ -136,7 +147,11 @@ def _label(props: dict[str, Any], label: str) -> str:
 
 
 def _legend(
-    doc: SvgDocument, scenario: Scenario, warehouses: list[dict[str, Any]], label: str
+    doc: SvgDocument,
+    scenario: Scenario,
+    warehouses: list[dict[str, Any]],
+    label: str,
+    path_geometry: str,
 ) -> None:
     x = WIDTH - _LEGEND_W
     y = 60.0
@@ -160,7 +175,12 @@ def _legend(
     )
     doc.add("text", x=x + 36, y=y + 4, font_size=10, text="trip with a late stop")
     if scenario.roads.model != "great_circle":
-        doc.add("text", x=x, y=y + 22, font_size=10, text="trip lines join sites; roads in grey")
+        text = (
+            "trips follow their roads; roads grey, closed red"
+            if path_geometry == "roads"
+            else "trip lines join sites; roads in grey"
+        )
+        doc.add("text", x=x, y=y + 22, font_size=10, text=text)
 
 
 def _scale_bar(doc: SvgDocument, km_per_unit: float) -> None:

@@ -3,7 +3,8 @@
 Writes go through :meth:`Database.write`, which on SQLite starts the
 transaction with ``BEGIN IMMEDIATE`` (one writer at a time, readers never
 blocked thanks to WAL) and on PostgreSQL relies on ``SELECT … FOR UPDATE``
-row locks taken by the code that changes stock.
+row locks taken by the code that changes stock, and on :func:`serialize` where a
+transaction counts rows before it adds one (admission to the job queues).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -104,3 +105,17 @@ def _sqlite_engine(url: str, *, immediate: bool, busy_timeout_s: float) -> Engin
         connection.exec_driver_sql(begin)
 
     return engine
+
+
+def serialize(session: Session, name: str) -> None:
+    """Make the write transactions that call this with ``name`` run one after another.
+
+    For a transaction that counts rows and then adds one (a queue bound, a
+    quota): two of them running side by side would both count below the
+    bound and both add. On PostgreSQL this takes a transaction-scoped
+    advisory lock keyed by ``name`` (released at commit or rollback); on
+    SQLite every write transaction already holds the one write lock
+    (``BEGIN IMMEDIATE``), so nothing more is needed.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:name))"), {"name": name})

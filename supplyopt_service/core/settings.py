@@ -92,6 +92,22 @@ class Settings(BaseSettings):
         ge=1,
         description="Times a job is started; when its lease expires on the last, it fails.",
     )
+    max_readiness_samples: int = Field(
+        default=200,
+        ge=1,
+        description="Most hazard samples in one POST /readiness (each is planned in full).",
+    )
+    max_readiness_time_limit_s: float = Field(
+        default=30.0, gt=0, description="Cap on a readiness run's time_limit_s per sample."
+    )
+    default_readiness_time_limit_s: float = Field(
+        default=10.0, gt=0, description="A readiness run's time limit per sample by default."
+    )
+    max_queued_readiness: int = Field(
+        default=4,
+        ge=1,
+        description="Readiness runs waiting or running before POST /readiness answers 429.",
+    )
 
 
 def get_settings() -> Settings:

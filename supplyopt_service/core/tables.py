@@ -30,6 +30,7 @@ ROLES = ("viewer", "planner", "manager", "admin")
 MOVEMENT_KINDS = ("receipt", "issue", "adjustment", "reserve", "release")
 JOB_STATUSES = ("queued", "running", "done", "failed", "cancelled")
 APPROVAL_STATES = ("approved", "dispatched", "released", "superseded")
+TRANSFER_STATES = ("draft", "approved", "rejected")
 
 #: Auto-incrementing 64-bit key (SQLite only auto-increments ``INTEGER PRIMARY KEY``).
 BigId = BigInteger().with_variant(Integer(), "sqlite")
@@ -89,6 +90,7 @@ class ItemRow(Base):
 
     id: Mapped[str] = mapped_column(Ident, primary_key=True)
     name: Mapped[str | None] = mapped_column(Text)
+    names: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     weight_kg: Mapped[float] = mapped_column(Float)
     volume_m3: Mapped[float] = mapped_column(Float)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -201,6 +203,69 @@ class PlanJobRow(Base):
     lease_owner: Mapped[str | None] = mapped_column(String(200))
     lease_expires_at: Mapped[datetime | None] = mapped_column()
     attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class ReadinessJobRow(Base):
+    """A readiness job (contract §7 on the live inventory): its request, progress and result.
+
+    Leased like a plan job (same status, lease and attempt columns; see
+    :mod:`supplyopt_service.leases`). ``request`` is the region without its
+    warehouses, the samples, seed, per-sample time limit and move budget;
+    ``inventory_used`` the live warehouses and stock the run started with.
+    """
+
+    __tablename__ = "readiness_jobs"
+    __table_args__ = (CheckConstraint(_in("status", JOB_STATUSES), name="status"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    request: Mapped[dict[str, Any]] = mapped_column()
+    samples: Mapped[int] = mapped_column(Integer)
+    seed: Mapped[int] = mapped_column(BigInteger, default=0)
+    time_limit_s: Mapped[float] = mapped_column(Float)
+    move_budget_units: Mapped[int | None] = mapped_column(BigInteger)
+    progress: Mapped[float] = mapped_column(Float, default=0.0)
+    message: Mapped[str | None] = mapped_column(Text)
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    inventory_used: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    error: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("api_keys.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column()
+    finished_at: Mapped[datetime | None] = mapped_column()
+    lease_owner: Mapped[str | None] = mapped_column(String(200))
+    lease_expires_at: Mapped[datetime | None] = mapped_column()
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class TransferRow(Base):
+    """A stock transfer between two warehouses: drafted by a planner, approved by a manager.
+
+    Approving books an issue at ``source_id`` and a receipt at ``target_id``
+    in one transaction (``issue_id``, ``receipt_id``: the ledger entries).
+    """
+
+    __tablename__ = "transfers"
+    __table_args__ = (
+        CheckConstraint(_in("status", TRANSFER_STATES), name="status"),
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+        CheckConstraint("source_id <> target_id", name="distinct_warehouses"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    source_id: Mapped[str] = mapped_column(ForeignKey("warehouses.id"))
+    target_id: Mapped[str] = mapped_column(ForeignKey("warehouses.id"))
+    item_id: Mapped[str] = mapped_column(ForeignKey("items.id"))
+    quantity: Mapped[int] = mapped_column(BigInteger)
+    readiness_id: Mapped[str | None] = mapped_column(ForeignKey("readiness_jobs.id"))
+    note: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("api_keys.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("api_keys.id"))
+    decided_at: Mapped[datetime | None] = mapped_column()
+    issue_id: Mapped[int | None] = mapped_column(ForeignKey("movements.id"))
+    receipt_id: Mapped[int | None] = mapped_column(ForeignKey("movements.id"))
 
 
 class ReservationRow(Base):

@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from . import audit, exports, health, items, keys, plans, scenarios, warehouses
+from . import (
+    audit,
+    exports,
+    health,
+    items,
+    keys,
+    plans,
+    readiness,
+    scenarios,
+    transfers,
+    warehouses,
+)
 
 ROUTERS = (
     health.router,
@@ -13,4 +24,6 @@ ROUTERS = (
     audit.router,
     exports.router,
     scenarios.router,
+    readiness.router,
+    transfers.router,
 )

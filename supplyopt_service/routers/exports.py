@@ -3,7 +3,8 @@
 The same files as ``supplyopt export`` (the library's
 :data:`~supplyopt.report.EXPORT_FILES`), computed from the job's stored
 scenario (with the live stock it was planned with, when it used inventory)
-and its plan.
+and its plan; a revision's from the operation its events leave (added areas,
+and each leg drawn on the roads of its start).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from ..core.errors import ConflictError, NotFoundError
 from ..core.routing import GuardedRoute
 from ..core.tables import PlanJobRow
 from ..deps import PlanIdPath, ReadSession, Viewer
+from ..revisions import revision_operation
 from .responses import answers
 
 router = APIRouter(prefix="/plans", tags=["exports"], route_class=GuardedRoute)
@@ -83,11 +85,18 @@ def export(
         raise ConflictError(f"plan {plan_id!r} has no result yet (status {row.status!r})")
     scenario = planned_scenario(row)
     plan = Plan.model_validate(row.plan)
+    operation = None
+    if row.previous_id is not None:
+        operation = revision_operation(row, session.get(PlanJobRow, row.previous_id))
+    if operation is not None:
+        scenario = operation.changed
     if vehicle is not None and vehicle not in {t.vehicle for t in plan.trips}:
         raise NotFoundError(f"plan {plan_id!r} has no vehicle {vehicle!r}")
     filename = safe_filename(f"{plan.scenario}-{plan_id}-{name}")
     return Response(
-        export_file.render(scenario, plan, vehicle).encode("utf-8"),
+        export_file.render(
+            scenario, plan, vehicle, roads_at=None if operation is None else operation.roads_at
+        ).encode("utf-8"),
         media_type=f"{export_file.media_type}; charset=utf-8",
         headers={"Content-Disposition": content_disposition(filename)},
     )

@@ -17,7 +17,7 @@ from ..core.routing import GuardedRoute
 from ..core.tables import PlanJobRow
 from ..deps import DatabaseDep, Manager, PlanIdPath, Planner, ReadSession, ServicesDep, Viewer
 from ..examples import PLAN_REQUEST, REPLAN_REQUEST, example
-from ..quotas import require_may_cancel, require_quota
+from ..quotas import require_may_cancel
 from ..scenario_checks import scenario_errors, with_served_roads
 from ..schemas import (
     PlanAccepted,
@@ -89,7 +89,6 @@ def submit(
     if problems is not None:
         raise problems
     body = body.model_copy(update={"scenario": with_served_roads(body.scenario, svc.settings)})
-    require_quota(svc.db, who, svc.settings)
     job = svc.jobs.submit(body, key_id=who.key_id)
     return PlanAccepted(id=job.id, status="queued")
 
@@ -167,7 +166,6 @@ def replan(
             raise NotFoundError(f"no plan with id {plan_id!r}")
         scenario, plan = revisions.revision_inputs(previous)
     revisions.check_events(body.events, scenario, plan, svc.settings)
-    require_quota(svc.db, who, svc.settings)
     job = svc.jobs.submit_replan(plan_id, body, key_id=who.key_id)
     return RevisionAccepted(id=job.id, status="queued", previous=plan_id)
 

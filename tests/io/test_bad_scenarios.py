@@ -12,6 +12,7 @@ from supplyopt import ScenarioError
 BAD = Path(__file__).resolve().parents[1] / "data" / "bad"
 
 EXPECTED = {
+    "bad-language-tag.yaml": "items[0].names.zh_CN: 'zh_CN' is not a language tag (like en, zh or zh-Hant)",
     "duplicate-area-id.yaml": "areas[1].id: duplicate id 'a1' (first used at areas[0])",
     "duplicate-key.yaml": "line 2, column 1: malformed YAML: duplicate key 'name'",
     "fractional-demand.yaml": "areas[1].demand.tent: must be a whole number (got 2.5)",

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Literal
 
 import pytest
 import yaml
 
 import supplyopt
 from supplyopt import Scenario
-from tests.conftest import assert_valid
+from supplyopt.io import dumps_scenario, loads_scenario
+from tests.conftest import assert_valid, tiny_data
 
 
 @pytest.mark.parametrize("suffix", [".yaml", ".json"])
@@ -22,6 +24,35 @@ def test_scenario_roundtrip_keeps_chinese_names(
     supplyopt.write_scenario(tiny, path)
     assert "石梯子乡" in path.read_text(encoding="utf-8")
     assert supplyopt.read_scenario(path) == tiny
+
+
+@pytest.mark.parametrize("suffix", [".yaml", ".json"])
+def test_display_names_per_language_roundtrip(tmp_path: Path, suffix: str) -> None:
+    """Items' and vehicle types' ``names`` per language are written and read back unchanged."""
+    data = tiny_data()
+    data["items"][0]["names"] = {"en": "Tent", "zh": "帐篷", "zh-Hant": "帳篷"}
+    data["vehicle_types"][0]["names"] = {"en": "Box truck", "zh": "厢式货车"}
+    scenario = supplyopt.parse_scenario(data)
+    path = tmp_path / f"s{suffix}"
+    supplyopt.write_scenario(scenario, path)
+    assert "帳篷" in path.read_text(encoding="utf-8")
+    again = supplyopt.read_scenario(path)
+    assert again == scenario
+    assert again.items[0].names == {"en": "Tent", "zh": "帐篷", "zh-Hant": "帳篷"}
+    assert again.vehicle_types[0].names == {"en": "Box truck", "zh": "厢式货车"}
+    assert again.items[1].names is None
+
+
+@pytest.mark.parametrize("fmt", ["yaml", "json"])
+def test_dumps_scenario_is_the_file_write_scenario_writes(
+    tiny: Scenario, tmp_path: Path, fmt: Literal["yaml", "json"]
+) -> None:
+    """The text of a scenario file (the service's download) reads back equal, Chinese as is."""
+    text = dumps_scenario(tiny, fmt)
+    assert "石梯子乡" in text
+    assert loads_scenario(text, fmt) == tiny
+    supplyopt.write_scenario(tiny, tmp_path / f"s.{fmt}")
+    assert (tmp_path / f"s.{fmt}").read_text(encoding="utf-8") == text
 
 
 def test_plan_file_roundtrip(tiny: Scenario, tmp_path: Path) -> None:

@@ -51,6 +51,24 @@ def test_after_is_verified_by_full_plans(found: tuple[Region, object]) -> None:
     assert len(rec.outcomes_before) == len(rec.outcomes_after) == 8
 
 
+def test_outcomes_before_given_are_not_planned_again(found: tuple[Region, object]) -> None:
+    """With the 'before' outcomes given, only the moved samples are planned; same recommendation."""
+    region, rec = found
+    before = run_samples(region, samples=8, seed=1, workers=1)
+    counted: list[tuple[int, int]] = []
+    again = recommend_moves(
+        region,
+        budget_units=60,
+        samples=8,
+        seed=1,
+        workers=1,
+        outcomes_before=before,
+        progress=lambda done, total: counted.append((done, total)),
+    )
+    assert counted[-1] == (8, 8)
+    assert again.to_json() == rec.to_json()
+
+
 def test_result_has_the_contract_shape(found: tuple[Region, object]) -> None:
     """``moves``, ``before`` and ``after`` as §7 gives them."""
     _, rec = found

@@ -71,3 +71,14 @@ def test_graph_roads_become_road_features(plan: Plan) -> None:
     roads = _kind(plan_geojson(parse_scenario(data), plan), "road")
     assert len(roads) == 1
     assert roads[0]["geometry"]["coordinates"] == [[87.0, 44.0], [86.8, 43.8]]
+
+
+def test_item_and_vehicle_names_for_readers(plan: Plan) -> None:
+    """The document lists items and vehicle types with their display names per language."""
+    data = json.loads(json.dumps(SCENARIO))
+    data["items"][0]["names"] = {"en": "Tent", "zh": "帐篷"}
+    doc = plan_geojson(parse_scenario(data), plan)
+    first = doc["items"][0]
+    assert first["names"] == {"en": "Tent", "zh": "帐篷"}
+    assert [v["id"] for v in doc["vehicle_types"]] == [v["id"] for v in data["vehicle_types"]]
+    assert all(v["names"] is None for v in doc["vehicle_types"])

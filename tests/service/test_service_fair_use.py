@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -96,6 +97,22 @@ def test_each_key_has_its_own_plan_quota(
     assert refused.status_code == 429
     assert "SUPPLYOPT_MAX_PLANS_PER_KEY" in refused.json()["detail"]
     assert quota_client.post("/plans", json=body, headers=second).status_code == 202
+
+
+def test_racing_submits_of_one_key_never_pass_its_quota(
+    quota_client: TestClient, auth: KeyMaker, scenario: dict[str, Any]
+) -> None:
+    """Twelve submits of one key at once, quota 2: exactly two are queued, ten get 429."""
+    planner = auth("planner")
+    body = {"scenario": scenario}
+    with ThreadPoolExecutor(12) as pool:
+        codes = list(
+            pool.map(
+                lambda _: quota_client.post("/plans", json=body, headers=planner).status_code,
+                range(12),
+            )
+        )
+    assert sorted(codes) == [202] * 2 + [429] * 10
 
 
 def test_a_planner_cancels_only_their_own_plans(

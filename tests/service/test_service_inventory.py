@@ -56,6 +56,36 @@ def test_warehouse_opening_stock_and_chinese_names(client: TestClient, auth: Key
     assert client.post("/warehouses", json=warehouse, headers=manager).status_code == 409
 
 
+def test_item_names_per_language_are_kept(client: TestClient, auth: KeyMaker) -> None:
+    """An item's ``names`` per language are stored and read back (POST /items and import)."""
+    manager = auth("manager")
+    item = {"id": "quilt", "name": "棉被", "names": {"en": "Quilt", "zh": "救灾棉被"}}
+    made = client.post(
+        "/items", json={**item, "weight_kg": 3.0, "volume_m3": 0.03}, headers=manager
+    )
+    assert made.status_code == 201, made.text
+    assert made.json()["names"] == {"en": "Quilt", "zh": "救灾棉被"}
+    assert client.get("/items/quilt", headers=manager).json()["names"] == item["names"]
+    bad = client.post(
+        "/items",
+        json={"id": "x", "names": {"en_GB": "X"}, "weight_kg": 1.0, "volume_m3": 1.0},
+        headers=manager,
+    )
+    assert bad.status_code == 422
+    assert "en_GB" in bad.text
+    scenario = {
+        "name": "s",
+        "deadline_hours": 12,
+        "items": [{"id": "coat", "names": {"zh": "棉大衣"}, "weight_kg": 2.0, "volume_m3": 0.02}],
+        "vehicle_types": [{"id": "t", "capacity_kg": 100.0, "capacity_m3": 1.0}],
+        "warehouses": [{"id": "w", "lat": 1.0, "lon": 1.0, "stock": {"coat": 5}}],
+        "areas": [{"id": "a", "lat": 1.1, "lon": 1.0, "demand": {"coat": 1}}],
+    }
+    imported = client.post("/warehouses/import", json={"scenario": scenario}, headers=manager)
+    assert imported.status_code == 200, imported.text
+    assert client.get("/items/coat", headers=manager).json()["names"] == {"zh": "棉大衣"}
+
+
 def test_warehouse_with_unknown_item_is_422_with_path(client: TestClient, auth: KeyMaker) -> None:
     """Opening stock naming an item missing from the catalogue is refused with its path."""
     answer = client.post(

@@ -96,7 +96,7 @@
   async function api(method, path, body, opts) {
     const key = sessionStorage.getItem("supplyopt.key");
     if (!key) throw new ApiError(401, { detail: t("keyMissing") });
-    const headers = { Authorization: "Bearer " + key };
+    const headers = Object.assign({}, (opts && opts.headers) || {}, { Authorization: "Bearer " + key });
     let payload;
     if (opts && opts.text !== undefined) { headers["Content-Type"] = "text/plain; charset=utf-8"; payload = opts.text; }
     else if (body !== undefined) { headers["Content-Type"] = "application/json"; payload = JSON.stringify(body); }
@@ -126,7 +126,7 @@
 
   // ---------- tabs (WAI-ARIA tabs pattern: arrows, Home, End) ----------
   const tabs = Array.from(document.querySelectorAll("[role=tab]"));
-  const tabHooks = [], rerenderHooks = [];
+  const tabHooks = [], rerenderHooks = [], inventoryHooks = [];
   function selectTab(tab, focus) {
     for (const other of tabs) {
       const on = other === tab;
@@ -170,6 +170,7 @@
             el("th", {}, t("reserved")), el("th", {}, t("available")))), el("tbody", {}, rows)),
           el("p", { class: "hint" }, t("fleet") + ": " + Object.entries(w.fleet).map(([k, v]) => k + " × " + v).join(", "))));
       });
+      for (const hook of inventoryHooks) hook(warehouses, stocks);
       const ledgers = await Promise.all(warehouses.map((w) => api("GET", "/warehouses/" + encodeURIComponent(w.id) + "/movements")));
       const recent = ledgers.flat().sort((a, b) => (a.created_at < b.created_at ? 1 : -1)).slice(0, 15);
       $("movements").replaceChildren(
@@ -187,73 +188,15 @@
       $("bundled").replaceChildren(...data.scenarios.map((s) => el("option", { value: s.name, selected: s.default }, s.name)));
     } catch (err) { report(err); }
   }
-  function showProblems(err) {
-    const box = $("scenario-errors");
-    const errors = (err.body && err.body.errors) || [];
-    box.replaceChildren(el("p", {}, t("invalid")),
-      el("ul", {}, errors.length ? errors.map((e) => el("li", {}, (e.path ? e.path + ": " : "") + e.msg)) : el("li", {}, err.message)));
-    box.hidden = false;
-  }
-  function useScenario(data) {
-    state.scenario = data;
-    sessionStorage.setItem("supplyopt.scenario", JSON.stringify(data));
-    $("scenario-errors").hidden = true;
-    renderScenarioForm();
-    sayKey("loaded", { name: data.name });
-  }
-  function numberInput(value, onchange, attrs) {
-    return el("input", Object.assign({ type: "number", value: value === undefined || value === null ? "" : value,
-      onchange: (ev) => onchange(ev.target.value === "" ? null : Number(ev.target.value)) }, attrs || {}));
-  }
-  function renderScenarioForm() {
-    const sc = state.scenario;
-    if (!sc) return;
-    $("scenario-form").hidden = false;
-    $("run-box").hidden = false;
-    $("sc-name").value = sc.name;
-    $("sc-deadline").value = sc.deadline_hours;
-    $("sc-speed").value = (sc.roads && sc.roads.speed_kmh) || 60;
-    const items = sc.items.map((i) => i.id);
-    const types = sc.vehicle_types.map((v) => v.id);
-    const intOr0 = (v) => (v === null ? 0 : Math.max(0, Math.round(v)));
-    $("wh-table").replaceChildren(
-      el("thead", {}, el("tr", {}, el("th", {}, t("warehouse")), el("th", {}, t("readyH")), el("th", {}, t("loadingH")), el("th", {}, t("bays")),
-        ...items.map((i) => el("th", {}, t("stock") + ": " + i)), ...types.map((v) => el("th", {}, t("fleet") + ": " + v)))),
-      el("tbody", {}, sc.warehouses.map((w) => el("tr", {},
-        el("th", { scope: "row" }, w.name || w.id),
-        el("td", {}, numberInput(w.ready_hours || 0, (v) => { w.ready_hours = v || 0; }, { min: 0, step: 0.25, "aria-label": (w.name || w.id) + " " + t("readyH") })),
-        el("td", {}, numberInput(w.loading_hours || 0, (v) => { w.loading_hours = v || 0; }, { min: 0, step: 0.25, "aria-label": (w.name || w.id) + " " + t("loadingH") })),
-        el("td", {}, numberInput(w.loading_bays, (v) => { if (v === null) delete w.loading_bays; else w.loading_bays = Math.max(1, Math.round(v)); }, { min: 1, step: 1, "aria-label": (w.name || w.id) + " " + t("bays") })),
-        ...items.map((i) => el("td", {}, numberInput((w.stock || {})[i] || 0, (v) => { w.stock = w.stock || {}; w.stock[i] = intOr0(v); }, { min: 0, step: 1, "aria-label": (w.name || w.id) + " " + t("stock") + " " + i }))),
-        ...types.map((ty) => el("td", {}, numberInput((w.fleet || {})[ty] || 0, (v) => { w.fleet = w.fleet || {}; w.fleet[ty] = intOr0(v); }, { min: 0, step: 1, "aria-label": (w.name || w.id) + " " + t("fleet") + " " + ty })))))));
-    $("area-table").replaceChildren(
-      el("thead", {}, el("tr", {}, el("th", {}, t("area")), el("th", {}, t("priority")), el("th", {}, t("unloadingH")),
-        ...items.map((i) => el("th", {}, t("demand") + ": " + i)))),
-      el("tbody", {}, sc.areas.map((a) => el("tr", {},
-        el("th", { scope: "row" }, a.name || a.id),
-        el("td", {}, numberInput(a.priority || 1, (v) => { a.priority = Math.max(1, Math.round(v || 1)); }, { min: 1, step: 1, "aria-label": (a.name || a.id) + " " + t("priority") })),
-        el("td", {}, numberInput(a.unloading_hours || 0, (v) => { a.unloading_hours = v || 0; }, { min: 0, step: 0.05, "aria-label": (a.name || a.id) + " " + t("unloadingH") })),
-        ...items.map((i) => el("td", {}, numberInput((a.demand || {})[i] || 0, (v) => { a.demand = a.demand || {}; a.demand[i] = intOr0(v); }, { min: 0, step: 1, "aria-label": (a.name || a.id) + " " + t("demand") + " " + i })))))));
-  }
-  function readGeneralFields() {
-    const sc = state.scenario;
-    sc.name = $("sc-name").value.trim() || sc.name;
-    const deadline = Number($("sc-deadline").value);
-    if (deadline > 0) sc.deadline_hours = deadline;
-    const speed = Number($("sc-speed").value);
-    if (speed > 0) { sc.roads = sc.roads || { model: "great_circle" }; sc.roads.speed_kmh = speed; }
-    sessionStorage.setItem("supplyopt.scenario", JSON.stringify(sc));
-  }
-  async function uploadFile(file) {
-    const text = await file.text();
-    const format = /\.json$/i.test(file.name) ? "json" : "yaml";
-    try {
-      const data = await api("POST", "/scenarios/parse?format=" + format, undefined, { text });
-      useScenario(data.scenario);
-    } catch (err) {
-      if (err.status === 422) { showProblems(err); sayKey("invalid", null, true); } else report(err);
-    }
-  }
+  // The Scenario tab (loading, uploading, the editor and its checks) is static/scenario.js;
+  // it keeps the scenario being edited in this page's state through SupplyoptScenarioState.
+  window.SupplyoptScenarioState = { get: () => state.scenario, set: (data) => { state.scenario = data; } };
+  const scenarioTab = () => window.SupplyoptScenario;
+  function showProblems(err) { scenarioTab().showProblems(err); }
+  function useScenario(data) { scenarioTab().useScenario(data); }
+  function renderScenarioForm() { if (scenarioTab()) scenarioTab().render(); }
+  function readGeneralFields() { scenarioTab().readGeneralFields(); }
+  function uploadFile(file) { return scenarioTab().uploadFile(file); }
 
   // ---------- running a plan ----------
   async function runPlan() {
@@ -405,23 +348,10 @@
     for (const i of o.legend.querySelectorAll("i")) i.style.background = i.dataset.fill || coverageColour(Number(i.dataset.c));
     return { root, proj };
   }
+  /** The per-area table (static/areas.js) and the shortage summary (static/shortage.js). */
   function drawAreaTable(geo) {
-    const items = {};
-    const head = el("tr", {}, ...["area", "coverage", "firstArrival", "lastArrival", "items", "unmet"].map((k) => el("th", { scope: "col" }, t(k))));
-    const rows = byKind(geo, "area").map((f) => {
-      const p = f.properties;
-      const late = p.last_arrival_hours !== null && p.last_arrival_hours > geo.deadline_hours;
-      return el("tr", { "data-area": p.id },
-        el("th", { scope: "row" }, el("span", { class: "swatch", "data-c": p.coverage === null ? "" : p.coverage }), label(p)),
-        el("td", { class: "num" }, pct(p.coverage)),
-        el("td", {}, clock(p.first_arrival_hours)),
-        el("td", { class: late ? "late" : null }, clock(p.last_arrival_hours)),
-        el("td", { class: "wrap" }, p.items.map((r, i) => [i ? el("br") : null, r.item + " " + r.on_time + "/" + r.demand])),
-        el("td", { class: "wrap" }, p.unmet.length ? p.unmet.map((u, i) => [i ? el("br") : null, u.item + " " + u.quantity + " (" + t("reason_" + u.reason) + ")"]) : t("none")));
-    });
-    $("area-results").replaceChildren(el("thead", {}, head), el("tbody", {}, rows));
-    for (const s of $("area-results").querySelectorAll(".swatch")) s.style.background = coverageColour(s.dataset.c === "" ? null : Number(s.dataset.c));
-    return items;
+    window.SupplyoptAreas.draw(geo);
+    window.SupplyoptShortage.draw(geo);
   }
   /** Draw each vehicle's trips into opts.box (default #timeline). opts.now (hours) adds the
    * "now" line; opts.marks ([{vehicle, hours, text}]) adds a cross on a vehicle's row. */
@@ -502,27 +432,8 @@
   }
 
   // ---------- comparison ----------
-  async function compare() {
-    const a = $("cmp-a").value, b = $("cmp-b").value;
-    if (!a || !b) { sayKey("pickTwo", null, true); return; }
-    try {
-      const [ja, jb] = await Promise.all([api("GET", "/plans/" + a), api("GET", "/plans/" + b)]);
-      const sa = ja.plan.summary, sb = jb.plan.summary;
-      // [key, field, format, higher is better]
-      const rows = [["kpiCoverage", "coverage_on_time", pct, true], ["kpiWeighted", "weighted_coverage_on_time", pct, true],
-        ["kpiMinArea", "min_area_coverage", pct, true], ["kpiUnits", "on_time_units", (v) => v, true],
-        ["kpiMakespan", "makespan_hours", (v) => num(v, 2), false], ["kpiVehicles", "vehicles_used", (v) => v, false],
-        ["kpiDistance", "distance_km", (v) => num(v, 0), false], ["kpiSolve", "solve_seconds", (v) => num(v, 1), null]];
-      const body = rows.map(([k, f, fmt, up]) => {
-        const d = sb[f] - sa[f];
-        const cls = up === null || Math.abs(d) < 1e-9 ? null : (d > 0) === up ? "better" : "worse";
-        const shown = fmt === pct ? (d >= 0 ? "+" : "") + (d * 100).toFixed(1) + " pt" : (d >= 0 ? "+" : "") + (Number.isInteger(d) ? d : d.toFixed(2));
-        return el("tr", {}, el("th", { scope: "row" }, t(k)), el("td", { class: "num" }, fmt(sa[f])), el("td", { class: "num" }, fmt(sb[f])), el("td", { class: "num " + (cls || "") }, shown));
-      });
-      $("compare-table").replaceChildren(el("thead", {}, el("tr", {}, el("th", {}, t("metric")), el("th", {}, t("planA") + " " + (state.labels[a] || a)),
-        el("th", {}, t("planB") + " " + (state.labels[b] || b)), el("th", {}, t("delta")))), el("tbody", {}, body));
-    } catch (err) { report(err); }
-  }
+  /** The comparison of two plans: static/compare.js. */
+  function compare() { return window.SupplyoptCompare.run($("cmp-a").value, $("cmp-b").value); }
 
   function rerender() {
     if (state.said) say(t(state.said.key, state.said.vars), state.said.isError, true);
@@ -571,6 +482,7 @@
     $, t, el, svg, api, apiAll, ApiError, pct, num, clock, say, sayKey, report, label, byKind, drawMap, drawTimeline,
     progressText, selectTab: (id) => selectTab($(id), false), onTab: (f) => tabHooks.push(f),
     onRerender: (f) => rerenderHooks.push(f), lang: () => state.lang,
+    coverageColour, loadInventory, onInventory: (f) => inventoryHooks.push(f), planLabel: (id) => state.labels[id] || id,
   };
   applyLanguage();
   const key = sessionStorage.getItem("supplyopt.key");

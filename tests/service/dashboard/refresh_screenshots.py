@@ -17,6 +17,12 @@ from tests.service.dashboard.test_operation_browser import (
     OPERATION_SHOT_NAMES,
     operation_walk_through,
 )
+from tests.service.dashboard.test_readiness_browser import (
+    READINESS_SHOT_NAMES,
+    readiness_walk_through,
+)
+from tests.service.dashboard.test_scenario_browser import EDITOR_SHOT_NAMES, editor_screenshots
+from tests.service.dashboard.test_views_browser import VIEWS_SHOT_NAMES, views_walk_through
 
 
 def main() -> int:
@@ -25,7 +31,15 @@ def main() -> int:
         walk_through(url, key, shots=SHOTS)
     with tempfile.TemporaryDirectory() as tmp, serve(Path(tmp)) as (url, key):
         operation_walk_through(url, key, shots=SHOTS)
-    for name in SHOT_NAMES + OPERATION_SHOT_NAMES:
+    with tempfile.TemporaryDirectory() as tmp, serve(Path(tmp)) as (url, key):
+        readiness_walk_through(url, key, shots=SHOTS)
+    with tempfile.TemporaryDirectory() as tmp, serve(Path(tmp)) as (url, key):
+        views_walk_through(url, key, shots=SHOTS)
+    with tempfile.TemporaryDirectory() as tmp, serve(Path(tmp)) as (url, key):
+        editor_screenshots(url, key, shots=SHOTS)
+    for name in (
+        SHOT_NAMES + OPERATION_SHOT_NAMES + READINESS_SHOT_NAMES + VIEWS_SHOT_NAMES + EDITOR_SHOT_NAMES
+    ):
         print(SHOTS / name)
     return 0
 

@@ -8,12 +8,15 @@ import json
 import re
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 from fastapi.testclient import TestClient
 
 from tests.service.conftest import KeyMaker, plan_taking
+
+STATIC = Path(__file__).resolve().parents[3] / "supplyopt_service" / "dashboard" / "static"
 
 
 def test_page_is_self_contained(client: TestClient) -> None:
@@ -22,7 +25,8 @@ def test_page_is_self_contained(client: TestClient) -> None:
     assert res.status_code == 200
     assert "default-src 'self'" in res.headers["content-security-policy"]
     assert not re.search(r"(src|href)=\"(https?:)?//", res.text)
-    for asset in ("app.js", "revision.js", "operation.js", "app.css", "i18n.js", "icon.svg"):
+    assets = ("app.js", "revision.js", "operation.js", "scenario.js", "app.css", "i18n.js")
+    for asset in (*assets, "icon.svg"):
         got = client.get(f"/dashboard/{asset}")
         assert got.status_code == 200, asset
         assert "http://" not in got.text.replace("http://www.w3.org/2000/svg", "")
@@ -33,7 +37,13 @@ def test_page_loads_every_script_it_has(client: TestClient) -> None:
     """The page loads each script of the static folder, the Operation view's after app.js."""
     html = client.get("/").text
     scripts = re.findall(r'<script src="/dashboard/([\w.]+)"></script>', html)
-    assert scripts == ["i18n.js", "app.js", "revision.js", "operation.js"]
+    static = sorted(p.name for p in STATIC.glob("*.js"))
+    assert sorted(scripts) == static
+    assert scripts[:2] == ["i18n.js", "app.js"]  # every other script uses window.Supplyopt
+    assert scripts.index("revision.js") < scripts.index("operation.js")
+    assert scripts.index("names.js") < min(
+        scripts.index(s) for s in ("areas.js", "shortage.js", "compare.js", "inventory.js")
+    )
     assert 'id="tab-operation"' in html
     assert 'id="panel-operation"' in html
 

@@ -19,6 +19,18 @@ BUILT_KEYS = (
     + [f"fld_{k}" for k in ("area", "item", "total", "id", "name", "lat", "lon", "demand")]
     + [f"fld_{k}" for k in ("priority", "radius_km", "vehicle", "warehouse", "quantity")]
     + ["chgkind_other", "mapHintArea", "mapHintClosure", "mapHintOther"]
+    + [f"rdStatus_{k}" for k in ("queued", "running", "done", "failed", "cancelled")]
+    + [f"rdState_{k}" for k in ("draft", "approved", "rejected")]
+    + [f"why_{k}" for k in ("stock", "fleet", "deadline", "unreachable", "not_served")]
+    + [f"reason_{k}" for k in ("stock", "fleet", "deadline", "unreachable", "not_served")]
+    + [f"def_{k}" for k in ("coverage", "weighted", "minArea", "onTimeUnits", "makespan")]
+    + [f"def_{k}" for k in ("vehicles", "distance", "solve")]
+    + [f"mvHint_{k}" for k in ("receipt", "issue", "adjustment")]
+    + [f"mvKind_{k}" for k in ("receipt", "issue", "adjustment", "reserve", "release")]
+    + ["kpiOnTimeUnits", "stockPlanned", "sent", "left", "fleet", "plannerNote", "covA", "covB"]
+    + ["itemsAB", "firstArrivalAB", "lastArrivalAB", "definition", "metric", "planA", "planB"]
+    + [f"dis_{k}" for k in ("close_roads", "slow_roads", "warehouse_out", "reduce_fleet")]
+    + ["dis_scale_demand"]
 )
 
 
@@ -56,6 +68,17 @@ def test_operation_texts_are_chinese_in_chinese() -> None:
     text = (STATIC / "i18n.js").read_text(encoding="utf-8")
     zh = text.split("  zh: {", 1)[1]
     for key in ("tabOperation", "replan", "approveRevision", "chg_rerouted", "ev_vehicle_down"):
+        value = re.search(rf"\b{key}: \"([^\"]*)\"", zh)
+        assert value is not None, key
+        assert re.search(r"[\u4e00-\u9fff]", value.group(1)), key
+
+
+def test_dispatcher_view_texts_are_chinese_in_chinese() -> None:
+    """The shortage summary, compare, area filter and inventory form texts are written in Chinese."""
+    text = (STATIC / "i18n.js").read_text(encoding="utf-8")
+    zh = text.split("  zh: {", 1)[1]
+    keys = ("pageTitle", "shortageTitle", "why_stock", "why_fleet", "def_minArea", "onlyShort")
+    for key in (*keys, "mvSubmit", "mvNoAnswer", "mvHint_adjustment", "compareAreas"):
         value = re.search(rf"\b{key}: \"([^\"]*)\"", zh)
         assert value is not None, key
         assert re.search(r"[\u4e00-\u9fff]", value.group(1)), key
