@@ -123,10 +123,13 @@ def improve(
     started = clock.elapsed_s
     it = improvements = since_best = 0
     cut_by_clock = False
+    longest_s = 0.0
     while (iterations is None or it < iterations) and since_best < stall and n_fleet:
-        if clock.stopped() or clock.remaining_s <= reserve_s:
+        # Stop before an iteration as long as the longest so far could overrun the reserve.
+        if clock.stopped() or clock.remaining_s <= reserve_s + longest_s:
             cut_by_clock = True
             break
+        began_s = clock.elapsed_s
         cand = current.copy()
         operator = OPERATORS[int(rng.integers(len(OPERATORS)))]
         n_cut = int(rng.integers(1, max_cut + 1)) if max_cut > 1 else 1
@@ -146,6 +149,7 @@ def improve(
             current, current_value = cand, value
         it += 1
         since_best += 1
+        longest_s = max(longest_s, clock.elapsed_s - began_s)
         if value >= best_value - 1e-12:
             cand_trips = cand.trips()
             cand_score = score(cand_trips)
