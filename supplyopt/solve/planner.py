@@ -52,7 +52,8 @@ MAX_RESTARTS = 40
 #: Share of the time limit the stages plan within (the rest is margin).
 SAFETY = 0.95
 #: Share of the time limit after which no further variant or restart starts, so that the
-#: large-neighbourhood search over vehicle-days has the rest (the first variant always runs).
+#: large-neighbourhood search over vehicle-days has the rest (the first variant always runs;
+#: only when the search's iterations are not fixed by the work budget).
 VARIANTS_SHARE = 0.5
 #: Share of the time limit the large-neighbourhood search leaves to re-sequencing, explaining
 #: what is unmet and assembling the plan; at least LNS_RESERVE_MIN_S seconds.
@@ -365,7 +366,7 @@ def _plan_best(
     are planned without moves, once each.
     """
     search = _Search(inst, clock, first_plan(inst))
-    if budget.lns_iterations != 0 and not fixed_fleet:
+    if budget.lns_iterations is None and not fixed_fleet:  # the search runs until the clock
         search.until_s = VARIANTS_SHARE * clock.time_limit_s
     clock.report("first", 0.05, f"first plan: weighted coverage {search.score[0]:.3f}")
     if fixed_fleet:
