@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -148,15 +150,18 @@ def list_warehouses(
 #: (SQLite) only briefly, so stock movements are not kept waiting behind a large import.
 IMPORT_BATCH = 200
 
-ImportResultData = dict[str, list[str]]
+ImportResultData = dict[str, Any]
 
 
 def import_scenario(db: Database, scenario: Scenario, *, key_id: int | None) -> ImportResultData:
     """Create the scenario's items and warehouses that do not exist yet.
 
-    Existing ones are left unchanged (stock is never overwritten: record
-    movements for that). New warehouses get the scenario stock as opening
-    balance. Items are created in one transaction, warehouses in batches of
+    New warehouses get the scenario stock as opening balance. An existing
+    warehouse gets, as opening balance, the scenario stock of the items it
+    has never held (no balance row yet; listed in ``added_stock``): a
+    warehouse imported from an earlier scenario would otherwise plan a new
+    item with 0 under ``use_inventory``. Stock of items it holds (or held) is
+    never overwritten: record movements for that. Items are created in one transaction, warehouses in batches of
     :data:`IMPORT_BATCH`, each its own transaction: should an import stop
     half-way, the batches committed stay, and sending it again completes it.
     """
@@ -165,6 +170,7 @@ def import_scenario(db: Database, scenario: Scenario, *, key_id: int | None) -> 
         "existing_items": [],
         "created_warehouses": [],
         "existing_warehouses": [],
+        "added_stock": {},
     }
     with db.write() as session:
         for item in scenario.items:
@@ -179,9 +185,52 @@ def import_scenario(db: Database, scenario: Scenario, *, key_id: int | None) -> 
             created, existing = import_warehouses(
                 session, indexed[start : start + IMPORT_BATCH], key_id=key_id
             )
+            batch = [w for _, w in indexed[start : start + IMPORT_BATCH] if w.id in existing]
+            added = add_new_items(session, batch, key_id=key_id)
         result["created_warehouses"] += created
         result["existing_warehouses"] += existing
+        result["added_stock"].update(added)
     return result
+
+
+def add_new_items(
+    session: Session, warehouses: list[Warehouse], *, key_id: int | None
+) -> dict[str, dict[str, int]]:
+    """Receive, as opening balance, the scenario stock of items an existing warehouse never held.
+
+    Returns ``{warehouse: {item: units}}`` of what was received (warehouses
+    with nothing new are absent). Items with a balance row, even at 0, are
+    left alone: their stock is the ledger's.
+    """
+    wanted = [(w.id, i) for w in warehouses for i, q in w.stock.items() if q > 0]
+    if not wanted:
+        return {}
+    ids = sorted({w.id for w in warehouses})
+    held = {
+        (row.warehouse_id, row.item_id)
+        for row in session.scalars(select(StockRow).where(StockRow.warehouse_id.in_(ids)))
+    }
+    new = [pair for pair in wanted if pair not in held]
+    ensure_stock_rows(session, new)
+    locked = lock_stock(session, new)
+    added: dict[str, dict[str, int]] = {}
+    units = {w.id: w.stock for w in warehouses}
+    for warehouse_id, item_id in sorted(new):
+        quantity = units[warehouse_id][item_id]
+        change_stock(
+            session,
+            locked[(warehouse_id, item_id)],
+            kind="receipt",
+            quantity=quantity,
+            note="opening balance (scenario import: item new to this warehouse)",
+            key_id=key_id,
+        )
+        added.setdefault(warehouse_id, {})[item_id] = quantity
+    for warehouse_id, stock in added.items():
+        audit.record(
+            session, key_id, "warehouse.import_items", f"warehouses/{warehouse_id}", stock
+        )
+    return added
 
 
 def import_warehouses(

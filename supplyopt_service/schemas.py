@@ -217,12 +217,17 @@ class ScenarioToWrite(BaseModel):
 
 
 class ImportResult(BaseModel):
-    """What an import created and what already existed (left unchanged)."""
+    """What an import created, what already existed, and the stock new to existing warehouses."""
 
     created_items: list[str]
     existing_items: list[str]
     created_warehouses: list[str]
     existing_warehouses: list[str]
+    added_stock: dict[str, dict[str, int]] = Field(
+        default_factory=dict,
+        description="Per existing warehouse, the scenario stock of items it had never held, "
+        "received as opening balance ({warehouse: {item: units}}).",
+    )
 
 
 # -- movements ------------------------------------------------------------
@@ -292,6 +297,27 @@ class MovementOut(_Out):
 
 
 # -- plans ------------------------------------------------------------------
+class WarehouseStockPreview(BaseModel):
+    """The stock one scenario warehouse would be planned with under ``use_inventory``."""
+
+    id: str
+    in_service: bool = Field(
+        description="Whether the warehouse exists in the service (else its file stock is used)."
+    )
+    stock: dict[str, int] = Field(description="Units per scenario item a plan would use now.")
+    file_stock: dict[str, int] = Field(description="Units per item in the scenario file.")
+    not_held: list[str] = Field(
+        description="Items the file stocks here that the service warehouse has never held "
+        "(planned with 0; importing the scenario receives them)."
+    )
+
+
+class StockPreview(BaseModel):
+    """Per scenario warehouse, the stock a plan with the live inventory would use now."""
+
+    warehouses: list[WarehouseStockPreview]
+
+
 class PlanRequest(BaseModel):
     """Ask for a plan."""
 
@@ -357,8 +383,15 @@ class PlanJob(BaseModel):
 
     id: str
     status: JobStatus
-    progress: float = Field(ge=0, le=1, description="Fraction of the solve done.")
+    progress: float = Field(
+        ge=0, le=1, description="Share of the time limit the solve has used (1 when done)."
+    )
     message: str | None = None
+    elapsed_s: float | None = Field(
+        default=None,
+        description="Seconds since the job started solving (to when it finished), by the "
+        "server's clock; null while queued.",
+    )
     use_inventory: bool
     time_limit_s: float
     seed: int
@@ -393,10 +426,22 @@ class PlanJob(BaseModel):
     )
 
 
+class PlanListEntry(PlanAccepted):
+    """A plan job in the list: enough to tell it apart (scenario, when, how it ended)."""
+
+    scenario_name: str | None = Field(default=None, description="The scenario's name.")
+    created_at: datetime | None = None
+    coverage_on_time: float | None = Field(
+        default=None, description="The plan's on-time coverage (done plans only)."
+    )
+    approval: ApprovalState | None = None
+    previous: str | None = Field(default=None, description="For a revision: the plan it revises.")
+
+
 class PlanList(BaseModel):
     """Plan jobs, newest first, without their plans; ``next``: the cursor of the following page."""
 
-    plans: list[PlanAccepted]
+    plans: list[PlanListEntry]
     next: str | None = Field(
         default=None, description="Pass as `after` for the following page; null on the last."
     )

@@ -83,13 +83,18 @@ class Work:
     previous: Plan | None = None
     events: dict[str, Any] | None = None
     previous_id: str | None = None
+    #: Notes added to the plan (e.g. items the live inventory lacks).
+    notes: tuple[str, ...] = ()
 
     def run(
         self, solve: SolveFn, replan: ReplanFn, progress: ProgressFn, should_stop: StopFn
     ) -> dict[str, Any]:
         """Solve (or revise) with the given functions; returns the plan file data."""
         if self.previous is None or self.events is None:
-            return solve(self.scenario, self.time_limit_s, self.seed, progress, should_stop)
+            plan = solve(self.scenario, self.time_limit_s, self.seed, progress, should_stop)
+            if self.notes:
+                plan = {**plan, "notes": [*plan.get("notes", []), *self.notes]}
+            return plan
         plan = replan(
             self.scenario,
             self.previous,
@@ -119,9 +124,11 @@ def start_work(session: Session, job: PlanJobRow) -> Work | None:
         events = dict(job.events or {})
         return Work(scenario, job.time_limit_s, job.seed, plan, events, previous.id)
     data = dict(job.scenario)
+    notes: tuple[str, ...] = ()
     if job.use_inventory:
-        data, used = _with_live_stock(session, data)
-        job.inventory_used = used
+        live = live_stock(session, data)
+        data, job.inventory_used = live.data, live.used
+        notes = live.notes()
     try:
         scenario = parse_scenario(data)
     except ScenarioError as err:
@@ -129,17 +136,55 @@ def start_work(session: Session, job: PlanJobRow) -> Work | None:
         job.status, job.finished_at, job.message = "failed", utcnow(), "failed"
         job.error = f"with live inventory: {err}"
         return None
-    return Work(scenario, job.time_limit_s, job.seed)
+    return Work(scenario, job.time_limit_s, job.seed, notes=notes)
 
 
-def _with_live_stock(
-    session: Session, data: dict[str, Any]
-) -> tuple[dict[str, Any], dict[str, dict[str, int]]]:
-    """Return the scenario with service warehouses' available stock; and that stock."""
+@dataclass(frozen=True)
+class LiveStock:
+    """A scenario planned with the live inventory: the stock it uses and what the service lacks.
+
+    Attributes
+    ----------
+    data
+        The scenario data, its service warehouses holding their available stock.
+    used
+        ``{warehouse: {item: units}}`` for every scenario warehouse in the
+        service: the available units planned with (items never held: 0).
+    not_held
+        ``{warehouse: {item: units in the file}}``: scenario stock (> 0) of
+        items the service warehouse has never held; planned with 0.
+    """
+
+    data: dict[str, Any]
+    used: dict[str, dict[str, int]]
+    not_held: dict[str, dict[str, int]]
+
+    def notes(self) -> tuple[str, ...]:
+        """One plan note per warehouse planned with 0 of items its file stock lists."""
+        return tuple(
+            f"live inventory: {warehouse_id} has never held "
+            + ", ".join(f"{item} (the scenario says {units})" for item, units in items.items())
+            + "; planned with 0"
+            for warehouse_id, items in sorted(self.not_held.items())
+        )
+
+
+def live_stock(session: Session, data: dict[str, Any]) -> LiveStock:
+    """The scenario with service warehouses' available stock (read now), and that stock."""
     item_ids = [item["id"] for item in data["items"]]
     live = available_stock(session, [w["id"] for w in data["warehouses"]])
     used = {
         warehouse_id: {i: max(stock.get(i, 0), 0) for i in item_ids}
         for warehouse_id, stock in live.items()
     }
-    return with_stock(data, used), used
+    not_held: dict[str, dict[str, int]] = {}
+    for w in data["warehouses"]:
+        held = live.get(w["id"])
+        if held is None:
+            continue
+        lacking = {
+            i: int(q) for i, q in (w.get("stock") or {}).items() if q > 0 and i not in held
+        }
+        if lacking:
+            not_held[w["id"]] = lacking
+    return LiveStock(with_stock(data, used), used, not_held)

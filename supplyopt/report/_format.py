@@ -1,4 +1,4 @@
-"""Shared formatting for reports: times from T0, colours for coverage."""
+"""Shared formatting for reports: times from T0, shares, colours for coverage."""
 
 from __future__ import annotations
 
@@ -15,6 +15,20 @@ def format_hours(hours: float) -> str:
     sign = "-" if minutes < 0 else "+"
     minutes = abs(minutes)
     return f"T{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def format_share(share: float | None, digits: int = 0) -> str:
+    """A share in [0, 1] as a percentage, rounded down: a shortfall never reads 100 %.
+
+    ``147 / 150`` is ``98%``; ``0.996`` is ``99%`` (``:.0%`` would say
+    ``100%``); only a full 1.0 reads ``100%``. ``None`` (no demand) is ``—``.
+    """
+    if share is None or not math.isfinite(share):
+        return "—"
+    scale = 10**digits
+    # A hair above the exact product so that 0.29 (28.999… × 100) still reads 29 %.
+    shown = math.floor(share * 100 * scale + 1e-12) / scale
+    return f"{shown:.{digits}f}%"
 
 
 #: Coverage colour stops: red when nothing arrives on time, amber half-way, green when all does.

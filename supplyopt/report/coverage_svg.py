@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..model import Plan, Scenario
-from ._format import coverage_colour
+from ._format import coverage_colour, format_share
 from ._svg import SvgDocument
 from .areas import area_results
 
@@ -41,9 +41,9 @@ def coverage_svg(scenario: Scenario, plan: Plan, *, label: str = "name") -> str:
             height=_ROW_H - 6,
             fill=coverage_colour(cov),
             class_="bar",
-            title=f"{result.area}: {cov:.1%}",
+            title=f"{result.area}: {format_share(cov, 1)}",
         )
-        doc.add("text", x=_LEFT + plot_w + 6, y=y + 16, text=f"{cov:.0%}")
+        doc.add("text", x=_LEFT + plot_w + 6, y=y + 16, text=format_share(cov))
     bottom = _TOP + len(results) * _ROW_H
     for frac in (0.0, 0.5, 1.0):
         x = _LEFT + plot_w * frac

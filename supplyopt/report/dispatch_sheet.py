@@ -33,6 +33,11 @@ th { background: #eee; } td.num { text-align: right; font-variant-numeric: tabul
 """
 
 
+def sheet_style_source() -> str:
+    """The text of the sheets' one ``<style>`` element (a page's CSP can allow it by hash)."""
+    return _CSS
+
+
 def dispatch_sheets_html(scenario: Scenario, plan: Plan, *, vehicle: str | None = None) -> str:
     """Build an HTML document with one dispatch sheet per vehicle (or only ``vehicle``).
 

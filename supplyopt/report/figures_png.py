@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..model import Plan, Scenario, SupplyOptError
+from ._format import format_share
 from .areas import area_results
 from .geojson import plan_geojson
 from .timeline import horizon_hours, vehicle_timelines
@@ -90,7 +91,7 @@ def map_png(scenario: Scenario, plan: Plan, path: str | os.PathLike[str]) -> Pat
             cov = props["coverage"]
             ax.scatter([lon], [lat], s=120, c=props["colour"], edgecolors="#222", zorder=3)
             ax.annotate(
-                f"{text} {'—' if cov is None else f'{cov:.0%}'}",
+                f"{text} {format_share(cov)}",
                 (lon, lat),
                 fontsize=7,
                 xytext=(6, 3),
@@ -116,7 +117,7 @@ def map_png(scenario: Scenario, plan: Plan, path: str | os.PathLike[str]) -> Pat
     ax.set_xlabel("longitude")
     ax.set_ylabel("latitude")
     ax.set_title(
-        f"{plan.scenario}: on-time coverage {plan.summary.coverage_on_time:.0%} "
+        f"{plan.scenario}: on-time coverage {format_share(plan.summary.coverage_on_time)} "
         "(areas red→green by coverage, squares = warehouses)"
     )
     return _save(fig, path)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..model import Plan, Scenario
-from ._format import coverage_colour, format_hours
+from ._format import coverage_colour, format_hours, format_share
 from ._svg import SvgDocument, points
 from .geojson import plan_geojson
 from .projection import fit_projection, nice_scale_km, scenario_positions
@@ -61,7 +61,7 @@ def map_svg(
         y=28.0,
         font_size=18,
         font_weight="bold",
-        text=f"{plan.scenario} — coverage on time {plan.summary.coverage_on_time:.0%}",
+        text=f"{plan.scenario} — coverage on time {format_share(plan.summary.coverage_on_time)}",
     )
     for road in by_kind.get("road", []):
         xy = [proj(lon, lat) for lon, lat in road["geometry"]["coordinates"]]
@@ -98,7 +98,7 @@ def map_svg(
         props = area["properties"]
         x, y = proj(*area["geometry"]["coordinates"])
         cov = props["coverage"]
-        shown = "—" if cov is None else f"{cov:.0%}"
+        shown = format_share(cov)
         doc.add(
             "circle",
             cx=x,

@@ -11,6 +11,7 @@ from rich.text import Text
 
 from ..model import Plan, Scenario, area_coverage, fill_lots, item_coverage
 from ..model.kpi import DEADLINE_EPS_H
+from ._format import format_share
 
 #: How many of the worst-served areas the summary lists.
 WORST_AREAS = 5
@@ -41,8 +42,9 @@ def _headline(scenario: Scenario, plan: Plan) -> Text:
         f": {plan.status} plan, deadline {plan.deadline_hours:g} h\n",
         "on time: ",
         (f"{s.on_time_units:,} of {s.demand_units:,} units", "bold"),
-        f"  coverage {s.coverage_on_time:.1%}  weighted {s.weighted_coverage_on_time:.1%}  "
-        f"worst area {s.min_area_coverage:.1%}\n",
+        f"  coverage {format_share(s.coverage_on_time, 1)}  "
+        f"weighted {format_share(s.weighted_coverage_on_time, 1)}  "
+        f"worst area {format_share(s.min_area_coverage, 1)}\n",
         f"latest arrival {s.makespan_hours:.2f} h  vehicles used {s.vehicles_used}  "
         f"trips {len(plan.trips)}  distance {s.distance_km:,.0f} km  solved in {s.solve_seconds:.1f} s",
     )
@@ -64,7 +66,7 @@ def _item_table(scenario: Scenario, on_time: Mapping[tuple[str, str], int]) -> T
             min(on_time.get((a.id, item.id), 0), a.demand.get(item.id, 0)) for a in scenario.areas
         )
         items.add_row(
-            _label(item.id, item.name), f"{got:,}", f"{need:,}", f"{per_item[item.id]:.1%}"
+            _label(item.id, item.name), f"{got:,}", f"{need:,}", format_share(per_item[item.id], 1)
         )
     return items
 
@@ -96,7 +98,7 @@ def _worst_table(scenario: Scenario, plan: Plan, on_time: Mapping[tuple[str, str
         worst.add_row(
             _label(area.id, area.name),
             str(area.priority),
-            f"{cov:.1%}",
+            format_share(cov, 1),
             f"{arrival:.2f} h" if arrival is not None else "-",
             "; ".join(short[area_id][:3]) + (" …" if len(short[area_id]) > 3 else "") or "-",
         )

@@ -37,9 +37,11 @@ def explain_unmet(
     -------
     list[Unmet]
         In area then item order, per scenario area (its lots' shortfalls
-        summed, one entry per reason). ``unreachable``: no road from any
-        warehouse holding the item. ``deadline``: roads exist, but nothing
-        can arrive from a holder by the due time. When stock that could
+        summed, one entry per reason). ``stock`` when no warehouse that can
+        arrive by the due time holds the item (though some can arrive:
+        stock in the wrong place is still stock). Else ``unreachable``: no
+        road from any warehouse holding the item; ``deadline``: roads
+        exist, but no warehouse at all can arrive by the due time. When stock that could
         arrive in time is still in a warehouse within reach: ``not_served``
         if this plan had the means to carry it (a truck visited the area from
         that warehouse with room for a unit, or a vehicle there was idle when
@@ -95,10 +97,14 @@ class _Explainer:
         if not holders.any():
             entry.add(short, UnmetReason.STOCK, "no warehouse stocks it")
             return
+        sources = holders & self.in_time[:, a]
+        if not sources.any() and self.in_time[:, a].any():
+            # Warehouses arrive in time but hold none: stock at the wrong place is stock.
+            entry.add(short, UnmetReason.STOCK, _misplaced_detail(inst, self.in_time[:, a]))
+            return
         if not (holders & self.connected[:, a]).any():
             entry.add(short, UnmetReason.UNREACHABLE, "no road from any warehouse holding it")
             return
-        sources = holders & self.in_time[:, a]
         if not sources.any():
             detail = _deadline_detail(inst, self.reach[holders, a], a)
             entry.add(short, UnmetReason.DEADLINE, detail)
@@ -131,6 +137,13 @@ def _stock_detail(
     if total > here:
         counted.append(f"{total - here} against areas listed earlier")
     return f"{total} left within reach after this plan ({where}), all counted: {', '.join(counted)}"
+
+
+def _misplaced_detail(inst: Instance, in_time: NDArray[np.bool_]) -> str:
+    """Why units are short for ``stock`` when the warehouses that arrive in time hold none."""
+    ids = [inst.scenario.warehouses[w].id for w in np.flatnonzero(in_time).tolist()]
+    shown = ", ".join(ids[:3]) + (f" and {len(ids) - 3} more" if len(ids) > 3 else "")
+    return f"none in stock at the warehouses that can arrive in time ({shown})"
 
 
 def _deadline_detail(inst: Instance, arrivals: NDArray[np.float64], a: int) -> str:

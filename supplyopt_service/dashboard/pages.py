@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from pathlib import Path
 
 from fastapi import APIRouter
 from fastapi.responses import FileResponse, HTMLResponse
+
+from supplyopt.report.dispatch_sheet import sheet_style_source
 
 from ..core.errors import NotFoundError
 
@@ -15,10 +19,24 @@ _TYPES = {
     ".css": "text/css; charset=utf-8",
     ".svg": "image/svg+xml; charset=utf-8",
 }
-#: A strict policy: everything the page uses comes from this server.
+#: The dispatch sheets' own style sheet, allowed by its hash and nothing else inline.
+SHEET_STYLE = (
+    "'sha256-"
+    + base64.b64encode(hashlib.sha256(sheet_style_source().encode("utf-8")).digest()).decode()
+    + "'"
+)
+#: A strict policy: everything the page uses comes from this server. The dispatch
+#: sheets the page opens (a blob: document, which inherits this policy) may apply
+#: their own inline style sheet, by its hash.
 _CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
-    "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+    f"default-src 'self'; script-src 'self'; style-src 'self' {SHEET_STYLE}; "
+    "img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+    "frame-ancestors 'none'"
+)
+#: The policy of the dispatch sheets themselves (no scripts, only their style sheet).
+SHEET_CSP = (
+    f"default-src 'none'; style-src {SHEET_STYLE}; img-src data:; base-uri 'none'; "
+    "form-action 'none'; frame-ancestors 'none'"
 )
 
 router = APIRouter(tags=["dashboard"])

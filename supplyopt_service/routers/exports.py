@@ -21,6 +21,7 @@ from supplyopt.report import EXPORT_FILES, safe_filename
 from ..core.errors import ConflictError, NotFoundError
 from ..core.routing import GuardedRoute
 from ..core.tables import PlanJobRow
+from ..dashboard.pages import SHEET_CSP
 from ..deps import PlanIdPath, ReadSession, Viewer
 from ..revisions import revision_operation
 from .responses import answers
@@ -98,5 +99,13 @@ def export(
             scenario, plan, vehicle, roads_at=None if operation is None else operation.roads_at
         ).encode("utf-8"),
         media_type=f"{export_file.media_type}; charset=utf-8",
-        headers={"Content-Disposition": content_disposition(filename)},
+        headers=_headers(name, filename),
     )
+
+
+def _headers(name: str, filename: str) -> dict[str, str]:
+    """Download headers; HTML (the dispatch sheets) gets a policy that lets its style apply."""
+    headers = {"Content-Disposition": content_disposition(filename)}
+    if name.endswith(".html"):
+        headers["Content-Security-Policy"] = SHEET_CSP
+    return headers

@@ -17,18 +17,24 @@ from ..core.routing import GuardedRoute
 from ..core.tables import PlanJobRow
 from ..deps import DatabaseDep, Manager, PlanIdPath, Planner, ReadSession, ServicesDep, Viewer
 from ..examples import PLAN_REQUEST, REPLAN_REQUEST, example
+from ..leases import database_now
 from ..quotas import require_may_cancel
 from ..scenario_checks import scenario_errors, with_served_roads
 from ..schemas import (
     PlanAccepted,
     PlanJob,
     PlanList,
+    PlanListEntry,
     PlanRequest,
     ReplanRequest,
     ReplanSummary,
     RevisionAccepted,
+    ScenarioImport,
+    StockPreview,
+    WarehouseStockPreview,
     as_utc,
 )
+from ..solving import live_stock
 from .responses import answers
 
 router = APIRouter(prefix="/plans", tags=["plans"], route_class=GuardedRoute)
@@ -57,6 +63,7 @@ def job_view(session: Session, row: PlanJobRow) -> PlanJob:
             "created_at": as_utc(row.created_at),
             "started_at": as_utc(row.started_at),
             "finished_at": as_utc(row.finished_at),
+            "elapsed_s": _elapsed_s(session, row),
             "plan": row.plan,
             "error": row.error,
             "inventory_used": row.inventory_used,
@@ -69,6 +76,16 @@ def job_view(session: Session, row: PlanJobRow) -> PlanJob:
             "replan": None if block is None else ReplanSummary.model_validate(block),
         }
     )
+
+
+def _elapsed_s(session: Session, row: PlanJobRow) -> float | None:
+    """Seconds the job has solved (to its end when finished); None before it started."""
+    started = as_utc(row.started_at)
+    if started is None:
+        return None
+    end = as_utc(row.finished_at) or as_utc(database_now(session))
+    assert end is not None
+    return round(max((end - started).total_seconds(), 0.0), 1)
 
 
 @router.post("", status_code=202, summary="Submit a plan job", responses=answers(413, 429))
@@ -93,6 +110,41 @@ def submit(
     return PlanAccepted(id=job.id, status="queued")
 
 
+@router.post(
+    "/stock-preview",
+    summary="The stock a plan with the live inventory would use now",
+    responses=answers(413),
+)
+def stock_preview(body: ScenarioImport, who: Viewer, svc: ServicesDep) -> StockPreview:
+    """Per scenario warehouse: the units per item a ``use_inventory`` plan would use if it started now.
+
+    Warehouses not in the service use their file stock; items a service
+    warehouse has never held are planned with 0 and listed in ``not_held``.
+    The stock is read again when the plan starts (it may change meanwhile).
+    """
+    problems = scenario_errors(body.scenario, svc.settings)
+    if problems is not None:
+        raise problems
+    data = body.scenario.model_dump(mode="json", by_alias=True, exclude_none=True)
+    with svc.db.read() as session:
+        live = live_stock(session, data)
+    items = [item["id"] for item in data["items"]]
+    rows = []
+    for w in data["warehouses"]:
+        file_stock = {i: int((w.get("stock") or {}).get(i, 0)) for i in items}
+        in_service = w["id"] in live.used
+        rows.append(
+            WarehouseStockPreview(
+                id=w["id"],
+                in_service=in_service,
+                stock=live.used[w["id"]] if in_service else file_stock,
+                file_stock=file_stock,
+                not_held=sorted(live.not_held.get(w["id"], {})),
+            )
+        )
+    return StockPreview(warehouses=rows)
+
+
 @router.get("", summary="List plan jobs", responses=answers())
 def list_plans(
     who: Viewer,
@@ -109,7 +161,15 @@ def list_plans(
 ) -> PlanList:
     """Return plan jobs, newest first, a page at a time (``next`` is the following page's cursor)."""
     query = (
-        select(PlanJobRow.id, PlanJobRow.status)
+        select(
+            PlanJobRow.id,
+            PlanJobRow.status,
+            PlanJobRow.scenario["name"].as_string(),
+            PlanJobRow.created_at,
+            PlanJobRow.plan["summary"]["coverage_on_time"].as_float(),
+            PlanJobRow.approval,
+            PlanJobRow.previous_id,
+        )
         .order_by(PlanJobRow.created_at.desc(), PlanJobRow.id)
         .limit(limit + 1)
     )
@@ -125,7 +185,14 @@ def list_plans(
         )
     rows = list(session.execute(query))
     more = len(rows) > limit
-    plans = [PlanAccepted.model_validate({"id": i, "status": s}) for i, s in rows[:limit]]
+    fields = ("id", "status", "scenario_name", "created_at", "coverage_on_time", "approval")
+    plans = [
+        PlanListEntry.model_validate(
+            {**dict(zip(fields, row[:6], strict=True)), "previous": row[6]}
+            | {"created_at": as_utc(row[3])}
+        )
+        for row in rows[:limit]
+    ]
     return PlanList(plans=plans, next=plans[-1].id if more else None)
 
 

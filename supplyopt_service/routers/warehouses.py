@@ -75,8 +75,10 @@ def post_import(
 ) -> ImportResult:
     """Create the scenario's items and warehouses that do not exist yet.
 
-    New warehouses get the scenario stock as opening balance; existing items
-    and warehouses are left unchanged. Held to the server's scenario limits
+    New warehouses get the scenario stock as opening balance. An existing
+    warehouse receives the scenario stock of items it has never held
+    (``added_stock``); the stock of items it holds or held, and existing
+    items, are left unchanged. Held to the server's scenario limits
     (422); warehouses are committed in batches, so an interrupted import can
     simply be sent again.
     """

@@ -273,8 +273,32 @@ def test_import_leaves_existing_warehouses_alone(
         "existing_items": ["tent", "quilt"],
         "created_warehouses": [],
         "existing_warehouses": ["north", "south"],
+        "added_stock": {},
     }
     assert stock(client, stocked, "north")["tent"]["on_hand"] == 100
+
+
+def test_import_gives_existing_warehouses_the_items_they_never_held(
+    client: TestClient, stocked: dict[str, str], scenario: dict[str, Any]
+) -> None:
+    """A scenario with a new item gives existing warehouses its stock; held items stay as they are.
+
+    Issue 15: after importing a second scenario whose warehouses partly
+    existed, those kept their old item list and planned the new item with 0
+    under use_inventory while the form showed 500 and 120.
+    """
+    scenario["items"].append({"id": "stove", "weight_kg": 20.0, "volume_m3": 0.1})
+    scenario["warehouses"][0]["stock"].update({"stove": 500, "tent": 5})
+    scenario["warehouses"][1]["stock"]["stove"] = 120
+    answer = client.post("/warehouses/import", json={"scenario": scenario}, headers=stocked)
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["created_items"] == ["stove"]
+    assert answer.json()["added_stock"] == {"north": {"stove": 500}, "south": {"stove": 120}}
+    assert stock(client, stocked, "north")["stove"] == {"on_hand": 500, "reserved": 0, "available": 500}
+    assert stock(client, stocked, "north")["tent"]["on_hand"] == 100
+    again = client.post("/warehouses/import", json={"scenario": scenario}, headers=stocked)
+    assert again.json()["added_stock"] == {}
+    assert stock(client, stocked, "south")["stove"]["on_hand"] == 120
 
 
 def test_movement_above_the_quantity_cap_is_409_and_changes_nothing(

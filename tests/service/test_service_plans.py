@@ -34,12 +34,18 @@ def test_submit_answers_202_then_the_plan_is_done(
     job = wait_plan(answer.json()["id"], planner)
     assert job["status"] == "done", job
     assert job["progress"] == 1.0
+    assert job["elapsed_s"] is not None
+    assert 0 <= job["elapsed_s"] <= 5 + 60  # from started_at to finished_at, server clock
     plan = job["plan"]
     assert plan["scenario"] == "tiny"
     assert plan["summary"]["demand_units"] == 720
     assert {t["warehouse"] for t in plan["trips"]} <= {"north", "south"}
     listed = client.get("/plans", headers=planner).json()["plans"]
-    assert {"id": job["id"], "status": "done"} in listed
+    entry = next(p for p in listed if p["id"] == job["id"])
+    assert entry["status"] == "done"
+    assert entry["scenario_name"] == "tiny"
+    assert entry["coverage_on_time"] == plan["summary"]["coverage_on_time"]
+    assert entry["created_at"] == job["created_at"]
 
 
 def test_time_limit_is_capped_by_the_server(
@@ -85,6 +91,50 @@ def test_use_inventory_plans_with_live_available_stock(
     assert taken.get("north", 0) <= 10
     assert taken.get("east", 0) <= 7
     assert sum(taken.values()) == 10 + 50 + 7  # tents are short: every one is sent
+
+
+def test_items_a_service_warehouse_never_held_are_shown_before_and_noted_after(
+    client: TestClient, stocked: dict[str, str], scenario: dict[str, Any], wait_plan: Wait
+) -> None:
+    """The stock preview and the plan's notes name file stock the live inventory lacks.
+
+    Issue 15: a new item planned with 0 at two reserves while the form showed
+    500 and 120, and nothing said so.
+    """
+    item = {"id": "stove", "weight_kg": 20.0, "volume_m3": 0.1}
+    assert client.post("/items", json=item, headers=stocked).status_code == 201
+    scenario["items"].append(item)
+    scenario["warehouses"][0]["stock"]["stove"] = 500
+    scenario["warehouses"].append(
+        {"id": "east", "lat": 44.0, "lon": 87.0, "stock": {"tent": 7}, "fleet": {"truck": 1}}
+    )
+    for area in scenario["areas"]:
+        area["demand"]["stove"] = 5
+    answer = client.post("/plans/stock-preview", json={"scenario": scenario}, headers=stocked)
+    assert answer.status_code == 200, answer.text
+    rows = {w["id"]: w for w in answer.json()["warehouses"]}
+    assert rows["north"] == {
+        "id": "north",
+        "in_service": True,
+        "stock": {"tent": 100, "quilt": 1000, "stove": 0},
+        "file_stock": {"tent": 100, "quilt": 1000, "stove": 500},
+        "not_held": ["stove"],
+    }
+    assert rows["east"]["in_service"] is False
+    assert rows["east"]["stock"] == {"tent": 7, "quilt": 0, "stove": 0}
+    assert rows["south"]["not_held"] == []
+    answer = client.post(
+        "/plans",
+        headers=stocked,
+        json={"scenario": scenario, "use_inventory": True, "time_limit_s": 2},
+    )
+    job = wait_plan(answer.json()["id"], stocked)
+    assert job["status"] == "done", job
+    assert job["inventory_used"]["north"]["stove"] == 0
+    assert (
+        "live inventory: north has never held stove (the scenario says 500); planned with 0"
+        in job["plan"]["notes"]
+    )
 
 
 def test_invalid_scenario_is_422_with_every_path(

@@ -189,3 +189,29 @@ def test_planned_stock_details_match_the_stock_left() -> None:
         else:
             named = entry.detail.split("(", 1)[1].split(")", 1)[0]
             assert named == ", ".join(f"{w} {n}" for w, n in left.items() if n > 0)
+
+
+def test_stock_missing_where_it_could_arrive_in_time_is_stock_not_deadline() -> None:
+    """Short because the warehouses that arrive in time hold none: 'stock'; 'deadline' only when none can.
+
+    Issue 15: the live inventory left the two nearby reserves without
+    tent-stoves, only far reserves held them, and the areas were reported
+    short for 'deadline'.
+    """
+    data = tiny_data()
+    data["warehouses"][0]["stock"].pop("tent")
+    data["warehouses"][1].update(lat=48.0, lon=96.0)  # ~750 km away: never in 12 h
+    data["areas"].append(
+        {"id": "far", "lat": 30.0, "lon": 60.0, "demand": {"tent": 5, "quilt": 5}}
+    )
+    scenario = supplyopt.parse_scenario(data)
+    plan = supplyopt.plan_relief(scenario, time_limit_s=5, seed=0)
+    assert_valid(scenario, plan)
+    reasons = {(u.area, u.item): u.reason for u in plan.unmet}
+    assert reasons[("a1", "tent")] is UnmetReason.STOCK
+    assert reasons[("a2", "tent")] is UnmetReason.STOCK
+    assert reasons[("far", "tent")] is UnmetReason.DEADLINE
+    assert reasons[("far", "quilt")] is UnmetReason.DEADLINE
+    detail = next(u.detail for u in plan.unmet if (u.area, u.item) == ("a1", "tent"))
+    assert detail is not None
+    assert "w1" in detail

@@ -53,7 +53,8 @@
     for (const c of children) if (c !== null && c !== undefined) node.append(c instanceof Node ? c : String(c));
     return node;
   }
-  const pct = (x) => (x === null || x === undefined ? t("none") : Math.round(x * 100) + "%");
+  // Rounded down: a shortfall never reads 100 % (147 of 150 is 98 %); the hair keeps 0.29 at 29 %.
+  const pct = (x) => (x === null || x === undefined ? t("none") : Math.floor(x * 100 + 1e-12) + "%");
   const num = (x, d = 1) => (x === null || x === undefined ? t("none") : Number(x).toFixed(d));
   function clock(h) {
     if (h === null || h === undefined) return t("none");
@@ -166,8 +167,8 @@
             el("td", { class: "num" }, s.available)));
         box.append(el("div", { class: "card" },
           el("h3", {}, (w.name || w.id) + (w.name ? " (" + w.id + ")" : "")),
-          el("table", {}, el("thead", {}, el("tr", {}, el("th", {}, t("item")), el("th", {}, t("onHand")),
-            el("th", {}, t("reserved")), el("th", {}, t("available")))), el("tbody", {}, rows)),
+          el("div", { class: "table-wrap" }, el("table", {}, el("thead", {}, el("tr", {}, el("th", {}, t("item")), el("th", { class: "num" }, t("onHand")),
+            el("th", { class: "num" }, t("reserved")), el("th", { class: "num" }, t("available")))), el("tbody", {}, rows))),
           el("p", { class: "hint" }, t("fleet") + ": " + Object.entries(w.fleet).map(([k, v]) => k + " × " + v).join(", "))));
       });
       for (const hook of inventoryHooks) hook(warehouses, stocks);
@@ -202,6 +203,8 @@
   async function runPlan() {
     if (!state.scenario) return;
     readGeneralFields();
+    // With the live inventory: warn first when the inventory lacks items the scenario stocks.
+    if ($("use-inventory").checked && window.SupplyoptStock && !(await window.SupplyoptStock.mayRun(state.scenario))) return;
     try {
       const job = await api("POST", "/plans", {
         scenario: state.scenario, use_inventory: $("use-inventory").checked, time_limit_s: Number($("time-limit").value) || 10,
@@ -212,56 +215,83 @@
       sayKey("submitted", { id: job.id });
       $("run-plan").disabled = true;
       $("cancel-plan").hidden = false;
+      $("cancel-plan").disabled = false;
+      $("progress").value = 0;
       poll(job.id);
     } catch (err) {
       if (err.status === 422) showProblems(err);
       report(err);
     }
   }
-  /** A job's progress in the page's language: its status, the solver's own fraction, and the
-   * seconds it has run of its time limit (the solver's message, which is English, in English only). */
+  /** A job's progress in the page's language: what it is doing in plain words and the seconds
+   * it has solved of its time limit (by the server's clock). The solver's own messages stay out. */
   function progressText(job) {
-    const parts = [t(job.status), Math.round((job.progress || 0) * 100) + "%"];
-    if (job.status === "running" && job.started_at) {
-      const ran = Math.max(0, Math.round((Date.now() - Date.parse(job.started_at)) / 1000));
-      parts.push(t("elapsedOf", { s: Math.min(ran, Math.ceil(job.time_limit_s)), limit: num(job.time_limit_s, 0) }));
+    const limit = Number(job.time_limit_s) || 0;
+    const ran = Math.max(0, Math.floor(job.elapsed_s || 0));
+    if (job.status === "queued") return t("phaseQueued");
+    if (job.status === "running") {
+      const phase = ran < limit ? t("phaseSearching") : t("phaseFinishing");
+      return phase + " · " + t("elapsedOf", { s: Math.min(ran, Math.ceil(limit)), limit: num(limit, 0) });
     }
-    if (job.message && state.lang === "en" && job.message !== job.status) parts.push(job.message);
-    return parts.join(" · ");
+    if (job.status === "done") return t("phaseDone", { s: num(job.elapsed_s, 1) });
+    return t(job.status);
+  }
+  /** The bar: the share of the time limit used (the search stops at the limit or earlier). */
+  function progressShare(job) {
+    if (job.status === "done") return 1;
+    if (job.status !== "running") return 0;
+    const limit = Number(job.time_limit_s) || 0;
+    return limit > 0 ? Math.min((job.elapsed_s || 0) / limit, 0.99) : 0;
   }
   function poll(id) {
     clearTimeout(state.polling);
     api("GET", "/plans/" + id).then((job) => {
-      $("progress").value = job.progress || 0;
+      $("progress").value = progressShare(job);
       $("progress-text").textContent = progressText(job);
       if (job.status === "queued" || job.status === "running") { state.polling = setTimeout(() => poll(id), 400); return; }
       $("run-plan").disabled = false;
       $("cancel-plan").hidden = true;
+      state.running = null;
       if (job.status === "done") {
         sayKey("planDone", { id });
         showPlan(id);
         selectTab($("tab-result"), false);
-      } else say(t("planFailed", { id, error: job.error || t(job.status) }), job.status === "failed");
+      } else if (job.status === "cancelled") sayKey("planCancelled", { id });
+      else say(t("planFailed", { id, error: job.error || t(job.status) }), true);
     }).catch((err) => { report(err); $("run-plan").disabled = false; });
   }
   async function cancelPlan() {
     const id = state.running;
     if (!id) return;
-    try { await api("POST", "/plans/" + id + "/cancel"); } catch (err) { report(err); }
+    $("cancel-plan").disabled = true;
+    try { await api("POST", "/plans/" + id + "/cancel"); poll(id); } catch (err) { report(err); $("cancel-plan").disabled = false; }
   }
 
   // ---------- result ----------
+  /** A plan in a list: scenario, when, status and coverage (the same in every browser session). */
+  function planLabel(p) {
+    const when = p.created_at ? new Date(p.created_at).toLocaleString(state.lang === "zh" ? "zh-CN" : "en-GB",
+      { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", second: "2-digit" }) : "";
+    const parts = [p.scenario_name || t("plan"), when, t(p.status)];
+    if (p.status === "done") parts.push(t("coverage") + " " + pct(p.coverage_on_time));
+    if (p.approval) parts.push(t("appr_" + p.approval));
+    if (p.previous) parts.push(t("revisionShort"));
+    return parts.filter((x) => x).join(" · ");
+  }
   async function loadPlanList() {
     if (!sessionStorage.getItem("supplyopt.key")) return;
     try {
       const list = await api("GET", "/plans?limit=50");
+      state.plans = list.plans;
       const done = list.plans.filter((p) => p.status === "done");
-      const opts = (sel) => done.map((p) => el("option", { value: p.id, selected: p.id === sel }, (state.labels[p.id] || "") + " [" + p.id + "]"));
-      $("plan-pick").replaceChildren(...opts(state.planId));
-      $("cmp-a").replaceChildren(...opts(done[1] && done[1].id));
-      $("cmp-b").replaceChildren(...opts(done[0] && done[0].id));
+      const opts = (rows, sel) => rows.map((p) => el("option", { value: p.id, selected: p.id === sel, disabled: p.status !== "done", title: p.id }, planLabel(p)));
+      $("plan-pick").replaceChildren(...opts(list.plans, state.planId || (done[0] && done[0].id)));
+      $("cmp-a").replaceChildren(...opts(done, done[1] && done[1].id));
+      $("cmp-b").replaceChildren(...opts(done, done[0] && done[0].id));
+      if (!state.job) $("result-empty").textContent = t(done.length ? "pickPlan" : "noPlan");
     } catch (err) { report(err); }
   }
+  rerenderHooks.push(() => { if (state.plans) loadPlanList(); }); // the labels in the new language
   async function showPlan(id) {
     state.planId = id;
     sessionStorage.setItem("supplyopt.plan", id);
@@ -270,7 +300,10 @@
       state.job = job;
       state.geo = typeof geo === "string" ? JSON.parse(geo) : geo;
       renderResult();
-    } catch (err) { report(err); }
+    } catch (err) {
+      if (err.status === 404) { state.planId = null; sessionStorage.removeItem("supplyopt.plan"); }
+      report(err);
+    }
   }
   function renderResult() {
     const job = state.job, geo = state.geo;
@@ -283,140 +316,40 @@
       ["kpiMakespan", num(s.makespan_hours, 2)], ["kpiVehicles", s.vehicles_used], ["kpiDistance", num(s.distance_km, 0)],
       ["kpiUnits", s.on_time_units + " / " + s.demand_units]];
     $("kpis").replaceChildren(...kpis.map(([k, v]) => el("div", { class: "kpi" }, el("div", { class: "v" }, v), el("div", { class: "k" }, t(k)))));
-    $("approval").textContent = job.approval ? t("approvalState", { state: t("appr_" + job.approval) }) : "";
-    $("approve").disabled = !!job.approval && job.approval !== "released";
-    $("operate").hidden = !(job.approval === "approved" || job.approval === "dispatched");
+    showApproval(job);
+    if (window.SupplyoptStock) window.SupplyoptStock.renderUsed(job);
     drawMap(geo);
     drawAreaTable(geo);
     drawTimeline(geo);
   }
   const byKind = (geo, kind) => geo.features.filter((f) => f.properties.kind === kind);
 
-  function projector(points, w, h, pad) {
-    const lons = points.map((p) => p[0]), lats = points.map((p) => p[1]);
-    const minLon = Math.min(...lons), maxLon = Math.max(...lons), minLat = Math.min(...lats), maxLat = Math.max(...lats);
-    const shrink = Math.max(Math.cos(((minLat + maxLat) / 2) * Math.PI / 180), 0.05);
-    const spanX = Math.max((maxLon - minLon) * shrink, 1e-6), spanY = Math.max(maxLat - minLat, 1e-6);
-    const k = Math.min((w - 2 * pad) / spanX, (h - 2 * pad) / spanY);
-    const x0 = (w - spanX * k) / 2, y0 = (h + spanY * k) / 2;
-    return { xy: (p) => [x0 + (p[0] - minLon) * shrink * k, y0 - (p[1] - minLat) * k], kmPerPx: 111.195 / k,
-      lonLat: (x, y) => [minLon + (x - x0) / (shrink * k), minLat + (y0 - y) / k] };
-  }
-  /** Draw the plan's map into opts.box (default #map); opts.extra: more [lon, lat] points to
-   * keep in view. Returns {root, proj} so a caller can overlay and read clicks. */
-  function drawMap(geo, opts) {
-    const o = Object.assign({ box: $("map"), id: "map-svg", legend: $("map-legend"), extra: [] }, opts || {});
-    const W = 760, H = 560;
-    const pts = geo.features.flatMap((f) => (f.geometry.type === "Point" ? [f.geometry.coordinates] : f.geometry.coordinates));
-    const proj = projector(pts.concat(o.extra), W, H, 60);
-    const root = svg("svg", { viewBox: "0 0 " + W + " " + H, role: "img", "aria-label": t("mapLabel"), id: o.id });
-    root.append(svg("rect", { width: W, height: H, fill: "#f7f9fc" }));
-    const line = (coords) => coords.map((c) => proj.xy(c).map((v) => v.toFixed(1)).join(",")).join(" ");
-    for (const r of byKind(geo, "road")) root.append(svg("polyline", { points: line(r.geometry.coordinates), fill: "none", stroke: "#c8c8c8", "stroke-width": 3, class: "road" }));
-    for (const f of byKind(geo, "trip")) {
-      const p = f.properties;
-      const tip = p.vehicle + " #" + p.trip_of_vehicle + ": " + p.stops.map((s) => s.area + " " + clock(s.arrive_hours)).join(" → ");
-      root.append(svg("polyline", { points: line(f.geometry.coordinates), fill: "none", stroke: p.colour, "stroke-width": 2.2,
-        "stroke-opacity": 0.75, "stroke-dasharray": p.on_time ? null : "7 4", class: "trip" }, svg("title", {}, tip)));
-    }
-    for (const f of byKind(geo, "area")) {
-      const p = f.properties, [x, y] = proj.xy(f.geometry.coordinates);
-      const g = svg("g", { class: "area", tabindex: 0, role: "img", "aria-label": label(p) + ": " + t("coverage") + " " + pct(p.coverage) });
-      g.append(svg("title", {}, label(p) + " — " + pct(p.coverage)));
-      g.append(svg("circle", { cx: x, cy: y, r: 9, fill: coverageColour(p.coverage), stroke: "#222", "stroke-width": 1 }));
-      g.append(svg("text", { x: x + 12, y: y + 4, "font-size": 12 }, label(p) + " " + pct(p.coverage)));
-      root.append(g);
-    }
-    for (const f of byKind(geo, "warehouse")) {
-      const p = f.properties, [x, y] = proj.xy(f.geometry.coordinates);
-      const right = x > W * 0.7;
-      const g = svg("g", { class: "warehouse", tabindex: 0, role: "img", "aria-label": t("warehouse") + ": " + label(p) });
-      g.append(svg("title", {}, label(p)));
-      g.append(svg("rect", { x: x - 8, y: y - 8, width: 16, height: 16, fill: p.colour, stroke: "#000", "stroke-width": 1.5 }));
-      g.append(svg("text", { x: right ? x - 12 : x + 12, y: y - 10, "font-size": 12, "font-weight": "bold", "text-anchor": right ? "end" : "start" }, label(p)));
-      root.append(g);
-    }
-    let km = 1; const target = 140 * proj.kmPerPx;
-    for (const step of [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000]) if (step <= target) km = step;
-    root.append(svg("line", { x1: 20, y1: H - 20, x2: 20 + km / proj.kmPerPx, y2: H - 20, stroke: "#000", "stroke-width": 3 }));
-    root.append(svg("text", { x: 20, y: H - 28, "font-size": 12 }, km + " km"));
-    o.box.replaceChildren(root);
-    if (!o.legend) return { root, proj };
-    const legend = [0, 0.5, 1].map((c) => el("span", {}, el("i", { class: "round", style: null, "data-c": c }), pct(c)));
-    const wh = byKind(geo, "warehouse").map((f) => el("span", {}, el("i", { "data-fill": f.properties.colour }), label(f.properties)));
-    o.legend.replaceChildren(...legend, ...wh, el("span", {}, "- - " + t("lateTrip")));
-    for (const i of o.legend.querySelectorAll("i")) i.style.background = i.dataset.fill || coverageColour(Number(i.dataset.c));
-    return { root, proj };
-  }
+  // The map and the timeline are drawn by map.js and timeline.js (they add drawMap and
+  // drawTimeline to window.Supplyopt once this file has run).
+  function drawMap(geo, opts) { return window.Supplyopt.drawMap(geo, opts); }
   /** The per-area table (static/areas.js) and the shortage summary (static/shortage.js). */
   function drawAreaTable(geo) {
     window.SupplyoptAreas.draw(geo);
     window.SupplyoptShortage.draw(geo);
   }
-  /** Draw each vehicle's trips into opts.box (default #timeline). opts.now (hours) adds the
-   * "now" line; opts.marks ([{vehicle, hours, text}]) adds a cross on a vehicle's row. */
-  function drawTimeline(geo, opts) {
-    const o = Object.assign({ box: $("timeline"), id: "timeline-svg", now: null, marks: [] }, opts || {});
-    const trips = byKind(geo, "trip").map((f) => f.properties);
-    const vehicles = [...new Set(trips.map((p) => p.vehicle))].sort();
-    if (!vehicles.length) { o.box.replaceChildren(el("p", {}, t("noTrips"))); return; }
-    const colours = { loading: "#7b1fa2", driving: "#1e88e5", unloading: "#fb8c00", returning: "#90caf9" };
-    const end = Math.ceil(Math.max(geo.deadline_hours, o.now || 0, ...trips.map((p) => p.return_hours)));
-    const L = 230, R = 20, TOP = 40, ROW = 20, W = 1100, H = TOP + vehicles.length * ROW + 40;
-    const x = (h) => L + (W - L - R) * (h / end);
-    const root = svg("svg", { viewBox: "0 0 " + W + " " + H, role: "img", "aria-label": t("timelineLabel"), id: o.id });
-    Object.entries(colours).forEach(([k, c], i) => {
-      root.append(svg("rect", { x: L + i * 130, y: 8, width: 14, height: 14, fill: c }));
-      root.append(svg("text", { x: L + i * 130 + 18, y: 20, "font-size": 12 }, t(k)));
-    });
-    const bottom = TOP + vehicles.length * ROW;
-    const step = end <= 16 ? 1 : end <= 32 ? 2 : 6;
-    for (let h = 0; h <= end; h += step) {
-      root.append(svg("line", { x1: x(h), y1: TOP - 4, x2: x(h), y2: bottom, stroke: "#e3e3e3" }));
-      root.append(svg("text", { x: x(h), y: bottom + 16, "font-size": 11, "text-anchor": "middle" }, String(h)));
-    }
-    vehicles.forEach((v, row) => {
-      const y = TOP + row * ROW;
-      root.append(svg("text", { x: L - 6, y: y + ROW / 2 + 4, "font-size": 11, "text-anchor": "end" }, v));
-      for (const p of trips.filter((tp) => tp.vehicle === v)) {
-        for (const s of p.segments) {
-          if (s.end_hours <= s.start_hours) continue;
-          root.append(svg("rect", { x: x(s.start_hours), y: y + 3, width: Math.max(x(s.end_hours) - x(s.start_hours), 0.6), height: ROW - 6,
-            fill: colours[s.kind], class: "seg " + s.kind }, svg("title", {}, v + ": " + t(s.kind) + " " + s.place + " " + clock(s.start_hours) + "–" + clock(s.end_hours))));
-        }
-      }
-    });
-    const dx = x(geo.deadline_hours);
-    root.append(svg("line", { x1: dx, y1: TOP - 8, x2: dx, y2: bottom + 4, stroke: "#d50000", "stroke-width": 2, "stroke-dasharray": "5 3", class: "deadline" }));
-    root.append(svg("text", { x: dx + 4, y: TOP - 10, "font-size": 12, fill: "#d50000" }, t("deadlineLine") + " " + geo.deadline_hours + " " + t("hours")));
-    for (const m of o.marks) {
-      const row = vehicles.indexOf(m.vehicle);
-      if (row < 0) continue;
-      const mx = x(m.hours), my = TOP + row * ROW + ROW / 2;
-      root.append(svg("path", { d: "M" + (mx - 6) + " " + (my - 6) + "l12 12m0 -12l-12 12", stroke: "#000", "stroke-width": 3, class: "down-mark" },
-        svg("title", {}, m.text)));
-    }
-    if (o.now !== null && o.now !== undefined) {
-      const nx = x(o.now);
-      root.append(svg("line", { x1: nx, y1: TOP - 8, x2: nx, y2: bottom + 4, stroke: "#000", "stroke-width": 2.5, class: "now" }));
-      root.append(svg("text", { x: nx - 4, y: bottom + 30, "font-size": 12, "font-weight": "bold", "text-anchor": "end", class: "now-label" },
-        t("nowLine") + " " + clock(o.now)));
-    }
-    o.box.replaceChildren(root);
+  function drawTimeline(geo, opts) { return window.Supplyopt.drawTimeline(geo, opts); }
+  /** The approval line and buttons of the shown plan (approve, dispatch, release: approval.js). */
+  function showApproval(job) {
+    $("approval").textContent = job.approval ? t("approvalState", { state: t("appr_" + job.approval) }) : "";
+    $("approve").disabled = !!job.approval; // a released approval is final too (the API answers 409)
+    $("operate").hidden = !(job.approval === "approved" || job.approval === "dispatched");
+    if (window.SupplyoptApproval) window.SupplyoptApproval.render(job);
   }
-  async function approve() {
-    if (!state.planId) return;
-    try {
-      const job = await api("POST", "/plans/" + state.planId + "/approve");
-      state.job = job;
-      sayKey("approved");
-      $("approval").textContent = t("approvalState", { state: t("appr_" + job.approval) });
-      $("approve").disabled = true;
-      $("operate").hidden = false;
-    } catch (err) {
-      const lines = ((err.body && err.body.shortfall) || []).map((s) => JSON.stringify(s)).join("; ");
-      say(t("error", { code: err.status, detail: err.message + (lines ? " " + lines : "") }), true);
-    }
+  /** Approve asks first: approval.js shows what will be reserved, then confirms or cancels. */
+  function approve() {
+    if (!state.planId || !state.job) return;
+    window.SupplyoptApproval.ask("approve", state.job);
+  }
+  /** After approve, dispatch or release: the job as the API answered it. */
+  function approvalChanged(job) {
+    state.job = job;
+    showApproval(job);
+    if (!$("panel-inventory").hidden) loadInventory();
   }
   async function download(name) {
     try {
@@ -466,7 +399,9 @@
     readGeneralFields();
     try {
       const r = await api("POST", "/warehouses/import", { scenario: state.scenario });
-      sayKey("imported", { created: r.created_warehouses.length, existing: r.existing_warehouses.length });
+      const added = Object.keys(r.added_stock || {}).length;
+      sayKey(added ? "importedAdded" : "imported", { created: r.created_warehouses.length, existing: r.existing_warehouses.length, added });
+      if (window.SupplyoptStock) window.SupplyoptStock.refresh();
     } catch (err) { if (err.status === 422) showProblems(err); report(err); }
   });
   $("run-plan").addEventListener("click", runPlan);
@@ -480,7 +415,9 @@
   // What the Operation view (operation.js) uses of this page.
   window.Supplyopt = {
     $, t, el, svg, api, apiAll, ApiError, pct, num, clock, say, sayKey, report, label, byKind, drawMap, drawTimeline,
-    progressText, selectTab: (id) => selectTab($(id), false), onTab: (f) => tabHooks.push(f),
+    progressText, progressShare, approvalChanged, planId: () => state.planId, job: () => state.job,
+    scenario: () => state.scenario,
+    selectTab: (id) => selectTab($(id), false), onTab: (f) => tabHooks.push(f),
     onRerender: (f) => rerenderHooks.push(f), lang: () => state.lang,
     coverageColour, loadInventory, onInventory: (f) => inventoryHooks.push(f), planLabel: (id) => state.labels[id] || id,
   };

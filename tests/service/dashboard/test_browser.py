@@ -168,6 +168,7 @@ def walk_through(url: str, key: str, *, shots: Path) -> None:
         expect(page.locator("#tab-result")).to_have_text("方案结果")
         expect(page.locator("#area-results thead")).to_contain_text("按时送达")
         page.click("#approve")
+        page.click("#approval-confirm-ok")
         expect(page.locator("#approval")).to_contain_text("已批准")
         expect(page.locator("#status")).to_have_text("已批准：库存已预留。")
         page.screenshot(path=str(shots / "dashboard-result-zh.png"), full_page=True)

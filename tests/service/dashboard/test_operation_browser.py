@@ -89,6 +89,7 @@ def operation_walk_through(url: str, key: str, *, shots: Path) -> None:
         expect(page.locator("#map-svg")).to_be_visible(timeout=60_000)
         expect(page.locator("#operate")).to_be_hidden()
         page.click("#approve")
+        page.click("#approval-confirm-ok")
         expect(page.locator("#approval")).to_contain_text("approved")
 
         # the Operation view: the timeline's now line follows the input

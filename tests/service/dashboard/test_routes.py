@@ -25,8 +25,8 @@ def test_page_is_self_contained(client: TestClient) -> None:
     assert res.status_code == 200
     assert "default-src 'self'" in res.headers["content-security-policy"]
     assert not re.search(r"(src|href)=\"(https?:)?//", res.text)
-    assets = ("app.js", "revision.js", "operation.js", "scenario.js", "app.css", "i18n.js")
-    for asset in (*assets, "icon.svg"):
+    assets = ("app.js", "revision.js", "operation.js", "scenario.js", "stock.js", "approval.js")
+    for asset in (*assets, "app.css", "i18n.js", "icon.svg"):
         got = client.get(f"/dashboard/{asset}")
         assert got.status_code == 200, asset
         assert "http://" not in got.text.replace("http://www.w3.org/2000/svg", "")
@@ -44,6 +44,7 @@ def test_page_loads_every_script_it_has(client: TestClient) -> None:
     assert scripts.index("names.js") < min(
         scripts.index(s) for s in ("areas.js", "shortage.js", "compare.js", "inventory.js")
     )
+    assert scripts.index("labels.js") < scripts.index("map.js") < scripts.index("timeline.js")
     assert 'id="tab-operation"' in html
     assert 'id="panel-operation"' in html
 
@@ -123,6 +124,7 @@ def test_exports_of_a_finished_plan(
         f"/plans/{plan_id}/export/sheets.html", headers=key, params={"vehicle": vehicle}
     )
     assert sheet.text.count('<section class="sheet"') == 1
+    _assert_sheet_style_allowed(client, sheet.headers["content-security-policy"], sheet.text)
     svg = client.get(f"/plans/{plan_id}/export/map.svg", headers=key)
     assert svg.text.lstrip().startswith("<?xml")
     assert "呼图壁" in svg.text
@@ -135,6 +137,28 @@ def test_exports_of_a_finished_plan(
     )
     assert client.get("/plans/0000/export/map.svg", headers=key).status_code == 404
     assert client.get(f"/plans/{plan_id}/export/map.svg").status_code == 401
+
+
+def _assert_sheet_style_allowed(client: TestClient, sheet_csp: str, html: str) -> None:
+    """The sheets' one style sheet is allowed by hash: by their own policy and the page's.
+
+    The page opens the sheets as a blob: document, which inherits the page's
+    policy; ``style-src 'self'`` alone blocked their style (issue 15).
+    """
+    import base64
+    import hashlib
+
+    styles = re.findall(r"<style>(.*?)</style>", html, flags=re.S)
+    assert len(styles) == 1
+    digest = base64.b64encode(hashlib.sha256(styles[0].encode()).digest()).decode()
+    page_csp = client.get("/").headers["content-security-policy"]
+    for policy in (sheet_csp, page_csp):
+        style_src = re.search(r"style-src ([^;]*)", policy)
+        assert style_src is not None
+        assert f"'sha256-{digest}'" in style_src.group(1).split()
+        assert "'unsafe-inline'" not in policy
+    assert "script-src" not in sheet_csp  # default-src 'none': no scripts at all
+    assert "default-src 'none'" in sheet_csp
 
 
 def test_export_file_name_keeps_chinese_scenario_names(
