@@ -95,6 +95,17 @@ def parse_region_text(db: Database, text: bytes, file_format: ScenarioFormat) ->
         raise InvalidInputError.of_problems(err.problems, ["body"]) from None
     if not isinstance(data, dict):
         raise InvalidInputError([(["body"], "must be a mapping of region fields")])
+    not_text = [key for key in data if not isinstance(key, str)]
+    if not_text:
+        raise InvalidInputError(
+            [
+                (
+                    ["body", key if type(key) is int else str(key)],
+                    f"field names must be text (got {key!r})",
+                )
+                for key in not_text
+            ]
+        )
     dropped = data.pop("warehouses", None)
     with db.read() as session:
         region = checked_request(session, ReadinessRequest(region=data), None, where=["body"])

@@ -240,6 +240,18 @@ def test_bundled_regions_and_uploaded_region_files(
     assert "malformed JSON" in broken.json()["detail"]
 
 
+def test_an_uploaded_region_with_a_number_for_a_key_is_located(
+    client: TestClient, live: dict[str, dict[str, str]]
+) -> None:
+    """A top-level key that is not text (``1: 2`` in YAML) is a located 422, not a 500."""
+    text = TINY_REGION.read_text(encoding="utf-8") + "\n1: 2\n"
+    answer = client.post("/readiness/regions/parse", content=text.encode(), headers=live["viewer"])
+    assert answer.status_code == 422, answer.text
+    (error,) = answer.json()["errors"]
+    assert error["path"] == "body[1]"
+    assert "text" in error["msg"]
+
+
 def test_a_worker_keeps_a_thread_for_plans(settings: Settings, db: Database) -> None:
     """Solving two jobs at once, a worker takes one readiness run, never a second; plans still."""
     import uuid
