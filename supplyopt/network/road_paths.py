@@ -20,6 +20,7 @@ default the scenario's own roads for every leg), as in
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -261,6 +262,7 @@ class RoadGeometry:
 #: page asking twice, build it once. Keyed by content; kept with the graph it came from.
 _GEOMETRY_KEPT = 4
 _geometry: OrderedDict[str, tuple[RoadGraph, RoadGeometry]] = OrderedDict()
+_geometry_lock = threading.Lock()
 
 
 def plan_road_geometry(
@@ -285,9 +287,11 @@ def plan_road_geometry(
         digest = hashlib.sha256(scenario.model_dump_json().encode())
         digest.update(plan.model_dump_json().encode())
         key = digest.hexdigest()
-        hit = _geometry.get(key)
+        with _geometry_lock:  # exports of the service are drawn in several threads
+            hit = _geometry.get(key)
+            if hit is not None and key in _geometry:
+                _geometry.move_to_end(key)
         if hit is not None and (hit[0] is graph or isinstance(scenario.roads, GraphRoads)):
-            _geometry.move_to_end(key)
             return hit[1]
     sites = snap_scenario(scenario, graph)
     geometry = RoadGeometry(
@@ -296,7 +300,8 @@ def plan_road_geometry(
         snap_km=sites.snap_km(),
     )
     if key:
-        _geometry[key] = (graph, geometry)
-        while len(_geometry) > _GEOMETRY_KEPT:
-            _geometry.popitem(last=False)
+        with _geometry_lock:
+            _geometry[key] = (graph, geometry)
+            while len(_geometry) > _GEOMETRY_KEPT:
+                _geometry.popitem(last=False)
     return geometry

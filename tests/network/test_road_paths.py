@@ -186,3 +186,25 @@ def test_revised_plan_legs_are_drawn_on_the_roads_the_replanner_timed() -> None:
     assert legs.leg("truck", 1, 0, 1.1)[1] == pytest.approx(40.0)  # back at 1.1 h: south
     (path,) = trip_road_paths(operation.changed, plan, roads_at=operation.roads_at)
     assert path == [W, NORTH, A, SOUTH, W]
+
+
+def test_geometry_kept_by_another_thread_evicted_meanwhile_is_built_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A kept geometry that another thread evicts between lookup and use is rebuilt, no KeyError."""
+    from collections import OrderedDict
+
+    from supplyopt.network import road_paths
+
+    class EvictedOnLookup(OrderedDict[str, Any]):
+        """Hands out an entry, then (as a second thread filling the memory would) drops it."""
+
+        def get(self, key: Any, default: Any = None) -> Any:
+            hit = super().get(key, default)
+            self.pop(key, None)
+            return hit
+
+    scenario, plan = two_roads(), one_trip()
+    monkeypatch.setattr(road_paths, "_geometry", EvictedOnLookup())
+    first = road_paths.plan_road_geometry(scenario, plan)
+    assert road_paths.plan_road_geometry(scenario, plan).trips == first.trips
