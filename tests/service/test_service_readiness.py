@@ -252,15 +252,12 @@ def test_an_uploaded_region_with_a_number_for_a_key_is_located(
     assert "text" in error["msg"]
 
 
-def test_a_worker_keeps_a_thread_for_plans(settings: Settings, db: Database) -> None:
-    """Solving two jobs at once, a worker takes one readiness run, never a second; plans still."""
+def queue_two_runs(db: Database) -> None:
+    """Import the tiny region's warehouses and queue two one-sample readiness runs directly."""
     import uuid
 
     from supplyopt.model import parse_scenario
     from supplyopt_service.catalogue import import_scenario
-    from supplyopt_service.core.tables import PlanJobRow
-    from supplyopt_service.worker import PLAN_JOBS, READINESS_JOBS, JobWorker
-    from tests.service.conftest import TINY_SCENARIO
 
     scenario = {
         k: v for k, v in tiny_region_data().items() if k not in ("needs_per_person", "hazards")
@@ -279,6 +276,17 @@ def test_a_worker_keeps_a_thread_for_plans(settings: Settings, db: Database) -> 
                     progress=0.0,
                 )
             )
+
+
+def test_a_worker_keeps_a_thread_for_plans(settings: Settings, db: Database) -> None:
+    """Solving two jobs at once, a worker takes one readiness run, never a second; plans still."""
+    import uuid
+
+    from supplyopt_service.core.tables import PlanJobRow
+    from supplyopt_service.worker import PLAN_JOBS, READINESS_JOBS, JobWorker
+    from tests.service.conftest import TINY_SCENARIO
+
+    queue_two_runs(db)
     worker = JobWorker(db, settings, concurrency=2, name="fair")
     first = worker._claim()
     assert first is not None
@@ -308,30 +316,11 @@ def test_two_threads_claiming_at_once_take_one_readiness_run(
     """Two threads of one worker claiming side by side still leave a thread for plans."""
     import contextlib
     import threading
-    import uuid
 
-    from supplyopt.model import parse_scenario
     from supplyopt_service import leases
-    from supplyopt_service.catalogue import import_scenario
     from supplyopt_service.worker import READINESS_JOBS, JobWorker
 
-    scenario = {
-        k: v for k, v in tiny_region_data().items() if k not in ("needs_per_person", "hazards")
-    }
-    import_scenario(db, parse_scenario(scenario), key_id=None)
-    with db.write() as session:
-        for _ in range(2):
-            session.add(
-                ReadinessJobRow(
-                    id=uuid.uuid4().hex,
-                    status="queued",
-                    request={"region": region_body()},
-                    samples=1,
-                    seed=0,
-                    time_limit_s=1.0,
-                    progress=0.0,
-                )
-            )
+    queue_two_runs(db)
     # both threads look for work together (each waits for the other, or at most 2 s)
     both_looking = threading.Barrier(2, timeout=2.0)
     real_queued_exists = leases.queued_exists
