@@ -28,7 +28,8 @@ from supplyopt.report import safe_filename
 
 from ..core.errors import InvalidInputError, NotFoundError
 from ..core.routing import GuardedRoute
-from ..deps import IdPath, Viewer
+from ..deps import IdPath, ServicesDep, Viewer
+from ..scenario_checks import scenario_errors
 from ..schemas import ScenarioToWrite
 from .responses import answers
 
@@ -120,6 +121,7 @@ def _parse(text: bytes, file_format: ScenarioFormat) -> dict[str, Any]:
 def render(
     body: ScenarioToWrite,
     who: Viewer,
+    svc: ServicesDep,
     file_format: Annotated[ScenarioFormat, Query(alias="format")] = "yaml",
 ) -> Response:
     """The scenario of the body (``{"scenario": {...}}``) as a scenario file.
@@ -130,6 +132,9 @@ def render(
     back gives the same scenario, names in any script unchanged. The file is
     offered as an attachment named after the scenario.
     """
+    problems = scenario_errors(body.scenario, svc.settings)
+    if problems is not None:
+        raise problems
     text = dumps_scenario(body.scenario, file_format)
     filename = f"{safe_filename(body.scenario.name)}.{file_format}"
     return Response(

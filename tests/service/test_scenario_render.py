@@ -86,3 +86,18 @@ def test_bundled_scenario_without_its_road_data_is_404_not_500(
     assert res.status_code == 404, res.text
     assert "road data it names is missing" in res.json()["detail"]
     assert str(tmp_path) not in res.text
+
+
+def test_render_is_held_to_the_scenario_limits(
+    settings: Any, db: Any, auth: KeyMaker, scenario: dict[str, Any]
+) -> None:
+    """A scenario beyond SUPPLYOPT_MAX_SCENARIO_SITES is a located 422, as for POST /plans."""
+    from supplyopt_service.app import create_app
+
+    small = settings.model_copy(update={"max_scenario_sites": 2})
+    with TestClient(create_app(small), raise_server_exceptions=False) as client:
+        res = client.post(
+            "/scenarios/render?format=json", headers=auth("viewer"), json={"scenario": scenario}
+        )
+    assert res.status_code == 422, res.text
+    assert [e["path"] for e in res.json()["errors"]] == ["body.scenario.areas"]
