@@ -17,6 +17,7 @@ from ..io.scenario_file import write_text_atomic
 from ..model import MAX_SEED, ScenarioError, SupplyOptError
 from ..readiness import Region, read_region, readiness_result, run_samples
 from ..readiness.report import most_failed
+from ..report import format_share
 from ..report.readiness_svg import readiness_svg
 from ._common import (
     EXIT_INVALID,
@@ -198,8 +199,8 @@ def print_readiness(region: Region, result: dict[str, Any], written: list[str]) 
         highlight=False,
     )
     out.print(
-        f"weighted on-time coverage: mean {cov['mean']:.1%}, 5th percentile {cov['p05']:.1%}, "
-        f"worst {cov['min']:.1%}",
+        f"weighted on-time coverage: mean {format_share(cov['mean'], 1)}, "
+        f"5th percentile {format_share(cov['p05'], 1)}, worst {format_share(cov['min'], 1)}",
         highlight=False,
     )
     names = {a.id: a.name or a.id for a in region.scenario.areas}
@@ -213,8 +214,8 @@ def print_readiness(region: Region, result: dict[str, Any], written: list[str]) 
                 f"{names[row['id']]} ({row['id']})",
                 str(row["affected_in"]),
                 str(row["failed_in"]),
-                f"{row['full_on_time_share']:.0%}",
-                f"{row['mean_coverage']:.0%}",
+                format_share(row["full_on_time_share"]),
+                format_share(row["mean_coverage"]),
             )
         out.print(table)
     binding = result["binding"][:8]

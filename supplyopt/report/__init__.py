@@ -5,7 +5,7 @@ project's own code (text, SVG, HTML, CSV, JSON); only the PNG figures use
 matplotlib, an optional dependency (``supplyopt[report]``).
 """
 
-from ._format import safe_filename
+from ._format import format_share, safe_filename
 from .areas import AreaResult, ItemResult, area_results
 from .coverage_svg import coverage_svg
 from .dispatch_sheet import dispatch_sheets_html
@@ -29,6 +29,7 @@ __all__ = [
     "area_results",
     "coverage_svg",
     "dispatch_sheets_html",
+    "format_share",
     "manifest_csv",
     "manifest_rows",
     "map_svg",

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..model import Scenario
-from ._format import coverage_colour
+from ._format import coverage_colour, format_share
 from ._svg import SvgDocument, points
 from .projection import fit_projection, nice_scale_km
 
@@ -71,8 +71,8 @@ def readiness_svg(
         x=20.0,
         y=48.0,
         font_size=12,
-        text=f"weighted on-time coverage: mean {share['mean']:.1%}, 5th percentile "
-        f"{share['p05']:.1%}, worst {share['min']:.1%}",
+        text=f"weighted on-time coverage: mean {format_share(share['mean'], 1)}, 5th percentile "
+        f"{format_share(share['p05'], 1)}, worst {format_share(share['min'], 1)}",
     )
     for idx, (kind, polygon) in enumerate(hazards or []):
         xy = [proj(lon, lat) for lat, lon in polygon]
@@ -92,7 +92,7 @@ def readiness_svg(
         value = row.get("full_on_time_share")
         x, y = proj(area.lon, area.lat)
         radius = 4.0 + 2.0 * math.log10(max(area.population or 1, 1)) / 2
-        shown = "not affected" if value is None else f"{value:.0%} fully on time"
+        shown = "not affected" if value is None else f"{format_share(value)} fully on time"
         doc.add(
             "circle",
             cx=x,
@@ -108,7 +108,7 @@ def readiness_svg(
         if area.id in labelled:
             text = _name(area.name, area.id, label)
             if value is not None:
-                text += f" {value:.0%}"
+                text += f" {format_share(value)}"
             doc.add("text", x=x + radius + 2, y=y + 4, font_size=10, text=text)
     for wh in scenario.warehouses:
         x, y = proj(wh.lon, wh.lat)
@@ -154,7 +154,7 @@ def _legend(doc: SvgDocument, hazards: list[tuple[str, list[tuple[float, float]]
     for idx, value in enumerate((0.0, 0.25, 0.5, 0.75, 1.0)):
         cy = y + 32 + idx * 18
         doc.add("circle", cx=x + 8, cy=cy, r=6.0, fill=coverage_colour(value), stroke="#222")
-        doc.add("text", x=x + 20, y=cy + 4, text=f"{value:.0%}")
+        doc.add("text", x=x + 20, y=cy + 4, text=format_share(value))
     cy = y + 32 + 5 * 18
     doc.add("circle", cx=x + 8, cy=cy, r=6.0, fill=coverage_colour(None), stroke="#222")
     doc.add("text", x=x + 20, y=cy + 4, text="never affected")
