@@ -6,7 +6,7 @@ Usage::
                                     [--time-limit 60] [--out benchmarks/results/relief]
     python -m benchmarks.relief.run --ci     # small families, 10 s each, < 2 minutes
 
-``--vd-bound-time S`` (default 120) gives the vehicle-day column-generation
+``--vd-bound-time S`` (default 120) gives the vehicle-day (Lagrangian)
 bound that long per run (``0`` skips it; with ``--ci`` it runs only on
 families of at most 30 areas).
 
@@ -76,9 +76,10 @@ class Row:
     baseline_violations: int
     vd_bound: float = math.nan
     of_vd_bound: float = math.nan
+    vd_first: float = math.nan
     vd_iterations: int = 0
-    vd_converged: bool = False
-    vd_master_failed: bool = False
+    vd_best_iteration: int = 0
+    vd_stopped: str = ""
     vd_s: float = 0.0
     planner_items: str = ""
     bound_items: str = ""
@@ -132,9 +133,9 @@ def run_one(
     row.bound_items = _items(bound.per_item)
     if vd_time_s > 0:
         vd = vehicle_day_bound(scenario, time_limit_s=vd_time_s, travel=travel)
-        row.vd_bound, row.vd_iterations = vd.weighted_coverage, vd.iterations
-        row.vd_converged, row.vd_s = vd.converged, vd.solve_seconds
-        row.vd_master_failed = vd.master_failed
+        row.vd_bound, row.vd_first = vd.weighted_coverage, vd.first
+        row.vd_iterations, row.vd_best_iteration = vd.iterations, vd.best_iteration
+        row.vd_stopped, row.vd_s = vd.stopped, vd.solve_seconds
         row.of_vd_bound = _ratio(got.weighted_coverage_on_time, vd.weighted_coverage)
     return row, problems + base_problems
 
@@ -218,35 +219,33 @@ def _vd_table(rows: Sequence[Row]) -> list[str]:
     """The vehicle-day bound beside the LP bound, and the item balance of plan and LP."""
     lines = [
         "",
-        "Item balance and the vehicle-day bound. *vd bound* is the column-generation bound over "
-        "whole vehicle-days (`supplyopt/solve/reference/vehicle_day_bound.py`, argued in "
-        "`docs/planner.md`), valid whenever it stops; *it* its pricing rounds, *conv* whether "
-        "it met its master LP (else cut by its time limit or stalled); `–` where it was not run. "
-        "Per-item figures are weighted on-time coverage: the plan's, and the LP bound's "
-        "optimum (an illustration of where the LP puts its units, not a bound per item).",
+        "Item balance and the vehicle-day bound. *vd bound* is the Lagrangian bound over whole "
+        "vehicle-days (`supplyopt/solve/reference/vehicle_day_bound.py`, argued in "
+        "`docs/planner.md` §6), valid at every iteration: the smallest over its pricing rounds "
+        "and a last pricing at time buckets four times narrower; *vd − LP* below zero where it is "
+        "tighter; *first* its value at the first multipliers (the LP's duals); *it* its "
+        "pricing rounds (the best one in brackets), *stop* why it stopped (`time`: its time "
+        "limit, `steps`: the step length ran out); `–` where it was not run. Per-item figures "
+        "are weighted on-time coverage: the plan's, and the LP bound's optimum (an "
+        "illustration of where the LP puts its units, not a bound per item).",
         "",
-        "| family | seed | planner | LP bound | vd bound | ×LP | ×vd | it | conv | vd s "
-        "| planner per item | LP bound per item |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---|---|",
+        "| family | seed | planner | LP bound | vd bound | vd − LP | ×LP | ×vd | first | it | stop "
+        "| vd s | planner per item | LP bound per item |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---|---|",
     ]
     for r in rows:
         ran = not math.isnan(r.vd_bound)
         vd = f"{r.vd_bound:.4f}" if ran else "–"
+        diff = f"{r.vd_bound - r.bound:+.4f}" if ran else "–"
         of_vd = f"{r.of_vd_bound:.3f}" if ran else "–"
+        first = f"{r.vd_first:.4f}" if ran else "–"
+        its = f"{r.vd_iterations} ({r.vd_best_iteration})" if ran else "–"
         lines.append(
-            f"| {r.family} | {r.seed} | {r.planner:.4f} | {r.bound:.4f} | {vd} "
-            f"| {r.of_bound:.3f} | {of_vd} | {r.vd_iterations if ran else '–'} "
-            f"| {_conv(r) if ran else '–'} "
+            f"| {r.family} | {r.seed} | {r.planner:.4f} | {r.bound:.4f} | {vd} | {diff} "
+            f"| {r.of_bound:.3f} | {of_vd} | {first} | {its} | {r.vd_stopped if ran else '–'} "
             f"| {f'{r.vd_s:.0f}' if ran else '–'} | {r.planner_items} | {r.bound_items} |"
         )
     return lines
-
-
-def _conv(row: Row) -> str:
-    """Whether the vehicle-day bound converged (``no, LP failed``: GLOP failed on its master)."""
-    if row.vd_converged:
-        return "yes"
-    return "no, LP failed" if row.vd_master_failed else "no"
 
 
 def _bays(bays: tuple[int, int] | None) -> str:

@@ -159,6 +159,16 @@ class LinearProgram:
         rows = self._rows if row is None else [self._rows[r] for r in row]
         return np.array([con.dual_value() for con in rows], dtype=np.float64)
 
+    def row_uppers(self, row: Iterable[int] | None = None) -> NDArray[np.float64]:
+        """The upper bound of each row in ``row`` (all by default)."""
+        rows = self._rows if row is None else [self._rows[r] for r in row]
+        return np.array([con.ub() for con in rows], dtype=np.float64)
+
+    def reduced_costs(self, col: Iterable[int] | None = None) -> NDArray[np.float64]:
+        """The reduced cost of each column in ``col`` (all by default) in the last solution."""
+        columns = self._columns if col is None else [self._columns[c] for c in col]
+        return np.array([var.reduced_cost() for var in columns], dtype=np.float64)
+
     def values(self, col: Iterable[int] | None = None) -> NDArray[np.float64]:
         """The value of each column in ``col`` (all by default) in the last solution."""
         columns = self._columns if col is None else [self._columns[c] for c in col]

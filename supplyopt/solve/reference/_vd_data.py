@@ -9,7 +9,7 @@ rounding is chosen so that the relaxation stays optimistic (see
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -63,7 +63,9 @@ class VdData:
     warehouses are reachable from which by drives of zero buckets (a
     transitive closure). ``bay_start[w]`` lists the first bucket of each bay
     window of ``w`` and ``bay_cap_h[w]`` the bay-hours that loadings starting
-    in or after it can use.
+    in or after it can use. ``lp_cost``, ``lp_allowed`` and ``lp_rows`` bring
+    in the LP bound's fleet, last-trip and bay rows (see
+    :func:`with_lp_rows`); without them only the rows above are priced.
     """
 
     inst: Instance
@@ -86,6 +88,9 @@ class VdData:
     reach: dict[tuple[int, int], WarehouseType]
     bay_start: list[IntArray]
     bay_cap_h: list[FloatArray]
+    lp_cost: FloatArray | None = None  # (W, K, A, I) scaled, 0 where lp_allowed is False
+    lp_allowed: BoolArray | None = None  # (W, K, A, I) the LP bound has the variable
+    lp_rows: float = 0.0  # scaled
 
 
 def closure_h(duration_h: FloatArray) -> FloatArray:
@@ -250,3 +255,24 @@ def _bays(
         starts.append(begin)
         caps.append(bays * np.maximum(0.0, end_h - from_h))
     return starts, caps
+
+
+def with_lp_rows(data: VdData, fleet_costs: FloatArray | None, fleet_rows_value: float) -> VdData:
+    """``data`` with the LP bound's fleet, last-trip and bay rows, priced at the LP's duals.
+
+    ``fleet_costs`` is :attr:`.bound.CoverageBound.fleet_costs` (per
+    scenario area); instance areas take their scenario area's. A delivery
+    the LP has no variable for can never be on time in a real plan (the LP's
+    reach is a relaxation), so it is left out of every day.
+    """
+    if fleet_costs is None:
+        return data
+    per_area = fleet_costs[:, data.site_of, :, :]  # (W, A, K, I)
+    cost = np.moveaxis(per_area, 2, 1)  # (W, K, A, I)
+    allowed = np.isfinite(cost)
+    return replace(
+        data,
+        lp_cost=np.where(allowed, cost, 0.0) * data.scale,
+        lp_allowed=allowed,
+        lp_rows=fleet_rows_value * data.scale,
+    )

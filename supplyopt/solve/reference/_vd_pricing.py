@@ -1,14 +1,14 @@
 """Pricing for the vehicle-day bound: an upper bound on any vehicle-day's reduced value.
 
-For the duals of the master's demand, stock and bay rows, every trip a
+For multipliers of the demand, stock and bay rows, every trip a
 vehicle of type ``k`` could make from warehouse ``w``, starting to load in
 bucket ``t`` and charged ``n`` buckets, gets an upper bound ``T[w, t, n]``
 on its reduced value (a Lagrangian bound of its loading problem, see
 :func:`trip_values`); a trip that need not come back (the vehicle's last)
 gets ``T_last[w, t]``. A longest-path recursion over (warehouse, bucket)
 then bounds the best vehicle-day from every start (:func:`day_values`), and
-:func:`best_day` reads one day back and loads it for real, as a column for
-the master.
+:func:`best_day` reads one best day back (its trips and the multipliers
+that bounded each), from which :mod:`._vd_subgradient` takes a subgradient.
 """
 
 from __future__ import annotations
@@ -18,14 +18,19 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from ._vd_data import EPS_H, FloatArray, IntArray, VdData
+from ._vd_data import FloatArray, IntArray, VdData
+from ._vd_trip_bounds import prefix_bounds, suffix_bounds
 
-#: Shares of a truckload: by weight (1), by volume (0), half and half.
-_THETAS = (1.0, 0.0)
-#: Capacity prices tried, as quantiles of the reduced value per truckload share.
-_S_QUANTILES = (0.0, 0.2, 0.4, 0.6, 0.75, 0.85, 0.95)
-#: Hour prices tried, as fractions of the capacity price per hour.
-_NU_FRACTIONS = (0.0, 0.15, 0.4)
+#: Reduced value of a unit no real day delivers on time.
+_NEVER = -1e6
+#: Capacity prices tried, as quantiles of the reduced value per truckload share (coarse grid:
+#: instances with demand lots, whose trip bounds are computed per start bucket).
+_S_QUANTILES: tuple[float, ...] = (0.0, 0.2, 0.4, 0.6, 0.75, 0.85, 0.95)
+#: Hour prices tried, as fractions of the capacity price per hour (coarse grid).
+_NU_FRACTIONS: tuple[float, ...] = (0.0, 0.15, 0.4)
+#: The fine grid, for instances without lots (prefix sums make it affordable).
+_FINE_S_QUANTILES = tuple(float(q) for q in np.linspace(0.0, 0.99, 25))
+_FINE_NU_FRACTIONS = (0.0, 0.02, 0.05, 0.08, 0.12, 0.16, 0.2, 0.25, 0.3, 0.4, 0.5)
 
 
 @dataclass(frozen=True)
@@ -35,6 +40,7 @@ class Duals:
     demand: FloatArray  # (A, I)
     stock: FloatArray  # (W, I)
     bay: list[FloatArray]  # per warehouse, per window
+    kappa: float = 0.0  # share of the LP bound's fleet-row duals priced (VdData.lp_cost)
 
 
 @dataclass(frozen=True)
@@ -53,31 +59,58 @@ class TripTable:
     grid: list[tuple[float, float, float]]  # (theta, s, nu)
 
 
-def reduced_value(data: VdData, duals: Duals, w: int) -> FloatArray:
-    """(A, I) value of one unit loaded at ``w``, less the demand and stock duals."""
-    return np.asarray(data.value - duals.demand - duals.stock[w][None, :], dtype=np.float64)
+def reduced_value(data: VdData, duals: Duals, w: int, k: int) -> FloatArray:
+    """(A, I) value of one unit loaded at ``w`` on type ``k``, less what its rows cost.
+
+    Units the LP bound has no variable for get a large negative value (never
+    loaded).
+    """
+    rv = data.value - duals.demand - duals.stock[w][None, :]
+    if data.lp_cost is not None and data.lp_allowed is not None:
+        rv = np.where(data.lp_allowed[w, k], rv - duals.kappa * data.lp_cost[w, k], _NEVER)
+    return np.asarray(rv, dtype=np.float64)
 
 
-def _caps(data: VdData, w: int, k: int) -> FloatArray:
+def trip_caps(data: VdData, w: int, k: int) -> FloatArray:
     """(A, I) most units of each (area, item) one trip of type ``k`` from ``w`` can carry."""
     caps = np.minimum(np.minimum(data.demand, data.truckload[k][None, :]), data.stock[w][None, :])
     return np.asarray(caps, dtype=np.float64)
 
 
+def _thetas(data: VdData, k: int) -> tuple[float, ...]:
+    """Shares of a truckload to price: by weight (1), by volume (0).
+
+    Every ``theta`` gives a valid relaxation (a convex mix of the two
+    capacity rows); when one measure is the larger share for every item, its
+    row implies the other's and alone loses nothing.
+    """
+    if (data.size_m3[k] >= data.size_kg[k]).all():
+        return (0.0,)
+    if (data.size_kg[k] >= data.size_m3[k]).all():
+        return (1.0,)
+    return (1.0, 0.0)
+
+
 def _grid(
     rv: FloatArray, caps: FloatArray, data: VdData, k: int
 ) -> list[tuple[float, float, float]]:
-    """Multipliers to try: (share measure, capacity price s, hour price nu)."""
+    """Multipliers to try: (share measure, capacity price s, hour price nu).
+
+    The coarse grid where trip bounds are computed per start bucket (demand
+    lots), the fine one where prefix sums make it affordable.
+    """
     grid: list[tuple[float, float, float]] = [(1.0, 0.0, 0.0)]  # no prices: every unit in reach
     useful = (rv > 0) & (caps > 0)
-    for theta in _THETAS:
+    quantiles, fractions = _S_QUANTILES, _NU_FRACTIONS
+    if _identity(data):
+        quantiles, fractions = _FINE_S_QUANTILES, _FINE_NU_FRACTIONS
+    for theta in _thetas(data, k):
         size = theta * data.size_kg[k] + (1 - theta) * data.size_m3[k]
         ratio = (rv / size[None, :])[useful]
         if not len(ratio):
             continue
-        for q in _S_QUANTILES:
-            s = float(np.quantile(ratio, q))
-            grid.extend((theta, s, s * f) for f in _NU_FRACTIONS)
+        for s in np.unique(np.quantile(ratio, quantiles)).tolist():
+            grid.extend((theta, s, s * f) for f in fractions)
     return grid
 
 
@@ -95,8 +128,8 @@ def trip_values(data: VdData, duals: Duals, w: int, k: int) -> TripTable:
     """
     inst, reach = data.inst, data.reach[w, k]
     n_t = data.n_buckets
-    rv = reduced_value(data, duals, w)
-    caps = _caps(data, w, k)
+    rv = reduced_value(data, duals, w, k)
+    caps = trip_caps(data, w, k)
     grid = _grid(rv, caps, data, k)
     on_time = np.arange(n_t)[:, None] <= reach.latest_start[None, :]  # (T, A)
     useful: NDArray[np.bool_] = np.asarray(((rv > 0) & (caps > 0)).any(axis=1))
@@ -105,9 +138,10 @@ def trip_values(data: VdData, duals: Duals, w: int, k: int) -> TripTable:
     n_eligible = np.searchsorted(reach.min_buckets[order], lengths, side="right")  # (N + 1,)
     has_site = _sites_in_reach(data, on_time & useful[None, :], order, n_eligible)
     load_h = float(inst.load_h[w])
-    budget_h = (lengths + 1) * data.delta_h - load_h  # (N + 1,)
-    last_budget_h = (
-        data.horizon_h - np.arange(n_t) * data.delta_h - load_h + float(data.unload_h.max())
+    budget_h = np.asarray((lengths + 1) * data.delta_h - load_h, dtype=np.float64)  # (N + 1,)
+    last_budget_h = np.asarray(
+        data.horizon_h - np.arange(n_t) * data.delta_h - load_h + float(data.unload_h.max()),
+        dtype=np.float64,
     )
     theta = np.array([g[0] for g in grid])[:, None]
     s = np.array([g[1] for g in grid])
@@ -119,7 +153,17 @@ def trip_values(data: VdData, duals: Duals, w: int, k: int) -> TripTable:
     best_grid = np.zeros((n_t, n_t + 1), dtype=np.int16)
     last = np.full(n_t, -np.inf)
     last_grid = np.zeros(n_t, dtype=np.int16)
-    if len(live):
+    if len(live) and _identity(data):
+        # Areas are sites: every (t, n) at once by prefix sums over the grid.
+        ones = np.ones((1, len(data.site_of)))
+        gain = _site_gain(data, rv, caps, size, s, nu, reach.rt_h, ones)[:, 0, :]  # (G, J)
+        ls = np.where(useful, reach.latest_start, -1)
+        best[live], best_grid[live] = prefix_bounds(
+            gain, ls, reach.min_buckets, s, budget_h, nu, live
+        )
+        gain = _site_gain(data, rv, caps, size, s, nu, reach.out_h, ones)[:, 0, :]
+        last[live], last_grid[live] = suffix_bounds(gain, ls, s, last_budget_h[live], nu, live)
+    elif len(live):
         mask = on_time[live].astype(np.float64)  # (L, A)
         gain = _site_gain(data, rv, caps, size, s, nu, reach.rt_h, mask)  # (G, L, J)
         cum = np.concatenate(
@@ -157,9 +201,16 @@ def _site_gain(
     return np.maximum(0.0, per_site - nu[:, None, None] * data.unload_h[None, None, :])
 
 
+def _identity(data: VdData) -> bool:
+    """Whether every instance area is its scenario area (no demand lots)."""
+    return len(data.site_of) == data.n_sites and bool(
+        (data.site_of == np.arange(data.n_sites)).all()
+    )
+
+
 def _to_sites(data: VdData, per_area: FloatArray) -> FloatArray:
     """(..., A) figures summed over each site's instance areas: (..., J)."""
-    if len(data.site_of) == data.n_sites and (data.site_of == np.arange(data.n_sites)).all():
+    if _identity(data):
         return per_area
     out = np.zeros((*per_area.shape[:-1], data.n_sites))
     np.add.at(np.moveaxis(out, -1, 0), data.site_of, np.moveaxis(per_area, -1, 0))
@@ -269,107 +320,3 @@ def best_day(
             break
         w, t = landed[0], t + int(drive[landed[0]])
     return out
-
-
-@dataclass
-class Column:
-    """A vehicle-day loaded for real: what it delivers, takes and occupies."""
-
-    base: int
-    vehicle_type: int
-    deliver: dict[tuple[int, int], float]
-    take: dict[tuple[int, int], float]
-    bay_h: dict[tuple[int, int], float]
-    value: float
-
-
-def load_day(
-    data: VdData, duals: Duals, trips: list[Trip], tables: list[TripTable], *, k: int, base: int
-) -> Column:
-    """Load each trip of a day: stops by gain, items by reduced value per truckload share.
-
-    The column need not be optimal, only a day the master may use; the
-    bound never depends on it (it rests on the pricing's upper bound).
-    """
-    column = Column(base=base, vehicle_type=k, deliver={}, take={}, bay_h={}, value=0.0)
-    for trip in trips:
-        _load_trip(data, duals, trip, tables[trip.warehouse].grid[trip.grid], column, k)
-    return column
-
-
-def _load_trip(
-    data: VdData,
-    duals: Duals,
-    trip: Trip,
-    grid: tuple[float, float, float],
-    column: Column,
-    k: int,
-) -> None:
-    """Fill one trip into ``column`` (greedy stops within its time, then greedy loads)."""
-    inst, w = data.inst, trip.warehouse
-    reach = data.reach[w, k]
-    rv = reduced_value(data, duals, w)
-    caps = _caps(data, w, k)
-    for (a, i), q in column.deliver.items():
-        caps[a, i] = max(0.0, min(caps[a, i], data.demand[a, i] - q))
-    theta, s, nu = grid
-    size = theta * data.size_kg[k] + (1 - theta) * data.size_m3[k]
-    areas = reach.latest_start >= trip.start
-    if trip.length is not None:
-        areas &= reach.min_buckets[data.site_of] <= trip.length
-    score = np.where(
-        areas,
-        (caps * np.maximum(0.0, rv - (s + nu * reach.rt_h[data.site_of])[:, None] * size)).sum(1),
-        0.0,
-    )
-    budget_h = (
-        (trip.length + 1) * data.delta_h - float(inst.load_h[w])
-        if trip.length is not None
-        else data.horizon_h - trip.start * data.delta_h - float(inst.load_h[w])
-    )
-    sites: list[int] = []
-    far_h, unload_h = 0.0, 0.0
-    for a in np.argsort(-score, kind="stable").tolist():
-        if score[a] <= 0:
-            break
-        j = int(data.site_of[a])
-        if j in sites:
-            continue
-        leg = reach.rt_h[j] if trip.length is not None else reach.out_h[j]
-        if max(far_h, leg) + unload_h + data.unload_h[j] <= budget_h + EPS_H:
-            sites.append(j)
-            far_h, unload_h = max(far_h, leg), unload_h + float(data.unload_h[j])
-    _fill(data, rv, caps, np.isin(data.site_of, sites) & areas, column, w, k)
-    for m, begin in enumerate(data.bay_start[w].tolist()):
-        if begin <= trip.start:
-            column.bay_h[w, m] = column.bay_h.get((w, m), 0.0) + float(inst.load_h[w])
-
-
-def _fill(
-    data: VdData,
-    rv: FloatArray,
-    caps: FloatArray,
-    areas: NDArray[np.bool_],
-    column: Column,
-    w: int,
-    k: int,
-) -> None:
-    """Load units in order of reduced value per share of the tighter capacity."""
-    size = np.maximum(data.size_kg[k], data.size_m3[k])
-    ratio = np.where(areas[:, None] & (rv > 0) & (caps > 0), rv / size[None, :], -np.inf)
-    room_kg, room_m3 = 1.0, 1.0
-    taken = {i: column.take.get((w, i), 0.0) for i in range(len(size))}
-    for flat in np.argsort(-ratio, axis=None, kind="stable").tolist():
-        a, i = divmod(flat, ratio.shape[1])
-        if not np.isfinite(ratio[a, i]) or room_kg <= EPS_H or room_m3 <= EPS_H:
-            break
-        fit = min(room_kg / data.size_kg[k, i], room_m3 / data.size_m3[k, i])
-        q = min(caps[a, i], data.stock[w, i] - taken[i], fit)
-        if q <= 0:
-            continue
-        room_kg -= q * data.size_kg[k, i]
-        room_m3 -= q * data.size_m3[k, i]
-        taken[i] += q
-        column.deliver[a, i] = column.deliver.get((a, i), 0.0) + q
-        column.take[w, i] = column.take.get((w, i), 0.0) + q
-        column.value += q * float(data.value[a, i])

@@ -86,6 +86,13 @@ class CoverageBound:
     bay_duals
         Per warehouse, what one more bay-hour would add (the kg and m3 rows'
         duals summed; 0 without bay rows).
+    fleet_costs
+        (W, A, V, I) per delivery variable (warehouse, area, vehicle type,
+        item), what one unit uses of the fleet, last-trip and bay rows,
+        priced at their duals (``nan`` where there is no variable; ``None``
+        without fleet rows). The vehicle-day bound takes these rows in.
+    fleet_rows_value
+        Those rows' duals times their right-hand sides, summed.
     """
 
     weighted_coverage: float
@@ -97,6 +104,8 @@ class CoverageBound:
     demand_duals: NDArray[np.float64] | None = None
     stock_duals: NDArray[np.float64] | None = None
     bay_duals: NDArray[np.float64] | None = None
+    fleet_costs: NDArray[np.float64] | None = None
+    fleet_rows_value: float = 0.0
 
 
 def coverage_upper_bound(scenario: Scenario, *, with_fleet: bool = True) -> CoverageBound:
@@ -160,9 +169,13 @@ def coverage_upper_bound(scenario: Scenario, *, with_fleet: bool = True) -> Cove
     duals = np.clip(-lp.duals(range(demand.size + stock.size)), 0.0, None)
     n_wh = len(scenario.warehouses)
     bay_duals = np.zeros(n_wh)
+    fleet_costs, fleet_rows_value = None, 0.0
     if with_fleet:  # the bay rows come last: one block of W rows per share (kg, m3)
         last = np.clip(-lp.duals(range(lp.n_rows - 2 * n_wh, lp.n_rows)), 0.0, None)
         bay_duals = last[:n_wh] + last[n_wh:]
+        fleet_costs, fleet_rows_value = _fleet_costs(
+            scenario, lp, (var_w, var_a, var_v, var_i), objective, demand.size + stock.size
+        )
     on_time = np.zeros(n_items)
     np.add.at(on_time, var_i, values * priority[var_a])
     per_item = {
@@ -178,7 +191,46 @@ def coverage_upper_bound(scenario: Scenario, *, with_fleet: bool = True) -> Cove
         demand_duals=duals[: demand.size].reshape(demand.shape),
         stock_duals=duals[demand.size :].reshape(stock.shape),
         bay_duals=bay_duals,
+        fleet_costs=fleet_costs,
+        fleet_rows_value=fleet_rows_value,
     )
+
+
+def _fleet_costs(
+    scenario: Scenario,
+    lp: LinearProgram,
+    variables: tuple[_Index, _Index, _Index, _Index],
+    objective: NDArray[np.float64],
+    n_first: int,
+) -> tuple[NDArray[np.float64], float]:
+    """Per delivery variable, its use of the rows after demand and stock, priced at their duals.
+
+    The LP minimises ``-objective``, so with ``y = -duals`` (>= 0 on binding
+    rows) and ``d`` the reduced cost, ``sum_r a_r y_r = d + objective``; the
+    demand and stock rows (coefficient 1) are taken out.
+    """
+    var_w, var_a, var_v, var_i = variables
+    n_vars = len(var_w)
+    y = -lp.duals()
+    n_items = len(scenario.item_ids)
+    demand_y = y[var_a * n_items + var_i]
+    stock_y = y[len(scenario.areas) * n_items + var_w * n_items + var_i]
+    cost = lp.reduced_costs(range(n_vars)) + objective - demand_y - stock_y
+    dense = np.full(
+        (len(scenario.warehouses), len(scenario.areas), len(scenario.vehicle_types), n_items),
+        np.nan,
+    )
+    dense[var_w, var_a, var_v, var_i] = cost
+    upper = lp.row_uppers(range(n_first, lp.n_rows))
+    rest = y[n_first:]
+    finite = np.isfinite(upper)
+    # The last-trip columns z (after the deliveries) are left out of the cost; they may
+    # be, as their reduced costs are >= 0 at an optimum (what they add, -d z, is <= 0).
+    # Should GLOP leave one slightly negative, count it at its most: z <= all vehicles.
+    z_cost = lp.reduced_costs(range(n_vars, lp.n_columns))
+    n_vehicles = sum(sum(wh.fleet.values()) for wh in scenario.warehouses)
+    slack = float(np.clip(-z_cost, 0.0, None).sum()) * n_vehicles
+    return dense, float((rest[finite] * upper[finite]).sum()) + slack
 
 
 _Index = NDArray[np.int64]

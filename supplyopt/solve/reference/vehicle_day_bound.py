@@ -1,47 +1,58 @@
-"""A column-generation upper bound on weighted on-time coverage, over whole vehicle-days.
+"""An upper bound on weighted on-time coverage over whole vehicle-days (Lagrangian form).
 
-A column is one vehicle's day: a type at a base, a sequence of trips from
-warehouses (loading, stops, return; empty drives between warehouses), and
-what it delivers on time. The master LP chooses how many vehicles of each
-(base, type) run each day, under demand, stock and loading-bay rows. The
-pricing (:mod:`._vd_pricing`) bounds the best reduced value of *any* day of
-a relaxed set that contains every real day, so after every iteration the
-Lagrangian bound
+A vehicle-day is one vehicle's day: a type at a base, a sequence of trips
+from warehouses (loading in a bay, stops, return; empty drives between
+warehouses), and what it delivers on time. Its column-generation master
+would choose how many vehicles run each day under demand, stock and
+loading-bay rows; this module works on that master's Lagrangian dual
+instead. For any non-negative multipliers ``(pi, sigma, beta)`` of those
+rows, the pricing (:mod:`._vd_pricing`) bounds the best reduced value
+``P(u, k)`` of *any* day of a relaxed set that contains every real day, so
 
-    Σ π d + Σ σ stock + Σ β bay-hours + Σ_(base, type) n × max(0, best reduced value)
+    pi.d + sigma.stock + beta.bay-hours + sum_(base, type) n × max(0, P(base, type))
 
 is an upper bound on every plan's weighted on-time coverage, whatever the
-duals: a bound cut short by the clock is still valid. The smallest over the
-iterations is reported. The argument, and every relaxation, is in
-``docs/planner.md`` ("The vehicle-day bound").
+multipliers. The smallest over the iterations is reported: a bound cut
+short by the clock is still valid. The multipliers start at today's LP
+bound's duals and move by projected subgradient steps (Polyak's rule) whose
+subgradients are the pricing's own relaxed days (:mod:`._vd_subgradient`);
+the master's duals were tried first and priced far worse (see
+``docs/planner.md``, "The vehicle-day bound"). The best multipliers are
+priced once more with time buckets four times narrower at the end.
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
 from ...model import Scenario
 from ...network import TravelTimes, build_travel_times
-from .._lp import LinearProgram, LpStatus
 from ..instance import build_instance
-from ._vd_data import FloatArray, VdData, build_data
+from ._vd_data import FloatArray, VdData, build_data, with_lp_rows
 from ._vd_pricing import (
-    Column,
     DayTable,
     Duals,
     bay_costs,
     best_day,
     day_values,
-    load_day,
+    reduced_value,
+    trip_caps,
     trip_values,
 )
-from .bound import coverage_upper_bound
+from ._vd_subgradient import Usage, add_trip_usage
+from .bound import CoverageBound, coverage_upper_bound
 
-#: Weight of the best duals so far when pricing (Wentges smoothing); 0 prices the master's duals.
-SMOOTHING = 0.85
+#: Polyak target: this share of the best bound so far (the step aims a little below it).
+TARGET_SHARE = 0.985
+#: Steps without a better bound before the step length is halved (from the best multipliers).
+PATIENCE = 5
+#: The last pricing's buckets are this many times narrower (less rounding, slower).
+POLISH_FINER = 4
+#: Stop when the step length factor falls below this.
+MIN_STEP = 1.0 / 512
 
 
 @dataclass(frozen=True)
@@ -52,21 +63,20 @@ class VehicleDayBound:
     ----------
     weighted_coverage
         The bound: no plan scores higher (the smallest Lagrangian bound over
-        the iterations, at most 1).
-    master_coverage
-        The restricted master's value: what its vehicle-days reach
-        fractionally. Not a bound; the bound closes towards it.
-    per_item
-        Each demanded item's weighted coverage in the master's solution (an
-        illustration of the balance, not a bound per item).
-    iterations, columns
-        Pricing rounds run and vehicle-days generated.
-    converged
-        Whether the bound met the master's value within the tolerance (else
-        a time or iteration limit, or no progress, stopped it).
-    master_failed
-        Whether GLOP failed on the master LP, which stopped the iterations
-        (the bound found by then stands: it never rests on the master).
+        the iterations and the final fine pricing, at most 1).
+    first
+        The bound at the first multipliers (today's LP bound's duals).
+    iterations
+        Pricing rounds run (the final fine pricing not counted).
+    best_iteration
+        The round whose multipliers gave the smallest bound (1-based).
+    stopped
+        Why the iterations stopped: ``"steps"`` (the step length ran
+        out), ``"time"``, ``"iterations"`` or ``"zero"`` (nothing to deliver,
+        or a bound of 0 reached).
+    polished
+        The bound from the final pricing at the best multipliers with
+        buckets ``POLISH_FINER`` times narrower (``nan`` when it was not run).
     bucket_h
         Width of the time buckets.
     solve_seconds
@@ -76,12 +86,11 @@ class VehicleDayBound:
     """
 
     weighted_coverage: float
-    master_coverage: float = 0.0
-    per_item: dict[str, float] = field(default_factory=dict)
+    first: float = float("nan")
     iterations: int = 0
-    columns: int = 0
-    converged: bool = True
-    master_failed: bool = False
+    best_iteration: int = 0
+    stopped: str = "zero"
+    polished: float = float("nan")
     bucket_h: float = 0.0
     solve_seconds: float = 0.0
     history: tuple[float, ...] = ()
@@ -93,10 +102,10 @@ def vehicle_day_bound(
     time_limit_s: float = 120.0,
     max_iterations: int | None = None,
     bucket_h: float = 0.1,
-    tolerance: float = 1e-3,
+    polish: bool = True,
     travel: TravelTimes | None = None,
 ) -> VehicleDayBound:
-    """Bound the weighted on-time coverage of every plan by column generation over vehicle-days.
+    """Bound the weighted on-time coverage of every plan by a Lagrangian over vehicle-days.
 
     Parameters
     ----------
@@ -104,15 +113,15 @@ def vehicle_day_bound(
         A validated scenario, planned from T0 (demand lots are respected:
         each lot's units count only by its own due time).
     time_limit_s
-        Wall-clock budget; checked between iterations. The bound is valid
-        whenever it stops.
+        Wall-clock budget for the iterations; checked between them (the
+        final fine pricing comes after). The bound is valid whenever it stops.
     max_iterations
-        Pricing rounds at most (``None``: until converged or out of time).
+        Pricing rounds at most (``None``: until the step runs out or the time).
     bucket_h
         Width of the time buckets (smaller: tighter and slower); made
         smaller still if some trip could take less.
-    tolerance
-        Stop when the bound is within this share of the master's value.
+    polish
+        Price the best multipliers once more with buckets ``POLISH_FINER`` times narrower.
     travel
         Travel matrices, when already built.
 
@@ -132,122 +141,167 @@ def vehicle_day_bound(
     inst = build_instance(scenario, travel)
     if not (inst.value > 0).any() or not (inst.demand > 0).any():
         return VehicleDayBound(weighted_coverage=0.0)
-    data = build_data(inst, bucket_h=bucket_h)
-    master = _Master(data)
-    duals = _lp_duals(data, scenario)
-    centre: tuple[float, Duals] | None = None
+    lp = coverage_upper_bound(scenario)
+    data = with_lp_rows(build_data(inst, bucket_h=bucket_h), lp.fleet_costs, lp.fleet_rows_value)
     history: list[float] = []
-    master_duals: Duals | None = None
-    converged, failed, alpha = False, False, 0.0
-    while max_iterations is None or len(history) < max_iterations:
-        bound, columns = _price(data, duals)
+    priced: list[tuple[float, Duals, Usage]] = []
+    for start in _starts(data, lp):
+        if history and max_iterations is not None and len(history) >= max_iterations:
+            break
+        bound, usage = _price(data, start)
         history.append(bound / data.scale)
-        if centre is None or bound < centre[0]:
-            centre = (bound, duals)
-        if master_duals is not None and not any(
-            master.reduced_value(c, master_duals) > 1e-9 for c in columns
-        ):
-            if alpha > 0:
-                alpha, duals = 0.0, master_duals  # smoothing mispriced: price the master's duals
-            else:  # the master learns nothing: step along a subgradient instead
-                duals = _subgradient_step(data, duals, columns, bound - master.value)
-            continue
-        for column in columns:
-            master.add(column)
-        solved = master.solve()
-        if solved is None:
-            failed = True
-            break  # the bound never rests on the master: keep the best so far
-        master_duals = solved
-        best = min(centre[0], data.scale)  # the bound is never above coverage 1
-        if best - master.value <= tolerance * max(best, 1e-12):
-            converged = True
+        priced.append((bound, start, usage))
+    # Steps begin at the first start; the second (the LP's own point, where every day is
+    # worth at most nothing) counts for the bound but gives no direction to step in.
+    best = priced[0]
+    bound, duals, usage = best
+    step, since, stopped = 1.0, 0, "iterations"
+    while True:
+        if best[0] <= 1e-12:
+            stopped = "zero"
+            break
+        if step < MIN_STEP:
+            stopped = "steps"
             break
         if time.perf_counter() - started >= time_limit_s:
+            stopped = "time"
             break
-        alpha = SMOOTHING
-        duals = _blend(centre[1], master_duals, alpha)
+        if max_iterations is not None and len(history) >= max_iterations:
+            break
+        duals = _step(data, duals, usage, step * (bound - TARGET_SHARE * best[0]))
+        bound, usage = _price(data, duals)
+        history.append(bound / data.scale)
+        if bound < best[0] - 1e-12:
+            best, since = (bound, duals, usage), 0
+        else:
+            since += 1
+            if since >= PATIENCE:  # back to the best multipliers, with shorter steps
+                step, since = step / 2, 0
+                bound, duals, usage = best
+    polished = float("nan")
+    if polish and best[0] > 1e-12:
+        fine = with_lp_rows(
+            build_data(inst, bucket_h=data.delta_h / POLISH_FINER),
+            lp.fleet_costs,
+            lp.fleet_rows_value,
+        )
+        polished = _price(fine, _rebucket(best[1], fine))[0] / fine.scale
     return VehicleDayBound(
-        weighted_coverage=min(1.0, *history),
-        master_coverage=master.value / data.scale,
-        per_item=master.per_item(),
+        weighted_coverage=min(
+            1.0, *history, *([polished] if polish and polished == polished else [])
+        ),
+        first=history[0],
         iterations=len(history),
-        columns=master.n_columns,
-        converged=converged,
-        master_failed=failed,
+        best_iteration=1 + int(np.argmin(history)),
+        stopped=stopped,
+        polished=polished,
         bucket_h=data.delta_h,
         solve_seconds=time.perf_counter() - started,
         history=tuple(history),
     )
 
 
-def _lp_duals(data: VdData, scenario: Scenario) -> Duals:
-    """First multipliers: the demand and stock duals of today's LP bound (any are valid).
+def _starts(data: VdData, lp: CoverageBound) -> list[Duals]:
+    """First multipliers, both from today's LP bound (any non-negative ones are valid).
 
-    They already price units by how scarce trucks make them, so the first
-    Lagrangian bound is close to the LP bound instead of far above it.
+    Its demand and stock duals price units by how scarce trucks make them
+    (plus what its column bounds priced, :func:`_bargains`). With them,
+    either its whole-day bay-hour price goes on each warehouse's first bay
+    window (``kappa = 0``: the day's own time and bay rows do the rest; the
+    steps begin here), or its fleet, last-trip and bay rows are priced whole
+    (``kappa = 1``): every unit's reduced value is then its LP reduced cost,
+    at most 0, so no day is worth anything and the bound is the LP's dual
+    value, the LP bound itself when the column bounds' prices land on the
+    demand rows exactly (as on every family measured).
     """
-    lp = coverage_upper_bound(scenario)
     demand = np.zeros_like(data.value)
     stock = np.zeros_like(data.stock)
-    bay = [np.zeros(len(s)) for s in data.bay_start]
     if lp.demand_duals is not None and lp.stock_duals is not None:
         demand = lp.demand_duals[data.inst.area_of] * data.scale
         stock = lp.stock_duals * data.scale
-    if lp.bay_duals is not None:  # the LP's whole-day bay-hour price, on the first window
+    bay = [np.zeros(len(s)) for s in data.bay_start]
+    if lp.bay_duals is not None:
         for w, windows in enumerate(bay):
             if len(windows):
                 windows[0] = float(lp.bay_duals[w]) * data.scale
-    return Duals(demand=demand, stock=stock, bay=bay)
+    raise_demand, raise_stock = _bargains(data, demand, stock)
+    demand, stock = demand + raise_demand, stock + raise_stock
+    starts = [Duals(demand=demand, stock=stock, bay=bay)]
+    if data.lp_cost is not None:
+        zero = [np.zeros(len(s)) for s in data.bay_start]
+        starts.append(Duals(demand=demand, stock=stock, bay=zero, kappa=1.0))
+    return starts
 
 
-def _blend(centre: Duals, other: Duals, alpha: float) -> Duals:
-    """``alpha × centre + (1 − alpha) × other`` (non-negative when both are)."""
-    return Duals(
-        demand=alpha * centre.demand + (1 - alpha) * other.demand,
-        stock=alpha * centre.stock + (1 - alpha) * other.stock,
-        bay=[alpha * c + (1 - alpha) * o for c, o in zip(centre.bay, other.bay, strict=True)],
-    )
+def _bargains(
+    data: VdData, demand: FloatArray, stock: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    """What the LP's column bounds priced, moved onto the demand or stock rows.
 
-
-def _subgradient_step(data: VdData, duals: Duals, columns: list[Column], gap: float) -> Duals:
-    """Move the duals against the rows the priced days over-use (Polyak step on ``gap``).
-
-    The days read back from the pricing stand in for its maximisers, so this
-    is only an approximate subgradient; any non-negative duals give a valid
-    bound, so it can only cost iterations, never validity.
+    A delivery variable of the LP at its upper bound (the smaller of the
+    area's demand and the warehouse's stock) may keep a positive reduced
+    value that no row's dual pays; every vehicle-day could then claim it.
+    Raising the dual of the row with the smaller right-hand side by the
+    largest such value prices it once for all. Returns the raises, (A, I)
+    and (W, I).
     """
-    inst = data.inst
-    used_demand = np.zeros_like(data.demand)
-    used_stock = np.zeros_like(data.stock)
-    used_bay = [np.zeros(len(c)) for c in data.bay_cap_h]
-    for column in columns:
-        n = float(inst.fleet[column.base, column.vehicle_type])
-        for (a, i), q in column.deliver.items():
-            used_demand[a, i] += n * q
-        for (w, i), q in column.take.items():
-            used_stock[w, i] += n * q
-        for (w, m), hours in column.bay_h.items():
-            used_bay[w][m] += n * hours
-    g_demand = data.demand - used_demand
-    g_stock = data.stock - used_stock
-    g_bay = [cap - used for cap, used in zip(data.bay_cap_h, used_bay, strict=True)]
+    if data.lp_cost is None or data.lp_allowed is None:
+        return np.zeros_like(demand), np.zeros_like(stock)
+    rv = data.value[None, None] - demand[None, None] - stock[:, None, None, :] - data.lp_cost
+    rv = np.clip(np.where(data.lp_allowed, rv, 0.0), 0.0, None)  # (W, K, A, I)
+    by_stock = (data.stock[:, None, :] < data.demand[None, :, :])[:, None]  # (W, 1, A, I)
+    raise_demand = np.where(by_stock, 0.0, rv).max(axis=(0, 1))
+    raise_stock = np.where(by_stock, rv, 0.0).max(axis=(1, 2))
+    return np.asarray(raise_demand, dtype=np.float64), np.asarray(raise_stock, dtype=np.float64)
+
+
+def _rebucket(duals: Duals, data: VdData) -> Duals:
+    """The same multipliers on ``data``'s bay windows (window ``m`` keeps its multiplier).
+
+    Windows start every hour from each warehouse's ready bucket, so the
+    ``m``-th window is about the same hour at any bucket width; any
+    non-negative multipliers are valid, so the match need not be exact.
+    """
+    bay = []
+    for old, caps in zip(duals.bay, data.bay_cap_h, strict=True):
+        new = np.zeros(len(caps))
+        n = min(len(old), len(caps))
+        new[:n] = old[:n]
+        bay.append(new)
+    return Duals(demand=duals.demand, stock=duals.stock, bay=bay, kappa=duals.kappa)
+
+
+def _step(data: VdData, duals: Duals, usage: Usage, gap: float) -> Duals:
+    """Projected subgradient step of Polyak length ``gap / |g|²`` (multipliers stay >= 0).
+
+    ``g`` is each row's right-hand side less what the pricing's best days
+    use: a subgradient of the bound, so moving against it lowers the bound
+    for a short enough step. Any non-negative multipliers give a valid
+    bound, so a poor step costs only iterations.
+    """
+    g_demand = data.demand - usage.demand
+    g_stock = data.stock - usage.stock
+    g_bay = [cap - used for cap, used in zip(data.bay_cap_h, usage.bay, strict=True)]
     norm = float((g_demand**2).sum() + (g_stock**2).sum() + sum((g**2).sum() for g in g_bay))
-    step = max(gap, 0.0) / norm if norm > 0 else 0.0
+    g_kappa = data.lp_rows - usage.lp
+    norm += g_kappa**2
+    size = max(gap, 0.0) / norm if norm > 0 else 0.0
     return Duals(
-        demand=np.maximum(0.0, duals.demand - step * g_demand),
-        stock=np.maximum(0.0, duals.stock - step * g_stock),
-        bay=[np.maximum(0.0, b - step * g) for b, g in zip(duals.bay, g_bay, strict=True)],
+        demand=np.maximum(0.0, duals.demand - size * g_demand),
+        stock=np.maximum(0.0, duals.stock - size * g_stock),
+        bay=[np.maximum(0.0, b - size * g) for b, g in zip(duals.bay, g_bay, strict=True)],
+        kappa=max(0.0, duals.kappa - size * g_kappa) if data.lp_cost is not None else 0.0,
     )
 
 
-def _price(data: VdData, duals: Duals) -> tuple[float, list[Column]]:
-    """The Lagrangian bound at ``duals`` (scaled) and one best day per (base, type)."""
+def _price(data: VdData, duals: Duals) -> tuple[float, Usage]:
+    """The Lagrangian bound at ``duals`` (scaled) and what its best days use."""
     inst = data.inst
+    usage = Usage.empty(data)
     bound = float((duals.demand * data.demand).sum() + (duals.stock * data.stock).sum())
     bound += sum(float(b @ c) for b, c in zip(duals.bay, data.bay_cap_h, strict=True))
+    bound += duals.kappa * data.lp_rows
     bays = [bay_costs(data, duals, w) for w in range(inst.n_warehouses)]
-    columns: list[Column] = []
     for k in range(len(inst.types)):
         bases = np.flatnonzero(inst.fleet[:, k] > 0)
         if not len(bases):
@@ -257,110 +311,24 @@ def _price(data: VdData, duals: Duals) -> tuple[float, list[Column]]:
         for base in bases.tolist():
             best = _start_value(data, day, base)
             bound += float(inst.fleet[base, k]) * max(0.0, best)
-            if best > 1e-12:
-                trips = best_day(data, day, tables, bays, k=k, base=base)
-                columns.append(load_day(data, duals, trips, tables, k=k, base=base))
-    return bound, columns
+            if best <= 1e-12:
+                continue
+            for trip in best_day(data, day, tables, bays, k=k, base=base):
+                add_trip_usage(
+                    data,
+                    usage,
+                    rv=reduced_value(data, duals, trip.warehouse, k),
+                    caps=trip_caps(data, trip.warehouse, k),
+                    w=trip.warehouse,
+                    k=k,
+                    start=trip.start,
+                    length=trip.length,
+                    grid=tables[trip.warehouse].grid[trip.grid],
+                    vehicles=float(inst.fleet[base, k]),
+                )
+    return bound, usage
 
 
 def _start_value(data: VdData, day: DayTable, base: int) -> float:
     """Best reduced value of a day starting at ``base`` when it is ready."""
     return float(day.value[base, int(data.ready_bucket[base])])
-
-
-class _Master:
-    """The restricted master LP: vehicle-days under demand, stock, fleet and bay rows."""
-
-    def __init__(self, data: VdData) -> None:
-        self.data = data
-        self.lp = LinearProgram()
-        inst = data.inst
-        self._demand_row = self._rows(data.demand, data.demand > 0)
-        self._stock_row = self._rows(data.stock, data.stock > 0)
-        self._fleet_row = self._rows(inst.fleet.astype(np.float64), inst.fleet > 0)
-        self._bay_row = [
-            np.asarray(self.lp.add_rows(caps, row=[], col=[], coef=[]), dtype=np.int64)
-            for caps in data.bay_cap_h
-        ]
-        self._columns: list[Column] = []
-        self._values: list[float] = []
-        self.value = 0.0
-        self._solution = np.zeros(0)
-
-    @property
-    def n_columns(self) -> int:
-        """Columns in the master."""
-        return len(self._columns)
-
-    def _rows(self, upper: FloatArray, used: np.ndarray) -> np.ndarray:
-        """One ``<=`` row per used entry of ``upper``; -1 elsewhere."""
-        index = np.full(upper.shape, -1, dtype=np.int64)
-        rows = self.lp.add_rows(upper[used], row=[], col=[], coef=[])
-        index[used] = np.asarray(rows, dtype=np.int64)
-        return index
-
-    def add(self, column: Column) -> None:
-        """Add a vehicle-day as a column."""
-        (col,) = self.lp.add_columns([np.inf])
-        rows = [int(self._fleet_row[column.base, column.vehicle_type])]
-        coefs = [1.0]
-        for (a, i), q in column.deliver.items():
-            rows.append(int(self._demand_row[a, i]))
-            coefs.append(q)
-        for (w, i), q in column.take.items():
-            rows.append(int(self._stock_row[w, i]))
-            coefs.append(q)
-        for (w, m), hours in column.bay_h.items():
-            rows.append(int(self._bay_row[w][m]))
-            coefs.append(hours)
-        keep = [r >= 0 for r in rows]
-        self.lp.add_terms(
-            row=[r for r, ok in zip(rows, keep, strict=True) if ok],
-            col=[col] * sum(keep),
-            coef=[c for c, ok in zip(coefs, keep, strict=True) if ok],
-        )
-        self._columns.append(column)
-        self._values.append(column.value)
-
-    def solve(self) -> Duals | None:
-        """Solve the master; return its (non-negative) duals, or None when GLOP fails."""
-        n = len(self._columns)
-        status = self.lp.solve(col=range(n), coef=self._values, maximise=True)
-        if status is not LpStatus.OPTIMAL:
-            return None
-        self.value = self.lp.objective_value()
-        self._solution = np.clip(self.lp.values(range(n)), 0.0, None)
-        return Duals(
-            demand=self._duals(self._demand_row),
-            stock=self._duals(self._stock_row),
-            bay=[self._duals(rows) for rows in self._bay_row],
-        )
-
-    def _duals(self, index: np.ndarray) -> FloatArray:
-        """Row duals laid out like ``index`` (0 where there is no row), clipped at 0."""
-        out = np.zeros(index.shape)
-        used = index >= 0
-        if used.any():
-            out[used] = np.clip(self.lp.duals(index[used].tolist()), 0.0, None)
-        return out
-
-    def reduced_value(self, column: Column, duals: Duals) -> float:
-        """A column's value less its rows' duals (the fleet row's excluded)."""
-        rc = column.value
-        rc -= sum(q * duals.demand[a, i] for (a, i), q in column.deliver.items())
-        rc -= sum(q * duals.stock[w, i] for (w, i), q in column.take.items())
-        rc -= sum(h * duals.bay[w][m] for (w, m), h in column.bay_h.items())
-        return float(rc)
-
-    def per_item(self) -> dict[str, float]:
-        """Weighted coverage per demanded item in the master's solution."""
-        inst = self.data.inst
-        delivered = np.zeros_like(self.data.value)
-        solved = self._columns[: len(self._solution)]  # columns added after a failed solve: none
-        for lam, column in zip(self._solution.tolist(), solved, strict=True):
-            for (a, i), q in column.deliver.items():
-                delivered[a, i] += lam * q
-        demanded = (inst.value > 0).any(axis=0) & (inst.demand > 0).any(axis=0)
-        n_demanded = int(demanded.sum())
-        covered = (inst.value * delivered).sum(axis=0) * n_demanded
-        return {inst.item_ids[i]: float(covered[i]) for i in np.flatnonzero(demanded).tolist()}
