@@ -6,6 +6,9 @@ Usage::
                                     [--time-limit 60] [--out benchmarks/results/relief]
     python -m benchmarks.relief.run --ci     # small families, 10 s each, < 2 minutes
 
+``--profile 2,5,10,20,60`` plans each (family, seed) at each of these time
+limits instead and writes ``<out>-profile.md`` and ``.csv`` (see ``profile.py``).
+
 ``--vd-bound-time S`` (default 120) gives the vehicle-day (Lagrangian)
 bound that long per run (``0`` skips it; with ``--ci`` it runs only on
 families of at most 30 areas).
@@ -35,6 +38,7 @@ from supplyopt.solve.reference.vehicle_day_bound import vehicle_day_bound
 
 from .families import CI_FAMILIES, FAMILIES
 from .generator import generate
+from .profile import run_profile, write_profile
 
 RESULTS = Path(__file__).resolve().parents[1] / "results"
 #: Issue 2's targets: planner ≥ 0.9 × bound (where the bound is tight), ≥ 1.5 × baseline.
@@ -280,6 +284,10 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         f"only families of at most {CI_VD_MAX_AREAS} areas)",
     )
     parser.add_argument(
+        "--profile",
+        help="comma-separated time limits (s): plan at each, write <out>-profile.md instead",
+    )
+    parser.add_argument(
         "--ci", action="store_true", help=f"{', '.join(CI_FAMILIES)}, seed 1, 10 s each"
     )
     args = parser.parse_args(argv)
@@ -295,6 +303,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         args.seeds = [int(s) for s in str(args.seeds).split(",")]
     except ValueError:
         parser.error(f"--seeds must be comma-separated integers, got {args.seeds!r}")
+    if args.profile:
+        try:
+            args.profile = [float(s) for s in str(args.profile).split(",")]
+        except ValueError:
+            parser.error(f"--profile must be comma-separated seconds, got {args.profile!r}")
     args.out = args.out or RESULTS / "relief"
     args.time_limit = 60.0 if args.time_limit is None else args.time_limit
     return args
@@ -304,6 +317,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the benchmark; 1 if any plan fails the checker, else 0."""
     args = parse_args(argv)
     command = "python -m benchmarks.relief.run " + " ".join(sys.argv[1:] if argv is None else argv)
+    if args.profile:
+        profile, failures = run_profile(args.families, args.seeds, args.profile)
+        write_profile(profile, args.out, command=command.strip())
+        print(f"wrote {args.out.name}-profile.md and .csv beside {args.out}")
+        for failure in failures:
+            print(failure, file=sys.stderr)
+        return 1 if failures else 0
     rows: list[Row] = []
     failures: list[str] = []
     for family in args.families:

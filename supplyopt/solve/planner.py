@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,6 +21,7 @@ from ..model import (
 from ..network import TravelTimes, build_travel_times
 from .dispatch import TimedTrip
 from .instance import Instance, IntArray, build_instance
+from .lns import improve
 from .progress import Clock, ProgressCallback, StopCallback
 from .rounds import first_plan, plan_trips, units_delivered, units_taken
 from .sequence import MIN_STOPS, resequence_trips
@@ -49,6 +51,14 @@ RESTART_WORK = 20_000
 MAX_RESTARTS = 40
 #: Share of the time limit the stages plan within (the rest is margin).
 SAFETY = 0.95
+#: Share of the time limit after which no further variant or restart starts, so that the
+#: large-neighbourhood search over vehicle-days has the rest (the first variant always runs;
+#: only when the search's iterations are not fixed by the work budget).
+VARIANTS_SHARE = 0.5
+#: Share of the time limit the large-neighbourhood search leaves to re-sequencing, explaining
+#: what is unmet and assembling the plan; at least LNS_RESERVE_MIN_S seconds.
+LNS_RESERVE = 0.05
+LNS_RESERVE_MIN_S = 0.25
 #: Decimals kept for hours in the plan file (0.0001 h = 0.36 s).
 TIME_DECIMALS = 4
 
@@ -64,6 +74,10 @@ class WorkBudget:
     restarts
         How many randomised restarts of the best variant (``None``: the number
         fixed by the scenario's size, see :func:`_restarts`).
+    lns_iterations
+        How many iterations of the large-neighbourhood search over
+        vehicle-days (:mod:`supplyopt.solve.lns`) follow (``None``: until it
+        stalls or the clock stops it; 0: none).
 
     The time limit stays a safety cap: when it cuts the budgeted work short,
     the plan says so (``summary.time_limited``).
@@ -71,6 +85,7 @@ class WorkBudget:
 
     variants: int | None = None
     restarts: int | None = None
+    lns_iterations: int | None = None
 
 
 def plan_relief(
@@ -165,6 +180,16 @@ def plan_relief(
         budget=budget or WorkBudget(),
         fixed_fleet=start is not None,
     )
+    if start is None:  # the search over vehicle-days plans from T0 only
+        timed = _improve(
+            inst,
+            timed,
+            clock,
+            seed=seed,
+            moves=reposition,
+            budget=budget or WorkBudget(),
+            time_limit_s=time_limit_s,
+        )
     timed = _resequence(inst, timed, clock, seed)
     trips = [_to_trip(inst, trip) for trip in timed]
     trips.sort(key=lambda t: (t.load_start_hours, t.warehouse, t.vehicle_type, _number(t.vehicle)))
@@ -215,6 +240,39 @@ def _validated(scenario: Scenario) -> Scenario:
     return parse_scenario(scenario.model_dump(by_alias=True))
 
 
+def _improve(
+    inst: Instance,
+    timed: list[TimedTrip],
+    clock: Clock,
+    *,
+    seed: int,
+    moves: bool,
+    budget: WorkBudget,
+    time_limit_s: float,
+) -> list[TimedTrip]:
+    """The large-neighbourhood search over vehicle-days from the best plan so far."""
+    if budget.lns_iterations == 0:
+        return timed
+    result = improve(
+        inst,
+        timed,
+        clock,
+        lambda trips: _score(inst, trips),
+        seed=seed,
+        moves=moves,
+        iterations=budget.lns_iterations,
+        reserve_s=max(LNS_RESERVE * time_limit_s, LNS_RESERVE_MIN_S),
+    )
+    if result.cut_by_clock:
+        clock.cut_short(f"large-neighbourhood search after {result.iterations} iterations")
+    clock.report(
+        "search",
+        0.97,
+        f"vehicle-day search: {result.iterations} iterations, {result.improvements} improvements",
+    )
+    return result.trips
+
+
 def _resequence(inst: Instance, timed: list[TimedTrip], clock: Clock, seed: int) -> list[TimedTrip]:
     """Re-sequence multi-stop trips; record a cut if the clock stopped it with some left."""
     if clock.stopped() and any(len(trip.stops) >= MIN_STOPS for trip in timed):
@@ -251,6 +309,8 @@ class _Search:
         #: The best-ranked variant planned so far (restarts randomise its dispatch).
         self.best_variant: tuple[tuple[float, ...], tuple[float, float, bool]] | None = None
         self.last_run_s = 0.0
+        #: No variant or restart after the first starts once this many seconds have passed.
+        self.until_s = math.inf
 
     def attempt(
         self,
@@ -262,6 +322,8 @@ class _Search:
         """Plan one variant unless time is short; keep it if better. False: out of time."""
         clock = self.clock
         if clock.stopped() or clock.remaining_s < 1.5 * self.last_run_s:
+            return False
+        if self.best_variant is not None and clock.elapsed_s + self.last_run_s > self.until_s:
             return False
         started = clock.elapsed_s
         scale, bay_scale, moves = variant
@@ -304,6 +366,8 @@ def _plan_best(
     are planned without moves, once each.
     """
     search = _Search(inst, clock, first_plan(inst))
+    if budget.lns_iterations is None and not fixed_fleet:  # the search runs until the clock
+        search.until_s = VARIANTS_SHARE * clock.time_limit_s
     clock.report("first", 0.05, f"first plan: weighted coverage {search.score[0]:.3f}")
     if fixed_fleet:
         scales = dict.fromkeys((scale, bays) for scale, bays, _ in VARIANTS)

@@ -15,7 +15,7 @@ class Progress:
     ----------
     stage
         Short name of the current stage (``travel``, ``first`` (the greedy first plan),
-        ``dispatch``, ``done``).
+        ``dispatch``, ``search`` (the search over vehicle-days), ``done``).
     fraction
         Share of the time limit used so far, in [0, 1]: the search is anytime
         and runs until its clock is out unless it finishes its work earlier

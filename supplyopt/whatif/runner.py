@@ -30,6 +30,8 @@ if TYPE_CHECKING:
 #: variant gets.
 WHATIF_VARIANTS = 2
 WHATIF_RESTARTS = 0
+#: No search over vehicle-days (it would run until the clock or its stall limit).
+WHATIF_LNS_ITERATIONS = 0
 
 #: Called with (variants done, variants in all, name of the one just done).
 SweepProgress = Callable[[int, int, str], None]
@@ -54,7 +56,11 @@ def solve_variant(
     # otherwise pay for. Importing them here, before the planner's clock starts, keeps a
     # worker's first variant as well searched as its others.
     if budget is None:
-        budget = WorkBudget(variants=WHATIF_VARIANTS, restarts=WHATIF_RESTARTS)
+        budget = WorkBudget(
+            variants=WHATIF_VARIANTS,
+            restarts=WHATIF_RESTARTS,
+            lns_iterations=WHATIF_LNS_ITERATIONS,
+        )
     scenario = Scenario.model_validate(scenario_data)
     plan = plan_relief(scenario, time_limit_s=time_limit_s, seed=seed, budget=budget)
     return outcome_of(name, apply_disruptions(scenario), plan)

@@ -180,6 +180,7 @@ def operation_walk_through(url: str, key: str, *, shots: Path) -> None:
         if reserve.count() == 0:
             # The revision (planned under a short time limit, so it depends on the machine's
             # load) takes nothing beyond the previous plan: no shortfall can be staged.
+            page.screenshot(path=str(shots / "dashboard-revision-zh.png"), full_page=True)
             _approve_revision(page, expect)
             assert_clean(page, allowed_errors=EXPECTED_FAILURES)
             browser.close()

@@ -1,0 +1,80 @@
+"""Destroy operators: which vehicle-days to cut, and from when.
+
+Each returns ``(vehicle, cut_h)`` pairs: the vehicle's trips that start
+loading at or after ``cut_h`` are removed (0 removes its whole day).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from ._days import DayPlan, Key
+from ._model import SearchModel
+
+Cut = list[tuple[Key, float]]
+Operator = Callable[[SearchModel, DayPlan, np.random.Generator, int], Cut]
+#: Areas around a random centre whose visits the region operator removes.
+REGION_AREAS = 12
+
+
+def _sample(keys: list[Key], n: int, rng: np.random.Generator) -> list[Key]:
+    if len(keys) <= n:
+        return keys
+    return [keys[int(i)] for i in sorted(rng.choice(len(keys), size=n, replace=False))]
+
+
+def random_days(model: SearchModel, plan: DayPlan, rng: np.random.Generator, n: int) -> Cut:
+    """``n`` vehicles at random; half of the time their whole day, else from a random time."""
+    keys = _sample(list(plan.days), n, rng)
+    horizon = model.inst.horizon_h
+    return [(key, 0.0 if rng.random() < 0.5 else float(rng.uniform(0, horizon))) for key in keys]
+
+
+def warehouse_days(model: SearchModel, plan: DayPlan, rng: np.random.Generator, n: int) -> Cut:
+    """Up to ``n`` vehicles loading at one warehouse, from their first loading there."""
+    used = sorted({t.warehouse_idx for day in plan.days.values() for t in day})
+    if not used:
+        return random_days(model, plan, rng, n)
+    w = used[int(rng.integers(len(used)))]
+    first = {
+        key: min(t.load_start_h for t in day if t.warehouse_idx == w)
+        for key, day in plan.days.items()
+        if any(t.warehouse_idx == w for t in day)
+    }
+    return [(key, first[key]) for key in _sample(list(first), n, rng)]
+
+
+def region_days(model: SearchModel, plan: DayPlan, rng: np.random.Generator, n: int) -> Cut:
+    """Up to ``n`` vehicles stopping near a random area, from their first trip there."""
+    inst = model.inst
+    centre = int(rng.integers(model.n_groups))
+    hours = inst.hours(0)
+    near = np.argsort(hours[model.site[centre], model.site], kind="stable")[:REGION_AREAS]
+    region = {int(g) for g in near}
+    first: dict[Key, float] = {}
+    for key, day in plan.days.items():
+        for trip in day:
+            if any(int(model.group_of[s.area_idx]) in region for s in trip.stops):
+                first[key] = trip.load_start_h
+                break
+    if not first:
+        return random_days(model, plan, rng, n)
+    return [(key, first[key]) for key in _sample(list(first), n, rng)]
+
+
+def poorest_days(model: SearchModel, plan: DayPlan, rng: np.random.Generator, n: int) -> Cut:
+    """``n`` of the 2n vehicles whose days bring the least value per hour, whole days."""
+    inst = model.inst
+    rates: list[tuple[float, Key]] = []
+    for key, day in plan.days.items():
+        value = sum(float(inst.value[s.area_idx] @ s.units) for t in day for s in t.stops)
+        hours = day[-1].return_h - float(inst.ready_h[key[0]]) if day else 1.0
+        rates.append((value / max(hours, 1e-6), key))
+    rates.sort(key=lambda r: r[0])
+    pool = [key for _, key in rates[: 2 * n]]
+    return [(key, 0.0) for key in _sample(pool, n, rng)]
+
+
+OPERATORS: tuple[Operator, ...] = (random_days, warehouse_days, region_days, poorest_days)

@@ -1,0 +1,100 @@
+"""Repair: rebuild vehicle-days trip by trip, the vehicle free first choosing first."""
+
+from __future__ import annotations
+
+import heapq
+
+import numpy as np
+
+from ..dispatch import TimedTrip
+from ._days import DayPlan, Key
+from ._model import SearchModel
+from ._trip import Leg, Loaded, first_stops, grow, timed_trip
+
+#: Stops are added to a trip while they bring more than this share of the plan's average
+#: value per vehicle-hour per hour they add (0: while the trip's value per hour rises).
+PRICE_SCALE = 0.0
+#: First stops (the best by value per hour, over the warehouses tried) grown into a trip each;
+#: the trip worth most per hour is made.
+FIRST_CHOICES = 1
+#: A vehicle may drive empty to this many other warehouses (the nearest with stock) to load.
+MOVE_CHOICES = 2
+
+
+def rebuild(
+    model: SearchModel,
+    plan: DayPlan,
+    keys: list[Key],
+    rng: np.random.Generator | None,
+    *,
+    noise: float,
+    moves: bool,
+) -> None:
+    """Extend the days of ``keys`` with new trips until none of them can add value.
+
+    The vehicle free first takes the next trip (as in the dispatch), so
+    vehicles share bays and need in time order. With ``rng`` each first
+    stop's value per hour is scaled by a factor drawn from [1 - noise, 1].
+    """
+    price_h = PRICE_SCALE * plan.value_per_hour() if PRICE_SCALE > 0 else 0.0
+    heap: list[tuple[float, int, Key, int]] = []
+    for order, key in enumerate(keys):
+        at, free_h = plan.position(key)
+        heap.append((free_h, order, key, at))
+    heapq.heapify(heap)
+    while heap:
+        free_h, order, key, at = heapq.heappop(heap)
+        trip = best_trip(
+            model, plan, key, at, free_h, rng, noise=noise, moves=moves, price_h=price_h
+        )
+        if trip is None:
+            continue
+        plan.add(key, trip)
+        heapq.heappush(heap, (trip.return_h, order, key, trip.warehouse_idx))
+
+
+def best_trip(
+    model: SearchModel,
+    plan: DayPlan,
+    key: Key,
+    at: int,
+    free_h: float,
+    rng: np.random.Generator | None,
+    *,
+    noise: float,
+    moves: bool,
+    price_h: float = 0.0,
+) -> TimedTrip | None:
+    """The vehicle's next trip by value per hour, from ``at`` or (``moves``) a warehouse near it."""
+    inst = model.inst
+    base, k, idx = key
+    hours = inst.hours(k)
+    options = [at]
+    if moves:
+        near = np.argsort(hours[at, : inst.n_warehouses], kind="stable")
+        options += [
+            int(w) for w in near if w != at and np.isfinite(hours[at, w]) and plan.stock[w].any()
+        ][:MOVE_CHOICES]
+    firsts: list[tuple[float, Leg, int]] = []
+    for w in options:
+        arrive_h = free_h + (float(hours[at, w]) if w != at else 0.0)
+        start = plan.bays.earliest(w, max(arrive_h, float(inst.ready_h[w])))
+        if start + float(inst.load_h[w]) + float(model.min_out_h[k, w]) > inst.horizon_h:
+            continue
+        leg = Leg(k, w, start, free_h, price_h)
+        _, ratio = first_stops(model, leg, plan.need, plan.stock[w])
+        if rng is not None and noise > 0:
+            ratio = ratio * rng.uniform(1.0 - noise, 1.0, ratio.shape[0])
+        for g in np.argsort(-ratio, kind="stable")[:FIRST_CHOICES].tolist():
+            if ratio[g] > 0:
+                firsts.append((float(ratio[g]), leg, g))
+    firsts.sort(key=lambda f: -f[0])
+    best: tuple[float, Leg, Loaded] | None = None
+    for _, leg, g in firsts[:FIRST_CHOICES]:
+        loaded = grow(model, leg, g, plan.need, plan.stock[leg.w])
+        if loaded is not None and (best is None or leg.merit(model, loaded) > best[0]):
+            best = (leg.merit(model, loaded), leg, loaded)
+    if best is None:
+        return None
+    _, leg, loaded = best
+    return timed_trip(model, leg, loaded, plan.need, vehicle=(base, idx), at=at)

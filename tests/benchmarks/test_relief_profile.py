@@ -1,0 +1,32 @@
+"""The relief benchmark's profile mode: one plan per time limit, one column per limit."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from benchmarks.relief import run
+
+
+def test_profile_writes_one_column_per_time_limit(tmp_path: Path) -> None:
+    """--profile 1,2: exit 0, two checked rows in the CSV, a table with a column per limit."""
+    out = tmp_path / "relief"
+    code = run.main(["--families", "small-loose", "--profile", "1,2", "--out", str(out)])
+    assert code == 0
+    with (tmp_path / "relief-profile.csv").open(encoding="utf-8") as table:
+        rows = list(csv.DictReader(table))
+    assert [float(r["time_limit_s"]) for r in rows] == [1.0, 2.0]
+    assert all(r["violations"] == "0" for r in rows)
+    assert all(float(r["coverage"]) <= float(r["bound"]) + 1e-4 for r in rows)
+    text = (tmp_path / "relief-profile.md").read_text(encoding="utf-8")
+    assert "| family | seed | LP bound | 1 s | 2 s | violations |" in text
+    assert "| small-loose | 1 | 1.0000 |" in text
+
+
+def test_profile_refuses_a_bad_limit_list() -> None:
+    """--profile with something that is not seconds is a usage error (exit 2)."""
+    with pytest.raises(SystemExit) as exit_:
+        run.main(["--families", "small-loose", "--profile", "2,soon"])
+    assert exit_.value.code == 2
