@@ -28,6 +28,10 @@ class ReportDependencyError(SupplyOptError, ImportError):
     """matplotlib is needed for PNG figures and is not installed."""
 
 
+#: Closed roads, in the colour map_svg draws them.
+CLOSED_ROAD = "#d62728"
+
+
 def _pyplot() -> Any:
     try:
         import matplotlib
@@ -73,7 +77,16 @@ def map_png(scenario: Scenario, plan: Plan, path: str | os.PathLike[str]) -> Pat
         props: dict[str, Any] = f["properties"]
         coords = f["geometry"]["coordinates"]
         if props["kind"] == "road":
-            ax.plot(*zip(*coords, strict=True), color="#c8c8c8", lw=2, zorder=1)
+            # as map_svg: open roads grey, closed ones dashed red above them
+            closed = bool(props.get("closed", False))
+            ax.plot(
+                *zip(*coords, strict=True),
+                color=CLOSED_ROAD if closed else "#c8c8c8",
+                lw=2.5 if closed else 2,
+                ls="--" if closed else "-",
+                zorder=1.5 if closed else 1,
+                gid="road closed" if closed else "road",
+            )
         elif props["kind"] == "trip" and len(coords) > 1:
             ax.plot(
                 *zip(*coords, strict=True),
@@ -116,9 +129,13 @@ def map_png(scenario: Scenario, plan: Plan, path: str | os.PathLike[str]) -> Pat
         ax.set_aspect(1 / max(math.cos(math.radians(sum(lats) / len(lats))), 0.05))
     ax.set_xlabel("longitude")
     ax.set_ylabel("latitude")
+    any_closed = any(
+        f["properties"].get("closed") for f in features if f["properties"]["kind"] == "road"
+    )
     ax.set_title(
         f"{plan.scenario}: on-time coverage {format_share(plan.summary.coverage_on_time)} "
-        "(areas red→green by coverage, squares = warehouses)"
+        "(areas red→green by coverage, squares = warehouses"
+        + (", closed roads dashed red)" if any_closed else ")")
     )
     return _save(fig, path)
 

@@ -154,7 +154,7 @@ def _legend(doc: SvgDocument, hazards: list[tuple[str, list[tuple[float, float]]
     for idx, value in enumerate((0.0, 0.25, 0.5, 0.75, 1.0)):
         cy = y + 32 + idx * 18
         doc.add("circle", cx=x + 8, cy=cy, r=6.0, fill=coverage_colour(value), stroke="#222")
-        doc.add("text", x=x + 20, y=cy + 4, text=f"{value:.0%}")
+        doc.add("text", x=x + 20, y=cy + 4, text=format_share(value))
     cy = y + 32 + 5 * 18
     doc.add("circle", cx=x + 8, cy=cy, r=6.0, fill=coverage_colour(None), stroke="#222")
     doc.add("text", x=x + 20, y=cy + 4, text="never affected")

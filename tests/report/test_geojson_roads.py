@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 import math
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -163,3 +164,29 @@ def test_andorra_roads_are_merged_polylines_of_sane_size(
     total = sum(r["properties"]["length_km"] for r in roads)
     assert 300 < total < 500  # each road once, not once per driving direction
     assert all(math.isfinite(r["properties"]["length_km"]) for r in roads)
+
+
+def test_png_map_marks_closed_roads_dashed_red(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """map_png draws a closed road dashed red above the grey open ones, as map_svg does."""
+    pytest.importorskip("matplotlib", reason="PNG figures need the 'report' extra (matplotlib)")
+    from matplotlib.colors import to_hex
+
+    from supplyopt.report import figures_png
+
+    drawn: list[Any] = []
+    save = figures_png._save
+
+    def keep(fig: Any, path: Path) -> Path:
+        drawn.append(fig)
+        return save(fig, path)
+
+    monkeypatch.setattr(figures_png, "_save", keep)
+    out = figures_png.map_png(two_roads(close_north=True), one_trip(), tmp_path / "map.png")
+    assert out.stat().st_size > 0
+    lines = drawn[0].axes[0].lines
+    closed = [ln for ln in lines if ln.get_gid() == "road closed"]
+    assert [(to_hex(ln.get_color()), ln.get_linestyle()) for ln in closed] == [("#d62728", "--")]
+    assert len([ln for ln in lines if ln.get_gid() == "road"]) == 3
+    assert "closed roads dashed red" in drawn[0].axes[0].get_title()

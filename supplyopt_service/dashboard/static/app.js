@@ -161,15 +161,19 @@
       box.replaceChildren();
       if (!warehouses.length) box.append(el("p", { class: "hint" }, t("noWarehouses")));
       const stocks = await Promise.all(warehouses.map((w) => api("GET", "/warehouses/" + encodeURIComponent(w.id) + "/stock")));
+      // the item catalogue keeps each item's display names: shown in the page's language, the id in data-item and title
+      const N = window.SupplyoptNames;
+      try { N.learn("item", await apiAll("/items")); } catch (err) { /* bare ids then */ }
+      const itemCell = (item) => el("td", { "data-item": item, title: item }, N.item(item));
       warehouses.forEach((w, i) => {
         const rows = Object.entries(stocks[i]).map(([item, s]) =>
-          el("tr", {}, el("td", {}, item), el("td", { class: "num" }, s.on_hand), el("td", { class: "num" }, s.reserved),
+          el("tr", {}, itemCell(item), el("td", { class: "num" }, s.on_hand), el("td", { class: "num" }, s.reserved),
             el("td", { class: "num" }, s.available)));
         box.append(el("div", { class: "card" },
           el("h3", {}, (w.name || w.id) + (w.name ? " (" + w.id + ")" : "")),
           el("div", { class: "table-wrap" }, el("table", {}, el("thead", {}, el("tr", {}, el("th", {}, t("item")), el("th", { class: "num" }, t("onHand")),
             el("th", { class: "num" }, t("reserved")), el("th", { class: "num" }, t("available")))), el("tbody", {}, rows))),
-          el("p", { class: "hint" }, t("fleet") + ": " + Object.entries(w.fleet).map(([k, v]) => k + " × " + v).join(", "))));
+          el("p", { class: "hint" }, t("fleet") + ": " + Object.entries(w.fleet).map(([k, v]) => N.vehicleType(k) + " × " + v).join(", "))));
       });
       for (const hook of inventoryHooks) hook(warehouses, stocks);
       const ledgers = await Promise.all(warehouses.map((w) => api("GET", "/warehouses/" + encodeURIComponent(w.id) + "/movements")));
@@ -177,7 +181,7 @@
       $("movements").replaceChildren(
         el("thead", {}, el("tr", {}, ...["when", "warehouse", "item", "kind", "quantity", "reserved", "note"].map((k) => el("th", {}, t(k))))),
         el("tbody", {}, recent.map((m) => el("tr", {}, el("td", {}, new Date(m.created_at).toLocaleString()), el("td", {}, m.warehouse),
-          el("td", {}, m.item), el("td", {}, m.kind), el("td", { class: "num" }, m.quantity), el("td", { class: "num" }, m.reserved_change),
+          itemCell(m.item), el("td", {}, m.kind), el("td", { class: "num" }, m.quantity), el("td", { class: "num" }, m.reserved_change),
           el("td", {}, m.note || (m.plan_id ? t("plan") + " " + m.plan_id : ""))))));
     } catch (err) { report(err); }
   }
@@ -315,7 +319,14 @@
       ["kpiWeighted", pct(s.weighted_coverage_on_time)], ["kpiMinArea", pct(s.min_area_coverage)],
       ["kpiMakespan", num(s.makespan_hours, 2)], ["kpiVehicles", s.vehicles_used], ["kpiDistance", num(s.distance_km, 0)],
       ["kpiUnits", s.on_time_units + " / " + s.demand_units]];
-    $("kpis").replaceChildren(...kpis.map(([k, v]) => el("div", { class: "kpi" }, el("div", { class: "v" }, v), el("div", { class: "k" }, t(k)))));
+    // each KPI's definition (the Compare tab's def_* texts) behind a small disclosure button on its card
+    const defs = { kpiCoverage: "def_coverage", kpiWeighted: "def_weighted", kpiMinArea: "def_minArea", kpiMakespan: "def_makespan",
+      kpiVehicles: "def_vehicles", kpiDistance: "def_distance", kpiUnits: "def_units" };
+    const define = (k) => (defs[k] ? el("details", { class: "kpi-def" },
+      el("summary", { "aria-label": t("kpiDefine", { name: t(k) }), title: t("kpiDefine", { name: t(k) }) }, "ⓘ"),
+      el("p", {}, t(defs[k]))) : null);
+    $("kpis").replaceChildren(...kpis.map(([k, v]) => el("div", { class: "kpi", "data-kpi": k },
+      el("div", { class: "v" }, v), el("div", { class: "k" }, t(k)), define(k))));
     showApproval(job);
     if (window.SupplyoptStock) window.SupplyoptStock.renderUsed(job);
     drawMap(geo);

@@ -7,6 +7,7 @@
 "use strict";
 (function () {
   const S = window.Supplyopt;
+  const N = window.SupplyoptNames;
   const { $, t, el } = S;
   const dispatchBtn = el("button", { type: "button", id: "dispatch", class: "needs-manager", hidden: true, onclick: () => ask("dispatch", S.job()) }, t("dispatchPlan"));
   const releaseBtn = el("button", { type: "button", id: "release", class: "needs-manager", hidden: true, onclick: () => ask("release", S.job()) }, t("releasePlan"));
@@ -68,7 +69,7 @@
     const nw = new Set(rows.map((r) => r.warehouse)).size;
     if (delta) text = rows.length ? t("confirm_revision", { n: fmt(total), id: job.previous }) : t("previewNothing");
     else text = t("confirm_" + action, { n: fmt(total), w: nw });
-    const cols = [["warehouse", (r) => r.warehouse], ["item", (r) => r.item]];
+    const cols = [["warehouse", (r) => r.warehouse], ["item", (r) => N.item(r.item)]];
     if (delta) cols.push(["reservation", (r) => r.change]);
     else cols.push([action === "approve" ? "willReserve" : "reservedUnits", (r) => fmt(r.units), true]);
     if (action === "approve" && !delta) cols.push(["availableNow", (r) => fmt(r.available), true], ["leftAfter", (r) => fmt(r.after), true]);
@@ -104,7 +105,7 @@
     const missing = shortfall.reduce((a, s) => a + s.missing, 0);
     S.sayKey("approveRefused", { n: fmt(missing) }, true);
     refused.replaceChildren(el("p", {}, t("approveRefusedLong", { n: fmt(missing), pairs: shortfall.length })),
-      unitsTable("approval-shortfall-table", shortfall, [["warehouse", (s) => s.warehouse], ["item", (s) => s.item],
+      unitsTable("approval-shortfall-table", shortfall, [["warehouse", (s) => s.warehouse], ["item", (s) => N.item(s.item)],
         ["requested", (s) => fmt(s.requested), true], ["available", (s) => fmt(s.available), true], ["missing", (s) => fmt(s.missing), true]]));
     refused.hidden = false;
   }

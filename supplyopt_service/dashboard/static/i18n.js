@@ -124,6 +124,8 @@ window.I18N = {
     tlLateUnload: "unloads after the deadline", tlLateAt: "{name}: unloading starts {at}, after the deadline {deadline}",
     tlSelectTruck: "Select truck {name}",
     // ---- views: keys of this topic go right below this line ----
+    kpiDefine: "What “{name}” means",
+    def_units: "Units in stops that arrive by the deadline, of all units the areas ask for.",
     pageTitle: "supplyopt — relief planning", reason_not_served: "not planned",
     findArea: "Find area", onlyShort: "Only areas left short", allItems: "All items",
     areasShown: "{shown} of {all} areas", noAreaMatches: "No area matches the filter.",
@@ -338,6 +340,8 @@ window.I18N = {
     tlLateUnload: "超过时限卸货", tlLateAt: "{name}：{at} 开始卸货，晚于时限 {deadline}",
     tlSelectTruck: "选择车辆 {name}",
     // ---- views: keys of this topic go right below this line ----
+    kpiDefine: "“{name}”的含义",
+    def_units: "时限内到达的各站点卸下的件数 / 各受灾点需求的总件数。",
     pageTitle: "supplyopt — 救灾物资调度", reason_not_served: "未安排",
     findArea: "查找受灾点", onlyShort: "只看有缺口的受灾点", allItems: "全部物资",
     areasShown: "显示 {shown} 个，共 {all} 个受灾点", noAreaMatches: "没有符合筛选条件的受灾点。",

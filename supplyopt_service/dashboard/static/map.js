@@ -92,12 +92,12 @@
     return f ? S.label(f.properties) : id;
   }
   function tripText(p) {
-    return p.vehicle + " #" + p.trip_of_vehicle + ": " + p.stops.map((s) => areaName(s.area) + " " + S.clock(s.arrive_hours)).join(" → ");
+    return vehicleName(p.vehicle) + " #" + p.trip_of_vehicle + ": " + p.stops.map((s) => areaName(s.area) + " " + S.clock(s.arrive_hours)).join(" → ");
   }
   function describe(sel, rel) {
     if (!sel) return "";
     if (sel.kind === "area") return t("mapSelArea", { name: areaName(sel.id), trips: rel.trips.size, trucks: rel.vehicles.size });
-    if (sel.kind === "vehicle") return t("mapSelTruck", { name: sel.id, trips: rel.trips.size, areas: rel.areas.size });
+    if (sel.kind === "vehicle") return t("mapSelTruck", { name: vehicleName(sel.id), trips: rel.trips.size, areas: rel.areas.size });
     const f = S.byKind(shared.geo, "trip").find((x) => String(x.properties.index) === sel.id);
     return f ? t("mapSelTrip", { trip: tripText(f.properties) }) : "";
   }
@@ -146,6 +146,7 @@
    * Returns {root, proj} so a caller can overlay and read clicks. */
   function drawMap(geo, opts) {
     const o = Object.assign({ box: $("map"), id: "map-svg", legend: $("map-legend"), extra: [] }, opts || {});
+    if (window.SupplyoptNames) window.SupplyoptNames.learnGeo(geo); // item and vehicle names in the page's language
     const live = o.box === $("map") && o.zoom !== false;
     // drawn at the box's own width, so that 12 px text is 12 px on screen (760 while hidden)
     const W = Math.round(o.box.clientWidth || 760);
@@ -413,7 +414,16 @@
     return out;
   }
   /** A vehicle's name without its home warehouse's id in front. */
-  function shortVehicle(v, home) { return home && v.startsWith(home + "/") ? v.slice(home.length + 1) : v; }
+  function shortVehicle(v, home) {
+    const N = window.SupplyoptNames;
+    const rest = home && v.startsWith(home + "/") ? v.slice(home.length + 1) : null;
+    if (!N) return rest || v;
+    if (rest === null) return N.vehicle(v);
+    const [type, n] = rest.split("/");
+    return n === undefined ? rest : N.vehicleType(type) + " " + n; // "truck-10t/3" → "10 t box truck 3"
+  }
+  /** A vehicle's display name in the page's language ("urumqi/truck-10t/3" → "10 t box truck 3 (urumqi)"). */
+  function vehicleName(v) { return window.SupplyoptNames ? window.SupplyoptNames.vehicle(v) : v; }
 
   // ---------- legend ----------
   function drawLegend(box, geo, colours, live) {
@@ -462,6 +472,6 @@
 
   Object.assign(S, {
     projector, drawMap, select, selection: () => shared.sel, onSelect: (f) => shared.hooks.push(f),
-    selectionRelated: () => related(shared.geo, shared.sel), vehicleColours, vehicleHomes: homes, shortVehicle,
+    selectionRelated: () => related(shared.geo, shared.sel), vehicleColours, vehicleHomes: homes, shortVehicle, vehicleName,
   });
 })();

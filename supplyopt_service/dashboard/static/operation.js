@@ -4,7 +4,7 @@
  * revision.js (window.SupplyoptRevision). */
 "use strict";
 (function () {
-  const S = window.Supplyopt, R = window.SupplyoptRevision;
+  const S = window.Supplyopt, R = window.SupplyoptRevision, N = window.SupplyoptNames;
   const { $, t, el, svg, api } = S;
   const KINDS = ["set_demand", "add_area", "close_roads", "vehicle_down", "stock_change"];
   // The form's fields per event kind: [name, input type]; "demand" is one number per item.
@@ -77,6 +77,7 @@
         api("GET", "/plans/" + op.planId + "/export/plan.geojson")]);
       op.job = job;
       op.geo = typeof geo === "string" ? JSON.parse(geo) : geo;
+      N.learnGeo(op.geo); // item and vehicle names in the page's language
       if (op.fresh) {
         // a revision is revised with every event since T0: start from the ones it had
         op.events = job.events && job.events.events ? JSON.parse(JSON.stringify(job.events.events)) : [];
@@ -124,7 +125,7 @@
   }
   function renderTimeline() {
     const marks = op.events.filter((e) => e.kind === "vehicle_down")
-      .map((e) => ({ vehicle: e.vehicle, hours: e.at_hours, text: t("ev_vehicle_down") + " " + e.vehicle + " " + S.clock(e.at_hours) }));
+      .map((e) => ({ vehicle: e.vehicle, hours: e.at_hours, text: t("ev_vehicle_down") + " " + N.vehicle(e.vehicle) + " " + S.clock(e.at_hours) }));
     S.drawTimeline(op.geo, { box: $("op-timeline"), id: "op-timeline-svg", now: op.now, marks });
   }
 
@@ -144,8 +145,8 @@
       if (type === "area") {
         const ids = areaFeatures().map((a) => a.id).concat(addedAreas().map((a) => a.id));
         control = select(name, [...new Set(ids)].map((id) => [id, nameOf(id) === id ? id : nameOf(id) + " (" + id + ")"]));
-      } else if (type === "item") control = select(name, its.map((i) => [i, i]));
-      else if (type === "vehicle") control = select(name, vehicles().map((v) => [v, v]));
+      } else if (type === "item") control = select(name, its.map((i) => [i, N.item(i) === i ? i : N.item(i) + " (" + i + ")"]));
+      else if (type === "vehicle") control = select(name, vehicles().map((v) => [v, N.vehicle(v)]));
       else if (type === "warehouse") control = select(name, warehouseFeatures().map((w) => [w.id, S.label(w)]));
       else if (type === "text") control = input(name, "text", { class: "name", autocomplete: "off" });
       else if (type === "lat") control = input(name, "number", { step: "0.0001", min: -90, max: 90 });
@@ -280,19 +281,19 @@
 
   // ---------- the list of events to send ----------
   function describe(ev) {
-    const demand = (d) => Object.entries(d || {}).map(([i, q]) => i + " " + q).join(", ");
+    const demand = (d) => Object.entries(d || {}).map(([i, q]) => N.item(i) + " " + q).join(", ");
     if (ev.kind === "set_demand") {
       const [item, total] = Object.entries(ev.demand || {})[0] || ["?", "?"];
-      return t("desc_set_demand", { area: nameOf(ev.area), item, total });
+      return t("desc_set_demand", { area: nameOf(ev.area), item: N.item(item), total });
     }
     if (ev.kind === "add_area" && ev.area) {
       const a = ev.area;
       return t("desc_add_area", { name: a.name ? a.name + " (" + a.id + ")" : a.id, lat: a.lat, lon: a.lon, demand: demand(a.demand), priority: a.priority || 1 });
     }
     if (ev.kind === "close_roads" && ev.circle) return t("desc_close_roads", { r: ev.circle.radius_km, lat: ev.circle.lat, lon: ev.circle.lon });
-    if (ev.kind === "vehicle_down") return t("desc_vehicle_down", { vehicle: ev.vehicle });
+    if (ev.kind === "vehicle_down") return t("desc_vehicle_down", { vehicle: N.vehicle(ev.vehicle) });
     if (ev.kind === "stock_change") {
-      return t(ev.quantity < 0 ? "desc_stock_lost" : "desc_stock_received", { warehouse: nameOf(ev.warehouse), item: ev.item, q: Math.abs(ev.quantity) });
+      return t(ev.quantity < 0 ? "desc_stock_lost" : "desc_stock_received", { warehouse: nameOf(ev.warehouse), item: N.item(ev.item), q: Math.abs(ev.quantity) });
     }
     const rest = Object.assign({}, ev);
     delete rest.kind; delete rest.at_hours;
@@ -476,10 +477,12 @@
 
   // ---------- the revision as a diff ----------
   function changeSentence(change, facts) {
-    if (S.lang() === "en" && change.what) return change.what.startsWith(change.vehicle) ? change.what : change.vehicle + ": " + change.what;
+    // the server's English sentence names the vehicle by id: used only where the scenario gives no type names
+    const type = String(change.vehicle).split("/")[1];
+    if (S.lang() === "en" && change.what && (!type || N.vehicleType(type) === type)) return change.what.startsWith(change.vehicle) ? change.what : change.vehicle + ": " + change.what;
     const route = (r) => (r.length ? r.map((trip) => trip.map(nameOf).join(" → ")).join(t("tripSep")) : t("none"));
-    const load = (l) => (Object.keys(l).length ? Object.entries(l).map(([i, q]) => i + " " + q).join(", ") : t("none"));
-    const vars = { vehicle: change.vehicle, before: route(facts.route_before), after: route(facts.route_after) };
+    const load = (l) => (Object.keys(l).length ? Object.entries(l).map(([i, q]) => N.item(i) + " " + q).join(", ") : t("none"));
+    const vars = { vehicle: N.vehicle(change.vehicle), before: route(facts.route_before), after: route(facts.route_after) };
     if (facts.kind === "retimed") Object.assign(vars, { before: S.clock(facts.first_before), after: S.clock(facts.first_after) });
     if (facts.kind === "reloaded") Object.assign(vars, { before: load(facts.load_before), after: load(facts.load_after) });
     if (facts.kind === "cancelled") vars.n = Math.max(1, facts.trips_before - facts.trips_after);
@@ -532,11 +535,11 @@
     $("rev-arrivals").replaceChildren(
       el("thead", {}, el("tr", {}, ...["area", "item", "before", "after", "change"].map((k) => el("th", { scope: "col" }, t(k))))),
       el("tbody", {}, diff.length ? diff.map((r) => el("tr", { "data-area": r.area, "data-item": r.item },
-        el("th", { scope: "row" }, nameOf(r.area)), el("td", {}, r.item), el("td", {}, when(r.before)), el("td", {}, when(r.after)), el("td", { class: "wrap" }, shift(r))))
+        el("th", { scope: "row" }, nameOf(r.area)), el("td", { title: r.item }, N.item(r.item)), el("td", {}, when(r.before)), el("td", {}, when(r.after)), el("td", { class: "wrap" }, shift(r))))
         : [el("tr", {}, el("td", { colspan: 5 }, t("noArrivalChanges")))]));
     // the revised timeline, when the revision's GeoJSON could be drawn
     $("rev-timeline-box").hidden = !op.rev.geo;
-    const marks = Object.entries(downs).map(([vehicle, hours]) => ({ vehicle, hours, text: t("ev_vehicle_down") + " " + vehicle + " " + S.clock(hours) }));
+    const marks = Object.entries(downs).map(([vehicle, hours]) => ({ vehicle, hours, text: t("ev_vehicle_down") + " " + N.vehicle(vehicle) + " " + S.clock(hours) }));
     if (op.rev.geo) S.drawTimeline(op.rev.geo, { box: $("rev-timeline"), id: "rev-timeline-svg", now, marks });
     renderApproval();
   }
@@ -555,7 +558,7 @@
       $("rev-takes").replaceChildren(
         el("thead", {}, el("tr", {}, ...["warehouse", "item", "previousTakes", "revisionTakes", "reservation"].map((k) => el("th", { scope: "col" }, t(k))))),
         el("tbody", {}, preview.map((r) => el("tr", { "data-warehouse": r.warehouse, "data-item": r.item },
-          el("th", { scope: "row" }, nameOf(r.warehouse)), el("td", {}, r.item), el("td", { class: "num" }, r.before), el("td", { class: "num" }, r.after),
+          el("th", { scope: "row" }, nameOf(r.warehouse)), el("td", { title: r.item }, N.item(r.item)), el("td", { class: "num" }, r.before), el("td", { class: "num" }, r.after),
           el("td", { class: "num " + (r.delta > 0 ? "reserve" : "release") }, t(r.delta > 0 ? "reserveN" : "releaseN", { n: Math.abs(r.delta) }))))));
     }
     const box = $("rev-shortfall");
@@ -564,7 +567,7 @@
       box.replaceChildren(el("p", {}, t("shortfallText", { detail: shortfall.detail })),
         shortfall.rows.length ? el("table", { id: "shortfall-table" },
           el("thead", {}, el("tr", {}, ...["warehouse", "item", "requested", "available", "missing"].map((k) => el("th", { scope: "col" }, t(k))))),
-          el("tbody", {}, shortfall.rows.map((s) => el("tr", {}, el("th", { scope: "row" }, nameOf(s.warehouse)), el("td", {}, s.item),
+          el("tbody", {}, shortfall.rows.map((s) => el("tr", {}, el("th", { scope: "row" }, nameOf(s.warehouse)), el("td", { title: s.item }, N.item(s.item)),
             el("td", { class: "num" }, s.requested), el("td", { class: "num" }, s.available), el("td", { class: "num late" }, s.missing))))) : null);
     }
   }

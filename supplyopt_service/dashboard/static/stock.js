@@ -7,7 +7,10 @@
 "use strict";
 (function () {
   const S = window.Supplyopt;
+  const N = window.SupplyoptNames;
   const { $, t, el } = S;
+  /** A column head naming an item in the page's language, its id in data-item and the title. */
+  const itemHead = (i) => el("th", { scope: "col", "data-item": i, title: i }, N.item(i));
   const box = el("div", { id: "stock-preview", class: "stock-preview", hidden: true });
   const used = el("details", { id: "stock-used", class: "stock-used", hidden: true });
   $("run-box").querySelector(".progress-row").after(box);
@@ -37,6 +40,7 @@
       box.hidden = true; // a scenario the service refuses: the run request says where (422)
       return null;
     }
+    N.learnScenario(scenario); // the scenario's item names, for the column heads
     const items = scenario.items.map((i) => i.id);
     const missing = missingOf(rows);
     warnRun = warnRun || warnedFor === preview.scenario; // a refresh keeps the "Run anyway" choice
@@ -49,7 +53,7 @@
     const table = el("table", { id: "stock-preview-table" },
       el("caption", {}, t("stockWillUse")),
       el("thead", {}, el("tr", {}, el("th", { scope: "col" }, t("warehouse")), el("th", { scope: "col" }, t("stockSource")),
-        ...items.map((i) => el("th", { scope: "col" }, i)))),
+        ...items.map(itemHead))),
       el("tbody", {}, rows.map((w) => el("tr", { "data-warehouse": w.id },
         el("th", { scope: "row" }, nameOf(scenario, w.id)),
         el("td", {}, t(w.in_service ? "fromInventory" : "fromFile")),
@@ -57,7 +61,7 @@
     const warn = missing.length ? el("div", { class: "errors", role: "alert", id: "stock-missing" },
       el("p", {}, t("notHeldWarn")),
       el("ul", {}, missing.map((w) => el("li", {}, nameOf(scenario, w.id) + ": " +
-        w.not_held.map((i) => t("notHeldItem", { item: i, n: w.file_stock[i] })).join(t("listSep"))))),
+        w.not_held.map((i) => t("notHeldItem", { item: N.item(i), n: w.file_stock[i] })).join(t("listSep"))))),
       el("p", {}, t("notHeldFix")),
       warnRun ? el("div", { class: "row wrap" },
         el("button", { type: "button", id: "run-anyway", class: "primary", onclick: () => { confirmed = preview.scenario; $("run-plan").click(); } }, t("runAnyway")),
@@ -93,7 +97,7 @@
       el("summary", {}, t("stockUsedLive", { n: Object.keys(stock).length })),
       notes.length ? el("p", { class: "errors", id: "stock-used-notes" }, t("stockUsedMissing")) : null,
       el("div", { class: "table-wrap" }, el("table", { id: "stock-used-table" },
-        el("thead", {}, el("tr", {}, el("th", { scope: "col" }, t("warehouse")), ...items.map((i) => el("th", { scope: "col" }, i)))),
+        el("thead", {}, el("tr", {}, el("th", { scope: "col" }, t("warehouse")), ...items.map(itemHead))),
         el("tbody", {}, Object.entries(stock).map(([w, s]) => el("tr", { "data-warehouse": w }, el("th", { scope: "row" }, w),
           ...items.map((i) => el("td", { class: "num" + (s[i] ? "" : " short") }, String(s[i] || 0)))))))),
       el("p", { class: "hint" }, t("stockUsedHint"))].filter((x) => x));

@@ -38,6 +38,7 @@
   function drawTimeline(geo, opts) {
     const o = Object.assign({ box: $("timeline"), id: "timeline-svg", now: null, marks: [] }, opts || {});
     const live = o.box === $("timeline");
+    if (window.SupplyoptNames) window.SupplyoptNames.learnGeo(geo); // vehicle names in the page's language
     const names = {};
     for (const f of S.byKind(geo, "area").concat(S.byKind(geo, "warehouse"))) names[f.properties.id] = S.label(f.properties);
     const warehouses = S.byKind(geo, "warehouse").map((f) => f.properties);
@@ -184,14 +185,14 @@
   /** One trip's bars: its segments, the destination's name over each drive and unloading. */
   function tripBars(geo, p, names, x, y, live) {
     const g = svg("g", { class: "tl-trip", "data-trip": p.index, "data-vehicle": p.vehicle, "data-warehouse": p.warehouse },
-      svg("title", {}, p.vehicle + " #" + p.trip_of_vehicle + ": " + p.stops.map((s) => (names[s.area] || s.area) + " " + S.clock(s.arrive_hours)).join(" → ")));
+      svg("title", {}, S.vehicleName(p.vehicle) + " #" + p.trip_of_vehicle + ": " + p.stops.map((s) => (names[s.area] || s.area) + " " + S.clock(s.arrive_hours)).join(" → ")));
     for (const s of p.segments) {
       if (s.end_hours <= s.start_hours) continue;
       const late = isLate(geo, p, s);
       const name = names[s.place] || s.place;
       g.append(svg("rect", { x: x(s.start_hours), y: y + 3, width: Math.max(x(s.end_hours) - x(s.start_hours), 0.6), height: ROW - 6,
         fill: COLOURS[s.kind], class: "seg " + s.kind + (late ? " late" : ""), "data-place": s.place },
-      svg("title", {}, p.vehicle + ": " + t(s.kind) + " " + name + " " + S.clock(s.start_hours) + "–" + S.clock(s.end_hours)
+      svg("title", {}, S.vehicleName(p.vehicle) + ": " + t(s.kind) + " " + name + " " + S.clock(s.start_hours) + "–" + S.clock(s.end_hours)
         + (late ? " · " + t("tlLateUnload") : ""))));
       if (late) {
         g.append(svg("path", { d: lateMark(x(s.start_hours), y - 2), class: "late-mark", "data-place": s.place },

@@ -112,7 +112,10 @@ def defects_walk_through(browser: Any, url: str, key: str, *, shots: Path | None
         '#stock-preview-table tr[data-warehouse="xinjiang-regional-reserve"] td[data-item="tent-stove"]'
     )
     expect(stove).to_contain_text("0 (file 500)")
-    expect(page.locator("#stock-missing")).to_contain_text("tent-stove (file 120)")
+    # the snowstorm names tent-stove 帐篷取暖炉 only (no `names`): the name in every language
+    expect(page.locator("#stock-missing")).to_contain_text("帐篷取暖炉 (file 120)")
+    stove_head = page.locator('#stock-preview-table th[data-item="tent-stove"]')
+    expect(stove_head).to_have_text("帐篷取暖炉")
     page.fill("#time-limit", "2")
     page.click("#run-plan")
     expect(page.locator("#status")).to_contain_text("Not run")
@@ -120,7 +123,7 @@ def defects_walk_through(browser: Any, url: str, key: str, *, shots: Path | None
     shoot("dashboard-stock-warning-en.png", "#run-box")
     if shots is not None:
         page.click("#lang-toggle")
-        expect(page.locator("#stock-missing")).to_contain_text("tent-stove（文件 120）")
+        expect(page.locator("#stock-missing")).to_contain_text("帐篷取暖炉（文件 120）")
         expect(page.locator("#run-anyway")).to_be_visible()
         shoot("dashboard-stock-warning-zh.png", "#run-box")
         page.click("#lang-toggle")
@@ -172,6 +175,11 @@ def defects_walk_through(browser: Any, url: str, key: str, *, shots: Path | None
         f"{len({w for w, _ in takes})} warehouse(s):"
     )
     assert page.locator("#approval-confirm-table tbody tr").count() == len(takes)
+    # items by their names (the snowstorm gives `name` only: shown in every language)
+    items = call(url, key, "GET", "/scenarios/bundled/changji-snowstorm")["items"]
+    named = {i["id"]: i["name"] for i in items}
+    confirm = page.locator("#approval-confirm-table tbody").inner_text()
+    assert [item for _, item in takes if named[item] not in confirm] == []
     shoot("dashboard-approve-confirm-en.png")
     if shots is not None:
         page.click("#lang-toggle")

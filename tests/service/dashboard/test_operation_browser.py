@@ -32,6 +32,9 @@ NOW_HOURS = 3.0
 #: Failed requests the walk-through provokes on purpose (Chromium logs each as an error).
 EXPECTED_FAILURES = ("status of 422", "status of 409")
 
+#: The bundled scenario's vehicle types named in Chinese (scenarios/hutubi-earthquake.yaml).
+ZH_TYPES = {"truck-10t": "10吨厢式货车", "truck-5t": "5吨厢式货车", "van-2t": "2吨轻型货车"}
+
 
 def call(url: str, key: str, method: str, path: str, body: Any = None) -> Any:
     """One request to the service API; the JSON answer."""
@@ -163,7 +166,9 @@ def operation_walk_through(url: str, key: str, *, shots: Path) -> None:
         # 中文: the trucks' sentences are built from the change kinds, not the English text
         page.click("#lang-toggle")
         expect(page.locator("#rev-kpis thead")).to_contain_text("修订前")
-        expect(changed).to_contain_text(down)
+        # the truck by its type's name in the page's language (the id stays in data-vehicle)
+        home, vehicle_type, number = down.split("/")
+        expect(changed).to_contain_text(f"{ZH_TYPES[vehicle_type]} {number} ({home})")
         assert any("\u4e00" <= ch <= "\u9fff" for ch in changed.inner_text())
         english = next(c["what"] for c in block["changes"] if c["vehicle"] == down)
         assert english not in changed.inner_text()
@@ -193,7 +198,9 @@ def operation_walk_through(url: str, key: str, *, shots: Path) -> None:
         page.click("#rev-confirm")
         shortfall = page.locator("#shortfall-table tbody tr")
         expect(shortfall).to_have_count(1)
-        expect(shortfall).to_contain_text(item)
+        expect(shortfall.locator(f"td[title='{item}']")).to_have_count(
+            1
+        )  # named, the id in the title
         expect(page.locator("#status")).to_have_text("修订未被批准。")
         page.screenshot(path=str(shots / "dashboard-revision-zh.png"), full_page=True)
         call(

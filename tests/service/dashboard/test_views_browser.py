@@ -119,6 +119,8 @@ def views_walk_through(url: str, key: str, *, shots: Path) -> None:
         expect(page.locator("#area-results tbody tr")).to_have_count(15)
         _shortage_summary(page, expect, geojson(url, key, plan_b))
         _area_table(page, expect, geojson(url, key, plan_b))
+        _vehicle_names(page, expect, "10 t box truck")
+        _kpi_definitions(page, expect)
         page.screenshot(path=str(shots / "dashboard-views-result-en.png"), full_page=True)
 
         page.click("#tab-compare")
@@ -190,6 +192,12 @@ def _inventory_forms(page: Any, expect: Any, url: str, key: str) -> None:
     expect(page.locator("#status")).to_contain_text("Booked as entry")
     expect(page.locator("#movements")).to_contain_text("views: double click")
     assert [e["quantity"] for e in _ledger(url, key, "views: double click")] == [-3]
+    # the cards and the recent movements name items in the page's language, the id kept beside
+    card = page.locator("#inventory .card", has_text=WAREHOUSE)
+    expect(card.locator("td[data-item=quilt]")).to_have_text("Quilt")
+    expect(card.locator("td[data-item=quilt]")).to_have_attribute("title", "quilt")
+    moved = page.locator("#movements tr", has_text="views: double click")
+    expect(moved.locator("td[data-item=quilt]")).to_have_text("Quilt")
 
 
 def _shortage_summary(page: Any, expect: Any, geo: dict[str, Any]) -> None:
@@ -257,6 +265,38 @@ def _area_table(page: Any, expect: Any, geo: dict[str, Any]) -> None:
     expect(page.locator("#area-results tbody tr")).to_have_count(15)
 
 
+def _kpi_definitions(page: Any, expect: Any) -> None:
+    """Each result KPI card but the status opens its definition (the Compare tab's) by keyboard."""
+    cards = page.locator("#kpis .kpi")
+    expect(cards.locator("details.kpi-def")).to_have_count(cards.count() - 1)
+    card = page.locator("#kpis .kpi[data-kpi=kpiMinArea]")
+    summary = card.locator("details.kpi-def > summary")
+    expect(summary).to_have_attribute("aria-label", "What “Worst area” means")
+    expect(card.locator("details.kpi-def > p")).to_be_hidden()
+    summary.focus()
+    page.keyboard.press("Enter")
+    expect(card.locator("details.kpi-def > p")).to_be_visible()
+    expect(card.locator("details.kpi-def > p")).to_contain_text("then the worst area")
+
+
+def _vehicle_names(page: Any, expect: Any, truck: str) -> None:
+    """The map legend, the trip tooltips and the timeline name vehicles by their type's name."""
+    legend = page.locator("#map-legend .veh").first
+    expect(legend).to_contain_text(truck)
+    vehicle = legend.get_attribute("data-vehicle")
+    assert vehicle
+    assert vehicle.count("/") == 2
+    expect(legend).to_have_attribute("title", vehicle)  # the id stays in the title
+    expect(
+        page.locator(f"#map-svg g.trip-g[data-vehicle='{vehicle}'] > title").first
+    ).to_contain_text(truck)
+    row = page.locator(f"#timeline text.vehicle[data-vehicle='{vehicle}']")
+    expect(row).to_contain_text(truck.split(" ")[0])
+    expect(
+        page.locator(f"#timeline g.tl-trip[data-vehicle='{vehicle}'] > title").first
+    ).to_contain_text(truck)
+
+
 def _compare(page: Any, expect: Any, geo_a: dict[str, Any], geo_b: dict[str, Any]) -> None:
     """A definition beside every KPI; one row per area that changes, with its coverage change."""
     expect(page.locator("#compare-table tbody tr")).to_have_count(8)
@@ -300,8 +340,15 @@ def _chinese(page: Any, expect: Any, shots: Path) -> None:
     expect(page.locator("#shortage-title")).to_have_text("缺什么，为什么")
     expect(page.locator("#area-results")).to_contain_text("救灾棉被")
     expect(page.locator("#area-results thead")).to_contain_text("按时送达")
+    _vehicle_names(page, expect, "10吨厢式货车")
+    expect(page.locator("#kpis .kpi[data-kpi=kpiMinArea] details.kpi-def > p")).to_contain_text(
+        "最差的受灾点"
+    )
     page.screenshot(path=str(shots / "dashboard-views-result-zh.png"), full_page=True)
     page.click("#tab-inventory")
     expect(page.locator("#mv-item option[value=quilt]")).to_have_text("救灾棉被 (quilt)")
+    expect(page.locator("#inventory td[data-item=quilt]").first).to_have_text("救灾棉被")
+    # vehicle types have no catalogue: named once a plan or scenario has told the page their names
+    expect(page.locator("#inventory")).to_contain_text("吨厢式货车 ×")
     expect(page.locator("#mv-kind option[value=receipt]")).to_have_text("入库")
     page.screenshot(path=str(shots / "dashboard-views-inventory-zh.png"), full_page=True)
