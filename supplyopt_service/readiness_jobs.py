@@ -185,6 +185,20 @@ def submit(
     )
     with db.write() as session:
         serialize(session, "readiness-admission")
+        mine = session.scalar(
+            select(func.count())
+            .select_from(ReadinessJobRow)
+            .where(
+                ReadinessJobRow.created_by == key_id,
+                ReadinessJobRow.status.in_(("queued", "running")),
+            )
+        )
+        if (mine or 0) >= settings.max_readiness_per_key:
+            raise TooBusyError(
+                f"this key already has {mine} readiness runs queued or running, its quota "
+                f"(SUPPLYOPT_MAX_READINESS_PER_KEY = {settings.max_readiness_per_key}); wait "
+                "for one to finish or cancel one"
+            )
         active = session.scalar(
             select(func.count())
             .select_from(ReadinessJobRow)

@@ -41,6 +41,8 @@ def catalogue_items(session: Session) -> list[dict[str, Any]]:
         }
         if row.name is not None:
             item["name"] = row.name
+        if row.names:
+            item["names"] = dict(row.names)
         items.append(item)
     return items
 

@@ -108,6 +108,12 @@ class Settings(BaseSettings):
         ge=1,
         description="Readiness runs waiting or running before POST /readiness answers 429.",
     )
+    max_readiness_per_key: int = Field(
+        default=2,
+        ge=1,
+        description="Readiness runs one API key may have waiting or running before its "
+        "POST /readiness answers 429 (one desk cannot take every slot).",
+    )
 
 
 def get_settings() -> Settings:

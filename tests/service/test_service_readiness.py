@@ -166,8 +166,8 @@ def test_roles(client: TestClient, live: dict[str, dict[str, str]]) -> None:
 
 @pytest.fixture
 def idle_settings(settings: Settings) -> Settings:
-    """The test settings without a worker in the app: runs stay queued."""
-    return settings.model_copy(update={"embedded_worker": False})
+    """The test settings without a worker in the app: runs stay queued (up to 8 of one key)."""
+    return settings.model_copy(update={"embedded_worker": False, "max_readiness_per_key": 8})
 
 
 def test_list_pages_cancel_and_restart(
@@ -350,3 +350,43 @@ def test_no_warehouses_in_the_service_is_a_conflict(client: TestClient, auth: Ke
     assert "no warehouses" in answer.json()["detail"]
     text = TINY_REGION.read_bytes()
     assert client.post("/readiness/regions/parse", content=text, headers=planner).status_code == 409
+
+
+def test_catalogue_items_keep_their_names_per_language(
+    client: TestClient, auth: KeyMaker, db: Database
+) -> None:
+    """A readiness run's items carry the catalogue's display names (migration 0006), not only ids."""
+    from supplyopt_service.readiness_work import catalogue_items
+
+    item = {
+        "id": "quilt",
+        "weight_kg": 2.5,
+        "volume_m3": 0.02,
+        "names": {"en": "Quilt", "zh": "棉被"},
+    }
+    answer = client.post("/items", json=item, headers=auth("manager"))
+    assert answer.status_code == 201, answer.text
+    with db.read() as session:
+        (listed,) = [i for i in catalogue_items(session) if i["id"] == "quilt"]
+    assert listed["names"] == {"en": "Quilt", "zh": "棉被"}
+
+
+def test_each_key_has_its_own_readiness_quota(
+    idle_settings: Settings, db: Database, auth: KeyMaker
+) -> None:
+    """A planner with 2 runs queued gets 429 naming the quota; another planner still gets a slot."""
+    scenario = {
+        k: v for k, v in tiny_region_data().items() if k not in ("needs_per_person", "hazards")
+    }
+    manager, planner, other = auth("manager"), auth("planner"), auth("planner")
+    body = {"region": region_body(), "samples": 2, "seed": 3, "time_limit_s": 2}
+    limited = idle_settings.model_copy(update={"max_readiness_per_key": 2})
+    with TestClient(create_app(limited), raise_server_exceptions=False) as idle:
+        imported = idle.post("/warehouses/import", json={"scenario": scenario}, headers=manager)
+        assert imported.status_code == 200, imported.text
+        for _ in range(2):
+            assert idle.post("/readiness", json=body, headers=planner).status_code == 202
+        refused = idle.post("/readiness", json=body, headers=planner)
+        assert refused.status_code == 429, refused.text
+        assert "SUPPLYOPT_MAX_READINESS_PER_KEY" in refused.json()["detail"]
+        assert idle.post("/readiness", json=body, headers=other).status_code == 202

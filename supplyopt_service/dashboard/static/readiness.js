@@ -16,7 +16,8 @@
     polling: null,
   };
   const share = (x) => S.pct(x);
-  const fine = (x) => (x === null || x === undefined ? t("none") : (x * 100).toFixed(1) + "%");
+  // one decimal, rounded down like S.pct: 0.9996 reads 99.9 %, never 100.0 %
+  const fine = (x) => (x === null || x === undefined ? t("none") : (Math.floor(x * 1000 + 1e-9) / 10).toFixed(1) + "%");
   // Settlements labelled on the map: all of a small region, else the weakest.
   const MAX_LABELS = 30;
 
