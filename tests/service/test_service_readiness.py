@@ -310,6 +310,20 @@ def test_a_worker_keeps_a_thread_for_plans(settings: Settings, db: Database) -> 
     assert plan.kind is PLAN_JOBS
 
 
+def test_a_single_thread_worker_leaves_readiness_runs_unless_allowed(
+    settings: Settings, db: Database
+) -> None:
+    """Concurrency 1 never takes a readiness run (plans would wait minutes), unless the setting."""
+    from supplyopt_service.worker import READINESS_JOBS, JobWorker
+
+    queue_two_runs(db)
+    assert JobWorker(db, settings, concurrency=1, name="single")._claim() is None
+    allowed = settings.model_copy(update={"readiness_on_single_thread_worker": True})
+    claimed = JobWorker(db, allowed, concurrency=1, name="allowed")._claim()
+    assert claimed is not None
+    assert claimed.kind is READINESS_JOBS
+
+
 def test_two_threads_claiming_at_once_take_one_readiness_run(
     settings: Settings, db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
