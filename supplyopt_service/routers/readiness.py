@@ -5,15 +5,15 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query, Request
-from sqlalchemy import and_, or_, select
+from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
 from supplyopt.bundled import DEFAULT_REGION, bundled_regions
 from supplyopt.io import ScenarioFormat
 
 from .. import readiness_jobs
-from ..core.errors import InvalidInputError, NotFoundError
-from ..core.paging import DEFAULT_LIMIT, Limit
+from ..core.errors import NotFoundError
+from ..core.paging import DEFAULT_LIMIT, Limit, newest_first
 from ..core.routing import GuardedRoute
 from ..core.tables import ReadinessJobRow
 from ..deps import DatabaseDep, PlanIdPath, Planner, ReadSession, ServicesDep, Viewer
@@ -75,23 +75,12 @@ def list_runs(
     ] = None,
 ) -> ReadinessList:
     """Return readiness runs, newest first, a page at a time (``next``: the following page)."""
-    table = ReadinessJobRow
-    query = (
-        select(table.id, table.status).order_by(table.created_at.desc(), table.id).limit(limit + 1)
+    query = select(ReadinessJobRow.id, ReadinessJobRow.status)
+    rows, more = newest_first(
+        session, query, ReadinessJobRow, after=after, limit=limit, what="readiness run"
     )
-    if after is not None:
-        created_at = session.scalar(select(table.created_at).where(table.id == after))
-        if created_at is None:
-            raise InvalidInputError([(["query", "after"], f"no readiness run with id {after!r}")])
-        query = query.where(
-            or_(
-                table.created_at < created_at,
-                and_(table.created_at == created_at, table.id > after),
-            )
-        )
-    rows = list(session.execute(query))
-    runs = [ReadinessAccepted.model_validate({"id": i, "status": s}) for i, s in rows[:limit]]
-    return ReadinessList(runs=runs, next=runs[-1].id if len(rows) > limit else None)
+    runs = [ReadinessAccepted.model_validate({"id": i, "status": s}) for i, s in rows]
+    return ReadinessList(runs=runs, next=runs[-1].id if more else None)
 
 
 @router.get("/regions", summary="Regions bundled with supplyopt", responses=answers())
