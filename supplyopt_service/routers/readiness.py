@@ -18,7 +18,7 @@ from ..core.routing import GuardedRoute
 from ..core.tables import ReadinessJobRow
 from ..deps import DatabaseDep, PlanIdPath, Planner, ReadSession, ServicesDep, Viewer
 from ..readiness_schemas import ReadinessAccepted, ReadinessJob, ReadinessList, ReadinessRequest
-from .responses import answers
+from .responses import TEXT_BODY, answers
 
 router = APIRouter(prefix="/readiness", tags=["readiness"], route_class=GuardedRoute)
 
@@ -93,15 +93,7 @@ def list_regions(who: Viewer) -> dict[str, Any]:
     "/regions/parse",
     summary="Check a region file's text against the live warehouses",
     responses=answers(409, 413),
-    openapi_extra={
-        "requestBody": {
-            "required": True,
-            "content": {
-                "text/plain": {"schema": {"type": "string"}},
-                "application/yaml": {"schema": {"type": "string"}},
-            },
-        }
-    },
+    openapi_extra=TEXT_BODY,
 )
 async def parse_region_text(
     request: Request,
