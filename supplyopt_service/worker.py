@@ -156,6 +156,12 @@ class JobWorker:
         for thread in self._threads:
             thread.start()
         log.info("worker %s started: %d job(s) at once", self.name, self.concurrency)
+        if self._claimable() == [PLAN_JOBS]:
+            log.info(
+                "worker %s takes no readiness runs: it solves one job at a time "
+                "(SUPPLYOPT_READINESS_ON_SINGLE_THREAD_WORKER=true lets it)",
+                self.name,
+            )
 
     def alive(self) -> bool:
         """Whether every thread of the worker runs."""

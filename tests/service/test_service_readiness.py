@@ -324,6 +324,24 @@ def test_a_single_thread_worker_leaves_readiness_runs_unless_allowed(
     assert claimed.kind is READINESS_JOBS
 
 
+def test_a_single_thread_worker_says_it_leaves_readiness_runs(
+    settings: Settings, db: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Starting, a worker of one thread logs that it takes no readiness runs, naming the setting."""
+    from supplyopt_service.worker import JobWorker
+
+    for concurrency in (2, 1):
+        worker = JobWorker(db, settings, concurrency=concurrency, name=f"w{concurrency}")
+        with caplog.at_level("INFO", logger="supplyopt"):
+            worker.start()
+            worker.shutdown()
+    said = [r.getMessage() for r in caplog.records if "takes no readiness runs" in r.getMessage()]
+    assert said == [
+        "worker w1 takes no readiness runs: it solves one job at a time "
+        "(SUPPLYOPT_READINESS_ON_SINGLE_THREAD_WORKER=true lets it)"
+    ]
+
+
 def test_two_threads_claiming_at_once_take_one_readiness_run(
     settings: Settings, db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
