@@ -14,7 +14,7 @@ import supplyopt
 from supplyopt.model import OsmRoads, ScenarioError
 from supplyopt.network import osm
 from tests.conftest import assert_valid, tiny_data
-from tests.shared_data import shared_file
+from tests.shared_data import andorra_scenario, shared_file
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -154,15 +154,7 @@ def test_unknown_osm_way_is_reported_when_building(tmp_path: Path) -> None:
 @pytest.fixture(scope="module")
 def andorra() -> supplyopt.Scenario:
     """The bundled Andorra flood scenario (skips when the extract is missing)."""
-    shared_file("osm/andorra_2013.osm.bz2")
-    monkeypatch = pytest.MonkeyPatch()
-    from tests.shared_data import shared_data
-
-    monkeypatch.setenv("SUPPLYOPT_SHARED_DATA", str(shared_data()))
-    try:
-        return supplyopt.read_scenario(ROOT / "scenarios" / "andorra-flood.yaml")
-    finally:
-        monkeypatch.undo()
+    return andorra_scenario()
 
 
 @pytest.mark.slow
