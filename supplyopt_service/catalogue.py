@@ -17,9 +17,14 @@ from .ids import id_problem
 from .inventory import change_stock, ensure_stock_rows, lock_stock, require_warehouse
 from .schemas import WarehouseOut
 
+#: Name of the lock (:func:`~.core.db.serialize`) under which items and warehouses are
+#: added: two adds of one id (or imports) at once take turns, so the second sees the first.
+CATALOGUE_WRITES = "catalogue-writes"
+
 
 def create_item(session: Session, item: Item, *, key_id: int | None) -> ItemRow:
-    """Add an item to the catalogue; 409 if the id is taken."""
+    """Add an item to the catalogue; 409 if the id is taken (also by a racing add)."""
+    serialize(session, CATALOGUE_WRITES)
     if session.get(ItemRow, item.id) is not None:
         raise ConflictError(f"item {item.id!r} already exists")
     row = ItemRow(
@@ -52,11 +57,12 @@ def create_warehouse(
     Raises
     ------
     ConflictError
-        If the id is taken.
+        If the id is taken (also by an add racing this one).
     InvalidInputError
         If the stock names items missing from the catalogue (each located).
     """
     where = ["body"] if where is None else where
+    serialize(session, CATALOGUE_WRITES)  # a racing add of the same id waits, then sees it
     if session.get(WarehouseRow, warehouse.id) is not None:
         raise ConflictError(f"warehouse {warehouse.id!r} already exists")
     unknown = _unknown_items(session, warehouse.stock)
@@ -174,7 +180,7 @@ def import_scenario(db: Database, scenario: Scenario, *, key_id: int | None) -> 
     }
     with db.write() as session:
         # Imports sent twice at once (PostgreSQL) take turns: each sees what the other created.
-        serialize(session, "scenario-import")
+        serialize(session, CATALOGUE_WRITES)
         for item in scenario.items:
             if session.get(ItemRow, item.id) is None:
                 create_item(session, item, key_id=key_id)
@@ -184,7 +190,7 @@ def import_scenario(db: Database, scenario: Scenario, *, key_id: int | None) -> 
     indexed = list(enumerate(scenario.warehouses))
     for start in range(0, len(indexed), IMPORT_BATCH):
         with db.write() as session:
-            serialize(session, "scenario-import")
+            serialize(session, CATALOGUE_WRITES)
             created, existing = import_warehouses(
                 session, indexed[start : start + IMPORT_BATCH], key_id=key_id
             )

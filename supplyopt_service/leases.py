@@ -147,6 +147,12 @@ def finish(
     return update_held(session, plan_id, owner, table=table, **values)
 
 
+def fail_at_start(job: JobRow, error: str) -> None:
+    """Fail a job just claimed whose input cannot be run (called in the claiming transaction)."""
+    job.status, job.finished_at, job.message = "failed", utcnow(), "failed"
+    job.error = error
+
+
 def hand_back(session: Session, plan_id: str, owner: str, *, table: JobTable = PlanJobRow) -> bool:
     """Queue again a job ``owner`` stopped solving on purpose (shutdown); not an attempt."""
     return update_held(

@@ -43,8 +43,18 @@ def require_may_cancel(db: Database, who: Principal, plan_id: str) -> None:
         job = session.get(PlanJobRow, plan_id)
     if job is None:
         raise NotFoundError(f"no plan with id {plan_id!r}")
-    if not who.allows("manager") and job.created_by != who.key_id:
+    require_submitter_or_manager(who, job.created_by, job="plan", job_id=plan_id, jobs="plans")
+
+
+def require_submitter_or_manager(
+    who: Principal, created_by: int | None, *, job: str, job_id: str, jobs: str
+) -> None:
+    """403 unless ``who`` submitted the job (``created_by``) or is a manager (or admin).
+
+    ``job`` and ``jobs`` name the kind in the message (``"plan"``, ``"plans"``).
+    """
+    if not who.allows("manager") and created_by != who.key_id:
         raise ForbiddenError(
-            f"plan {plan_id} was submitted with another key; a planner's key can only cancel "
-            "plans it submitted (a manager can cancel any)"
+            f"{job} {job_id} was submitted with another key; a planner's key can only cancel "
+            f"{jobs} it submitted (a manager can cancel any)"
         )

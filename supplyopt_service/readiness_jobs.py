@@ -25,7 +25,6 @@ from .core import audit
 from .core.db import Database, serialize
 from .core.errors import (
     ConflictError,
-    ForbiddenError,
     InvalidInputError,
     Loc,
     NotFoundError,
@@ -34,6 +33,7 @@ from .core.errors import (
 from .core.keys import Principal
 from .core.settings import Settings
 from .core.tables import ReadinessJobRow, utcnow
+from .quotas import require_submitter_or_manager
 from .readiness_schemas import ReadinessJob, ReadinessRequest, SamplesProgress
 from .readiness_work import live_region_data
 from .scenario_checks import scenario_errors, with_served_roads
@@ -231,11 +231,9 @@ def cancel(db: Database, run_id: str, who: Principal) -> None:
         job = session.get(ReadinessJobRow, run_id, with_for_update=True)
         if job is None:
             raise NotFoundError(f"no readiness run with id {run_id!r}")
-        if not who.allows("manager") and job.created_by != who.key_id:
-            raise ForbiddenError(
-                f"readiness run {run_id} was submitted with another key; a planner's key can "
-                "only cancel runs it submitted (a manager can cancel any)"
-            )
+        require_submitter_or_manager(
+            who, job.created_by, job="readiness run", job_id=run_id, jobs="runs"
+        )
         if job.status not in ("queued", "running"):
             raise ConflictError(
                 f"readiness run {run_id} is {job.status}; only a queued or running run "

@@ -21,8 +21,9 @@ from sqlalchemy.orm import Session
 from supplyopt.model import SupplyOptError
 from supplyopt.readiness import Region, RegionError, parse_region
 
-from .core.tables import ItemRow, ReadinessJobRow, WarehouseRow, utcnow
+from .core.tables import ItemRow, ReadinessJobRow, WarehouseRow
 from .inventory import available_stock
+from .leases import fail_at_start
 from .solving import ProgressFn, ReplanFn, SolveFn, StopFn
 
 
@@ -172,7 +173,6 @@ def start_readiness(session: Session, job: ReadinessJobRow) -> ReadinessWork | N
         region = parse_region(data)
     except RegionError as err:
         # Live warehouses can make a valid submitted region invalid: say where.
-        job.status, job.finished_at, job.message = "failed", utcnow(), "failed"
-        job.error = f"with the live warehouses: {err}"
+        fail_at_start(job, f"with the live warehouses: {err}")
         return None
     return ReadinessWork(region, job.samples, job.seed, job.time_limit_s, job.move_budget_units)

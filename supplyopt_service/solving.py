@@ -16,8 +16,9 @@ from sqlalchemy.orm import Session
 
 from supplyopt.model import Plan, Scenario, ScenarioError, parse_scenario
 
-from .core.tables import PlanJobRow, utcnow
+from .core.tables import PlanJobRow
 from .inventory import available_stock
+from .leases import fail_at_start
 from .revisions import revision_inputs, with_stock
 
 ProgressFn = Callable[[float, str], None]
@@ -133,8 +134,7 @@ def start_work(session: Session, job: PlanJobRow) -> Work | None:
         scenario = parse_scenario(data)
     except ScenarioError as err:
         # Live stock can make a valid submitted scenario invalid: say where.
-        job.status, job.finished_at, job.message = "failed", utcnow(), "failed"
-        job.error = f"with live inventory: {err}"
+        fail_at_start(job, f"with live inventory: {err}")
         return None
     return Work(scenario, job.time_limit_s, job.seed, notes=notes)
 

@@ -17,7 +17,8 @@ tells running solves to stop and queues their jobs again for another worker.
 Each kind of job (:data:`KINDS`) has its table and the function that turns a
 claimed row into work; plan jobs are claimed before readiness jobs, and a
 worker solving several jobs at once keeps one thread free of readiness runs
-(they take minutes) for plans.
+(they take minutes) for plans; a worker of one thread takes none, unless
+``readiness_on_single_thread_worker`` is set.
 """
 
 from __future__ import annotations
@@ -155,6 +156,12 @@ class JobWorker:
         for thread in self._threads:
             thread.start()
         log.info("worker %s started: %d job(s) at once", self.name, self.concurrency)
+        if self._claimable() == [PLAN_JOBS]:
+            log.info(
+                "worker %s takes no readiness runs: it solves one job at a time "
+                "(SUPPLYOPT_READINESS_ON_SINGLE_THREAD_WORKER=true lets it)",
+                self.name,
+            )
 
     def alive(self) -> bool:
         """Whether every thread of the worker runs."""
@@ -201,7 +208,13 @@ class JobWorker:
                 self._run(claimed, claimed.work)
 
     def _claimable(self) -> list[JobKind]:
-        """The kinds of job this thread may take now (one thread stays free for plans)."""
+        """The kinds of job this thread may take now (one thread stays free for plans).
+
+        A worker of one thread takes no readiness run at all, unless
+        ``readiness_on_single_thread_worker`` allows it.
+        """
+        if self.concurrency == 1 and not self.settings.readiness_on_single_thread_worker:
+            return [PLAN_JOBS]
         with self._lock:
             long_runs = sum(1 for c in self._held.values() if c.kind is not PLAN_JOBS)
         room = long_runs < max(self.concurrency - 1, 1)

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from benchmarks.shared_data import shared_data
 
-__all__ = ["shared_data", "shared_dir", "shared_file"]
+if TYPE_CHECKING:
+    from supplyopt import Scenario
+
+__all__ = ["andorra_scenario", "shared_data", "shared_dir", "shared_file"]
 
 
 def shared_dir(relative: str = "") -> Path:
@@ -31,3 +35,22 @@ def shared_file(relative: str) -> Path:
             "(set SUPPLYOPT_SHARED_DATA to the shared data folder)"
         )
     return path
+
+
+def andorra_scenario() -> Scenario:
+    """The bundled Andorra flood scenario on the shared OSM extract, or skip the test.
+
+    The scenario names its extract relative to the repository; reading it with
+    ``SUPPLYOPT_SHARED_DATA`` set finds the shared folder from any checkout.
+    """
+    import supplyopt
+
+    shared_file("osm/andorra_2013.osm.bz2")
+    patch = pytest.MonkeyPatch()
+    patch.setenv("SUPPLYOPT_SHARED_DATA", str(shared_data()))
+    try:
+        return supplyopt.read_scenario(
+            Path(__file__).resolve().parents[1] / "scenarios" / "andorra-flood.yaml"
+        )
+    finally:
+        patch.undo()

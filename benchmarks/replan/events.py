@@ -83,6 +83,42 @@ def events_file(events: list[dict[str, Any]], now_hours: float) -> dict[str, Any
     }
 
 
+def cap_losses(data: dict[str, Any], scenario: Scenario, plan: Plan) -> tuple[dict[str, Any], int]:
+    """The events file with each stock loss capped at what ``plan`` left; how many were capped.
+
+    A stream's losses are drawn against the first plan (at most half of what it
+    never loads), but a rolling re-plan revises the plan at every event, and a
+    revision may load more of that stock before the loss is heard of: stock
+    cannot be lost twice, so the loss is what is still there (the library
+    refuses a larger one, as a dispatcher's file should be). Stock left is
+    counted as the library counts it: the scenario's stock less what the
+    plan's trips loaded before ``now_hours`` (a trip of a vehicle down before
+    its loading began loaded nothing), then the earlier changes in time order.
+    """
+    now_hours = float(data["now_hours"])
+    events = [dict(e) for e in data["events"]]
+    down: dict[str, float] = {}
+    for e in events:
+        if e["kind"] == "vehicle_down":
+            down[e["vehicle"]] = min(float(e["at_hours"]), down.get(e["vehicle"], math.inf))
+    left = {(w.id, item): qty for w in scenario.warehouses for item, qty in w.stock.items()}
+    for trip in plan.trips:
+        if trip.load_start_hours < min(now_hours, down.get(trip.vehicle, math.inf)):
+            for stop in trip.stops:
+                for item, qty in stop.deliver.items():
+                    left[trip.warehouse, item] = left.get((trip.warehouse, item), 0) - qty
+    capped = 0
+    for e in sorted(events, key=lambda e: float(e["at_hours"])):
+        if e["kind"] != "stock_change":
+            continue
+        key = (e["warehouse"], e["item"])
+        there = max(left.get(key, 0), 0)
+        if e["quantity"] < -there:
+            e["quantity"], capped = -there, capped + 1
+        left[key] = there + e["quantity"]
+    return {**data, "events": events}, capped
+
+
 def event_times(events: list[dict[str, Any]]) -> list[float]:
     """The distinct event times, in order: the moments of re-planning."""
     return sorted({float(e["at_hours"]) for e in events})

@@ -26,7 +26,7 @@ import supplyopt
 from supplyopt.check_revision import check_revision
 from supplyopt.model import Operation, Plan, Scenario, Trip, apply_events, parse_events, summarize
 
-from .events import event_times, events_file
+from .events import cap_losses, event_times, events_file
 
 #: Times within this (hours) are the same time.
 TIME_TOL_H = 1e-6
@@ -44,6 +44,8 @@ class Step:
     cancelled: int
     new: int
     violations: list[str] = field(default_factory=list)
+    #: Stock losses capped at what the plan in force left (``events.cap_losses``).
+    capped_losses: int = 0
 
 
 @dataclass
@@ -100,7 +102,7 @@ def rolling_replan(
     current = plan
     steps: list[Step] = []
     for now_hours in event_times(events):
-        data = events_file(events, now_hours)
+        data, capped = cap_losses(events_file(events, now_hours), scenario, current)
         started = time.perf_counter()
         revised: Plan = replan(scenario, current, data, time_limit_s=time_limit_s, seed=seed)
         seconds = time.perf_counter() - started
@@ -119,6 +121,7 @@ def rolling_replan(
                 cancelled=block.cancelled if block else 0,
                 new=block.new if block else 0,
                 violations=[f"re-plan at {now_hours:g} h: {p}" for p in problems],
+                capped_losses=capped,
             )
         )
         current = revised

@@ -24,6 +24,8 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -179,9 +181,14 @@ def read_osm_network(path: Path, *, use_cache: bool = True) -> OsmNetwork:
     ScenarioError
         When the file cannot be read as OpenStreetMap data.
     """
+    return _keyed_network(path, use_cache=use_cache)[1]
+
+
+def _keyed_network(path: Path, *, use_cache: bool = True) -> tuple[str, OsmNetwork]:
+    """The extract's content digest and its network (see :func:`read_osm_network`)."""
     key = _file_digest(path)
     if key in _memory:
-        return _memory[key]
+        return key, _memory[key]
     cached = cache_dir() / f"{key}.npz"
     network: OsmNetwork | None = None
     if use_cache and cached.is_file():
@@ -210,7 +217,7 @@ def read_osm_network(path: Path, *, use_cache: bool = True) -> OsmNetwork:
         if use_cache:
             _save(network, cached)
     _memory[key] = network
-    return network
+    return key, network
 
 
 def _save(network: OsmNetwork, path: Path) -> None:
@@ -295,7 +302,9 @@ def truck_graph(network: OsmNetwork, roads: OsmRoads) -> RoadGraph:
     )
 
 
-_graphs: dict[tuple[int, str], RoadGraph] = {}
+#: Truck graphs kept, keyed by the extract's content digest and the speed settings.
+_graphs: OrderedDict[tuple[str, str], RoadGraph] = OrderedDict()
+_graphs_lock = threading.Lock()
 _GRAPHS_KEPT = 8
 
 
@@ -303,16 +312,22 @@ def osm_road_graph(roads: OsmRoads) -> RoadGraph:
     """Read (or fetch, when allowed) the scenario's OSM network as a truck road graph.
 
     The graph of a network and speed settings is kept in memory (a few), so
-    the matrices and a map of the same scenario build it once.
+    the matrices and a map of the same scenario build it once. The memory is
+    shared by threads (the service draws exports in several).
     """
-    network = read_osm_network(osm_source(roads))
+    digest, network = _keyed_network(osm_source(roads))
     speeds = (sorted(roads.truck_speeds_kmh.items()), roads.speed_kmh, roads.max_truck_kmh)
-    key = (id(network), repr(speeds))  # networks stay in _memory, so ids are not reused
-    if key not in _graphs:
-        while len(_graphs) >= _GRAPHS_KEPT:
+    key = (digest, repr(speeds))
+    with _graphs_lock:
+        hit = _graphs.get(key)
+    if hit is not None:
+        return hit
+    graph = truck_graph(network, roads)
+    with _graphs_lock:
+        _graphs[key] = graph
+        while len(_graphs) > _GRAPHS_KEPT:
             _graphs.pop(next(iter(_graphs)))
-        _graphs[key] = truck_graph(network, roads)
-    return _graphs[key]
+    return graph
 
 
 def osm_travel_times(scenario: Scenario) -> TravelTimes:

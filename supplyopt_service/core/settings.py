@@ -114,6 +114,11 @@ class Settings(BaseSettings):
         description="Readiness runs one API key may have waiting or running before its "
         "POST /readiness answers 429 (one desk cannot take every slot).",
     )
+    readiness_on_single_thread_worker: bool = Field(
+        default=False,
+        description="Whether a worker solving one job at a time takes readiness runs "
+        "(they take minutes, and every plan would wait for them).",
+    )
 
 
 def get_settings() -> Settings:

@@ -6,13 +6,13 @@ from collections import defaultdict
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Query
-from sqlalchemy import and_, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .. import approvals, revisions
 from ..approvals import lock_job
-from ..core.errors import InvalidInputError, NotFoundError
-from ..core.paging import DEFAULT_LIMIT, Limit
+from ..core.errors import NotFoundError
+from ..core.paging import DEFAULT_LIMIT, Limit, newest_first
 from ..core.routing import GuardedRoute
 from ..core.tables import PlanJobRow
 from ..deps import DatabaseDep, Manager, PlanIdPath, Planner, ReadSession, ServicesDep, Viewer
@@ -160,38 +160,23 @@ def list_plans(
     ] = None,
 ) -> PlanList:
     """Return plan jobs, newest first, a page at a time (``next`` is the following page's cursor)."""
-    query = (
-        select(
-            PlanJobRow.id,
-            PlanJobRow.status,
-            PlanJobRow.scenario["name"].as_string(),
-            PlanJobRow.created_at,
-            PlanJobRow.plan["summary"]["coverage_on_time"].as_float(),
-            PlanJobRow.approval,
-            PlanJobRow.previous_id,
-        )
-        .order_by(PlanJobRow.created_at.desc(), PlanJobRow.id)
-        .limit(limit + 1)
+    query = select(
+        PlanJobRow.id,
+        PlanJobRow.status,
+        PlanJobRow.scenario["name"].as_string(),
+        PlanJobRow.created_at,
+        PlanJobRow.plan["summary"]["coverage_on_time"].as_float(),
+        PlanJobRow.approval,
+        PlanJobRow.previous_id,
     )
-    if after is not None:
-        created_at = session.scalar(select(PlanJobRow.created_at).where(PlanJobRow.id == after))
-        if created_at is None:
-            raise InvalidInputError([(["query", "after"], f"no plan with id {after!r}")])
-        query = query.where(
-            or_(
-                PlanJobRow.created_at < created_at,
-                and_(PlanJobRow.created_at == created_at, PlanJobRow.id > after),
-            )
-        )
-    rows = list(session.execute(query))
-    more = len(rows) > limit
+    rows, more = newest_first(session, query, PlanJobRow, after=after, limit=limit, what="plan")
     fields = ("id", "status", "scenario_name", "created_at", "coverage_on_time", "approval")
     plans = [
         PlanListEntry.model_validate(
             {**dict(zip(fields, row[:6], strict=True)), "previous": row[6]}
             | {"created_at": as_utc(row[3])}
         )
-        for row in rows[:limit]
+        for row in rows
     ]
     return PlanList(plans=plans, next=plans[-1].id if more else None)
 

@@ -5,20 +5,20 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query, Request
-from sqlalchemy import and_, or_, select
+from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
 from supplyopt.bundled import DEFAULT_REGION, bundled_regions
 from supplyopt.io import ScenarioFormat
 
 from .. import readiness_jobs
-from ..core.errors import InvalidInputError, NotFoundError
-from ..core.paging import DEFAULT_LIMIT, Limit
+from ..core.errors import NotFoundError
+from ..core.paging import DEFAULT_LIMIT, Limit, newest_first
 from ..core.routing import GuardedRoute
 from ..core.tables import ReadinessJobRow
 from ..deps import DatabaseDep, PlanIdPath, Planner, ReadSession, ServicesDep, Viewer
 from ..readiness_schemas import ReadinessAccepted, ReadinessJob, ReadinessList, ReadinessRequest
-from .responses import answers
+from .responses import TEXT_BODY, answers
 
 router = APIRouter(prefix="/readiness", tags=["readiness"], route_class=GuardedRoute)
 
@@ -75,23 +75,12 @@ def list_runs(
     ] = None,
 ) -> ReadinessList:
     """Return readiness runs, newest first, a page at a time (``next``: the following page)."""
-    table = ReadinessJobRow
-    query = (
-        select(table.id, table.status).order_by(table.created_at.desc(), table.id).limit(limit + 1)
+    query = select(ReadinessJobRow.id, ReadinessJobRow.status)
+    rows, more = newest_first(
+        session, query, ReadinessJobRow, after=after, limit=limit, what="readiness run"
     )
-    if after is not None:
-        created_at = session.scalar(select(table.created_at).where(table.id == after))
-        if created_at is None:
-            raise InvalidInputError([(["query", "after"], f"no readiness run with id {after!r}")])
-        query = query.where(
-            or_(
-                table.created_at < created_at,
-                and_(table.created_at == created_at, table.id > after),
-            )
-        )
-    rows = list(session.execute(query))
-    runs = [ReadinessAccepted.model_validate({"id": i, "status": s}) for i, s in rows[:limit]]
-    return ReadinessList(runs=runs, next=runs[-1].id if len(rows) > limit else None)
+    runs = [ReadinessAccepted.model_validate({"id": i, "status": s}) for i, s in rows]
+    return ReadinessList(runs=runs, next=runs[-1].id if more else None)
 
 
 @router.get("/regions", summary="Regions bundled with supplyopt", responses=answers())
@@ -104,15 +93,7 @@ def list_regions(who: Viewer) -> dict[str, Any]:
     "/regions/parse",
     summary="Check a region file's text against the live warehouses",
     responses=answers(409, 413),
-    openapi_extra={
-        "requestBody": {
-            "required": True,
-            "content": {
-                "text/plain": {"schema": {"type": "string"}},
-                "application/yaml": {"schema": {"type": "string"}},
-            },
-        }
-    },
+    openapi_extra=TEXT_BODY,
 )
 async def parse_region_text(
     request: Request,

@@ -1,4 +1,4 @@
-"""Documented error answers of the routes (OpenAPI ``responses``)."""
+"""Documented error answers of the routes (OpenAPI ``responses``), and the text request body."""
 
 from __future__ import annotations
 
@@ -25,3 +25,15 @@ def answers(*codes: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI ``responses`` for the given error codes, plus 401, 403, 422 and 503."""
     wanted = sorted({401, 403, 422, 503, *codes})
     return {code: _ANSWERS[code] for code in wanted}
+
+
+#: OpenAPI ``openapi_extra`` of a route whose body is a file's text (YAML or JSON), read raw.
+TEXT_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "text/plain": {"schema": {"type": "string"}},
+            "application/yaml": {"schema": {"type": "string"}},
+        },
+    }
+}

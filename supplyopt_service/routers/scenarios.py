@@ -31,7 +31,7 @@ from ..core.routing import GuardedRoute
 from ..deps import IdPath, ServicesDep, Viewer
 from ..scenario_checks import scenario_errors
 from ..schemas import ScenarioToWrite
-from .responses import answers
+from .responses import TEXT_BODY, answers
 
 router = APIRouter(prefix="/scenarios", tags=["scenarios"], route_class=GuardedRoute)
 
@@ -73,15 +73,7 @@ def get_bundled(name: IdPath, who: Viewer) -> dict[str, Any]:
     "/parse",
     summary="Validate a scenario file's text",
     responses=answers(413),
-    openapi_extra={
-        "requestBody": {
-            "required": True,
-            "content": {
-                "text/plain": {"schema": {"type": "string"}},
-                "application/yaml": {"schema": {"type": "string"}},
-            },
-        }
-    },
+    openapi_extra=TEXT_BODY,
 )
 async def parse(
     request: Request,

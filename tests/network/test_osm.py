@@ -14,7 +14,7 @@ import supplyopt
 from supplyopt.model import OsmRoads, ScenarioError
 from supplyopt.network import osm
 from tests.conftest import assert_valid, tiny_data
-from tests.shared_data import shared_file
+from tests.shared_data import andorra_scenario, shared_file
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -154,15 +154,7 @@ def test_unknown_osm_way_is_reported_when_building(tmp_path: Path) -> None:
 @pytest.fixture(scope="module")
 def andorra() -> supplyopt.Scenario:
     """The bundled Andorra flood scenario (skips when the extract is missing)."""
-    shared_file("osm/andorra_2013.osm.bz2")
-    monkeypatch = pytest.MonkeyPatch()
-    from tests.shared_data import shared_data
-
-    monkeypatch.setenv("SUPPLYOPT_SHARED_DATA", str(shared_data()))
-    try:
-        return supplyopt.read_scenario(ROOT / "scenarios" / "andorra-flood.yaml")
-    finally:
-        monkeypatch.undo()
+    return andorra_scenario()
 
 
 @pytest.mark.slow
@@ -178,3 +170,34 @@ def test_andorra_closure_changes_travel_and_plan(andorra: supplyopt.Scenario) ->
     assert closed_plan.summary.distance_km > open_plan.summary.distance_km
     assert_valid(andorra, closed_plan)
     assert_valid(reopened, open_plan)
+
+
+def test_graph_kept_by_another_thread_evicted_meanwhile_is_still_returned(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A graph evicted (by a second thread filling the memory) right after it is kept: no KeyError."""
+    from typing import Any
+
+    class EvictedOnInsert(dict[Any, Any]):
+        """Keeps an entry, then (as a second thread filling the memory would) drops it."""
+
+        def __setitem__(self, key: Any, value: Any) -> None:
+            super().__setitem__(key, value)
+            self.pop(key, None)
+
+    monkeypatch.setattr(osm, "_graphs", EvictedOnInsert())
+    roads = OsmRoads(model="osm", file=str(shared_file("osm/west_oakland.osm.bz2")))
+    graph = osm.osm_road_graph(roads)
+    assert len(graph.tail) > 0
+
+
+def test_graphs_are_kept_by_extract_content_and_speeds(tmp_path: Path) -> None:
+    """Two copies of one extract share a kept graph; other speeds make another graph."""
+    extract = shared_file("osm/west_oakland.osm.bz2")
+    copy = tmp_path / "copy.osm.bz2"
+    shutil.copy(extract, copy)
+    first = osm.osm_road_graph(OsmRoads(model="osm", file=str(extract)))
+    assert osm.osm_road_graph(OsmRoads(model="osm", file=str(copy))) is first
+    slower = osm.osm_road_graph(OsmRoads(model="osm", file=str(copy), max_truck_kmh=30))
+    assert slower is not first
+    assert all(isinstance(part, str) for key in osm._graphs for part in key)

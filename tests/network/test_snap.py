@@ -14,8 +14,8 @@ from supplyopt.network.explicit_graph import road_graph_from_scenario
 from supplyopt.network.road_graph import RoadGraph
 from supplyopt.network.snap import snap_sites, snap_to_nodes
 from supplyopt.network.travel_times import site_coordinates
-from tests.conftest import ROOT, tiny_data
-from tests.shared_data import shared_data, shared_file
+from tests.conftest import tiny_data
+from tests.shared_data import andorra_scenario
 
 #: Metres of latitude per degree (sphere of radius 6371 km).
 _M_PER_DEG = 6371000.0 * math.pi / 180.0
@@ -144,13 +144,7 @@ def test_warehouses_on_two_islands_each_serve_their_own() -> None:
 @pytest.fixture(scope="module")
 def andorra() -> Scenario:
     """The bundled Andorra flood scenario (skips when the extract is missing)."""
-    shared_file("osm/andorra_2013.osm.bz2")
-    patch = pytest.MonkeyPatch()
-    patch.setenv("SUPPLYOPT_SHARED_DATA", str(shared_data()))
-    try:
-        return supplyopt.read_scenario(ROOT / "scenarios" / "andorra-flood.yaml")
-    finally:
-        patch.undo()
+    return andorra_scenario()
 
 
 @pytest.mark.slow  # reads the Andorra extract (most of a minute on a loaded machine)

@@ -15,9 +15,8 @@ from supplyopt.io import parse_scenario
 from supplyopt.model import Plan, Scenario, Stop, Summary, Trip
 from supplyopt.network.geo import haversine_km
 from supplyopt.report import map_svg, plan_geojson, plan_geojson_text
-from tests.conftest import ROOT
 from tests.network.test_road_paths import NORTH, SOUTH, A, W, one_trip, two_roads
-from tests.shared_data import shared_data, shared_file
+from tests.shared_data import andorra_scenario
 
 
 def _kind(doc: dict[str, Any], kind: str) -> list[dict[str, Any]]:
@@ -86,13 +85,7 @@ def test_map_svg_draws_the_road_path_and_closed_roads() -> None:
 @pytest.fixture(scope="module")
 def andorra() -> Scenario:
     """The bundled Andorra flood scenario (skips when the extract is missing)."""
-    shared_file("osm/andorra_2013.osm.bz2")
-    patch = pytest.MonkeyPatch()
-    patch.setenv("SUPPLYOPT_SHARED_DATA", str(shared_data()))
-    try:
-        return supplyopt.read_scenario(ROOT / "scenarios" / "andorra-flood.yaml")
-    finally:
-        patch.undo()
+    return andorra_scenario()
 
 
 @pytest.fixture(scope="module")

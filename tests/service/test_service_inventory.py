@@ -387,3 +387,44 @@ def test_two_imports_at_once_both_succeed(
     north = scenario["warehouses"][0]
     with db.read() as session:
         assert available_stock(session, [north["id"]])[north["id"]] == north["stock"]
+
+
+@pytest.mark.parametrize("path", ["/items", "/warehouses"])
+def test_two_adds_of_one_id_at_once_give_one_201_and_the_duplicates_409(
+    client: TestClient, auth: KeyMaker, monkeypatch: pytest.MonkeyPatch, path: str
+) -> None:
+    """POST /items or /warehouses sent twice at once: the loser gets the sequential 409."""
+    import threading
+    from contextlib import suppress
+    from types import SimpleNamespace
+
+    from supplyopt_service import catalogue
+    from supplyopt_service.core import audit
+
+    manager = auth("manager")
+    item = {"id": "tent", "name": "救灾帐篷", "weight_kg": 75.0, "volume_m3": 0.4}
+    body: dict[str, Any] = item
+    if path == "/warehouses":
+        assert client.post("/items", json=item, headers=manager).status_code == 201
+        body = {"id": "乌鲁木齐库", "name": "新疆储备库", "lat": 43.8, "lon": 87.6}
+        body["stock"] = {"tent": 300}
+    # both requests wait here, each having checked the id is free and added its row
+    both_added = threading.Barrier(2, timeout=2.0)
+    real_record = audit.record
+
+    def record(*args: Any, **kwargs: Any) -> None:
+        with suppress(threading.BrokenBarrierError):
+            both_added.wait()
+        real_record(*args, **kwargs)
+
+    monkeypatch.setattr(catalogue, "audit", SimpleNamespace(record=record))
+    with ThreadPoolExecutor(2) as pool:
+        answers = list(pool.map(lambda _: client.post(path, json=body, headers=manager), range(2)))
+    monkeypatch.undo()
+    sequential = client.post(path, json=body, headers=manager)
+    assert sequential.status_code == 409
+    assert sorted(a.status_code for a in answers) == [201, 409], [a.text for a in answers]
+    (loser,) = [a for a in answers if a.status_code == 409]
+    assert loser.json()["detail"] == sequential.json()["detail"]
+    if path == "/warehouses":
+        assert stock(client, manager, "乌鲁木齐库")["tent"]["on_hand"] == 300

@@ -310,6 +310,38 @@ def test_a_worker_keeps_a_thread_for_plans(settings: Settings, db: Database) -> 
     assert plan.kind is PLAN_JOBS
 
 
+def test_a_single_thread_worker_leaves_readiness_runs_unless_allowed(
+    settings: Settings, db: Database
+) -> None:
+    """Concurrency 1 never takes a readiness run (plans would wait minutes), unless the setting."""
+    from supplyopt_service.worker import READINESS_JOBS, JobWorker
+
+    queue_two_runs(db)
+    assert JobWorker(db, settings, concurrency=1, name="single")._claim() is None
+    allowed = settings.model_copy(update={"readiness_on_single_thread_worker": True})
+    claimed = JobWorker(db, allowed, concurrency=1, name="allowed")._claim()
+    assert claimed is not None
+    assert claimed.kind is READINESS_JOBS
+
+
+def test_a_single_thread_worker_says_it_leaves_readiness_runs(
+    settings: Settings, db: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Starting, a worker of one thread logs that it takes no readiness runs, naming the setting."""
+    from supplyopt_service.worker import JobWorker
+
+    for concurrency in (2, 1):
+        worker = JobWorker(db, settings, concurrency=concurrency, name=f"w{concurrency}")
+        with caplog.at_level("INFO", logger="supplyopt"):
+            worker.start()
+            worker.shutdown()
+    said = [r.getMessage() for r in caplog.records if "takes no readiness runs" in r.getMessage()]
+    assert said == [
+        "worker w1 takes no readiness runs: it solves one job at a time "
+        "(SUPPLYOPT_READINESS_ON_SINGLE_THREAD_WORKER=true lets it)"
+    ]
+
+
 def test_two_threads_claiming_at_once_take_one_readiness_run(
     settings: Settings, db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
