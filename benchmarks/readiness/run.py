@@ -169,17 +169,10 @@ def throughput(region: Region, samples: int) -> list[dict[str, Any]]:
         }
     )
     try:
-        from distributed import LocalCluster
+        import distributed  # noqa: F401  (the sweep extra)
     except ImportError:  # pragma: no cover - the sweep extra missing
         return rows
-    with LocalCluster(
-        n_workers=2,
-        threads_per_worker=1,
-        processes=True,
-        host="127.0.0.1",
-        dashboard_address=":0",  # any free port: 8787 may be taken
-        silence_logs=40,
-    ) as cluster:
+    with _two_workers() as cluster:
         run_samples(
             region, samples=2, seed=EVAL_SEED, scheduler=cluster.scheduler_address
         )  # warm the workers
@@ -263,14 +256,26 @@ def write(rows: list[dict[str, Any]], speed: list[dict[str, Any]], out: Path, no
     out.with_suffix(".md").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+def _two_workers() -> Any:
+    """A LocalCluster of two single-thread worker processes on loopback."""
+    from distributed import LocalCluster
+
+    return LocalCluster(
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        host="127.0.0.1",
+        dashboard_address=":0",  # any free port: 8787 may be taken
+        silence_logs=40,
+    )
+
+
 def scale(samples: int, out: Path) -> int:
     """Plan ``samples`` samples of the 2,000-settlement province on a two-worker LocalCluster.
 
     The same ``run_samples`` call as everywhere (``scheduler=``); writes the
     figures to ``out`` (.md). Exit 1 if any plan failed ``check``.
     """
-    from distributed import LocalCluster
-
     from supplyopt.readiness import readiness_result
 
     region = generate_region("province-2000")
@@ -279,14 +284,7 @@ def scale(samples: int, out: Path) -> int:
         if done % 50 == 0 or done == total:
             print(f"{done}/{total}", flush=True)
 
-    with LocalCluster(
-        n_workers=2,
-        threads_per_worker=1,
-        processes=True,
-        host="127.0.0.1",
-        dashboard_address=":0",  # any free port: 8787 may be taken
-        silence_logs=40,
-    ) as cluster:
+    with _two_workers() as cluster:
         started = time.perf_counter()
         outcomes = run_samples(
             region,

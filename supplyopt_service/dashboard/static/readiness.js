@@ -22,24 +22,10 @@
   const MAX_LABELS = 30;
 
   // ---------- colours and projection (the map is drawn here, in the page's language) ----------
-  function colour(c) {
-    if (c === null || c === undefined) return "#bdbdbd";
-    const stops = [[0, [198, 40, 40]], [0.5, [249, 168, 37]], [1, [46, 125, 50]]];
-    const v = Math.min(Math.max(c, 0), 1);
-    const i = v <= 0.5 ? 0 : 1;
-    const [lo, a] = stops[i], [hi, b] = stops[i + 1];
-    const f = (v - lo) / (hi - lo);
-    return "rgb(" + a.map((x, j) => Math.round(x + (b[j] - x) * f)).join(",") + ")";
-  }
-  function project(points, w, h, pad) {
-    const lons = points.map((p) => p[0]), lats = points.map((p) => p[1]);
-    const minLon = Math.min(...lons), maxLon = Math.max(...lons), minLat = Math.min(...lats), maxLat = Math.max(...lats);
-    const shrink = Math.max(Math.cos(((minLat + maxLat) / 2) * Math.PI / 180), 0.05);
-    const spanX = Math.max((maxLon - minLon) * shrink, 1e-6), spanY = Math.max(maxLat - minLat, 1e-6);
-    const k = Math.min((w - 2 * pad) / spanX, (h - 2 * pad) / spanY);
-    const x0 = (w - spanX * k) / 2, y0 = (h + spanY * k) / 2;
-    return (p) => [x0 + (p[0] - minLon) * shrink * k, y0 - (p[1] - minLat) * k];
-  }
+  // The dashboard's coverage colours (app.js); a settlement never struck is a lighter grey.
+  const colour = (c) => (c === null || c === undefined ? "#bdbdbd" : S.coverageColour(c));
+  // The result map's projection (map.js), north up, scale true at the middle latitude.
+  const project = (points, w, h, pad) => S.projector(points, w, h, pad).xy;
 
   // ---------- the form ----------
   async function loadRegions() {
