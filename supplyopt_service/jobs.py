@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .approvals import lock_job
@@ -25,7 +24,7 @@ from .core.db import Database, serialize
 from .core.errors import ConflictError, TooBusyError
 from .core.settings import Settings
 from .core.tables import PlanJobRow, utcnow
-from .quotas import require_quota
+from .quotas import active_jobs, require_quota
 from .revisions import require_done
 from .schemas import PlanRequest, ReplanRequest
 from .solving import (
@@ -180,12 +179,8 @@ class JobRunner:
         """
         serialize(session, "plan-admission")
         require_quota(session, key_id, self.settings)
-        active = session.scalar(
-            select(func.count())
-            .select_from(PlanJobRow)
-            .where(PlanJobRow.status.in_(("queued", "running")))
-        )
-        if (active or 0) >= self.settings.max_queued_plans:
+        active = active_jobs(session, PlanJobRow)
+        if active >= self.settings.max_queued_plans:
             raise TooBusyError(f"{active} plans are already queued or running; retry later")
 
     def cancel(self, plan_id: str, *, key_id: int | None) -> PlanJobRow:

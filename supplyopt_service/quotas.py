@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -10,6 +12,24 @@ from .core.errors import ForbiddenError, NotFoundError, TooBusyError
 from .core.keys import Principal
 from .core.settings import Settings
 from .core.tables import PlanJobRow
+
+#: The statuses of a job that holds a slot of the queue.
+ACTIVE = ("queued", "running")
+#: ``active_jobs(..., created_by=ANY_KEY)``: every key's jobs.
+ANY_KEY = object()
+
+
+def active_jobs(session: Session, table: Any, *, created_by: object = ANY_KEY) -> int:
+    """How many jobs of ``table`` (plan or readiness jobs) are queued or running.
+
+    With ``created_by``, only those one key submitted (``None``: submitted
+    without a key). Admission counts with this inside the write transaction
+    that adds the job, after :func:`~supplyopt_service.core.db.serialize`.
+    """
+    query = select(func.count()).select_from(table).where(table.status.in_(ACTIVE))
+    if created_by is not ANY_KEY:
+        query = query.where(table.created_by == created_by)
+    return session.scalar(query) or 0
 
 
 def require_quota(session: Session, key_id: int | None, settings: Settings) -> None:
@@ -21,16 +41,9 @@ def require_quota(session: Session, key_id: int | None, settings: Settings) -> N
     :func:`~supplyopt_service.core.db.serialize`, so two submits of one key
     racing each other cannot both pass it.
     """
-    active = session.scalar(
-        select(func.count())
-        .select_from(PlanJobRow)
-        .where(
-            PlanJobRow.created_by == key_id,
-            PlanJobRow.status.in_(("queued", "running")),
-        )
-    )
+    active = active_jobs(session, PlanJobRow, created_by=key_id)
     quota = settings.max_plans_per_key
-    if (active or 0) >= quota:
+    if active >= quota:
         raise TooBusyError(
             f"this key already has {active} plans queued or running, its quota "
             f"(SUPPLYOPT_MAX_PLANS_PER_KEY = {quota}); wait for one to finish or cancel one"

@@ -12,7 +12,6 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from supplyopt.bundled import bundled_regions
@@ -33,7 +32,7 @@ from .core.errors import (
 from .core.keys import Principal
 from .core.settings import Settings
 from .core.tables import ReadinessJobRow, utcnow
-from .quotas import require_submitter_or_manager
+from .quotas import active_jobs, require_submitter_or_manager
 from .readiness_schemas import ReadinessJob, ReadinessRequest, SamplesProgress
 from .readiness_work import live_region_data
 from .scenario_checks import scenario_errors, with_served_roads
@@ -185,26 +184,15 @@ def submit(
     )
     with db.write() as session:
         serialize(session, "readiness-admission")
-        mine = session.scalar(
-            select(func.count())
-            .select_from(ReadinessJobRow)
-            .where(
-                ReadinessJobRow.created_by == key_id,
-                ReadinessJobRow.status.in_(("queued", "running")),
-            )
-        )
-        if (mine or 0) >= settings.max_readiness_per_key:
+        mine = active_jobs(session, ReadinessJobRow, created_by=key_id)
+        if mine >= settings.max_readiness_per_key:
             raise TooBusyError(
                 f"this key already has {mine} readiness runs queued or running, its quota "
                 f"(SUPPLYOPT_MAX_READINESS_PER_KEY = {settings.max_readiness_per_key}); wait "
                 "for one to finish or cancel one"
             )
-        active = session.scalar(
-            select(func.count())
-            .select_from(ReadinessJobRow)
-            .where(ReadinessJobRow.status.in_(("queued", "running")))
-        )
-        if (active or 0) >= settings.max_queued_readiness:
+        active = active_jobs(session, ReadinessJobRow)
+        if active >= settings.max_queued_readiness:
             raise TooBusyError(
                 f"{active} readiness runs are already queued or running; retry later"
             )
