@@ -223,17 +223,25 @@ def plan_taking(takes: dict[str, dict[str, int]]) -> dict[str, Any]:
     }
 
 
+def poll_job(
+    client: TestClient, path: str, headers: dict[str, str], timeout_s: float
+) -> dict[str, Any]:
+    """``GET path`` until the job (plan or readiness run) leaves queued/running, or the time is up."""
+    import time
+
+    deadline = time.monotonic() + timeout_s
+    while True:
+        job: dict[str, Any] = client.get(path, headers=headers).json()
+        if job["status"] not in ("queued", "running") or time.monotonic() > deadline:
+            return job
+        time.sleep(0.05)
+
+
 @pytest.fixture
 def wait_plan(client: TestClient) -> Callable[..., dict[str, Any]]:
     """Poll ``GET /plans/{id}`` until the job leaves queued/running (or 60 s pass)."""
-    import time
 
     def wait(plan_id: str, headers: dict[str, str], timeout_s: float = 60.0) -> dict[str, Any]:
-        deadline = time.monotonic() + timeout_s
-        while True:
-            job: dict[str, Any] = client.get(f"/plans/{plan_id}", headers=headers).json()
-            if job["status"] not in ("queued", "running") or time.monotonic() > deadline:
-                return job
-            time.sleep(0.05)
+        return poll_job(client, f"/plans/{plan_id}", headers, timeout_s)
 
     return wait

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -17,7 +16,7 @@ from supplyopt_service.core.settings import Settings
 from supplyopt_service.core.tables import ReadinessJobRow, utcnow
 from tests.readiness.conftest import TINY_REGION, tiny_region_data
 
-from .conftest import KeyMaker
+from .conftest import KeyMaker, poll_job
 
 Waiter = Callable[..., dict[str, Any]]
 
@@ -44,12 +43,7 @@ def wait_run(client: TestClient) -> Waiter:
     """Poll ``GET /readiness/{id}`` until the run leaves queued/running (or 120 s pass)."""
 
     def wait(run_id: str, headers: dict[str, str], timeout_s: float = 120.0) -> dict[str, Any]:
-        deadline = time.monotonic() + timeout_s
-        while True:
-            run: dict[str, Any] = client.get(f"/readiness/{run_id}", headers=headers).json()
-            if run["status"] not in ("queued", "running") or time.monotonic() > deadline:
-                return run
-            time.sleep(0.05)
+        return poll_job(client, f"/readiness/{run_id}", headers, timeout_s)
 
     return wait
 
@@ -205,12 +199,7 @@ def test_list_pages_cancel_and_restart(
         job.lease_expires_at = utcnow() - timedelta(seconds=5)
     with TestClient(create_app(idle_settings.model_copy(update={"embedded_worker": True}))) as app:
         for run_id in (ids[0], ids[2]):
-            deadline = time.monotonic() + 120
-            while True:
-                run = app.get(f"/readiness/{run_id}", headers=planner).json()
-                if run["status"] not in ("queued", "running") or time.monotonic() > deadline:
-                    break
-                time.sleep(0.05)
+            run = poll_job(app, f"/readiness/{run_id}", planner, 120)
             assert run["status"] == "done", run
         assert app.get(f"/readiness/{ids[1]}", headers=planner).json()["status"] == "cancelled"
 
