@@ -54,3 +54,13 @@ def assert_clean(page: Any, *, allowed_errors: tuple[str, ...] = ()) -> None:
     assert page.supplyopt_outside == [], f"requests left 127.0.0.1: {page.supplyopt_outside}"
     errors = [e for e in page.supplyopt_errors if not any(a in e for a in allowed_errors)]
     assert errors == [], f"page errors: {errors}"
+
+
+def connect(page: Any, url: str, key: str) -> None:
+    """Open the dashboard at ``url`` and connect with ``key``: the status line says so."""
+    from playwright.sync_api import expect
+
+    page.goto(url + "/")
+    page.fill("#api-key", key)
+    page.keyboard.press("Enter")
+    expect(page.locator("#status")).to_have_text("Connected.")

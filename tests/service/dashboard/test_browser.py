@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.service.dashboard.harness import assert_clean, guarded_page
+from tests.service.dashboard.harness import assert_clean, connect, guarded_page
 
 pytestmark = pytest.mark.browser
 
@@ -134,10 +134,7 @@ def walk_through(url: str, key: str, *, shots: Path) -> None:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = guarded_page(browser, viewport={"width": 1366, "height": 900})
         errors = page.supplyopt_errors
-        page.goto(url + "/")
-        page.fill("#api-key", key)
-        page.keyboard.press("Enter")
-        expect(page.locator("#status")).to_have_text("Connected.")
+        connect(page, url, key)
 
         # keyboard: the tab list moves with the arrow keys
         page.focus("#tab-inventory")

@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from tests.service.dashboard.harness import assert_clean, guarded_page
+from tests.service.dashboard.harness import assert_clean, connect, guarded_page
 from tests.service.dashboard.test_browser import CHROMIUM, CHROMIUM_ARGS, serve
 from tests.service.dashboard.test_operation_browser import call
 
@@ -54,16 +54,6 @@ def browser_and_server(
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser, url, key
         browser.close()
-
-
-def connect(page: Any, url: str, key: str) -> None:
-    """Open the page and connect with the key."""
-    from playwright.sync_api import expect
-
-    page.goto(url + "/")
-    page.fill("#api-key", key)
-    page.keyboard.press("Enter")
-    expect(page.locator("#status")).to_have_text("Connected.")
 
 
 #: The screenshots the walk-through takes when asked (``refresh_screenshots``).

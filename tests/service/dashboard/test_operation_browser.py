@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from tests.service.dashboard.harness import assert_clean, guarded_page
+from tests.service.dashboard.harness import assert_clean, connect, guarded_page
 from tests.service.dashboard.test_browser import CHROMIUM, CHROMIUM_ARGS, serve
 
 pytestmark = pytest.mark.browser
@@ -73,10 +73,7 @@ def operation_walk_through(url: str, key: str, *, shots: Path) -> None:
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = guarded_page(browser, viewport={"width": 1366, "height": 900})
-        page.goto(url + "/")
-        page.fill("#api-key", key)
-        page.keyboard.press("Enter")
-        expect(page.locator("#status")).to_have_text("Connected.")
+        connect(page, url, key)
 
         # a plan of the bundled scenario with the live stock, approved
         page.click("#tab-scenario")

@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from tests.readiness.conftest import TINY_REGION
-from tests.service.dashboard.harness import assert_clean, guarded_page
+from tests.service.dashboard.harness import assert_clean, connect, guarded_page
 from tests.service.dashboard.test_browser import CHROMIUM, CHROMIUM_ARGS, serve
 from tests.service.dashboard.test_operation_browser import call
 
@@ -47,10 +47,7 @@ def readiness_walk_through(url: str, key: str, *, shots: Path) -> None:
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = guarded_page(browser, viewport={"width": 1366, "height": 900})
-        page.goto(url + "/")
-        page.fill("#api-key", key)
-        page.keyboard.press("Enter")
-        expect(page.locator("#status")).to_have_text("Connected.")
+        connect(page, url, key)
         page.click("#tab-readiness")
         page.set_input_files("#rd-upload", str(TINY_REGION))
         expect(page.locator("#status")).to_contain_text("Region tiny-region checked")

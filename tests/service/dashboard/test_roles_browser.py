@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.service.dashboard.harness import assert_clean, guarded_page
+from tests.service.dashboard.harness import assert_clean, connect, guarded_page
 from tests.service.dashboard.test_browser import CHROMIUM, CHROMIUM_ARGS, serve
 from tests.service.dashboard.test_operation_browser import call
 
@@ -38,10 +38,7 @@ def test_each_role_sees_only_what_it_may_do(playwright_api: object, tmp_path: Pa
             key = call(url, admin, "POST", "/keys", {"role": role, "name": role})["key"]
             assert call(url, key, "GET", "/keys/me")["role"] == role
             page = guarded_page(browser)
-            page.goto(url + "/")
-            page.fill("#api-key", key)
-            page.keyboard.press("Enter")
-            expect(page.locator("#status")).to_have_text("Connected.")
+            connect(page, url, key)
             expect(page.locator("body")).to_have_attribute("data-role", role)
             for selector, least in GATED.items():
                 allowed = ORDER.index(role) >= ORDER.index(least)

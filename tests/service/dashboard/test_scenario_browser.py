@@ -20,7 +20,7 @@ import pytest
 
 from supplyopt.io import read_scenario, scenario_to_data
 from supplyopt.model import parse_scenario
-from tests.service.dashboard.harness import assert_clean, guarded_page
+from tests.service.dashboard.harness import assert_clean, connect, guarded_page
 from tests.service.dashboard.test_browser import CHROMIUM, CHROMIUM_ARGS, ROOT
 from tests.service.dashboard.test_browser import server as server  # the module's one server
 
@@ -57,13 +57,8 @@ def call(url: str, key: str, path: str) -> Any:
 
 def open_dashboard(browser: Any, url: str, key: str) -> Any:
     """A guarded page, connected with ``key``, on the Scenario tab, in English."""
-    from playwright.sync_api import expect
-
     page = guarded_page(browser, viewport={"width": 1366, "height": 900}, accept_downloads=True)
-    page.goto(url + "/")
-    page.fill("#api-key", key)
-    page.keyboard.press("Enter")
-    expect(page.locator("#status")).to_have_text("Connected.")
+    connect(page, url, key)
     page.click("#tab-scenario")
     return page
 

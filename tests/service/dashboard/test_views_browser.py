@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from tests.service.dashboard.harness import assert_clean, guarded_page
+from tests.service.dashboard.harness import assert_clean, connect, guarded_page
 from tests.service.dashboard.test_browser import CHROMIUM, CHROMIUM_ARGS, serve
 from tests.service.dashboard.test_operation_browser import call
 
@@ -104,10 +104,7 @@ def views_walk_through(url: str, key: str, *, shots: Path) -> None:
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = guarded_page(browser, viewport={"width": 1366, "height": 900})
-        page.goto(url + "/")
-        page.fill("#api-key", key)
-        page.keyboard.press("Enter")
-        expect(page.locator("#status")).to_have_text("Connected.")
+        connect(page, url, key)
         expect(page).to_have_title("supplyopt — relief planning")
 
         _inventory_forms(page, expect, url, key)
