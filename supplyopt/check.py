@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from ._check_kpis import count_on_time, delivered_units, due_lots, recount
+from ._check_transfers import check_stock_in_time, check_transfer, ends_at, moved
 from .model import (
     Plan,
     Scenario,
@@ -145,6 +146,7 @@ def check_rules(scenario: Scenario, plan: Plan, rules: Rules) -> list[str]:
         )
     problems += _check_trips(scenario, plan, rules)
     problems += _check_quantities(scenario, plan, rules.taken, _made(plan, rules))
+    problems += check_stock_in_time(scenario, plan, rules.taken)
     problems += _check_vehicles(scenario, plan, rules)
     problems += _check_bays(scenario, plan)
     problems += _check_summary(scenario, plan)
@@ -218,7 +220,9 @@ def _check_trips(scenario: Scenario, plan: Plan, rules: Rules) -> list[str]:
         vtype = types[trip.vehicle_type]
         # A trip under way may end with no stop (its stops dropped) or, stranded or down, anywhere.
         stopless = t_idx in rules.no_return or t_idx in rules.frozen
-        problems += _check_loading(where, trip, warehouse, stopless=stopless)
+        problems += _check_loading(
+            where, trip, warehouse, stopless=stopless or trip.transfer is not None
+        )
         kg = m3 = 0.0
         here = wh_site[trip.warehouse]
         # Earliest possible times, recomputed from the scenario: a plan time may be
@@ -228,6 +232,9 @@ def _check_trips(scenario: Scenario, plan: Plan, rules: Rules) -> list[str]:
             trip.load_start_hours + warehouse.loading_hours,
             warehouse.ready_hours + warehouse.loading_hours,
         )
+        if trip.transfer is not None:  # to another warehouse, no stops (_check_transfers)
+            problems += check_transfer(scenario, where, trip, rules.leg(t_idx, 0, ready), ready)
+            continue
         distance = 0.0
         seen_areas: set[str] = set()
         for s_idx, stop in enumerate(trip.stops):
@@ -331,6 +338,9 @@ def _check_quantities(
         for stop in trip.stops:
             for item_id, qty in stop.deliver.items():
                 taken[trip.warehouse, item_id] += qty
+    # Transfers (an extension): out of a warehouse they count as shipped, into one as held.
+    for key, net in moved(scenario, plan).items():
+        taken[key] -= net
     for (wh_id, item_id), qty in sorted(taken.items()):
         stock = scenario.warehouse(wh_id).stock.get(item_id, 0)
         if qty > stock:
@@ -403,7 +413,7 @@ def _check_vehicles(scenario: Scenario, plan: Plan, rules: Rules) -> list[str]:
                     f"{where}.empty_km: {trip.empty_km}, but the drive from {at!r} to "
                     f"{trip.warehouse!r} before it is {expected:.3f} km"
                 )
-            at, free_h = trip.warehouse, trip.return_hours
+            at, free_h = ends_at(scenario, trip), trip.return_hours
     for (wh_id, type_id), used in sorted(per_fleet.items()):
         owned = scenario.warehouse(wh_id).fleet.get(type_id, 0)
         if used > owned:
@@ -420,14 +430,21 @@ def _check_bays(scenario: Scenario, plan: Plan) -> list[str]:
         if warehouse.loading_bays is None or warehouse.loading_hours <= 0:
             continue
         events: list[tuple[float, int]] = []
-        for trip in plan.trips:
-            if trip.warehouse == warehouse.id:
-                # Shrink each interval by the rounding allowance so that
-                # back-to-back loadings do not count as overlapping.
-                start = trip.load_start_hours + TIME_TOL_H / 2
-                end = trip.load_start_hours + warehouse.loading_hours - TIME_TOL_H / 2
-                if end > start:
-                    events += [(start, 1), (end, -1)]
+        # A loading occupies a bay from its start; a transfer's unloading (an extension)
+        # occupies one for the same time, ending at the trip's return.
+        begins = [t.load_start_hours for t in plan.trips if t.warehouse == warehouse.id]
+        begins += [
+            t.return_hours - warehouse.loading_hours
+            for t in plan.trips
+            if t.transfer is not None and t.transfer.warehouse == warehouse.id != t.warehouse
+        ]
+        for begin in begins:
+            # Shrink each interval by the rounding allowance so that
+            # back-to-back loadings do not count as overlapping.
+            start = begin + TIME_TOL_H / 2
+            end = begin + warehouse.loading_hours - TIME_TOL_H / 2
+            if end > start:
+                events += [(start, 1), (end, -1)]
         busy = peak = 0
         peak_at = 0.0
         for time, delta in sorted(events, key=lambda e: (e[0], e[1])):
@@ -569,6 +586,9 @@ def _check_fleet_reason(
     if item is None:
         return []
     left = {w.id: w.stock.get(item_id, 0) for w in scenario.warehouses}
+    for (wh_id, moved_id), net in moved(scenario, plan).items():
+        if moved_id == item_id:
+            left[wh_id] = left.get(wh_id, 0) + net
     for t_idx, trip in enumerate(plan.trips):
         if t_idx in rules.frozen:
             continue  # already counted out of a revision's stock (``Rules.reasons``)

@@ -29,7 +29,18 @@ from .kpi import (
 )
 from .lots import Lot, LotFill, demand_lots, fill_lots, has_lots
 from .operation import Operation, apply_events
-from .plan import Change, LotEntry, Plan, Replan, Stop, Summary, Trip, Unmet, UnmetReason
+from .plan import (
+    Change,
+    LotEntry,
+    Plan,
+    Replan,
+    Stop,
+    Summary,
+    Transfer,
+    Trip,
+    Unmet,
+    UnmetReason,
+)
 from .problems import Location, Problem, format_path
 from .scenario import (
     MAX_QUANTITY,
@@ -92,6 +103,7 @@ __all__ = [
     "Summary",
     "SupplyOptError",
     "SweepFileError",
+    "Transfer",
     "Trip",
     "Unmet",
     "UnmetReason",

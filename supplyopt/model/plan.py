@@ -46,6 +46,21 @@ class Stop(_Data):
     deliver: dict[str, int]
 
 
+class Transfer(_Data):
+    """Stock a trip carries to another warehouse instead of to areas (an extension).
+
+    The vehicle loads at its trip's ``warehouse``, drives to ``warehouse``
+    here, arrives at ``arrive_hours`` and unloads ``deliver`` into that
+    warehouse's stock, in one of its loading bays for its ``loading_hours``;
+    the unloading ends at the trip's ``return_hours``, and the units can be
+    loaded there by loadings that start at or after it.
+    """
+
+    warehouse: str
+    arrive_hours: float
+    deliver: dict[str, int]
+
+
 class Trip(_Data):
     """One loading at a warehouse and the stops that follow.
 
@@ -53,6 +68,11 @@ class Trip(_Data):
     the vehicle is based at another warehouse and was driven empty from
     there (``empty_km``, counted on its first trip at this warehouse) to
     load here. ``distance_km`` is the loaded round trip alone.
+
+    ``transfer`` (an extension) makes the trip a stock transfer: no stops,
+    the load taken to another warehouse (:class:`Transfer`); ``distance_km``
+    is then the drive there and ``return_hours`` the end of the unloading,
+    after which the vehicle is at that warehouse.
     """
 
     vehicle: str
@@ -65,11 +85,17 @@ class Trip(_Data):
     distance_km: float
     based_at: str | None = None
     empty_km: float | None = None
+    transfer: Transfer | None = None
 
     @property
     def base(self) -> str:
         """The warehouse the vehicle is based at: ``based_at``, else this trip's warehouse."""
         return self.based_at or self.warehouse
+
+    @property
+    def ends_at(self) -> str:
+        """The warehouse the vehicle is at after the trip: a transfer's, else this trip's."""
+        return self.transfer.warehouse if self.transfer is not None else self.warehouse
 
 
 class Unmet(_Data):
