@@ -26,7 +26,8 @@ def test_plan_file_round_trips_transfers_and_chinese_ids() -> None:
     assert Plan.model_validate_json(text) == plan
     plain = json.loads(text)["trips"][1]
     assert "transfer" not in plain
-    assert plan.trips[0].ends_at == NEAR and plan.trips[1].ends_at == NEAR
+    assert plan.trips[0].ends_at == NEAR
+    assert plan.trips[1].ends_at == NEAR
 
 
 def _shift(trip: Trip, hours: float) -> None:

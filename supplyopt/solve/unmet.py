@@ -542,7 +542,10 @@ def refute_fleet(
                 continue
             kg = sum(items[i].weight_kg * q for i, q in loads[pos].items() if i in items)
             m3 = sum(items[i].volume_m3 * q for i, q in loads[pos].items() if i in items)
-            if kg + item.weight_kg <= vtype.capacity_kg and m3 + item.volume_m3 <= vtype.capacity_m3:
+            if (
+                kg + item.weight_kg <= vtype.capacity_kg
+                and m3 + item.volume_m3 <= vtype.capacity_m3
+            ):
                 return (
                     f"{trip.vehicle} stops there at {visit.arrive_hours:.2f} h with room, "
                     f"and {trip.warehouse} has some left"
