@@ -41,8 +41,25 @@ class TimedStop:
 
 
 @dataclass
+class TimedTransfer:
+    """Where a transfer trip takes its load: warehouse, arrival there and units per item.
+
+    The unloading there ends at the trip's ``return_h``; the units can be
+    loaded there from then on (docs/planner.md, "Stock transfers").
+    """
+
+    warehouse_idx: int
+    arrive_h: float
+    units: NDArray[np.int64]
+
+
+@dataclass
 class TimedTrip:
-    """A trip with exact times, before it is written as a plan ``Trip``."""
+    """A trip with exact times, before it is written as a plan ``Trip``.
+
+    With ``transfer`` it has no stops and carries its load to another
+    warehouse, where the vehicle is after ``return_h``.
+    """
 
     warehouse_idx: int
     vehicle_type_idx: int
@@ -54,6 +71,12 @@ class TimedTrip:
     distance_km: float
     base_idx: int | None = None  # warehouse the vehicle is based at; None: this trip's
     empty_km: float = 0.0  # driven empty from the base to this warehouse first
+    transfer: TimedTransfer | None = None
+
+    @property
+    def end_idx(self) -> int:
+        """The warehouse the vehicle is at after the trip: a transfer's, else this trip's."""
+        return self.transfer.warehouse_idx if self.transfer is not None else self.warehouse_idx
 
 
 @dataclass(frozen=True)

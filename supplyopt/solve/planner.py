@@ -12,6 +12,7 @@ from ..model import (
     Plan,
     Scenario,
     Stop,
+    Transfer,
     Trip,
     apply_disruptions,
     assemble_plan,
@@ -19,7 +20,7 @@ from ..model import (
     parse_scenario,
 )
 from ..network import TravelTimes, build_travel_times
-from .dispatch import TimedTrip
+from .dispatch import TimedTransfer, TimedTrip
 from .instance import Instance, IntArray, build_instance
 from .lns import improve
 from .progress import Clock, ProgressCallback, StopCallback
@@ -99,6 +100,7 @@ def plan_relief(
     budget: WorkBudget | None = None,
     start: FleetStart | None = None,
     travel: TravelTimes | None = None,
+    transfers: bool = True,
 ) -> Plan:
     """Plan which warehouse sends what, on which vehicle, arriving when.
 
@@ -140,6 +142,10 @@ def plan_relief(
         latest due time, as :func:`~supplyopt.network.build_travel_times`
         builds them for it (re-planning passes the ones it timed legs on).
         ``None``: built here.
+    transfers
+        Let the vehicle-day search carry stock between warehouses when that
+        serves more (such trips carry ``transfer``, docs/planner.md "Stock
+        transfers"). False: every unit leaves from the warehouse that holds it.
 
     Returns
     -------
@@ -189,6 +195,7 @@ def plan_relief(
             moves=reposition,
             budget=budget or WorkBudget(),
             time_limit_s=time_limit_s,
+            transfers=transfers,
         )
     timed = _resequence(inst, timed, clock, seed)
     trips = [_to_trip(inst, trip) for trip in timed]
@@ -249,6 +256,7 @@ def _improve(
     moves: bool,
     budget: WorkBudget,
     time_limit_s: float,
+    transfers: bool,
 ) -> list[TimedTrip]:
     """The large-neighbourhood search over vehicle-days from the best plan so far."""
     if budget.lns_iterations == 0:
@@ -262,13 +270,15 @@ def _improve(
         moves=moves,
         iterations=budget.lns_iterations,
         reserve_s=max(LNS_RESERVE * time_limit_s, LNS_RESERVE_MIN_S),
+        transfers=transfers,
     )
     if result.cut_by_clock:
         clock.cut_short(f"large-neighbourhood search after {result.iterations} iterations")
     clock.report(
         "search",
         0.97,
-        f"vehicle-day search: {result.iterations} iterations, {result.improvements} improvements",
+        f"vehicle-day search: {result.iterations} iterations, {result.improvements} improvements"
+        + (f", {result.transfers_kept} stock transfer moves kept" if result.transfers_kept else ""),
     )
     return result.trips
 
@@ -459,4 +469,16 @@ def _to_trip(inst: Instance, trip: TimedTrip) -> Trip:
         distance_km=round(trip.distance_km, 3),
         based_at=base.id if base is not warehouse else None,
         empty_km=round(trip.empty_km, 3) if trip.empty_km else None,
+        transfer=_to_transfer(inst, trip.transfer),
+    )
+
+
+def _to_transfer(inst: Instance, transfer: TimedTransfer | None) -> Transfer | None:
+    """The plan's transfer: the receiving warehouse's id, arrival and units by item id."""
+    if transfer is None:
+        return None
+    return Transfer(
+        warehouse=inst.scenario.warehouses[transfer.warehouse_idx].id,
+        arrive_hours=_hours(transfer.arrive_h),
+        deliver={inst.item_ids[i]: int(q) for i, q in enumerate(transfer.units) if q > 0},
     )

@@ -322,9 +322,12 @@ def units_delivered(inst: Instance, trips: list[TimedTrip]) -> IntArray:
 
 
 def units_taken(inst: Instance, trips: list[TimedTrip]) -> IntArray:
-    """(W, I) units the trips load at each warehouse."""
+    """(W, I) units the trips load at each warehouse, less what transfers bring there."""
     out = np.zeros_like(inst.stock)
     for trip in trips:
         for stop in trip.stops:
             out[trip.warehouse_idx] += stop.units
+        if trip.transfer is not None:
+            out[trip.warehouse_idx] += trip.transfer.units
+            out[trip.transfer.warehouse_idx] -= trip.transfer.units
     return out

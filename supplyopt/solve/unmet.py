@@ -212,7 +212,11 @@ class _FleetUse:
             base = trip.warehouse_idx if trip.base_idx is None else trip.base_idx
             key = (base, trip.vehicle_type_idx, trip.vehicle_idx)
             self.by_vehicle.setdefault(key, []).append(trip)
-            self.loadings[trip.warehouse_idx].append(trip.load_start_h)
+            bisect.insort(self.loadings[trip.warehouse_idx], trip.load_start_h)
+            if trip.transfer is not None:  # no visits; its unloading takes a bay there
+                end = trip.transfer.warehouse_idx
+                bisect.insort(self.loadings[end], trip.return_h - float(inst.load_h[end]))
+                continue
             units = np.sum([stop.units for stop in trip.stops], axis=0)
             k = trip.vehicle_type_idx
             kg_left = float(inst.capacity_kg[k] - units @ inst.weight_kg)
@@ -522,6 +526,10 @@ def refute_fleet(
                 load[i] = load.get(i, 0) + q
         for i, q in load.items():
             left[trip.warehouse, i] = left.get((trip.warehouse, i), 0) - q
+        if trip.transfer is not None:  # moved from one warehouse to another
+            for i, q in trip.transfer.deliver.items():
+                left[trip.warehouse, i] = left.get((trip.warehouse, i), 0) - q
+                left[trip.ends_at, i] = left.get((trip.ends_at, i), 0) + q
         loads.append(load)
     latest: dict[tuple[str, str], float] = {}
     for lot in demand_lots(scenario):

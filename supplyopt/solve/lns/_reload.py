@@ -12,6 +12,7 @@ from dataclasses import replace
 
 from ..dispatch import TimedStop, TimedTrip
 from ._days import DayPlan
+from ._days import loaded as loaded_units
 from ._model import SearchModel, lot_split
 from ._trip import load
 
@@ -42,11 +43,13 @@ def _reload(model: SearchModel, plan: DayPlan, trip: TimedTrip) -> TimedTrip:
     """``trip`` with its best load over its own stops (itself if that is worth no more)."""
     inst, w = model.inst, trip.warehouse_idx
     old = sum(float(inst.value[s.area_idx] @ s.units) for s in trip.stops)
+    # What it may take: what a loading at its start may take, plus its own load.
+    avail = plan.stock_at(w, trip.load_start_h) + loaded_units(trip, inst.n_items)
     for stop in trip.stops:
         plan.need[stop.area_idx] += stop.units
         plan.stock[w] += stop.units
     groups, arrive = route_of(model, trip)
-    loaded = load(model, trip.vehicle_type_idx, groups, arrive, plan.need, plan.stock[w])
+    loaded = load(model, trip.vehicle_type_idx, groups, arrive, plan.need, avail)
     if loaded is not None and loaded[1] > old + 1e-12:
         stops = [
             TimedStop(a, arrive_h, take)

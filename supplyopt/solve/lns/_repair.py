@@ -48,9 +48,13 @@ def rebuild(
             model, plan, key, at, free_h, rng, noise=noise, moves=moves, price_h=price_h
         )
         if trip is None:
+            # Stock a transfer brings later may give it a trip then (stock transfers).
+            later_h = plan.next_arrival(at, free_h)
+            if later_h is not None:
+                heapq.heappush(heap, (later_h, order, key, at))
             continue
         plan.add(key, trip)
-        heapq.heappush(heap, (trip.return_h, order, key, trip.warehouse_idx))
+        heapq.heappush(heap, (trip.return_h, order, key, trip.end_idx))
 
 
 def best_trip(
@@ -82,7 +86,7 @@ def best_trip(
         if start + float(inst.load_h[w]) + float(model.min_out_h[k, w]) > inst.horizon_h:
             continue
         leg = Leg(k, w, start, free_h, price_h)
-        _, ratio = first_stops(model, leg, plan.need, plan.stock[w])
+        _, ratio = first_stops(model, leg, plan.need, plan.stock_at(w, start))
         if rng is not None and noise > 0:
             ratio = ratio * rng.uniform(1.0 - noise, 1.0, ratio.shape[0])
         for g in np.argsort(-ratio, kind="stable")[:FIRST_CHOICES].tolist():
@@ -91,7 +95,7 @@ def best_trip(
     firsts.sort(key=lambda f: -f[0])
     best: tuple[float, Leg, Loaded] | None = None
     for _, leg, g in firsts[:FIRST_CHOICES]:
-        loaded = grow(model, leg, g, plan.need, plan.stock[leg.w])
+        loaded = grow(model, leg, g, plan.need, plan.stock_at(leg.w, leg.start_h))
         if loaded is not None and (best is None or leg.merit(model, loaded) > best[0]):
             best = (leg.merit(model, loaded), leg, loaded)
     if best is None:

@@ -26,6 +26,7 @@ from ._destroy import OPERATORS
 from ._model import build_model
 from ._reload import reload_visits
 from ._repair import rebuild
+from ._transfer import TransferTrials
 
 Score = Callable[[list[TimedTrip]], tuple[float, ...]]
 #: Iterations without a better value or fairness after which the search ends by itself:
@@ -69,6 +70,8 @@ class SearchResult:
     iterations: int
     improvements: int
     cut_by_clock: bool
+    transfers_tried: int = 0
+    transfers_kept: int = 0
 
 
 def improve(
@@ -81,6 +84,7 @@ def improve(
     moves: bool,
     iterations: int | None = None,
     reserve_s: float = 0.0,
+    transfers: bool = True,
 ) -> SearchResult:
     """Improve ``trips`` by large-neighbourhood search until the budget, a stall or the clock.
 
@@ -103,6 +107,9 @@ def improve(
         At most this many iterations (``None``: until the stall limit or the clock).
     reserve_s
         Seconds of the time limit left for the stages after the search.
+    transfers
+        Also try moving stock between warehouses (:mod:`._transfer`): a
+        transfer move is kept only when it gives a better plan than the best.
     """
     model = build_model(inst)
     rng = np.random.default_rng([seed, 13])
@@ -124,6 +131,7 @@ def improve(
     it = improvements = since_best = 0
     cut_by_clock = False
     longest_s = 0.0
+    trials = TransferTrials(model, seed=seed, moves=moves, noise=NOISE) if transfers else None
     while (iterations is None or it < iterations) and since_best < stall and n_fleet:
         # Stop before an iteration as long as the longest so far could overrun the reserve.
         if clock.stopped() or clock.remaining_s <= reserve_s + longest_s:
@@ -137,9 +145,11 @@ def improve(
         freed: set[int] = set()
         for key, cut_h in cuts:
             freed |= cand.remove_from(key, cut_h, model.group_of)
+        settled, also_cut = cand.settle(model.group_of)  # loadings a removed transfer fed
+        freed |= settled
         if RELOAD:
             reload_visits(model, cand, freed)
-        rebuild(model, cand, [key for key, _ in cuts], rng, noise=NOISE, moves=moves)
+        rebuild(model, cand, [key for key, _ in cuts] + also_cut, rng, noise=NOISE, moves=moves)
         value = cand.value()
         # The threshold falls from THRESHOLD to 0 over each cycle of iterations: the same
         # start and seed give the same iterations whatever the time limit, so more time
@@ -159,6 +169,18 @@ def improve(
                 best_score, best_trips, best_plan = cand_score, cand_trips, cand
                 best_value = value
                 improvements += 1
+        if trials is not None and trials.due(it):
+            moved = trials.attempt(current)
+            moved_score = score(moved.trips()) if moved is not None else best_score
+            better = moved_score > best_score
+            if moved is not None and better:
+                since_best = 0 if moved_score[:2] > best_score[:2] else since_best
+                best_score, best_trips, best_plan = moved_score, moved.trips(), moved
+                best_value = current_value = moved.value()
+                current = moved
+                improvements += 1
+            trials.done(it, better=better)
+            longest_s = max(longest_s, clock.elapsed_s - began_s)
         if it % REPORT_EVERY == 0:
             clock.report(
                 "search",
@@ -167,7 +189,8 @@ def improve(
             )
         if since_best and since_best % RESET == 0:
             current, current_value = best_plan.copy(), best_value
-    return SearchResult(best_trips, it, improvements, cut_by_clock)
+    tried, kept = (trials.tried, trials.kept) if trials is not None else (0, 0)
+    return SearchResult(best_trips, it, improvements, cut_by_clock, tried, kept)
 
 
 def _progress(
