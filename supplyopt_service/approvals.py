@@ -38,14 +38,24 @@ from .inventory import Pair, change_stock, lock_stock
 
 
 def plan_takes(plan: Mapping[str, Any]) -> dict[Pair, int]:
-    """Units a plan file loads, per (warehouse, item): the sum over its trips' stops."""
+    """Units a plan file takes from each warehouse's own stock, per (warehouse, item).
+
+    The sum over its trips' stops; a stock transfer (an extension) takes its
+    units from the warehouse it loads at and brings them to another, whose
+    loadings then take them from the transfer rather than from its own stock
+    (what a transfer brings beyond them is not counted: nothing is taken).
+    """
     totals: dict[Pair, int] = defaultdict(int)
     for trip in plan.get("trips", []):
         for stop in trip.get("stops", []):
             for item_id, quantity in stop.get("deliver", {}).items():
                 if quantity:
                     totals[(trip["warehouse"], item_id)] += int(quantity)
-    return dict(totals)
+        transfer = trip.get("transfer") or {}
+        for item_id, quantity in transfer.get("deliver", {}).items():
+            totals[(trip["warehouse"], item_id)] += int(quantity)
+            totals[(transfer["warehouse"], item_id)] -= int(quantity)
+    return {pair: quantity for pair, quantity in totals.items() if quantity > 0}
 
 
 def lock_job(session: Session, plan_id: str) -> PlanJobRow:

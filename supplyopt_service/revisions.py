@@ -22,6 +22,7 @@ from supplyopt.model import (
     parse_scenario,
 )
 from supplyopt.model.events import AddArea
+from supplyopt.replan.transfers import transfer_refusal
 
 from .core.errors import ConflictError, InvalidInputError
 from .core.settings import Settings
@@ -88,7 +89,12 @@ def check_events(
     ------
     InvalidInputError
         With every problem of the events file, located under ``body.events``.
+    ConflictError
+        When the plan has stock transfers (re-planning does not support them).
     """
+    refused = transfer_refusal(plan)
+    if refused is not None:
+        raise ConflictError(refused)
     try:
         parsed = parse_events(dict(events), scenario, plan)
     except EventsError as err:

@@ -54,13 +54,17 @@ def check_revision(
         One located message per violation (``trips[3].stops[0]: …``,
         ``previous trips[2]: …`` for the previous plan's trips); empty when
         the revision is valid. When either plan names another scenario or
-        ids it lacks, only those mismatches.
+        ids it lacks, only those mismatches; when either has a stock
+        transfer, only that (revisions of such plans are not supported).
 
     Raises
     ------
     EventsError
         When ``events`` is plain data that is invalid for this scenario and plan.
     """
+    refused = _transfers(previous, "previous ") + _transfers(new, "")
+    if refused:  # revisions of plans with stock transfers are not supported (docs/replan.md)
+        return refused
     if not isinstance(events, Events):
         events = parse_events(events, scenario, previous)
     operation = apply_events(scenario, events)
@@ -101,6 +105,17 @@ def check_revision(
     problems += check_rules(changed, new, rules)
     problems += block_problems(operation, previous, new, due_lots(changed), trips)
     return problems
+
+
+def _transfers(plan: Plan, prefix: str) -> list[str]:
+    """The first stock transfer of ``plan``, which a revision check does not support."""
+    for idx, trip in enumerate(plan.trips):
+        if trip.transfer is not None:
+            return [
+                f"{prefix}trips[{idx}].transfer: revisions of plans with stock transfers "
+                "between warehouses are not supported (docs/replan.md)"
+            ]
+    return []
 
 
 def _what_is_left(

@@ -52,6 +52,14 @@ def register(subparsers: Any) -> None:
         help="keep every vehicle loading at its own base (by default idle vehicles may drive "
         "empty to load at another warehouse)",
     )
+    parser.add_argument(
+        "--no-transfers",
+        dest="transfers",
+        action="store_false",
+        help="never carry stock from one warehouse to another (by default a truck may take "
+        "stock to another warehouse for its vehicles when that serves more; such plans "
+        "cannot be re-planned)",
+    )
     shown = parser.add_mutually_exclusive_group()
     shown.add_argument("--quiet", action="store_true", help="print no summary")
     shown.add_argument(
@@ -86,6 +94,7 @@ def run(args: argparse.Namespace) -> int:
                 seed=args.seed,
                 progress=live.update,
                 reposition=args.reposition,
+                transfers=args.transfers,
             )
     except SupplyOptError as err:  # e.g. the osm road model without osmnx installed
         source = args.scenario or default_scenario_path()

@@ -13,6 +13,7 @@ from .disruptions import (
 from .errors import (
     MissingDataError,
     PlanFileError,
+    PlanNotSupportedError,
     ScenarioError,
     SolverUnavailableError,
     SupplyOptError,
@@ -91,6 +92,7 @@ __all__ = [
     "OsmRoads",
     "Plan",
     "PlanFileError",
+    "PlanNotSupportedError",
     "Problem",
     "ReduceFleet",
     "Replan",

@@ -83,5 +83,9 @@ class PlanFileError(SupplyOptError, ValueError):
     """A plan file cannot be read (malformed JSON or wrong shape)."""
 
 
+class PlanNotSupportedError(SupplyOptError, ValueError):
+    """A plan uses something an operation does not support (revising stock transfers)."""
+
+
 class SolverUnavailableError(SupplyOptError, RuntimeError):
     """A required optimisation back end is missing or failed to start."""

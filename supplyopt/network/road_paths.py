@@ -108,11 +108,11 @@ class _Leg:
 
 
 def _legs(scenario: Scenario, plan: Plan, index: dict[str, int]) -> list[list[_Leg]]:
-    """Each trip's legs warehouse → stops → warehouse, with their start hours."""
+    """Each trip's legs warehouse → stops → warehouse (a transfer: to the other one), with start hours."""
     unload = {a.id: a.unloading_hours for a in scenario.areas}
     out: list[list[_Leg]] = []
     for number, trip in enumerate(plan.trips):
-        sites = [trip.warehouse, *(f"area:{s.area}" for s in trip.stops), trip.warehouse]
+        sites = [trip.warehouse, *(f"area:{s.area}" for s in trip.stops), trip.ends_at]
         if any(site not in index for site in sites):
             out.append([])
             continue

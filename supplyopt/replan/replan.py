@@ -52,6 +52,7 @@ from .reasons import Reasons
 from .remainder import Revision, revise_remainders, revision_tag
 from .residual import residual_scenario, residual_units, stock_left
 from .state import State, classify
+from .transfers import refuse_transfers
 from .unmet import operation_unmet
 
 #: Passes over the under-way trips at most (each stranding found may void later trips).
@@ -126,8 +127,11 @@ def replan(
     ------
     EventsError
         When the events are invalid or do not fit the scenario and plan.
+    PlanNotSupportedError
+        When the plan has stock transfers (not revised yet: docs/replan.md).
     """
     started = time.perf_counter()
+    refuse_transfers(plan)
     legs = Legs(apply_events(scenario, _validated(events, scenario, plan)))
     op, state, ledger, revisions = _revised(
         legs,
@@ -218,9 +222,11 @@ def carry_on(scenario: Scenario, plan: Plan, events: Events | Mapping[str, Any])
     roads of each leg's start (a stop no road reaches is dropped; a vehicle
     down stops there, its load lost); orders not started go ahead where they
     still can (see :mod:`supplyopt.replan.carry`). Same plan file and
-    ``replan`` block as :func:`replan`.
+    ``replan`` block as :func:`replan`. A plan with stock transfers raises
+    :class:`~supplyopt.model.PlanNotSupportedError`, as for :func:`replan`.
     """
     started = time.perf_counter()
+    refuse_transfers(plan)
     legs = Legs(apply_events(scenario, _validated(events, scenario, plan)))
     return _carry(legs, plan, started)
 

@@ -13,6 +13,7 @@ from ..model import Plan, Scenario, Trip
 from ..model.kpi import DEADLINE_EPS_H
 from ._format import format_hours
 from .manifest import vehicles
+from .trucks import trip_load
 
 _CSS = """
 body { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", sans-serif;
@@ -123,10 +124,7 @@ def _away_html(scenario: Scenario, trip: Trip) -> list[str]:
 def _trip_html(scenario: Scenario, plan: Plan, trip: Trip, number: int) -> str:
     items = {i.id: i for i in scenario.items}
     areas = {a.id: a for a in scenario.areas}
-    load: dict[str, int] = {}
-    for stop in trip.stops:
-        for item_id, qty in stop.deliver.items():
-            load[item_id] = load.get(item_id, 0) + qty
+    load = trip_load(trip)
     out = [
         f"<h2>Trip 车次 {number}: load 装车 {format_hours(trip.load_start_hours)} · "
         f"depart 出发 {format_hours(trip.depart_hours)} · "
@@ -175,6 +173,18 @@ def _trip_html(scenario: Scenario, plan: Plan, trip: Trip, number: int) -> str:
         out.append(
             f"<tr><td>{order}</td><td>{_name(area.name if area else None, stop.area)}</td>"
             f'<td>{arrive_html}</td><td class="num">{unload}</td><td>{goods}</td><td></td></tr>'
+        )
+    if trip.transfer is not None:
+        dest = trip.transfer.warehouse
+        goods = ", ".join(
+            f"{_name(items[i].name if i in items else None, i)} × {q}"
+            for i, q in trip.transfer.deliver.items()
+        )
+        where = _name(_lookup_name(scenario.warehouses, dest), dest)
+        out.append(
+            f"<tr><td>1</td><td>Stock transfer to 调拨至仓库 {where}</td>"
+            f"<td>{format_hours(trip.transfer.arrive_hours)}</td><td></td><td>{goods}</td>"
+            "<td></td></tr>"
         )
     out.append("</tbody></table>")
     return "\n".join(out)

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..model import Item, Plan, Scenario, ScenarioError, VehicleType
+from ..model import Item, Plan, Scenario, ScenarioError, Trip, VehicleType
 from ..model.kpi import DEADLINE_EPS_H
 from ._format import PALETTE, coverage_colour
 from .areas import area_results
@@ -249,7 +249,7 @@ def _trip_features(
         trip_no[trip.vehicle] = trip_no.get(trip.vehicle, 0) + 1
         path = [sites.get(trip.warehouse)]
         path += [sites.get(f"area:{stop.area}") for stop in trip.stops]
-        path.append(sites.get(trip.warehouse))
+        path.append(sites.get(trip.ends_at))  # a stock transfer ends at another warehouse
         coordinates = [p for p in path if p is not None]
         if geometry is not None and len(geometry.trips[idx]) >= 2:
             coordinates = _positions(geometry.trips[idx])
@@ -282,6 +282,7 @@ def _trip_features(
                         }
                         for stop in trip.stops
                     ],
+                    **_transfer_properties(trip),
                     "segments": [
                         {
                             "kind": s.kind,
@@ -302,3 +303,10 @@ def warehouse_colour(scenario: Scenario, warehouse_id: str) -> str:
     ids = [w.id for w in scenario.warehouses]
     idx = ids.index(warehouse_id) if warehouse_id in ids else len(ids)
     return PALETTE[idx % len(PALETTE)]
+
+
+def _transfer_properties(trip: Trip) -> dict[str, Any]:
+    """A stock transfer's properties (an extension): ``{"transfer": {...}}``, else nothing."""
+    if trip.transfer is None:
+        return {}
+    return {"transfer": trip.transfer.model_dump(mode="json")}

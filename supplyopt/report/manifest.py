@@ -2,7 +2,10 @@
 
 One row per trip × stop × item, in loading order (stop order within each
 trip), so a warehouse crew can load the last stop's goods first if they
-wish. Files are UTF-8; names are kept unchanged.
+wish. Files are UTF-8; names are kept unchanged. A stock transfer (an
+extension) has one row per item with ``stop_order`` 1, ``area`` the receiving
+warehouse's id, ``area_name`` saying it is a transfer to it, and the
+transfer's ``arrive_hours``.
 """
 
 from __future__ import annotations
@@ -58,9 +61,16 @@ def manifest_rows(
         trip_no[trip.vehicle] = trip_no.get(trip.vehicle, 0) + 1
         if vehicle is not None and trip.vehicle != vehicle:
             continue
-        for order, stop in enumerate(trip.stops, start=1):
-            area = areas.get(stop.area)
-            for item_id, qty in stop.deliver.items():
+        visits = [(s.area, areas.get(s.area), s.arrive_hours, s.deliver) for s in trip.stops]
+        if trip.transfer is not None:
+            dest = trip.transfer
+            visits.append((dest.warehouse, None, dest.arrive_hours, dest.deliver))
+        for order, (place, area, arrive_h, deliver) in enumerate(visits, start=1):
+            if area is None and trip.transfer is not None:
+                area_name = f"stock transfer to warehouse {_warehouse_name(scenario, place)}"
+            else:
+                area_name = area.name if area and area.name else ""
+            for item_id, qty in deliver.items():
                 item = items.get(item_id)
                 rows.append(
                     {
@@ -71,9 +81,9 @@ def manifest_rows(
                         "load_start_hours": round(trip.load_start_hours, 2),
                         "depart_hours": round(trip.depart_hours, 2),
                         "stop_order": order,
-                        "area": stop.area,
-                        "area_name": area.name if area and area.name else "",
-                        "arrive_hours": round(stop.arrive_hours, 2),
+                        "area": place,
+                        "area_name": area_name,
+                        "arrive_hours": round(arrive_h, 2),
                         "item": item_id,
                         "item_name": item.name if item and item.name else "",
                         "quantity": qty,
@@ -96,3 +106,9 @@ def manifest_csv(scenario: Scenario, plan: Plan, *, vehicle: str | None = None) 
 def vehicles(plan: Plan) -> list[str]:
     """Ids of the vehicles that make at least one trip, sorted."""
     return sorted({trip.vehicle for trip in plan.trips})
+
+
+def _warehouse_name(scenario: Scenario, warehouse_id: str) -> str:
+    """A warehouse's display name, else its id."""
+    found = next((w for w in scenario.warehouses if w.id == warehouse_id), None)
+    return found.name if found is not None and found.name else warehouse_id

@@ -80,7 +80,10 @@ def map_svg(
         xy = [proj(lon, lat) for lon, lat in trip["geometry"]["coordinates"]]
         tooltip = (
             f"{props['vehicle']} trip {props['trip_of_vehicle']}: "
-            + " → ".join(s["area"] for s in props["stops"])
+            + " → ".join(
+                [s["area"] for s in props["stops"]]
+                + ([f"warehouse {props['transfer']['warehouse']}"] if "transfer" in props else [])
+            )
             + f", depart {format_hours(props['depart_hours'])}"
         )
         doc.add(

@@ -106,7 +106,11 @@ def _worst_table(scenario: Scenario, plan: Plan, on_time: Mapping[tuple[str, str
 
 
 def _fleet_table(scenario: Scenario, plan: Plan) -> Table:
-    """Per warehouse: own vehicles used, guest vehicles, trips, units shipped, last return."""
+    """Per warehouse: own vehicles used, guest vehicles, trips, units shipped, last return.
+
+    Units shipped are those for areas; stock transfers (an extension) are
+    shown beside them as units moved out and in.
+    """
     fleet = Table(title="Fleet use", title_justify="left")
     columns = ("warehouse", "own vehicles used", "from elsewhere", "trips", "units shipped")
     for column in (*columns, "last return"):
@@ -115,12 +119,18 @@ def _fleet_table(scenario: Scenario, plan: Plan) -> Table:
     guests: defaultdict[str, set[str]] = defaultdict(set)
     trips = Counter(trip.warehouse for trip in plan.trips)
     shipped: Counter[str] = Counter()
+    moved_out: Counter[str] = Counter()
+    moved_in: Counter[str] = Counter()
     last_return: dict[str, float] = {}
     for trip in plan.trips:
         used[trip.base].add(trip.vehicle)
         if trip.base != trip.warehouse:
             guests[trip.warehouse].add(trip.vehicle)
         shipped[trip.warehouse] += sum(q for stop in trip.stops for q in stop.deliver.values())
+        if trip.transfer is not None:
+            units = sum(trip.transfer.deliver.values())
+            moved_out[trip.warehouse] += units
+            moved_in[trip.transfer.warehouse] += units
         last_return[trip.warehouse] = max(last_return.get(trip.warehouse, 0.0), trip.return_hours)
     for wh in scenario.warehouses:
         fleet.add_row(
@@ -128,7 +138,7 @@ def _fleet_table(scenario: Scenario, plan: Plan) -> Table:
             f"{len(used[wh.id])} / {wh.vehicle_count}",
             str(len(guests[wh.id])) if guests[wh.id] else "-",
             str(trips[wh.id]),
-            f"{shipped[wh.id]:,}",
+            f"{shipped[wh.id]:,}" + _moved_text(moved_out[wh.id], moved_in[wh.id]),
             f"{last_return[wh.id]:.2f} h" if wh.id in last_return else "-",
         )
     return fleet
@@ -170,3 +180,9 @@ def returns_after_deadline(plan: Plan) -> str | None:
 def print_summary(scenario: Scenario, plan: Plan, console: Console | None = None) -> None:
     """Print the plan summary to the terminal."""
     (console or Console()).print(summary_renderable(scenario, plan))
+
+
+def _moved_text(out: int, into: int) -> str:
+    """Units a warehouse's stock transfers took out and brought in, for the fleet table."""
+    parts = ([f"{out:,} moved out"] if out else []) + ([f"{into:,} moved in"] if into else [])
+    return f" ({', '.join(parts)})" if parts else ""

@@ -3,7 +3,9 @@
 A trip's events follow contract section 2: loading from ``load_start_hours``
 to ``depart_hours``; each stop is reached by driving (which may include
 waiting) and then occupied for the area's ``unloading_hours``; the vehicle
-then drives back until ``return_hours``.
+then drives back until ``return_hours``. A stock transfer (an extension)
+drives to the receiving warehouse by ``transfer.arrive_hours`` and unloads
+there (in a bay, for that warehouse's ``loading_hours``) until ``return_hours``.
 """
 
 from __future__ import annotations
@@ -24,7 +26,8 @@ class Segment:
     start_hours: float
     end_hours: float
     place: str
-    """Warehouse id for loading and returning, the area id for driving to and unloading at it."""
+    """Warehouse id for loading and returning, the area (a transfer: the warehouse) id for
+    driving to and unloading at it."""
 
     @property
     def duration_h(self) -> float:
@@ -36,6 +39,16 @@ def trip_segments(scenario: Scenario, trip: Trip) -> list[Segment]:
     """List the segments of one trip, in time order."""
     segments = [Segment("loading", trip.load_start_hours, trip.depart_hours, trip.warehouse)]
     clock = trip.depart_hours
+    if trip.transfer is not None:
+        dest = trip.transfer.warehouse
+        arrive = trip.transfer.arrive_hours
+        unload_h = _warehouse_loading_hours(scenario, dest)
+        begin = max(arrive, trip.return_hours - unload_h)
+        return [
+            *segments,
+            Segment("driving", clock, arrive, dest),
+            Segment("unloading", begin, max(begin, trip.return_hours), dest),
+        ]
     for stop in trip.stops:
         segments.append(Segment("driving", clock, stop.arrive_hours, stop.area))
         unloading_h = _unloading_hours(scenario, stop.area)
@@ -64,5 +77,12 @@ def horizon_hours(scenario: Scenario, plan: Plan) -> float:
 def _unloading_hours(scenario: Scenario, area_id: str) -> float:
     try:
         return scenario.area(area_id).unloading_hours
+    except KeyError:
+        return 0.0
+
+
+def _warehouse_loading_hours(scenario: Scenario, warehouse_id: str) -> float:
+    try:
+        return scenario.warehouse(warehouse_id).loading_hours
     except KeyError:
         return 0.0

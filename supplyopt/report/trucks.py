@@ -24,10 +24,13 @@ def _goods(quantities: dict[str, int], names: dict[str, str]) -> str:
 
 
 def trip_load(trip: Trip) -> dict[str, int]:
-    """Units of each item a trip carries (the sum of what its stops unload), in stop order."""
+    """Units of each item a trip carries (what its stops unload, in stop order, or its transfer)."""
     load: dict[str, int] = {}
     for stop in trip.stops:
         for item_id, qty in stop.deliver.items():
+            load[item_id] = load.get(item_id, 0) + qty
+    if trip.transfer is not None:
+        for item_id, qty in trip.transfer.deliver.items():
             load[item_id] = load.get(item_id, 0) + qty
     return load
 
@@ -49,6 +52,16 @@ def _trip_lines(scenario: Scenario, plan: Plan, trip: Trip, number: int) -> list
             f"    {format_hours(stop.arrive_hours)}  {areas.get(stop.area, stop.area)}: "
             f"{_goods(stop.deliver, items)}{late}"
         )
+    if trip.transfer is not None:
+        lines.append(
+            f"    {format_hours(trip.transfer.arrive_hours)}  at warehouse "
+            f"{trip.transfer.warehouse}: unloads into its stock (stock transfer)"
+        )
+        lines.append(
+            f"    {format_hours(trip.return_hours)}  unloaded, stays at {trip.transfer.warehouse} "
+            f"({trip.distance_km:,.1f} km)"
+        )
+        return lines
     lines.append(
         f"    {format_hours(trip.return_hours)}  back at {trip.warehouse} "
         f"({trip.distance_km:,.1f} km)"

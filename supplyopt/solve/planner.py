@@ -146,6 +146,7 @@ def plan_relief(
         Let the vehicle-day search carry stock between warehouses when that
         serves more (such trips carry ``transfer``, docs/planner.md "Stock
         transfers"). False: every unit leaves from the warehouse that holds it.
+        Only with ``reposition`` (the vehicle then loads at the other warehouse).
 
     Returns
     -------
@@ -195,7 +196,7 @@ def plan_relief(
             moves=reposition,
             budget=budget or WorkBudget(),
             time_limit_s=time_limit_s,
-            transfers=transfers,
+            transfers=transfers and reposition,  # a transfer leaves its vehicle elsewhere
         )
     timed = _resequence(inst, timed, clock, seed)
     trips = [_to_trip(inst, trip) for trip in timed]

@@ -210,7 +210,8 @@ def replan(
     The revision solves the plan's own scenario (with the stock it was
     planned with) and names the plan in ``previous``. The events are checked
     first: 422 with every problem located under ``body.events``, and nothing
-    stored. 409 unless the plan is done.
+    stored. 409 unless the plan is done, or when it has stock transfers
+    between warehouses (re-planning does not support them yet).
     """
     with svc.db.read() as session:
         previous = session.get(PlanJobRow, plan_id)

@@ -9,6 +9,7 @@ import pytest
 
 from supplyopt.cli import main
 from tests.conftest import SCENARIOS, bundled_plan, two_depot_data
+from tests.transfer_case import transfer_data
 
 BAD = Path(__file__).resolve().parents[1] / "data" / "bad"
 
@@ -74,6 +75,21 @@ def test_no_reposition_keeps_vehicles_at_their_base(tmp_path: Path) -> None:
     assert plans[True]["status"] == "empty"
     assert plans[False]["status"] == "complete"
     assert all(trip["based_at"] == "garage" for trip in plans[False]["trips"])
+
+
+def test_no_transfers_keeps_stock_where_it_is(tmp_path: Path) -> None:
+    """`--no-transfers`: no trip carries stock to another warehouse; by default one does here."""
+    scenario = tmp_path / "transfer-case.json"
+    scenario.write_text(json.dumps(transfer_data()), encoding="utf-8")
+    moved = {}
+    for flag in ([], ["--no-transfers"]):
+        out = tmp_path / f"plan{len(flag)}.json"
+        args = ["plan", str(scenario), "--out", str(out), "--quiet", "--time-limit", "20", *flag]
+        assert main(args) == 0
+        assert main(["check", str(scenario), str(out)]) == 0
+        trips = json.loads(out.read_text(encoding="utf-8"))["trips"]
+        moved[bool(flag)] = [trip["transfer"]["warehouse"] for trip in trips if "transfer" in trip]
+    assert moved == {False: ["近仓"], True: []}
 
 
 def test_negative_seed_exits_2(capsys: pytest.CaptureFixture[str]) -> None:

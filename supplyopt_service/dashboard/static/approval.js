@@ -22,11 +22,19 @@
   /** Units the plan loads per warehouse and item (what approving reserves at service warehouses). */
   function takes(plan) {
     const out = {};
-    for (const trip of plan.trips || []) for (const stop of trip.stops)
-      for (const [item, q] of Object.entries(stop.deliver)) {
-        out[trip.warehouse] = out[trip.warehouse] || {};
-        out[trip.warehouse][item] = (out[trip.warehouse][item] || 0) + q;
+    const add = (warehouse, item, q) => {
+      out[warehouse] = out[warehouse] || {};
+      out[warehouse][item] = (out[warehouse][item] || 0) + q;
+    };
+    for (const trip of plan.trips || []) {
+      for (const stop of trip.stops) for (const [item, q] of Object.entries(stop.deliver)) add(trip.warehouse, item, q);
+      // A stock transfer takes from its warehouse what the other's loadings then need not take.
+      if (trip.transfer) for (const [item, q] of Object.entries(trip.transfer.deliver)) {
+        add(trip.warehouse, item, q);
+        add(trip.transfer.warehouse, item, -q);
       }
+    }
+    for (const w of Object.keys(out)) for (const item of Object.keys(out[w])) if (out[w][item] <= 0) delete out[w][item];
     return out;
   }
   function unitsTable(id, rows, cols) {

@@ -92,7 +92,14 @@
     return f ? S.label(f.properties) : id;
   }
   function tripText(p) {
-    return vehicleName(p.vehicle) + " #" + p.trip_of_vehicle + ": " + p.stops.map((s) => areaName(s.area) + " " + S.clock(s.arrive_hours)).join(" → ");
+    const legs = p.stops.map((s) => areaName(s.area) + " " + S.clock(s.arrive_hours));
+    // A stock transfer (no stops) drives its load to another warehouse: drawn as a line there.
+    if (p.transfer) legs.push(warehouseName(p.transfer.warehouse) + " " + S.clock(p.transfer.arrive_hours));
+    return vehicleName(p.vehicle) + " #" + p.trip_of_vehicle + ": " + legs.join(" → ");
+  }
+  function warehouseName(id) {
+    const f = shared.geo && S.byKind(shared.geo, "warehouse").find((w) => w.properties.id === id);
+    return f ? S.label(f.properties) : id;
   }
   function describe(sel, rel) {
     if (!sel) return "";

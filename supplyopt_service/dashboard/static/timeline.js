@@ -27,7 +27,7 @@
   }
   /** An unloading that starts after the deadline (or that the plan marks late). */
   function isLate(geo, trip, seg) {
-    if (seg.kind !== "unloading") return false;
+    if (seg.kind !== "unloading" || trip.transfer) return false; // a transfer unloads at a warehouse
     const stop = trip.stops.find((s) => s.area === seg.place && Math.abs(s.arrive_hours - seg.start_hours) < 1e-6);
     return seg.start_hours > geo.deadline_hours + EPS_H || (!!stop && stop.on_time === false);
   }
@@ -185,7 +185,8 @@
   /** One trip's bars: its segments, the destination's name over each drive and unloading. */
   function tripBars(geo, p, names, x, y, live) {
     const g = svg("g", { class: "tl-trip", "data-trip": p.index, "data-vehicle": p.vehicle, "data-warehouse": p.warehouse },
-      svg("title", {}, S.vehicleName(p.vehicle) + " #" + p.trip_of_vehicle + ": " + p.stops.map((s) => (names[s.area] || s.area) + " " + S.clock(s.arrive_hours)).join(" → ")));
+      svg("title", {}, S.vehicleName(p.vehicle) + " #" + p.trip_of_vehicle + ": " + p.stops.map((s) => (names[s.area] || s.area) + " " + S.clock(s.arrive_hours))
+        .concat(p.transfer ? [(names[p.transfer.warehouse] || p.transfer.warehouse) + " " + S.clock(p.transfer.arrive_hours)] : []).join(" → ")));
     for (const s of p.segments) {
       if (s.end_hours <= s.start_hours) continue;
       const late = isLate(geo, p, s);
@@ -200,12 +201,13 @@
       }
     }
     // the destination's name across the drive to it and its unloading
-    p.stops.forEach((stop, i) => {
+    const dests = p.stops.map((s) => s.area).concat(p.transfer ? [p.transfer.warehouse] : []);
+    dests.forEach((place, i) => {
       const drive = p.segments.filter((s) => s.kind === "driving")[i], unload = p.segments.filter((s) => s.kind === "unloading")[i];
       if (!drive) return;
       const x0 = x(drive.start_hours), x1 = x(unload ? unload.end_hours : drive.end_hours);
-      const text = fit(names[stop.area] || stop.area, x1 - x0 - 4);
-      if (text) g.append(svg("text", { x: x0 + 2, y: y + ROW / 2 + 4, "font-size": FONT_PX, class: "dest", "data-place": stop.area }, text));
+      const text = fit(names[place] || place, x1 - x0 - 4);
+      if (text) g.append(svg("text", { x: x0 + 2, y: y + ROW / 2 + 4, "font-size": FONT_PX, class: "dest", "data-place": place }, text));
     });
     if (live) {
       g.setAttribute("tabindex", -1);
