@@ -196,7 +196,7 @@ def plan_relief(
             moves=reposition,
             budget=budget or WorkBudget(),
             time_limit_s=time_limit_s,
-            transfers=transfers and reposition,  # a transfer leaves its vehicle elsewhere
+            transfers=transfers,  # only with ``reposition``: a transfer leaves its vehicle at B
         )
     timed = _resequence(inst, timed, clock, seed)
     trips = [_to_trip(inst, trip) for trip in timed]

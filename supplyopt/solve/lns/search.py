@@ -108,8 +108,9 @@ def improve(
     reserve_s
         Seconds of the time limit left for the stages after the search.
     transfers
-        Also try moving stock between warehouses (:mod:`._transfer`): a
-        transfer move is kept only when it gives a better plan than the best.
+        Also try moving stock between warehouses (:mod:`._transfer`; only with
+        ``moves``): a transfer move is kept only when it gives a better plan
+        than the best.
     """
     model = build_model(inst)
     rng = np.random.default_rng([seed, 13])
@@ -131,7 +132,10 @@ def improve(
     it = improvements = since_best = 0
     cut_by_clock = False
     longest_s = 0.0
-    trials = TransferTrials(model, seed=seed, moves=moves, noise=NOISE) if transfers else None
+    # A transfer leaves its vehicle at another warehouse: only when vehicles may move.
+    trials = (
+        TransferTrials(model, seed=seed, moves=moves, noise=NOISE) if transfers and moves else None
+    )
     while (iterations is None or it < iterations) and since_best < stall and n_fleet:
         # Stop before an iteration as long as the longest so far could overrun the reserve.
         if clock.stopped() or clock.remaining_s <= reserve_s + longest_s:
