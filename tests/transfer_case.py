@@ -9,6 +9,7 @@ Carried to ``近仓`` instead, its load reaches every area on the vans.
 
 from __future__ import annotations
 
+import random
 from typing import Any
 
 import supplyopt
@@ -94,3 +95,39 @@ def transfer_plan() -> tuple[Scenario, Plan]:
     )
     plan = assemble_plan(scenario, [moved, van], [], solve_seconds=0.0)
     return scenario, plan
+
+
+def varied_transfer_data(seed: int) -> dict[str, Any]:
+    """The transfer case varied at random: areas, coats, bays, ready times, a third warehouse."""
+    r = random.Random(seed)
+    data = transfer_data(n_areas=r.randint(3, 14))
+    data["items"].append({"id": "coat", "weight_kg": 2.0, "volume_m3": 0.02})
+    for area in data["areas"]:
+        area["demand"]["coat"] = r.randint(0, 80)
+        area["unloading_hours"] = r.choice([0.25, 0.5, 1.0])
+        area["priority"] = r.randint(1, 3)
+        area["lat"] += r.uniform(-0.05, 0.05)
+    far, near = data["warehouses"]
+    far["lat"] = r.uniform(2.2, 3.0)
+    far["fleet"] = {"big": r.randint(1, 3), "van": r.randint(0, 1)}
+    far["stock"]["coat"] = r.randint(0, 800)
+    bays = r.choice([1, 2, None])
+    if bays is not None:
+        far["loading_bays"] = bays
+    near["stock"] = {"coat": r.randint(0, 200), "kit": r.choice([0, 0, 50, 150])}
+    near["fleet"] = {"van": r.randint(1, 5)}
+    near["loading_bays"] = r.randint(1, 3)
+    near["ready_hours"] = r.choice([0, 0, 1.0, 3.0])
+    if r.random() < 0.5:
+        data["warehouses"].append(
+            {
+                "id": "mid",
+                "lat": far["lat"] / 2,
+                "lon": 0.3,
+                "stock": {"kit": r.randint(0, 300)},
+                "fleet": {"van": r.randint(0, 3), "big": r.randint(0, 1)},
+                "loading_hours": 0.5,
+                "loading_bays": 1,
+            }
+        )
+    return data

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 import supplyopt
 from supplyopt import Plan
@@ -13,7 +14,7 @@ from supplyopt.solve.lns._days import DayPlan
 from supplyopt.solve.lns._model import build_model
 from supplyopt.solve.planner import WorkBudget
 from tests.conftest import assert_valid
-from tests.transfer_case import NEAR, transfer_data
+from tests.transfer_case import NEAR, transfer_data, varied_transfer_data
 
 
 def _plan(*, transfers: bool) -> tuple[supplyopt.Scenario, Plan]:
@@ -85,3 +86,14 @@ def test_removing_a_transfer_cuts_the_loadings_it_fed() -> None:
     assert plan.days[(1, 1, 0)] == []
     assert plan.stock.tolist() == plan.inst.stock.tolist()
     assert plan.need.tolist() == plan.inst.demand.tolist()
+
+
+@pytest.mark.parametrize("seed", [101, 103, 106, 110])
+def test_varied_cases_plan_valid_transfers(seed: int) -> None:
+    """Varied transfer cases (some plans with transfers, some without) all pass the checker."""
+    scenario = supplyopt.parse_scenario(varied_transfer_data(seed))
+    budget = WorkBudget(variants=1, restarts=0, lns_iterations=400)
+    plan = supplyopt.plan_relief(scenario, time_limit_s=120, seed=seed, budget=budget)
+    assert_valid(scenario, plan)
+    if seed in (101, 103):
+        assert any(t.transfer is not None for t in plan.trips)

@@ -8,11 +8,13 @@ valuable of the missing units A can spare (value per share of the truck)
 and drives them to B, where they join B's stock when the unloading ends
 (docs/planner.md, "Stock transfers"). The days of B's vehicles are cut
 from then, to be rebuilt (with the mover's) by the repair, which now finds
-the units there.
+the units there. The move is kept only when the plan ranks higher than the best
+and than the same days cut and rebuilt without the transfer.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,11 +32,14 @@ SOURCES = 3
 RECEIVERS = 6
 
 
+Score = Callable[[list[TimedTrip]], tuple[float, ...]]
+
+
 @dataclass(frozen=True)
 class Move:
-    """What a transfer move changed: the vehicles to rebuild and the groups whose need it freed."""
+    """What a transfer move cut: (vehicle, from when) pairs, and the groups whose need it freed."""
 
-    keys: list[Key]
+    cuts: list[tuple[Key, float]]
     freed: set[int]
 
 
@@ -95,12 +100,12 @@ def transfer_move(
     freed = plan.remove_from(mover, cut_h, model.group_of)
     trip = _transfer_trip(model, plan, mover, a, b, moves=moves)
     if trip is None:
-        return Move([mover], freed)
+        return None
     plan.add(mover, trip)
     receivers = _receivers(plan, b, trip.return_h, mover)
     for key, from_h in receivers:
         freed |= plan.remove_from(key, from_h, model.group_of)
-    return Move([mover, *(key for key, _ in receivers)], freed)
+    return Move([(mover, cut_h), *receivers], freed)
 
 
 def _sources(model: SearchModel, plan: DayPlan, b: int) -> list[int]:
@@ -240,17 +245,39 @@ class TransferTrials:
         """Whether iteration ``it`` (counted from 1) is followed by a transfer move."""
         return it >= self.next_it
 
-    def attempt(self, current: DayPlan) -> DayPlan | None:
-        """A copy of ``current`` with one transfer made and the affected days rebuilt (or None)."""
+    def attempt(self, current: DayPlan, score: Score) -> tuple[DayPlan, tuple[float, ...]] | None:
+        """``current`` with one transfer made and the days it cut rebuilt, and its score.
+
+        None when no transfer could be made, or when the same days cut and
+        rebuilt (with the same random draws) without the transfer rank as
+        high: then it is the rebuild that gains, not the transfer.
+        """
         self.tried += 1
         cand = current.copy()
         move = transfer_move(self.model, cand, self.rng, moves=self.moves)
         if move is None:
             return None
-        freed, extra = cand.settle(self.model.group_of)
-        reload_visits(self.model, cand, move.freed | freed)
-        rebuild(self.model, cand, move.keys + extra, self.rng, noise=self.noise, moves=self.moves)
-        return cand
+        draws = int(self.rng.integers(2**62))
+        self._repair(cand, move.cuts, move.freed, draws)
+        control = current.copy()
+        freed: set[int] = set()
+        for key, cut_h in move.cuts:
+            freed |= control.remove_from(key, cut_h, self.model.group_of)
+        self._repair(control, move.cuts, freed, draws)
+        cand_score = score(cand.trips())
+        if cand_score <= score(control.trips()):
+            return None
+        return cand, cand_score
+
+    def _repair(
+        self, plan: DayPlan, cuts: list[tuple[Key, float]], freed: set[int], draws: int
+    ) -> None:
+        """Settle the stock, reload the kept trips and rebuild the cut days (as the search does)."""
+        settled, extra = plan.settle(self.model.group_of)
+        reload_visits(self.model, plan, freed | settled)
+        keys = [key for key, _ in cuts] + extra
+        rng = np.random.default_rng(draws)
+        rebuild(self.model, plan, keys, rng, noise=self.noise, moves=self.moves)
 
     def done(self, it: int, *, better: bool) -> None:
         """Record the outcome of the move after iteration ``it`` and when to try the next."""

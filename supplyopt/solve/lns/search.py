@@ -174,10 +174,10 @@ def improve(
                 best_value = value
                 improvements += 1
         if trials is not None and trials.due(it):
-            moved = trials.attempt(current)
-            moved_score = score(moved.trips()) if moved is not None else best_score
-            better = moved_score > best_score
-            if moved is not None and better:
+            found = trials.attempt(current, score)
+            better = found is not None and found[1] > best_score
+            if found is not None and better:
+                moved, moved_score = found
                 since_best = 0 if moved_score[:2] > best_score[:2] else since_best
                 best_score, best_trips, best_plan = moved_score, moved.trips(), moved
                 best_value = current_value = moved.value()
