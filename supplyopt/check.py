@@ -362,6 +362,8 @@ def _check_vehicles(scenario: Scenario, plan: Plan, rules: Rules) -> list[str]:
     than its base, or than its previous trip's: it first drives there empty,
     leaving its base no earlier than the base's ``ready_hours`` (or its
     previous warehouse on return), and ``empty_km`` must give that drive.
+    After a stock transfer (an extension) the vehicle is at the warehouse
+    it unloaded at, from the trip's ``return_hours``.
     """
     problems: list[str] = []
     wh_site, _ = _site_index(scenario)
