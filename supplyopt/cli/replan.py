@@ -12,6 +12,7 @@ from rich.console import Console
 from ..io import write_plan
 from ..model import MAX_SEED, Events, Plan, Scenario, SupplyOptError, apply_events, summarize
 from ..replan import replan
+from ..replan.transfers import transfer_refusal
 from ._common import (
     EXIT_INVALID,
     one_line,
@@ -66,6 +67,10 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     previous = read_previous_or_none(args.plan, scenario)
     if previous is None:
+        return EXIT_INVALID
+    refused = transfer_refusal(previous)
+    if refused is not None:  # before the events, whose stock checks do not count transfers
+        print(f"{args.plan}: cannot re-plan: {refused}", file=sys.stderr)
         return EXIT_INVALID
     events = read_events_or_none(args.events, scenario, previous)
     if events is None:

@@ -14,6 +14,7 @@ from supplyopt.cli.replan import summary_lines
 from supplyopt.model import Plan, parse_events
 from tests.conftest import tiny_data
 from tests.revision_case import revision_case
+from tests.transfer_case import transfer_data, transfer_plan
 
 
 def needs_replan(test: Any) -> Any:
@@ -221,3 +222,22 @@ def test_replan_summary_says_coverage_before_and_after_and_each_change() -> None
         "  w1/truck/2: Broke down at 1.9 h; 71 tents lost.",
         "  w1/truck/1: A new trip at 5.95 h: a1, a2, a4.",
     ]
+
+
+def test_replan_refuses_a_plan_with_a_transfer(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`supplyopt replan` of a plan with a stock transfer exits 2 naming the transfer trip."""
+    scenario, plan = transfer_plan()
+    files = {
+        "scenario": tmp_path / "s.json",
+        "plan": tmp_path / "p.json",
+        "events": tmp_path / "e.yaml",
+    }
+    files["scenario"].write_text(json.dumps(transfer_data(n_areas=1)), encoding="utf-8")
+    files["plan"].write_text(plan.to_json(), encoding="utf-8")
+    events = {"now_hours": 1.0, "events": []}
+    files["events"].write_text(yaml.safe_dump(events), encoding="utf-8")
+    assert main(["replan", *(str(path) for path in files.values())]) == 2
+    assert "trips[0].transfer: re-planning a plan with stock transfers" in capsys.readouterr().err
+    assert scenario.name == plan.scenario
