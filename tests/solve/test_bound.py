@@ -17,6 +17,7 @@ from supplyopt.io import load_scenario_data, parse_scenario
 from supplyopt.model import Scenario
 from supplyopt.network import haversine_km
 from supplyopt.solve.reference import coverage_upper_bound, plan_baseline
+from supplyopt.solve.reference._vehicle_time import queue_lines
 from tests.budget import examples
 from tests.conftest import two_depot_data
 from tests.relief_strategies import small_families
@@ -264,3 +265,29 @@ def test_a_stop_unloads_in_full_however_little_it_carries() -> None:
     plan = supplyopt.plan_relief(scenario, time_limit_s=5.0, seed=1)
     assert supplyopt.check_plan(scenario, plan) == []
     assert 0 < plan.summary.weighted_coverage_on_time <= bound + 1e-7
+
+
+def test_first_loadings_queue_at_the_bays() -> None:
+    """Four trucks, one bay, 0.5 h loadings: the first loadings start at 0, 0.5, 1 and 1.5 h.
+
+    5.5 h per load (0.5 h loading, 2.5 h each way); 48 h of fleet time and
+    a 2.5 h free return per truck, less the 3 h the queue costs: 55 h, 10
+    loads of 10 out of 1,000. Without the queue (before issue 13) 10.55.
+    """
+    scenario = one_lane(travel_h=2.5, trucks=4, loading_hours=0.5, bays=1, demand=1000)
+    bound = coverage_upper_bound(scenario).weighted_coverage
+    assert bound == pytest.approx(0.1)
+    plan = supplyopt.plan_relief(scenario, time_limit_s=5.0, seed=1)
+    assert supplyopt.check_plan(scenario, plan) == []
+    assert plan.summary.weighted_coverage_on_time <= bound + 1e-7
+
+
+def test_queue_lines_meet_the_least_total_wait_at_every_count() -> None:
+    """The lines under Q(k) = Σ_(j<k) floor(j / bays) × loading meet it at every integer k."""
+    for bays, n in ((1, 6), (2, 9), (3, 10)):
+        lines = queue_lines(n, bays, 0.5)
+        for k in range(n + 1):
+            least = 0.5 * sum(j // bays for j in range(k))
+            assert max([0.0, *(s * k + c for s, c in lines)]) == pytest.approx(least)
+    assert queue_lines(10, None, 0.5) == []
+    assert queue_lines(3, 4, 0.5) == []

@@ -66,7 +66,7 @@ from numpy.typing import NDArray
 from ...model import Scenario, SolverUnavailableError
 from ...network import build_travel_times
 from .._lp import LinearProgram, LpStatus
-from ._vd_data import closure_h
+from ._vehicle_time import add_vehicle_time
 
 #: Slack on the deadline comparison (well below the contract's 0.01 h rounding).
 _EPS_H = 1e-9
@@ -435,51 +435,19 @@ def _add_fleet_rows(
     var_w, _var_a, var_v, _var_i = variables
     n_vars = len(var_v)
     n_wh = len(scenario.warehouses)
-    deadline_h = scenario.deadline_hours
-    ready_h = np.array([wh.ready_hours for wh in scenario.warehouses])
     x_cols = np.arange(n_vars, dtype=np.int64)
     # The rows per (type, warehouse) that carry hours, and the vehicle columns feeding them.
     vw, var_vw = np.unique(var_v * n_wh + var_w, return_inverse=True)
     var_vw = var_vw.ravel().astype(np.int64)
-    fleet = np.zeros(len(scenario.vehicle_types))
-    h_rows: list[int] = []  # H column -> (type, warehouse) row
-    h_class: list[int] = []  # H column -> its (type, base, class) row
-    h_upper: list[float] = []  # and its bound
-    class_cap: list[float] = []
-    class_upper: list[float] = []
-    class_base: list[int] = []
-    n_bases = 0
-    base_fleet: list[float] = []
-    for v_idx, vt in enumerate(scenario.vehicle_types):
-        loads_at = vw[vw // n_wh == v_idx] % n_wh
-        if len(loads_at) == 0:
-            continue
-        sp = closure_h(np.asarray(drive_h[vt.id], dtype=np.float64))[:n_wh, :n_wh]
-        for u, wh in enumerate(scenario.warehouses):
-            n_u = float(wh.fleet.get(vt.id, 0))
-            if n_u <= 0:
-                continue
-            fleet[v_idx] += n_u
-            base_row = n_bases
-            n_bases += 1
-            base_fleet.append(n_u)
-            reach = loads_at[np.isfinite(sp[u, loads_at])]
-            for c in reach.tolist():
-                work_h = deadline_h - float(ready_h[u]) - float(sp[u, c])
-                if work_h <= 0:
-                    continue
-                cls = len(class_cap)
-                class_cap.append(work_h)
-                class_upper.append(n_u)
-                class_base.append(base_row)
-                for w in reach[sp[u, reach] <= sp[u, c]].tolist():
-                    h_rows.append(int(np.searchsorted(vw, v_idx * n_wh + w)))
-                    h_class.append(cls)
-                    h_upper.append(n_u * work_h)
-    n_vw, n_cls, n_h = len(vw), len(class_cap), len(h_rows)
-    h_cols = list(lp.add_columns(h_upper))
-    m_cols = list(lp.add_columns(class_upper))
-    h_arr = np.array(h_cols, dtype=np.int64)
+    fleet = np.array(
+        [
+            sum(wh.fleet.get(vt.id, 0) for wh in scenario.warehouses)
+            for vt in scenario.vehicle_types
+        ],
+        dtype=np.float64,
+    )
+    h_arr, h_rows = add_vehicle_time(lp, scenario, vw, drive_h)
+    n_vw, n_h = len(vw), len(h_arr)
     most = np.zeros(len(scenario.vehicle_types))  # longest unloading per type
     np.maximum.at(most, var_v, trips.area_unload_h)
     for share, trip_h, unload_h in zip(trips.shares, trips.trip_h, trips.unload_h, strict=True):
@@ -500,24 +468,10 @@ def _add_fleet_rows(
         # Trip hours at (type, warehouse), less last trips' credits, within the classes' hours.
         lp.add_rows(
             np.zeros(n_vw),
-            row=np.concatenate([var_vw, z_row, np.arange(n_vw), np.array(h_rows, dtype=np.int64)]),
+            row=np.concatenate([var_vw, z_row, np.arange(n_vw), h_rows]),
             col=np.concatenate([x_cols, z_cols, c_cols, h_arr]),
             coef=np.concatenate([share * trip_h, -back_h, -np.ones(n_vw), -np.ones(n_h)]),
         )
-    # A class's hours fit in its vehicles' working time after the empty drive to its farthest.
-    lp.add_rows(
-        np.zeros(n_cls),
-        row=np.concatenate([np.array(h_class, dtype=np.int64), np.arange(n_cls)]),
-        col=np.concatenate([h_arr, np.array(m_cols, dtype=np.int64)]),
-        coef=np.concatenate([np.ones(n_h), -np.array(class_cap)]),
-    )
-    # Each vehicle is in at most one class.
-    lp.add_rows(
-        np.array(base_fleet),
-        row=np.array(class_base, dtype=np.int64),
-        col=np.array(m_cols, dtype=np.int64),
-        coef=np.ones(n_cls),
-    )
 
 
 def _last_trip_credit(

@@ -233,9 +233,7 @@ def _starts(data: VdData, lp: CoverageBound) -> list[Duals]:
     return starts
 
 
-def _bargains(
-    data: VdData, demand: FloatArray, stock: FloatArray
-) -> tuple[FloatArray, FloatArray]:
+def _bargains(data: VdData, demand: FloatArray, stock: FloatArray) -> tuple[FloatArray, FloatArray]:
     """What the LP's column bounds priced, moved onto the demand or stock rows.
 
     A delivery variable of the LP at its upper bound (the smaller of the
