@@ -164,6 +164,11 @@ class LinearProgram:
         rows = self._rows if row is None else [self._rows[r] for r in row]
         return np.array([con.ub() for con in rows], dtype=np.float64)
 
+    def column_uppers(self, col: Iterable[int] | None = None) -> NDArray[np.float64]:
+        """The upper bound of each column in ``col`` (all by default)."""
+        columns = self._columns if col is None else [self._columns[c] for c in col]
+        return np.array([var.ub() for var in columns], dtype=np.float64)
+
     def reduced_costs(self, col: Iterable[int] | None = None) -> NDArray[np.float64]:
         """The reduced cost of each column in ``col`` (all by default) in the last solution."""
         columns = self._columns if col is None else [self._columns[c] for c in col]

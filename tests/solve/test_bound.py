@@ -17,6 +17,7 @@ from supplyopt.io import load_scenario_data, parse_scenario
 from supplyopt.model import Scenario
 from supplyopt.network import haversine_km
 from supplyopt.solve.reference import coverage_upper_bound, plan_baseline
+from supplyopt.solve.reference._vehicle_time import queue_lines
 from tests.budget import examples
 from tests.conftest import two_depot_data
 from tests.relief_strategies import small_families
@@ -211,3 +212,82 @@ def test_bound_of_a_warehouse_without_deliveries_warns_nothing() -> None:
         warnings.simplefilter("error")
         bound = coverage_upper_bound(scenario)
     assert bound.weighted_coverage == pytest.approx(1.0)
+
+
+def _far_garage(lon: float) -> Scenario:
+    """Two trucks at a garage at ``lon``, 50,000 units of water at the depot beside the areas."""
+    data = two_depot_data()
+    data["warehouses"][0]["lon"] = lon
+    data["warehouses"][1]["stock"] = {"water": 50_000}
+    data["areas"][0]["demand"] = {"water": 30_000}
+    data["areas"][1]["demand"] = {"water": 20_000}
+    return supplyopt.parse_scenario(data)
+
+
+def test_vehicles_loading_away_from_their_base_pay_the_drive_there() -> None:
+    """A garage 5.6 h from the only stock leaves its trucks 5.9 of their 11.5 h to carry it.
+
+    With the empty drive free (the fleet pooled over warehouses, as before
+    issue 13) both scenarios had the same bound.
+    """
+    near = coverage_upper_bound(_far_garage(0.0)).weighted_coverage
+    scenario = _far_garage(-2.8)  # 3 degrees from the depot: 333.6 km at 60 km/h
+    far = coverage_upper_bound(scenario).weighted_coverage
+    assert far < 0.6 * near
+    plan = supplyopt.plan_relief(scenario, time_limit_s=5.0, seed=1)
+    assert supplyopt.check_plan(scenario, plan) == []
+    assert 0 < plan.summary.weighted_coverage_on_time <= far + 1e-7
+
+
+def test_a_stop_unloads_in_full_however_little_it_carries() -> None:
+    """30 areas wanting one box each, 1 h to unload: one truck can reach at most 13 by 12 h.
+
+    Pro rata (before issue 13) the 30 boxes were 3 truckloads, 0.1 h of
+    unloading each, and the bound was 1. Each stop takes its whole hour, and
+    the last trip need not finish its last unloading nor drive back: 12 + 1
+    hours for 30 hour-long stops.
+    """
+    data = one_lane(travel_h=0.01, trucks=1, loading_hours=0.0).model_dump(by_alias=True)
+    area = data["areas"][0]
+    data["areas"] = [
+        {
+            **area,
+            "id": f"a{k}",
+            "lon": 87.0 + 0.0001 * k,
+            "demand": {"box": 1},
+            "unloading_hours": 1.0,
+        }
+        for k in range(30)
+    ]
+    scenario = parse_scenario(data)
+    bound = coverage_upper_bound(scenario).weighted_coverage
+    assert bound <= 13.1 / 30
+    plan = supplyopt.plan_relief(scenario, time_limit_s=5.0, seed=1)
+    assert supplyopt.check_plan(scenario, plan) == []
+    assert 0 < plan.summary.weighted_coverage_on_time <= bound + 1e-7
+
+
+def test_first_loadings_queue_at_the_bays() -> None:
+    """Four trucks, one bay, 0.5 h loadings: the first loadings start at 0, 0.5, 1 and 1.5 h.
+
+    5.5 h per load (0.5 h loading, 2.5 h each way); 48 h of fleet time and
+    a 2.5 h free return per truck, less the 3 h the queue costs: 55 h, 10
+    loads of 10 out of 1,000. Without the queue (before issue 13) 10.55.
+    """
+    scenario = one_lane(travel_h=2.5, trucks=4, loading_hours=0.5, bays=1, demand=1000)
+    bound = coverage_upper_bound(scenario).weighted_coverage
+    assert bound == pytest.approx(0.1)
+    plan = supplyopt.plan_relief(scenario, time_limit_s=5.0, seed=1)
+    assert supplyopt.check_plan(scenario, plan) == []
+    assert plan.summary.weighted_coverage_on_time <= bound + 1e-7
+
+
+def test_queue_lines_meet_the_least_total_wait_at_every_count() -> None:
+    """The lines under Q(k) = Σ_(j<k) floor(j / bays) × loading meet it at every integer k."""
+    for bays, n in ((1, 6), (2, 9), (3, 10)):
+        lines = queue_lines(n, bays, 0.5)
+        for k in range(n + 1):
+            least = 0.5 * sum(j // bays for j in range(k))
+            assert max([0.0, *(s * k + c for s, c in lines)]) == pytest.approx(least)
+    assert queue_lines(10, None, 0.5) == []
+    assert queue_lines(3, 4, 0.5) == []

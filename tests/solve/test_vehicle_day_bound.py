@@ -280,15 +280,17 @@ def test_planner_never_beats_the_bound_on_small_families(family: str) -> None:
 
 
 @pytest.mark.slow
-def test_tighter_than_the_lp_where_the_fleet_binds() -> None:
-    """medium-tight-fleet seed 3: below the LP bound at its duals already, lower after steps.
+def test_never_above_the_lp_and_lower_after_steps_where_the_fleet_binds() -> None:
+    """medium-tight-fleet seed 3: the second start is the LP's own point, steps go below the first.
 
-    The second start is the LP's own point (every day worth nothing there),
-    so the bound is never above the LP bound on this family.
+    At the LP's point every day is worth nothing, so the bound is never
+    above the LP bound. Since the LP charges empty drives to far warehouses
+    and whole unloadings (issue 13) it is the tighter of the two at the
+    first multipliers on this family; the steps still improve on the first.
     """
     scenario = generate("medium-tight-fleet", 3)
     lp = coverage_upper_bound(scenario).weighted_coverage
     bound = vehicle_day_bound(scenario, max_iterations=8, polish=False)
-    assert bound.history[0] < lp - 0.003
     assert bound.history[1] == pytest.approx(lp, abs=1e-9)
+    assert bound.weighted_coverage <= lp + 1e-9
     assert min(bound.history[2:]) < bound.history[0]

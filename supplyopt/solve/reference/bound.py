@@ -13,32 +13,43 @@ on-time deliveries), and the objective is the KPI itself. What is relaxed:
   the earliest arrival imaginable is on time: ``loading_hours + travel``
   after the warehouse is ready and a vehicle of that type can be there
   (based there, or driven empty from its base from that base's ready time);
-- **fleet throughput**: per vehicle type, pooled over the warehouses where
-  it is based (a vehicle may load away from its base), the time of all
-  on-time trips (loading + travel out + unloading + travel back, each trip
-  charged pro rata to the share of a truckload it carries, by weight and by
-  volume separately) fits in the fleet's working time ``Σ n × (deadline −
-  ready_hours)`` over its bases (empty drives between warehouses are not
-  charged) plus a free return for the last trip of each vehicle,
-  which need not unload and come back by the deadline. The free return is
-  counted on what last trips carry: at most one truckload per vehicle, each
-  unit credited the longest unloading-and-return of its quarter-hour band
-  (so at most ``n × longest return``, the flat allowance, and less when
-  last trips do not all go to the farthest areas);
+- **fleet throughput**: per vehicle type and warehouse, the time of all
+  on-time trips loading there (loading + travel out + unloading + travel
+  back, each trip charged pro rata to the share of a truckload it carries,
+  by weight and by volume separately) fits in the working time of the
+  vehicles that load there. A vehicle based at ``u`` whose farthest
+  warehouse (by shortest drive from ``u``) is ``c`` works at most
+  ``deadline − ready(u) − drive(u, c)``: it must drive empty at least that
+  far, as trips come back where they loaded. How many of a base's vehicles
+  are in each such class, and how they share their hours among the
+  warehouses within reach of the class, is free (fractional). The last trip
+  of each vehicle gets a free return: it need not unload and come back by
+  the deadline. The free return is counted on what last trips carry: at
+  most one truckload per vehicle, each unit credited the longest
+  unloading-and-return of its quarter-hour band (so at most ``n × longest
+  return``, and less when last trips do not all go to the farthest areas);
+- **unloading**: every stop unloads for the area's whole unloading time,
+  however little it carries, and one stop carries at most the area's whole
+  demand (and at most a truckload): a share ``f`` of a truckload unloaded at
+  an area whose demand is ``D ≤ 1`` truckloads is charged ``f/D`` of its
+  unloading time (``f`` when ``D ≥ 1``);
 - **loading bays**: the loading time of those trips (pro rata again) fits in
   ``bays × (deadline − ready_hours − shortest travel)``, as a vehicle must
   leave the bay early enough to reach its first stop by the deadline.
 
 Why the last-trip credit is valid: a vehicle's trips run one after another
-from its base's ``ready_hours``; its last on-time trip leaves the bay at ``s`` and
-each on-time stop ``k`` of it is reached by the deadline, so its loading
-and outward drive fit in ``deadline − s``; only the unloading and return,
-weighted by the stop's share ``f_k`` of the load (``Σ f_k ≤ 1``), are
-extra, and these are what the credit variables ``z`` pay for.
+from its base's ``ready_hours``, with its empty drives (at least
+``drive(u, c)`` in all) between them; its last on-time trip leaves the bay at
+``s`` and each on-time stop ``k`` of it is reached by the deadline, so its
+loading and outward drive fit in ``deadline − s``; only the unloading and
+return, weighted by the stop's share ``f_k`` of the load (``Σ f_k ≤ 1``),
+are extra, and these are what the credit variables ``z`` pay for.
 
 A multi-stop trip is charged at most what it really takes: each stop's
 share times the direct out-and-back to that stop, which the triangle
-inequality keeps below the trip's actual duration. Queueing, vehicle
+inequality keeps below the trip's actual duration, plus that share of the
+stop's whole unloading over the most one stop can carry there (at most the
+stop's unloading time). Queueing, vehicle
 scheduling and route order are otherwise ignored, so the bound is loose where
 the fleet or the bays bind, and close to achievable where stock and
 reachability bind.
@@ -55,11 +66,12 @@ from numpy.typing import NDArray
 from ...model import Scenario, SolverUnavailableError
 from ...network import build_travel_times
 from .._lp import LinearProgram, LpStatus
+from ._vehicle_time import add_vehicle_time
 
 #: Slack on the deadline comparison (well below the contract's 0.01 h rounding).
 _EPS_H = 1e-9
 #: Width of the bands of return time in which last trips are counted.
-RETURN_BAND_H = 0.25
+RETURN_BAND_H = 0.05
 
 
 @dataclass(frozen=True)
@@ -158,7 +170,7 @@ def coverage_upper_bound(scenario: Scenario, *, with_fleet: bool = True) -> Cove
     lp.add_rows(stock.ravel(), row=var_w * n_items + var_i, col=x_cols, coef=1.0)
     if with_fleet:
         trips = _trips(scenario, travel.duration_h, (var_w, var_a, var_v, var_i))
-        _add_fleet_rows(lp, scenario, trips, var_v)
+        _add_fleet_rows(lp, scenario, trips, (var_w, var_a, var_v, var_i), travel.duration_h)
         _add_bay_rows(lp, scenario, trips, var_w)
     # Minimise the negated coverage (as the bound always has).
     objective = priority[var_a] / (weighted_need[var_i] * n_demanded)
@@ -224,12 +236,14 @@ def _fleet_costs(
     upper = lp.row_uppers(range(n_first, lp.n_rows))
     rest = y[n_first:]
     finite = np.isfinite(upper)
-    # The last-trip columns z (after the deliveries) are left out of the cost; they may
-    # be, as their reduced costs are >= 0 at an optimum (what they add, -d z, is <= 0).
-    # Should GLOP leave one slightly negative, count it at its most: z <= all vehicles.
-    z_cost = lp.reduced_costs(range(n_vars, lp.n_columns))
-    n_vehicles = sum(sum(wh.fleet.values()) for wh in scenario.warehouses)
-    slack = float(np.clip(-z_cost, 0.0, None).sum()) * n_vehicles
+    # The columns after the deliveries (last trips, class hours, class sizes) are left out
+    # of the cost; they may be, as their reduced costs are >= 0 at an optimum (what they
+    # add, -d y, is <= 0). Should GLOP leave one slightly negative, count it at its most
+    # (every such column has a finite upper bound that every valid plan respects).
+    rest_cols = range(n_vars, lp.n_columns)
+    slack = float(
+        (np.clip(-lp.reduced_costs(rest_cols), 0.0, None) * lp.column_uppers(rest_cols)).sum()
+    )
     return dense, float((rest[finite] * upper[finite]).sum()) + slack
 
 
@@ -306,17 +320,27 @@ class _Trips:
     out_h
         Drive from the warehouse to the area.
     trip_h
-        Loading, drive out, unloading and drive back (the deadline for a
-        vehicle that can never come back, as it is busy until then at least).
-    return_h
-        Unloading and drive back: what a last trip need not do by the deadline.
+        Per share (kg, m3), the hours one truckload of the variable's units
+        stands for: loading, drive out, unloading and drive back (the
+        deadline for a vehicle that can never come back, as it is busy until
+        then at least). The unloading is the area's whole unloading time
+        over the most of a truckload one stop there can carry (see
+        :func:`_trips`).
+    back_h
+        Drive back from the area: what a last trip need not make by the deadline.
+    unload_h
+        Per share, the unloading charged per truckload (``trip_h``'s part).
+    area_unload_h
+        The area's whole unloading time (a last trip need not finish one of its stops').
     shares
         Truckloads per unit, by weight and by volume.
     """
 
     out_h: NDArray[np.float64]
-    trip_h: NDArray[np.float64]
-    return_h: NDArray[np.float64]
+    trip_h: tuple[NDArray[np.float64], NDArray[np.float64]]
+    back_h: NDArray[np.float64]
+    unload_h: tuple[NDArray[np.float64], NDArray[np.float64]]
+    area_unload_h: NDArray[np.float64]
     shares: tuple[NDArray[np.float64], NDArray[np.float64]]
 
 
@@ -325,7 +349,16 @@ def _trips(
     duration_h: dict[str, NDArray[np.float64]],
     variables: tuple[_Index, _Index, _Index, _Index],
 ) -> _Trips:
-    """Trip hours and truckload shares of each delivery variable."""
+    """Trip hours and truckload shares of each delivery variable.
+
+    Every stop unloads for the area's whole ``unloading_hours``, however
+    little it carries, and carries at most ``cap(a) = min(1, the area's whole
+    demand in truckloads)`` of counted units (by the share measured). So a
+    stop carrying share ``f`` of a truckload costs at least
+    ``f × unloading / cap(a)`` hours of unloading; today's pro-rata charge
+    ``f × unloading`` is the case ``cap(a) = 1``. A trip's hours are still at
+    least ``Σ_k f_k (loading + drive out and back to k + unloading_k / cap(k))``.
+    """
     var_w, var_a, var_v, var_i = variables
     n_vars, n_wh = len(var_w), len(scenario.warehouses)
     types = scenario.vehicle_types
@@ -342,11 +375,25 @@ def _trips(
     volume_m3 = np.array([item.volume_m3 for item in scenario.items])
     cap_kg = np.array([vt.capacity_kg for vt in types])
     cap_m3 = np.array([vt.capacity_m3 for vt in types])
+    item_ids = scenario.item_ids
+    demand = np.array(
+        [[area.demand.get(i, 0) for i in item_ids] for area in scenario.areas], dtype=np.float64
+    )
+    per_unit = (weight_kg[None, :] / cap_kg[:, None], volume_m3[None, :] / cap_m3[:, None])
+    trip_h: list[NDArray[np.float64]] = []
+    unload: list[NDArray[np.float64]] = []
+    for share_vi in per_unit:  # (V, I) truckloads per unit
+        whole = demand @ share_vi.T  # (A, V) an area's whole demand in truckloads
+        stop_cap = np.clip(whole[var_a, var_v], 1e-12, 1.0)
+        unload.append(unload_h[var_a] / stop_cap)
+        trip_h.append(load_h[var_w] + out_h + unload[-1] + back_h)
     return _Trips(
         out_h=out_h,
-        trip_h=load_h[var_w] + out_h + unload_h[var_a] + back_h,
-        return_h=unload_h[var_a] + back_h,
-        shares=(weight_kg[var_i] / cap_kg[var_v], volume_m3[var_i] / cap_m3[var_v]),
+        trip_h=(trip_h[0], trip_h[1]),
+        back_h=back_h,
+        unload_h=(unload[0], unload[1]),
+        area_unload_h=unload_h[var_a],
+        shares=(per_unit[0][var_v, var_i], per_unit[1][var_v, var_i]),
     )
 
 
@@ -354,63 +401,123 @@ def _add_fleet_rows(
     lp: LinearProgram,
     scenario: Scenario,
     trips: _Trips,
-    var_v: _Index,
+    variables: tuple[_Index, _Index, _Index, _Index],
+    drive_h: dict[str, NDArray[np.float64]],
 ) -> None:
-    """Fleet working time per vehicle type, by kg and by m3, with last-trip variables ``z``.
+    """Fleet working time per vehicle type and warehouse, with last-trip and vehicle-class columns.
 
-    The fleet of a type is pooled over its bases, as a vehicle may load at
-    any warehouse (after an empty drive the bound does not charge).
+    Per (type ``v``, warehouse ``w``) and share (kg, m3): the pro-rata hours
+    of the trips loading at ``w``, less the return legs last trips need not
+    make in time (``z``), fit in ``Σ_(u,c) H[u, c, w]``: the hours that
+    vehicles of the type based at ``u`` whose farthest warehouse (by shortest
+    drive from ``u``) is ``c`` spend on trips at ``w``. Per (base, class),
+    those hours fit in ``m[u, c] × (deadline − ready(u) − drive(u, c))``, as
+    such a vehicle drives empty at least from ``u`` to ``c`` (its position
+    changes only by empty drives, trips return where they loaded), and a
+    class holds ``m[u, c]`` of the base's vehicles, ``Σ_c m[u, c] ≤ n(u)``.
+    ``H`` and ``m`` are the same for both shares: each share's hours are a
+    lower bound on the same real hours.
 
-    ``z[b]`` is the share of a truckload delivered on vehicles' last on-time
-    trips, per type and band ``b`` of the time those trips would need to
-    unload and come back (which they need not do by the deadline). Each band
-    is charged its longest return, so banding only loosens the bound, never
-    invalidates it. The ``z`` columns follow the delivery columns, one block
-    per share.
+    A vehicle's last on-time trip need only reach its stops by the
+    deadline: it need not drive back, nor finish unloading at its last stop.
+    ``z[w, b]`` is the share of a truckload delivered on last trips, per
+    type, warehouse and band ``b`` of the drive back, credited the band's
+    longest drive back (banding only loosens the bound, never invalidates
+    it); ``U[w]`` is the unloading credited, at most one area's longest
+    unloading per vehicle of the type. (The charge of a last trip less
+    these credits is at most its loading, its drive to its farthest stop
+    and every unloading but one: the time to its last stop.)
+
+    Every column added here has a finite upper bound that every valid plan
+    respects (:func:`_fleet_costs` needs them); the columns follow the
+    delivery columns.
     """
+    var_w, _var_a, var_v, _var_i = variables
     n_vars = len(var_v)
-    band_of_var = np.floor(trips.return_h / RETURN_BAND_H).astype(np.int64)
-    n_bands_max = int(band_of_var.max()) + 1
-    band, var_b = np.unique(var_v * n_bands_max + band_of_var, return_inverse=True)
-    var_b = var_b.ravel().astype(np.int64)
-    n_b = len(band)
-    b_type = (band // n_bands_max).astype(np.int64)
-    b_return_h = np.zeros(n_b)
-    np.maximum.at(b_return_h, var_b, trips.return_h)
-    fleet, work_h = _fleet_hours(scenario)
+    n_wh = len(scenario.warehouses)
     x_cols = np.arange(n_vars, dtype=np.int64)
-    b_range = np.arange(n_b, dtype=np.int64)
-    z_blocks = [np.array(lp.add_columns([np.inf] * n_b)) for _ in trips.shares]
-    for share, z_cols in zip(trips.shares, z_blocks, strict=True):
-        # z[b] <= loads carried in band b: z[b] - sum share * x <= 0.
-        lp.add_rows(
-            np.zeros(n_b),
-            row=np.concatenate([var_b, b_range]),
-            col=np.concatenate([x_cols, z_cols]),
-            coef=np.concatenate([-share, np.ones(n_b)]),
-        )
-        # At most one last trip per vehicle.
-        lp.add_rows(fleet, row=b_type, col=z_cols, coef=np.ones(n_b))
-        # Working time from ready to deadline: every trip in full, minus the
-        # return legs last trips need not make in time.
-        lp.add_rows(
-            work_h,
-            row=np.concatenate([var_v, b_type]),
-            col=np.concatenate([x_cols, z_cols]),
-            coef=np.concatenate([share * trips.trip_h, -b_return_h]),
-        )
-
-
-def _fleet_hours(scenario: Scenario) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """Vehicles of each type, and their working hours from ready to deadline, summed."""
-    based = np.array(
-        [[wh.fleet.get(vt.id, 0) for vt in scenario.vehicle_types] for wh in scenario.warehouses],
+    # The rows per (type, warehouse) that carry hours, and the vehicle columns feeding them.
+    vw, var_vw = np.unique(var_v * n_wh + var_w, return_inverse=True)
+    var_vw = var_vw.ravel().astype(np.int64)
+    fleet = np.array(
+        [
+            sum(wh.fleet.get(vt.id, 0) for wh in scenario.warehouses)
+            for vt in scenario.vehicle_types
+        ],
         dtype=np.float64,
     )
-    ready_h = np.array([wh.ready_hours for wh in scenario.warehouses])
-    # A base ready only after the deadline adds no working time (never negative time).
-    work_h = (np.maximum(0.0, scenario.deadline_hours - ready_h)[:, None] * based).sum(axis=0)
-    return based.sum(axis=0), work_h
+    h_arr, h_rows = add_vehicle_time(lp, scenario, vw, drive_h)
+    n_vw, n_h = len(vw), len(h_arr)
+    most = np.zeros(len(scenario.vehicle_types))  # longest unloading per type
+    np.maximum.at(most, var_v, trips.area_unload_h)
+    for share, trip_h, unload_h in zip(trips.shares, trips.trip_h, trips.unload_h, strict=True):
+        # Credits of last trips: the drive back, and the unloading (one area's at most per vehicle).
+        z_cols, z_row, back_h, unl_h = _last_trip_credit(
+            lp, (trips.back_h, unload_h), share, variables, vw, fleet, n_wh
+        )
+        c_cols = np.array(lp.add_columns((most[vw // n_wh] * fleet[vw // n_wh]).tolist()))
+        # C[v, w] <= the unloading of its last trips: C - sum unl * z <= 0.
+        lp.add_rows(
+            np.zeros(n_vw),
+            row=np.concatenate([np.arange(n_vw), z_row]),
+            col=np.concatenate([c_cols, z_cols]),
+            coef=np.concatenate([np.ones(n_vw), -unl_h]),
+        )
+        # ... and one area's longest unloading per vehicle of the type.
+        lp.add_rows(most * fleet, row=(vw // n_wh).astype(np.int64), col=c_cols, coef=np.ones(n_vw))
+        # Trip hours at (type, warehouse), less last trips' credits, within the classes' hours.
+        lp.add_rows(
+            np.zeros(n_vw),
+            row=np.concatenate([var_vw, z_row, np.arange(n_vw), h_rows]),
+            col=np.concatenate([x_cols, z_cols, c_cols, h_arr]),
+            coef=np.concatenate([share * trip_h, -back_h, -np.ones(n_vw), -np.ones(n_h)]),
+        )
+
+
+def _last_trip_credit(
+    lp: LinearProgram,
+    hours: tuple[NDArray[np.float64], NDArray[np.float64]],
+    share: NDArray[np.float64],
+    variables: tuple[_Index, _Index, _Index, _Index],
+    vw: _Index,
+    fleet: NDArray[np.float64],
+    n_wh: int,
+) -> tuple[_Index, _Index, NDArray[np.float64], NDArray[np.float64]]:
+    """Columns ``z[b]``: truckloads on last trips per (type, warehouse) and band of two hours.
+
+    A band is a (type, warehouse) and a quarter-hour band of each of the two
+    ``hours`` per truckload (the drive back, the unloading). ``z[b]`` is at
+    most the loads carried in band ``b`` and, summed over a type's bands, at
+    most one truckload per vehicle. Each band is credited its longest hours
+    of each kind (banding only loosens the bound). Returns the columns, the
+    (type, warehouse) row of each (an index into ``vw``) and their hours of
+    each kind per truckload.
+    """
+    var_w, _var_a, var_v, _var_i = variables
+    first = np.floor(hours[0] / RETURN_BAND_H).astype(np.int64)
+    second = np.floor(hours[1] / RETURN_BAND_H).astype(np.int64)
+    n_second = int(second.max()) + 1
+    n_bands = (int(first.max()) + 1) * n_second
+    key = (var_v * n_wh + var_w) * n_bands + first * n_second + second
+    band, var_b = np.unique(key, return_inverse=True)
+    var_b = var_b.ravel().astype(np.int64)
+    n_b = len(band)
+    b_vw = (band // n_bands).astype(np.int64)
+    b_type = b_vw // n_wh
+    b_first, b_second = np.zeros(n_b), np.zeros(n_b)
+    np.maximum.at(b_first, var_b, hours[0])
+    np.maximum.at(b_second, var_b, hours[1])
+    z_cols = np.array(lp.add_columns(fleet[b_type].tolist()), dtype=np.int64)
+    # z[b] <= loads carried in band b: z[b] - sum share * x <= 0.
+    lp.add_rows(
+        np.zeros(n_b),
+        row=np.concatenate([var_b, np.arange(n_b)]),
+        col=np.concatenate([np.arange(len(var_v), dtype=np.int64), z_cols]),
+        coef=np.concatenate([-share, np.ones(n_b)]),
+    )
+    # At most one last trip per vehicle of the type.
+    lp.add_rows(fleet, row=b_type, col=z_cols, coef=np.ones(n_b))
+    return z_cols, np.searchsorted(vw, b_vw).astype(np.int64), b_first, b_second
 
 
 def _add_bay_rows(lp: LinearProgram, scenario: Scenario, trips: _Trips, var_w: _Index) -> None:
