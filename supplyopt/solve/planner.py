@@ -46,10 +46,11 @@ VARIANTS: tuple[tuple[float, float, bool], ...] = (
     (0.7, 1.0, False),
     (0.5, 1.0, False),
 )
-#: Feedback rounds after the variants at most (see :mod:`supplyopt.solve.feedback`): each
-#: re-plans the first round with the budget scales the last dispatch achieved per warehouse
-#: and vehicle type. The loop stops earlier when FEEDBACK_PATIENCE rounds in a row do not
-#: beat its best or the scales stop changing, so a fixed budget gives a fixed plan.
+#: Feedback rounds after the first variant at most (see :mod:`supplyopt.solve.feedback`):
+#: each re-plans the first round with the budget scales the last dispatch achieved per
+#: warehouse and vehicle type. The loop stops earlier when FEEDBACK_PATIENCE rounds in a row
+#: do not beat the best plan so far or the scales stop changing: decided by the plans, not
+#: the clock, so a fixed budget gives a fixed plan.
 FEEDBACK_ROUNDS = 6
 FEEDBACK_PATIENCE = 2
 #: Randomised restarts after the variants: RESTART_WORK // (areas × warehouses), at most
@@ -79,11 +80,11 @@ class WorkBudget:
     variants
         How many of :data:`VARIANTS` to plan, in order (``None``: all of them).
     feedback
-        How many feedback rounds at most follow the variants (``None``:
+        How many feedback rounds at most follow the first variant (``None``:
         :data:`FEEDBACK_ROUNDS`; 0: none). The loop may stop earlier, decided
         by the plans it makes, never by the clock (see :func:`_feedback`).
     restarts
-        How many randomised restarts of the best setting (``None``: the number
+        How many randomised restarts of the best variant (``None``: the number
         fixed by the scenario's size, see :func:`_restarts`).
     lns_iterations
         How many iterations of the large-neighbourhood search over
