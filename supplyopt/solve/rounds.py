@@ -240,10 +240,10 @@ def plan_rounds(
                 bay_scale if first else 1.0,
                 moves=reposition and first,
             )
-        allocated = pending.copy() if round_no == 1 else None
-        before = _hours_left(inst, state.dispatchers) if allocated is not None else None
-        new = state.dispatch(pending, clock, rng)
-        if allocated is not None and before is not None:
+        allocated = pending.copy()
+        before = _hours_left(inst, state.dispatchers) if round_no == 1 else None
+        new = state.dispatch(pending, clock, rng)  # leaves in pending what it could not carry
+        if before is not None:
             after = _hours_left(inst, state.dispatchers)
             first_round = FirstRound(
                 allocated, pending.copy(), new, before[0], after[0], before[1], after[1]
