@@ -24,7 +24,12 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import Any
 
 from ..solve.planner import WorkBudget, plan_relief
-from ..whatif.runner import WHATIF_LNS_ITERATIONS, WHATIF_RESTARTS, WHATIF_VARIANTS
+from ..whatif.runner import (
+    WHATIF_FEEDBACK,
+    WHATIF_LNS_ITERATIONS,
+    WHATIF_RESTARTS,
+    WHATIF_VARIANTS,
+)
 from .outcome import SampleOutcome, nothing_to_plan, outcome_of
 from .region import Region, parse_region
 from .sampling import draw_sample, sample_scenario
@@ -34,7 +39,10 @@ SampleProgress = Callable[[int, int], None]
 
 #: The planner's work per sample (fixed, independent of the clock).
 SAMPLE_BUDGET = WorkBudget(
-    variants=WHATIF_VARIANTS, restarts=WHATIF_RESTARTS, lns_iterations=WHATIF_LNS_ITERATIONS
+    variants=WHATIF_VARIANTS,
+    restarts=WHATIF_RESTARTS,
+    lns_iterations=WHATIF_LNS_ITERATIONS,
+    feedback=WHATIF_FEEDBACK,
 )
 
 #: Parsed regions a worker holds, by digest (a worker serves one run at a time).

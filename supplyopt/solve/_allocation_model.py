@@ -17,7 +17,7 @@ import numpy as np
 
 from ._candidates import Candidates, MoveSources
 from ._lp import LinearProgram
-from .instance import Instance, IntArray
+from .instance import FloatArray, Instance, IntArray
 
 if TYPE_CHECKING:
     from .allocation import FleetState
@@ -71,13 +71,14 @@ def build_model(
     fleet: FleetState,
     candidates: Candidates,
     *,
-    fleet_scale: float,
-    bay_scale: float,
+    fleet_scale: FloatArray,
+    bay_scale: FloatArray,
 ) -> AllocationModel | None:
     """Build the allocation LP over the candidate pairs; ``None`` when nothing can ship.
 
-    ``fleet_scale`` and ``bay_scale`` multiply the vehicle-hour and bay
-    budgets (see :func:`supplyopt.solve.allocation.allocate`).
+    ``fleet_scale`` (W, K) and ``bay_scale`` (W,) multiply the vehicle-hour
+    budget of each warehouse and type and the bay budget of each warehouse
+    (see :func:`supplyopt.solve.allocation.allocate`).
     """
     lp = LinearProgram()
     units, trips = _add_pairs(lp, inst, stock, need, candidates)
@@ -166,12 +167,12 @@ def _by_warehouse_and_type(trips: Block) -> dict[tuple[int, int], list[tuple[int
 
 
 def _add_fleet_budgets(
-    lp: LinearProgram, inst: Instance, fleet: FleetState, trips: Block, fleet_scale: float
+    lp: LinearProgram, inst: Instance, fleet: FleetState, trips: Block, fleet_scale: FloatArray
 ) -> dict[tuple[int, int], int]:
     """Vehicle hours per (w, k): round trips within the hours the vehicles have left."""
     rows: dict[tuple[int, int], int] = {}
     for (w, k), uses in _by_warehouse_and_type(trips).items():
-        budget = fleet_scale * hours_left(fleet.vehicle_free_h[w][k], inst, w)
+        budget = float(fleet_scale[w, k]) * hours_left(fleet.vehicle_free_h[w][k], inst, w)
         rows[w, k] = lp.add_row(
             [col for col, _ in uses], [cycle for _, cycle in uses], upper=budget
         )
@@ -184,7 +185,7 @@ def _add_moves(
     fleet: FleetState,
     move_from: MoveSources,
     budget_rows: dict[tuple[int, int], int],
-    fleet_scale: float,
+    fleet_scale: FloatArray,
 ) -> Block:
     """Add ``y[u, w, k]``: vehicles moved, with their hours taken from u's budget to w's."""
     moves = Block()
@@ -204,13 +205,13 @@ def _add_moves(
             # Gained at w: the hours from its arrival to the horizon ...
             row.append(row_w)
             col.append(y)
-            coef.append(-fleet_scale * max(0.0, inst.horizon_h - start))
+            coef.append(-float(fleet_scale[w, k]) * max(0.0, inst.horizon_h - start))
             # ... lost at u: a vehicle's mean working hours there.
             row_u = budget_rows.get((u, k))
             if row_u is not None:
                 row.append(row_u)
                 col.append(y)
-                coef.append(fleet_scale * mean_h)
+                coef.append(float(fleet_scale[u, k]) * mean_h)
             sent.setdefault((u, k), []).append(y)
     lp.add_terms(row=row, col=col, coef=coef)
     for (u, k), ys in sent.items():
@@ -219,7 +220,7 @@ def _add_moves(
 
 
 def _add_bay_budgets(
-    lp: LinearProgram, inst: Instance, fleet: FleetState, trips: Block, bay_scale: float
+    lp: LinearProgram, inst: Instance, fleet: FleetState, trips: Block, bay_scale: FloatArray
 ) -> None:
     """Loadings per warehouse with limited bays: within the bay hours left over loading hours."""
     by_warehouse: dict[int, list[int]] = {}
@@ -229,7 +230,7 @@ def _add_bay_budgets(
         bays = fleet.bay_free_h[w]
         if bays and inst.load_h[w] > 0:
             budget = hours_left(bays, inst, w)
-            upper = bay_scale * budget / float(inst.load_h[w])
+            upper = float(bay_scale[w]) * budget / float(inst.load_h[w])
             lp.add_row(cols, [1.0] * len(cols), upper=upper)
 
 

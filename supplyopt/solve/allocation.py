@@ -26,7 +26,7 @@ from numpy.typing import NDArray
 from ._allocation_model import AllocationModel, build_model
 from ._candidates import find_candidates
 from ._lexicographic import LexSolution, solve_lexicographic
-from .instance import Instance, IntArray
+from .instance import FloatArray, Instance, IntArray
 
 
 @dataclass(frozen=True)
@@ -70,8 +70,8 @@ def allocate(
     fleet: FleetState,
     *,
     time_limit_s: float,
-    fleet_scale: float = 1.0,
-    bay_scale: float = 1.0,
+    fleet_scale: float | FloatArray = 1.0,
+    bay_scale: float | FloatArray = 1.0,
     moves: bool = False,
 ) -> Allocation:
     """Solve the allocation LP on what is left and round it to whole units.
@@ -91,13 +91,16 @@ def allocate(
     time_limit_s
         Budget for all LP solves together.
     fleet_scale
-        Multiplies every vehicle-hour budget. Below 1 it makes the LP plan for
-        a fleet smaller than the relaxation believes, which pays off when the
-        fleet binds (fractional trips make the LP optimistic).
+        Multiplies every vehicle-hour budget: one number, or (W, K) one per
+        warehouse and vehicle type (as :mod:`supplyopt.solve.feedback`
+        measures them). Below 1 it makes the LP plan for a fleet smaller than
+        the relaxation believes, which pays off when the fleet binds
+        (fractional trips make the LP optimistic).
     bay_scale
-        Multiplies every loading-bay budget, for the same reason: where bays
-        bind, planning for fewer loadings makes the LP value each loading as
-        the dispatch will (and move big trucks, not vans, to busy bays).
+        Multiplies every loading-bay budget (one number, or (W,) one per
+        warehouse), for the same reason: where bays bind, planning for fewer
+        loadings makes the LP value each loading as the dispatch will (and
+        move big trucks, not vans, to busy bays).
     moves
         Let the LP send vehicles empty from one warehouse to load at another
         (variables ``y[u, w, k]``: a moved vehicle takes its working hours
@@ -121,8 +124,10 @@ def allocate(
         need,
         fleet,
         candidates,
-        fleet_scale=fleet_scale,
-        bay_scale=bay_scale,
+        fleet_scale=np.broadcast_to(
+            np.asarray(fleet_scale, dtype=np.float64), (inst.n_warehouses, len(inst.types))
+        ),
+        bay_scale=np.broadcast_to(np.asarray(bay_scale, dtype=np.float64), (inst.n_warehouses,)),
     )
     if model is None:
         return empty

@@ -21,10 +21,11 @@ from ..model import (
 )
 from ..network import TravelTimes, build_travel_times
 from .dispatch import TimedTransfer, TimedTrip
+from .feedback import Scales, measured_scales
 from .instance import Instance, IntArray, build_instance
 from .lns import improve
 from .progress import Clock, ProgressCallback, StopCallback
-from .rounds import first_plan, plan_trips, units_delivered, units_taken
+from .rounds import FirstRound, first_plan, plan_rounds, units_delivered, units_taken
 from .sequence import MIN_STOPS, resequence_trips
 from .start import FleetStart, resolve_start
 from .unmet import explain_unmet, refute_fleet
@@ -46,6 +47,13 @@ VARIANTS: tuple[tuple[float, float, bool], ...] = (
     (0.7, 1.0, False),
     (0.5, 1.0, False),
 )
+#: Feedback rounds after the first variant at most (see :mod:`supplyopt.solve.feedback`):
+#: each re-plans the first round with the budget scales the last dispatch achieved per
+#: warehouse and vehicle type. The loop stops earlier when FEEDBACK_PATIENCE rounds in a row
+#: do not beat the best plan so far or the scales stop changing: decided by the plans, not
+#: the clock, so a fixed budget gives a fixed plan.
+FEEDBACK_ROUNDS = 6
+FEEDBACK_PATIENCE = 2
 #: Randomised restarts after the variants: RESTART_WORK // (areas × warehouses), at most
 #: MAX_RESTARTS (a 30-area, one-warehouse scenario gets 40; province scale none).
 RESTART_WORK = 20_000
@@ -72,6 +80,10 @@ class WorkBudget:
     ----------
     variants
         How many of :data:`VARIANTS` to plan, in order (``None``: all of them).
+    feedback
+        How many feedback rounds at most follow the first variant (``None``:
+        :data:`FEEDBACK_ROUNDS`; 0: none). The loop may stop earlier, decided
+        by the plans it makes, never by the clock (see :func:`_feedback`).
     restarts
         How many randomised restarts of the best variant (``None``: the number
         fixed by the scenario's size, see :func:`_restarts`).
@@ -85,6 +97,7 @@ class WorkBudget:
     """
 
     variants: int | None = None
+    feedback: int | None = None
     restarts: int | None = None
     lns_iterations: int | None = None
 
@@ -309,6 +322,19 @@ def _number(vehicle: str) -> int:
     return int(tail) if tail.isdigit() else 0
 
 
+#: A first-round setting: the LP's budget scales and whether vehicles may be moved.
+_Config = tuple[Scales, bool]
+
+
+@dataclass(frozen=True)
+class _Run:
+    """One planned run: its score, setting and first round."""
+
+    score: tuple[float, ...]
+    config: _Config
+    first: FirstRound | None
+
+
 class _Search:
     """The best plan so far, in the contract's objective order, and the time a run takes."""
 
@@ -317,45 +343,48 @@ class _Search:
         self.score = _score(inst, first)
         self.trips = first
         self.from_search = False  # False while the first plan is the best
-        #: The best-ranked variant planned so far (restarts randomise its dispatch).
-        self.best_variant: tuple[tuple[float, ...], tuple[float, float, bool]] | None = None
+        #: The best-ranked fixed variant (restarts randomise its dispatch).
+        self.best_variant: _Run | None = None
+        self.runs = 0  # runs planned (the first always runs, whatever the clock's share)
         self.last_run_s = 0.0
         #: No variant or restart after the first starts once this many seconds have passed.
         self.until_s = math.inf
 
     def attempt(
         self,
-        variant: tuple[float, float, bool],
+        config: _Config,
         span: tuple[float, float],
         label: str,
-        rng: np.random.Generator | None = None,
-    ) -> bool:
-        """Plan one variant unless time is short; keep it if better. False: out of time."""
+        noise: tuple[int, int] | None = None,
+    ) -> _Run | None:
+        """Plan one setting unless time is short; keep it if better. ``None``: out of time.
+
+        ``noise`` seeds the randomised dispatch of a restart (``None``: none).
+        """
         clock = self.clock
         if clock.stopped() or clock.remaining_s < 1.5 * self.last_run_s:
-            return False
-        if self.best_variant is not None and clock.elapsed_s + self.last_run_s > self.until_s:
-            return False
+            return None
+        if self.runs and clock.elapsed_s + self.last_run_s > self.until_s:
+            return None
         started = clock.elapsed_s
-        scale, bay_scale, moves = variant
-        trips = plan_trips(
+        scales, moves = config
+        run = plan_rounds(
             self.inst,
             clock,
-            scale,
-            bay_scale=bay_scale,
+            scales.fleet,
+            bay_scale=scales.bays,
             span=span,
             label=label,
             reposition=moves,
-            rng=rng,
+            rng=None if noise is None else np.random.default_rng(list(noise)),
         )
         self.last_run_s = clock.elapsed_s - started
-        score = _score(self.inst, trips)
-        if self.best_variant is None or score > self.best_variant[0]:
-            self.best_variant = (score, variant)
+        self.runs += 1
+        result = _Run(_score(self.inst, run.trips), config, run.first)
         # The first plan gives way on a tie: the searched plans decide among equals.
-        if score > self.score or (not self.from_search and score == self.score):
-            self.score, self.trips, self.from_search = score, trips, True
-        return True
+        if result.score > self.score or (not self.from_search and result.score == self.score):
+            self.score, self.trips, self.from_search = result.score, run.trips, True
+        return result
 
 
 def _plan_best(
@@ -367,9 +396,12 @@ def _plan_best(
     budget: WorkBudget,
     fixed_fleet: bool = False,
 ) -> list[TimedTrip]:
-    """A greedy first plan, then each variant and restarts of the best while time allows.
+    """A greedy first plan, the variants with the feedback after the first, restarts of the best.
 
-    Ranked in the contract's objective order: on-time value first, then the
+    The feedback rounds (:func:`_feedback`) follow the first variant; the
+    other variants follow them as fallback candidates, and the restarts
+    randomise the best fixed variant's dispatch, so a fixed budget plans
+    every plan it planned before the feedback existed, and more. Ranked in the contract's objective order: on-time value first, then the
     worst area's coverage, then the mean arrival of a unit, then the distance
     driven (empty drives included). A plan replaces the best so far only if
     it ranks higher, so the first plan is returned when nothing beats it.
@@ -387,22 +419,59 @@ def _plan_best(
         variants = [variant for variant in VARIANTS if reposition or not variant[2]]
     variants = variants[: budget.variants]
     n_runs = len(variants)
-    for run, variant in enumerate(variants):
+    n_feedback = FEEDBACK_ROUNDS if budget.feedback is None else budget.feedback
+    for run, (scale, bays, moves) in enumerate(variants):
         span = (0.05 + 0.9 * run / n_runs, 0.05 + 0.9 * (run + 1) / n_runs)
-        if not search.attempt(variant, span, f"variant {run + 1}/{n_runs}"):
+        config = (Scales.uniform(inst, scale, bays), moves)
+        result = search.attempt(config, span, f"variant {run + 1}/{n_runs}")
+        if result is None:
             clock.cut_short(f"variants {run + 1}-{n_runs} of {n_runs}")
             return search.trips
-    # Randomised restarts of the best variant's dispatch, a number fixed by the size.
+        if search.best_variant is None or result.score > search.best_variant.score:
+            search.best_variant = result
+        if run == 0 and not _feedback(search, result, n_feedback):
+            return search.trips
     if search.best_variant is None:
         return search.trips
-    winner = search.best_variant[1]
+    # Randomised restarts of the best variant's dispatch, a number fixed by the size.
+    winner = search.best_variant.config
     n_restarts = _restarts(inst) if budget.restarts is None else budget.restarts
     for restart in range(n_restarts):
-        rng = np.random.default_rng([seed, restart])
-        if not search.attempt(winner, (0.95, 0.95), f"restart {restart + 1}", rng):
+        if search.attempt(winner, (0.95, 0.95), f"restart {restart + 1}", (seed, restart)) is None:
             clock.cut_short(f"restarts {restart + 1}-{n_restarts} of {n_restarts}")
             break
     return search.trips
+
+
+def _feedback(search: _Search, start: _Run, n_rounds: int) -> bool:
+    """Re-plan the first round with the scales the dispatch achieved, while it improves.
+
+    From ``start`` (the first variant's run), each round measures the last
+    run's first round (:func:`~supplyopt.solve.feedback.measured_scales`),
+    re-solves the LP with those scales and dispatches again. Stops after
+    ``n_rounds``, when the scales no longer change, or after
+    FEEDBACK_PATIENCE rounds in a row that do not beat the best plan: all
+    decided by the plans, not the clock, so a fixed budget gives a fixed
+    plan. False: out of time.
+    """
+    last, stalled = start, 0
+    for round_no in range(n_rounds):
+        if last.first is None:
+            break
+        scales, moves = last.config
+        measured = measured_scales(search.inst, last.first, scales)
+        if measured.same_as(scales):
+            break
+        best_score = search.score
+        result = search.attempt((measured, moves), (0.05, 0.05), f"feedback round {round_no + 1}")
+        if result is None:
+            search.clock.cut_short(f"feedback rounds {round_no + 1}-{n_rounds} of {n_rounds}")
+            return False
+        last = result
+        stalled = 0 if result.score > best_score else stalled + 1
+        if stalled >= FEEDBACK_PATIENCE:
+            break
+    return True
 
 
 def _restarts(inst: Instance) -> int:

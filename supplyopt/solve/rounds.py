@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
+from ._allocation_model import hours_left
 from .allocation import allocate
 from .dispatch import Guest, TimedTrip, WarehouseDispatcher, fleet_state
-from .instance import Instance, IntArray
+from .instance import FloatArray, Instance, IntArray
 from .progress import Clock
 
 #: Allocation/dispatch rounds at most; a round that delivers nothing new ends the loop.
@@ -142,12 +143,48 @@ def nearest_allocation(
     return pending
 
 
+@dataclass(frozen=True)
+class FirstRound:
+    """What the first round's LP allocated and what its dispatch made of it.
+
+    Attributes
+    ----------
+    allocated
+        (W, A, I) units the LP gave each warehouse.
+    left
+        (W, A, I) of those units the dispatch could not carry.
+    trips
+        The round's trips.
+    vehicle_h_before, vehicle_h_after
+        (W, K) vehicle hours left to the horizon at each warehouse (moved
+        vehicles counted where they load), before and after the dispatch.
+    bay_h_before, bay_h_after
+        (W,) loading-bay hours left to the horizon (0 for unlimited bays).
+    """
+
+    allocated: IntArray
+    left: IntArray
+    trips: list[TimedTrip]
+    vehicle_h_before: FloatArray
+    vehicle_h_after: FloatArray
+    bay_h_before: FloatArray
+    bay_h_after: FloatArray
+
+
+@dataclass(frozen=True)
+class Rounds:
+    """A plan of rounds: its trips and, when an LP round ran first, that round's record."""
+
+    trips: list[TimedTrip]
+    first: FirstRound | None
+
+
 def plan_trips(
     inst: Instance,
     clock: Clock,
-    fleet_scale: float,
+    fleet_scale: float | FloatArray,
     *,
-    bay_scale: float = 1.0,
+    bay_scale: float | FloatArray = 1.0,
     span: tuple[float, float] = (0.05, 0.95),
     label: str = "",
     reposition: bool = False,
@@ -158,8 +195,33 @@ def plan_trips(
     ``fleet_scale``, ``bay_scale`` and ``reposition`` apply to the first
     round's LP only (see ``allocate``).
     """
+    return plan_rounds(
+        inst,
+        clock,
+        fleet_scale,
+        bay_scale=bay_scale,
+        span=span,
+        label=label,
+        reposition=reposition,
+        rng=rng,
+    ).trips
+
+
+def plan_rounds(
+    inst: Instance,
+    clock: Clock,
+    fleet_scale: float | FloatArray,
+    *,
+    bay_scale: float | FloatArray = 1.0,
+    span: tuple[float, float] = (0.05, 0.95),
+    label: str = "",
+    reposition: bool = False,
+    rng: np.random.Generator | None = None,
+) -> Rounds:
+    """:func:`plan_trips`, also returning the first round's record for the feedback."""
     state = RoundState.start(inst)
     greedy = False
+    first_round: FirstRound | None = None
     for round_no in range(1, MAX_ROUNDS + 1):
         need = state.need
         if need.sum() == 0:
@@ -178,7 +240,15 @@ def plan_trips(
                 bay_scale if first else 1.0,
                 moves=reposition and first,
             )
-        if state.add(state.dispatch(pending, clock, rng)) == 0:
+        allocated = pending.copy()
+        before = _hours_left(inst, state.dispatchers) if round_no == 1 else None
+        new = state.dispatch(pending, clock, rng)  # leaves in pending what it could not carry
+        if before is not None:
+            after = _hours_left(inst, state.dispatchers)
+            first_round = FirstRound(
+                allocated, pending.copy(), new, before[0], after[0], before[1], after[1]
+            )
+        if state.add(new) == 0:
             if greedy:
                 break
             greedy = True  # the LP's relaxed fleet view is stuck: try a plain sweep
@@ -189,11 +259,30 @@ def plan_trips(
             f"{label + ', ' if label else ''}round {round_no}: {len(state.trips)} trips, "
             f"weighted coverage {state.coverage():.3f}",
         )
-    return state.trips
+    return Rounds(state.trips, first_round)
+
+
+def _hours_left(
+    inst: Instance, dispatchers: list[WarehouseDispatcher]
+) -> tuple[FloatArray, FloatArray]:
+    """(W, K) vehicle hours and (W,) bay hours left to the horizon at each warehouse."""
+    vehicle_h = np.zeros((inst.n_warehouses, len(inst.types)))
+    bay_h = np.zeros(inst.n_warehouses)
+    for w, dispatcher in enumerate(dispatchers):
+        per_type, bays = dispatcher.fleet_state()
+        for k, free_h in enumerate(per_type):
+            vehicle_h[w, k] = hours_left(free_h, inst, w)
+        bay_h[w] = hours_left(bays, inst, w)
+    return vehicle_h, bay_h
 
 
 def _allocate_round(
-    state: RoundState, clock: Clock, fleet_scale: float, bay_scale: float, *, moves: bool
+    state: RoundState,
+    clock: Clock,
+    fleet_scale: float | FloatArray,
+    bay_scale: float | FloatArray,
+    *,
+    moves: bool,
 ) -> IntArray:
     """The LP's share for this round; moved vehicles replace the dispatchers (first round)."""
     inst = state.inst

@@ -32,6 +32,9 @@ WHATIF_VARIANTS = 2
 WHATIF_RESTARTS = 0
 #: No search over vehicle-days (it would run until the clock or its stall limit).
 WHATIF_LNS_ITERATIONS = 0
+#: No allocation feedback rounds either: up to six more LP solves and dispatches per variant
+#: would make each what-if row several times slower, for rows that compare scenarios.
+WHATIF_FEEDBACK = 0
 
 #: Called with (variants done, variants in all, name of the one just done).
 SweepProgress = Callable[[int, int, str], None]
@@ -60,6 +63,7 @@ def solve_variant(
             variants=WHATIF_VARIANTS,
             restarts=WHATIF_RESTARTS,
             lns_iterations=WHATIF_LNS_ITERATIONS,
+            feedback=WHATIF_FEEDBACK,
         )
     scenario = Scenario.model_validate(scenario_data)
     plan = plan_relief(scenario, time_limit_s=time_limit_s, seed=seed, budget=budget)
