@@ -23,11 +23,13 @@ on-time deliveries), and the objective is the KPI itself. What is relaxed:
   far, as trips come back where they loaded. How many of a base's vehicles
   are in each such class, and how they share their hours among the
   warehouses within reach of the class, is free (fractional). The last trip
-  of each vehicle gets a free return: it need not unload and come back by
-  the deadline. The free return is counted on what last trips carry: at
-  most one truckload per vehicle, each unit credited the longest
-  unloading-and-return of its quarter-hour band (so at most ``n × longest
-  return``, and less when last trips do not all go to the farthest areas);
+  of each vehicle gets a free return: it need not drive back, nor finish
+  its last stop's unloading, by the deadline. The free return is counted on
+  what last trips carry: at most one truckload per vehicle, each unit
+  credited the longest drive back and unloading of its band (0.05 h wide,
+  0.25 h at province scale), the unloading at most one area's longest per
+  vehicle (so at most ``n × longest return``, and less when last trips do
+  not all go to the farthest areas);
 - **unloading**: every stop unloads for the area's whole unloading time,
   however little it carries, and one stop carries at most the area's whole
   demand (and at most a truckload): a share ``f`` of a truckload unloaded at
@@ -70,8 +72,13 @@ from ._vehicle_time import add_vehicle_time
 
 #: Slack on the deadline comparison (well below the contract's 0.01 h rounding).
 _EPS_H = 1e-9
-#: Width of the bands of return time in which last trips are counted.
+#: Width of the bands of drive back and unloading in which last trips are counted. Narrower
+#: bands lose less (medium-tight-fleet seed 1: 0.7481 at 0.25 h, 0.7443 at 0.05 h, the same at
+#: 0.01 h) but add columns; an LP with more than BAND_FINE_MAX delivery variables (province
+#: scale) uses RETURN_BAND_WIDE_H so that it solves in minutes, not tens of minutes.
 RETURN_BAND_H = 0.05
+RETURN_BAND_WIDE_H = 0.25
+BAND_FINE_MAX = 50_000
 
 
 @dataclass(frozen=True)
@@ -485,7 +492,7 @@ def _last_trip_credit(
 ) -> tuple[_Index, _Index, NDArray[np.float64], NDArray[np.float64]]:
     """Columns ``z[b]``: truckloads on last trips per (type, warehouse) and band of two hours.
 
-    A band is a (type, warehouse) and a quarter-hour band of each of the two
+    A band is a (type, warehouse) and a band (``RETURN_BAND_H`` wide) of each of the two
     ``hours`` per truckload (the drive back, the unloading). ``z[b]`` is at
     most the loads carried in band ``b`` and, summed over a type's bands, at
     most one truckload per vehicle. Each band is credited its longest hours
@@ -494,8 +501,9 @@ def _last_trip_credit(
     each kind per truckload.
     """
     var_w, _var_a, var_v, _var_i = variables
-    first = np.floor(hours[0] / RETURN_BAND_H).astype(np.int64)
-    second = np.floor(hours[1] / RETURN_BAND_H).astype(np.int64)
+    band_h = RETURN_BAND_H if len(var_v) <= BAND_FINE_MAX else RETURN_BAND_WIDE_H
+    first = np.floor(hours[0] / band_h).astype(np.int64)
+    second = np.floor(hours[1] / band_h).astype(np.int64)
     n_second = int(second.max()) + 1
     n_bands = (int(first.max()) + 1) * n_second
     key = (var_v * n_wh + var_w) * n_bands + first * n_second + second
