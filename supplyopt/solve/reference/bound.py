@@ -520,13 +520,17 @@ def _add_fleet_rows(
     and every unloading but one: the time to its last stop.)
 
     A transfer ``A → B`` (``moves``) is charged its share of ``A``'s loading
-    in ``A``'s row and of ``B``'s unloading (``B``'s ``loading_hours``) in
-    ``B``'s: the vehicle is at ``B`` while it unloads, so it counts among the
-    warehouses a vehicle class reaches (:mod:`._vehicle_time`). Its drive is
-    paid by the class: a vehicle's empty drives and transfer drives together
-    take it from its first loading's warehouse to the farthest it loads or
-    unloads at, so the class's lost drive stands for them (a transfer's drive
-    is not charged again).
+    and ``B``'s unloading (``B``'s ``loading_hours``), both in ``B``'s row
+    (the hours of trips loading at ``B`` and of transfers ending there): the
+    vehicle is at ``B`` while it unloads, so ``B`` is among the warehouses its
+    class reaches (:mod:`._vehicle_time`), and one row keeps the LP from
+    paying the two halves from two classes. Its drive is paid by the class: a
+    vehicle's empty drives and transfer drives together take it from its
+    first loading's warehouse to the farthest it loads or unloads at (at
+    least ``drive(w1, c)``), so the class's lost drive stands for them and a
+    transfer's drive is not charged again. (A vehicle making several
+    transfers ``A → B`` drives back empty between them; that drive is not
+    charged, which only loosens the bound.)
 
     Every column added here has a finite upper bound that every valid plan
     respects (:func:`_fleet_costs` needs them); the columns follow the
@@ -542,9 +546,9 @@ def _add_fleet_rows(
     # The rows per (type, warehouse) that carry hours, and the vehicle columns feeding them.
     vw = np.unique(np.concatenate([var_v * n_wh + var_w, t_src, t_dst]))
     var_vw = np.searchsorted(vw, var_v * n_wh + var_w).astype(np.int64)
-    t_rows = np.concatenate([np.searchsorted(vw, t_src), np.searchsorted(vw, t_dst)])
+    t_rows = np.searchsorted(vw, t_dst).astype(np.int64)
     load_h = np.array([wh.loading_hours for wh in scenario.warehouses])
-    t_hours = np.concatenate([load_h[arcs.src], load_h[arcs.dst]])
+    t_hours = load_h[arcs.src] + load_h[arcs.dst]
     fleet = np.array(
         [
             sum(wh.fleet.get(vt.id, 0) for wh in scenario.warehouses)
@@ -577,11 +581,11 @@ def _add_fleet_rows(
         lp.add_rows(
             np.zeros(n_vw),
             row=np.concatenate([var_vw, t_rows, z_row, np.arange(n_vw), h_rows]),
-            col=np.concatenate([x_cols, moves.cols, moves.cols, z_cols, c_cols, h_arr]),
+            col=np.concatenate([x_cols, moves.cols, z_cols, c_cols, h_arr]),
             coef=np.concatenate(
                 [
                     share * trip_h,
-                    np.tile(t_share, 2) * t_hours,
+                    t_share * t_hours,
                     -back_h,
                     -np.ones(n_vw),
                     -np.ones(n_h),
