@@ -556,7 +556,10 @@ def _add_fleet_rows(
         ],
         dtype=np.float64,
     )
-    h_arr, h_rows = add_vehicle_time(lp, scenario, vw, drive_h)
+    moving = frozenset(np.unique(arcs.vtype).tolist())
+    h_arr, h_rows, g_cols = add_vehicle_time(lp, scenario, vw, drive_h, moving)
+    for t_share in moves.shares():
+        _add_transfer_drives(lp, moves, t_share, g_cols)
     n_vw, n_h = len(vw), len(h_arr)
     most = np.zeros(len(scenario.vehicle_types))  # longest unloading per type
     np.maximum.at(most, var_v, trips.area_unload_h)
@@ -592,6 +595,32 @@ def _add_fleet_rows(
                 ]
             ),
         )
+
+
+def _add_transfer_drives(
+    lp: LinearProgram, moves: _Moves, t_share: NDArray[np.float64], g_cols: dict[int, list[int]]
+) -> None:
+    """Per type: its classes' transfer drive hours ``G`` cover the transfers' drives, pro rata.
+
+    A real transfer trip carrying ``f`` truckloads (by the share measured)
+    drives at least ``drive(A, B) ≥ f × drive(A, B)``; with ``G`` of a class
+    the drives of its vehicles' transfers, pro rata by the larger share of
+    each trip's load, ``Σ_classes G ≥ Σ share × drive × t`` for either share.
+    """
+    arcs = moves.arcs
+    types = sorted(g_cols)
+    if not types:
+        return
+    t_row = np.searchsorted(types, arcs.vtype).astype(np.int64)
+    g_flat = [g for v in types for g in g_cols[v]]
+    g_row = [k for k, v in enumerate(types) for _ in g_cols[v]]
+    # sum share * drive * t - sum G <= 0
+    lp.add_rows(
+        np.zeros(len(types)),
+        row=np.concatenate([t_row, np.array(g_row, dtype=np.int64)]),
+        col=np.concatenate([moves.cols, np.array(g_flat, dtype=np.int64)]),
+        coef=np.concatenate([t_share * arcs.drive_h, -np.ones(len(g_flat))]),
+    )
 
 
 def _last_trip_credit(
