@@ -20,7 +20,9 @@ on-time deliveries), and the objective is the KPI itself. What is relaxed:
   vehicles that load there. A vehicle based at ``u`` whose farthest
   warehouse (by shortest drive from ``u``) is ``c`` works at most
   ``deadline − ready(u) − drive(u, c)``: it must drive empty at least that
-  far, as trips come back where they loaded. How many of a base's vehicles
+  far, as trips come back where they loaded (or, with stock transfers, drive
+  that far empty or on transfers, see below; :mod:`._vehicle_time` has the
+  classes by first-loading warehouse as built). How many of a base's vehicles
   are in each such class, and how they share their hours among the
   warehouses within reach of the class, is free (fractional). The last trip
   of each vehicle gets a free return: it need not unload and come back by
@@ -35,7 +37,21 @@ on-time deliveries), and the objective is the KPI itself. What is relaxed:
   unloading time (``f`` when ``D ≥ 1``);
 - **loading bays**: the loading time of those trips (pro rata again) fits in
   ``bays × (deadline − ready_hours − shortest travel)``, as a vehicle must
-  leave the bay early enough to reach its first stop by the deadline.
+  leave the bay early enough to reach its first stop by the deadline;
+- **stock transfers** (docs/planner.md, "Stock transfers"): columns
+  ``t[A, B, v, i]``, units of item ``i`` carried from ``A`` to ``B`` on type
+  ``v``, only where such a transfer can end in time for a counted use at
+  ``B`` (:mod:`._transfers` says which, and why every other transfer can be
+  left out). The stock rows become flow rows: per warehouse and item,
+  deliveries and transfers out are at most the stock plus transfers in, and
+  a warehouse that stocks none of an item may deliver it to the areas it
+  reaches once the item can be there. A transfer is charged, pro rata, its
+  loading at ``A`` and its unloading at ``B`` (``B``'s ``loading_hours``) in
+  the hour row of (``v``, ``B``) and in the bay rows of ``A`` and ``B``; its
+  drive through the vehicle classes, which count the farthest warehouse a
+  vehicle loads *or unloads* at and, per class, both the drive lost to get
+  there (R5) and the drive hours of its transfers (R8,
+  :mod:`._vehicle_time`).
 
 Why the last-trip credit is valid: a vehicle's trips run one after another
 from its base's ``ready_hours``, with its empty drives (at least
