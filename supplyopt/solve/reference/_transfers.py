@@ -40,9 +40,10 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import shortest_path
 
 from ...model import Scenario
-from ._vd_data import closure_h
 
 _Index = NDArray[np.int64]
 _Float = NDArray[np.float64]
@@ -82,7 +83,7 @@ class TransferArcs:
 
 
 @dataclass(frozen=True)
-class _Legs:
+class Legs:
     """Per vehicle type with vehicles: shortest drives between warehouses, earliest presence."""
 
     drive_h: list[_Float]  # (W, W) each
@@ -90,7 +91,15 @@ class _Legs:
     types: list[int]
 
 
-def _legs(scenario: Scenario, duration_h: dict[str, _Float]) -> _Legs:
+def _between_warehouses_h(duration_h: _Float, n_wh: int) -> _Float:
+    """(W, W) shortest drive between warehouses through any sites (as ``closure_h``, W sources)."""
+    rows, cols = np.nonzero(np.isfinite(duration_h))
+    graph = csr_matrix((duration_h[rows, cols], (rows, cols)), shape=duration_h.shape)
+    paths = shortest_path(graph, method="D", directed=True, indices=np.arange(n_wh))
+    return np.asarray(paths, dtype=np.float64)[:, :n_wh]
+
+
+def transfer_legs(scenario: Scenario, duration_h: dict[str, _Float]) -> Legs:
     """Shortest drives between warehouses per type, and when a vehicle can first be at each."""
     n_wh = len(scenario.warehouses)
     ready_h = np.array([wh.ready_hours for wh in scenario.warehouses], dtype=np.float64)
@@ -99,15 +108,15 @@ def _legs(scenario: Scenario, duration_h: dict[str, _Float]) -> _Legs:
         based = np.array([wh.fleet.get(vt.id, 0) > 0 for wh in scenario.warehouses])
         if not based.any():
             continue
-        sp = closure_h(np.asarray(duration_h[vt.id], dtype=np.float64))[:n_wh, :n_wh]
+        sp = _between_warehouses_h(np.asarray(duration_h[vt.id], dtype=np.float64), n_wh)
         np.fill_diagonal(sp, 0.0)
         drives.append(sp)
         there.append((ready_h[based, None] + sp[based]).min(axis=0))
         types.append(v_idx)
-    return _Legs(drive_h=drives, there_h=there, types=types)
+    return Legs(drive_h=drives, there_h=there, types=types)
 
 
-def _ends_h(scenario: Scenario, legs: _Legs, k: int, available_h: _Float) -> _Float:
+def _ends_h(scenario: Scenario, legs: Legs, k: int, available_h: _Float) -> _Float:
     """(A, B, I) the earliest end of a transfer on the ``k``-th type with vehicles."""
     ready_h = np.array([wh.ready_hours for wh in scenario.warehouses], dtype=np.float64)
     load_h = np.array([wh.loading_hours for wh in scenario.warehouses], dtype=np.float64)
@@ -119,11 +128,8 @@ def _ends_h(scenario: Scenario, legs: _Legs, k: int, available_h: _Float) -> _Fl
     return np.where(np.isnan(ends), np.inf, ends)
 
 
-def available_hours(
-    scenario: Scenario, duration_h: dict[str, _Float], demanded: NDArray[np.bool_]
-) -> _Float:
+def available_hours(scenario: Scenario, legs: Legs, demanded: NDArray[np.bool_]) -> _Float:
     """(W, I) the earliest a loading at each warehouse can take units of each demanded item."""
-    legs = _legs(scenario, duration_h)
     item_ids = scenario.item_ids
     stocked = np.array(
         [[wh.stock.get(i, 0) > 0 for i in item_ids] for wh in scenario.warehouses], dtype=bool
@@ -142,7 +148,7 @@ def available_hours(
 
 def transfer_arcs(
     scenario: Scenario,
-    duration_h: dict[str, _Float],
+    legs: Legs,
     available_h: _Float,
     latest_x_h: _Float,
 ) -> tuple[TransferArcs, _Float]:
@@ -152,15 +158,14 @@ def transfer_arcs(
     ----------
     scenario
         The scenario.
-    duration_h
-        Travel matrices per vehicle type id (warehouses first).
+    legs
+        From :func:`transfer_legs`.
     available_h
         (W, I) from :func:`available_hours`.
     latest_x_h
         (W, I) the latest start of a loading for an on-time delivery of the
         item from the warehouse, over the LP's delivery variables (``-inf``: none).
     """
-    legs = _legs(scenario, duration_h)
     load_h = np.array([wh.loading_hours for wh in scenario.warehouses], dtype=np.float64)
     ends = [_ends_h(scenario, legs, k, available_h) for k in range(len(legs.types))]
     latest = latest_x_h.copy()

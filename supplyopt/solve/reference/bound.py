@@ -82,7 +82,7 @@ from numpy.typing import NDArray
 from ...model import Scenario, SolverUnavailableError
 from ...network import TravelTimes, build_travel_times
 from .._lp import LinearProgram, LpStatus
-from ._transfers import TransferArcs, available_hours, transfer_arcs
+from ._transfers import TransferArcs, available_hours, transfer_arcs, transfer_legs
 from ._vehicle_time import add_vehicle_time
 
 #: Slack on the deadline comparison (well below the contract's 0.01 h rounding).
@@ -174,14 +174,15 @@ def coverage_upper_bound(scenario: Scenario, *, with_fleet: bool = True) -> Cove
     if n_demanded == 0:
         return CoverageBound(weighted_coverage=0.0, with_fleet=with_fleet)
 
-    available_h = available_hours(scenario, travel.duration_h, demanded)
+    legs = transfer_legs(scenario, travel.duration_h)
+    available_h = available_hours(scenario, legs, demanded)
     variables = _variables(scenario, travel.duration_h, demand, available_h)
     var_w, var_a, var_v, var_i = variables
     n_vars = len(var_w)
     if n_vars == 0:
         return CoverageBound(weighted_coverage=0.0, with_fleet=with_fleet)
     arcs, latest_h = transfer_arcs(
-        scenario, travel.duration_h, available_h, _latest_loading_h(scenario, travel, variables)
+        scenario, legs, available_h, _latest_loading_h(scenario, travel, variables)
     )
     stock = np.array(
         [[wh.stock.get(i, 0) for i in item_ids] for wh in scenario.warehouses], dtype=np.float64
