@@ -541,13 +541,16 @@ def _add_fleet_rows(
     (the hours of trips loading at ``B`` and of transfers ending there): the
     vehicle is at ``B`` while it unloads, so ``B`` is among the warehouses its
     class reaches (:mod:`._vehicle_time`), and one row keeps the LP from
-    paying the two halves from two classes. Its drive is paid by the class: a
-    vehicle's empty drives and transfer drives together take it from its
-    first loading's warehouse to the farthest it loads or unloads at (at
-    least ``drive(w1, c)``), so the class's lost drive stands for them and a
-    transfer's drive is not charged again. (A vehicle making several
-    transfers ``A → B`` drives back empty between them; that drive is not
-    charged, which only loosens the bound.)
+    paying the two halves from two classes. Its drive is paid by the class,
+    twice over: a vehicle's empty drives and transfer drives together take
+    it from its first loading's warehouse to the farthest it loads or unloads
+    at (at least ``drive(w1, c)``), so the class's lost drive stands for them
+    in R5 and a transfer's drive is not charged in the hour rows; and the
+    class's trip hours plus ``G``, the drive hours of its transfers, fit in
+    its whole time (R8; :func:`_add_transfer_drives` ties ``G`` to the
+    transfers). (A vehicle making several transfers ``A → B`` also drives
+    back empty between them; that drive is not charged, which only loosens
+    the bound.)
 
     Every column added here has a finite upper bound that every valid plan
     respects (:func:`_fleet_costs` needs them); the columns follow the
