@@ -140,7 +140,9 @@ def run_one(
         row.vd_bound, row.vd_first = vd.weighted_coverage, vd.first
         row.vd_iterations, row.vd_best_iteration = vd.iterations, vd.best_iteration
         row.vd_stopped, row.vd_s = vd.stopped, vd.solve_seconds
-        row.of_vd_bound = _ratio(got.weighted_coverage_on_time, vd.weighted_coverage)
+        moves = any(t.transfer is not None for t in plan.trips)
+        if vd.covers_transfers or not moves:  # else it does not bound this plan
+            row.of_vd_bound = _ratio(got.weighted_coverage_on_time, vd.weighted_coverage)
     return row, problems + base_problems
 
 
@@ -229,7 +231,8 @@ def _vd_table(rows: Sequence[Row]) -> list[str]:
         "and a last pricing at time buckets four times narrower; *vd − LP* below zero where it is "
         "tighter; *first* its value at the first multipliers (the LP's duals); *it* its "
         "pricing rounds (the best one in brackets), *stop* why it stopped (`time`: its time "
-        "limit, `steps`: the step length ran out); `–` where it was not run. Per-item figures "
+        "limit, `steps`: the step length ran out); `–` where it was not run (×vd also where "
+        "the plan has stock transfers the vd bound does not cover). Per-item figures "
         "are weighted on-time coverage: the plan's, and the LP bound's optimum (an "
         "illustration of where the LP puts its units, not a bound per item).",
         "",
@@ -241,7 +244,7 @@ def _vd_table(rows: Sequence[Row]) -> list[str]:
         ran = not math.isnan(r.vd_bound)
         vd = f"{r.vd_bound:.4f}" if ran else "–"
         diff = f"{r.vd_bound - r.bound:+.4f}" if ran else "–"
-        of_vd = f"{r.of_vd_bound:.3f}" if ran else "–"
+        of_vd = f"{r.of_vd_bound:.3f}" if ran and not math.isnan(r.of_vd_bound) else "–"
         first = f"{r.vd_first:.4f}" if ran else "–"
         its = f"{r.vd_iterations} ({r.vd_best_iteration})" if ran else "–"
         lines.append(

@@ -16,12 +16,14 @@ from benchmarks.relief.generator import generate
 from supplyopt.io import load_scenario_data, parse_scenario
 from supplyopt.model import Scenario
 from supplyopt.network import haversine_km
+from supplyopt.solve.planner import WorkBudget
 from supplyopt.solve.reference import coverage_upper_bound, plan_baseline
 from supplyopt.solve.reference._vehicle_time import queue_lines
 from tests.budget import examples
 from tests.conftest import two_depot_data
 from tests.relief_strategies import small_families
 from tests.shared_data import shared_file
+from tests.transfer_case import transfer_data, transfer_plan, varied_transfer_data
 
 #: A warehouse and an area 0.5 degree of latitude apart.
 _KM = float(haversine_km(44.0, 87.0, 44.5, 87.0))
@@ -291,3 +293,80 @@ def test_queue_lines_meet_the_least_total_wait_at_every_count() -> None:
             assert max([0.0, *(s * k + c for s, c in lines)]) == pytest.approx(least)
     assert queue_lines(10, None, 0.5) == []
     assert queue_lines(3, 4, 0.5) == []
+
+
+def test_bound_covers_a_plan_with_a_transfer() -> None:
+    """Kits only far away, vans only near: the planner's transfers reach 1.0, and so does the bound.
+
+    Before the bound knew transfers it kept each warehouse's stock where it
+    was and said 0.785, below the plan.
+    """
+    scenario = supplyopt.parse_scenario(transfer_data())
+    bound = coverage_upper_bound(scenario)
+    assert bound.transfer_columns > 0
+    budget = WorkBudget(variants=0, restarts=0, lns_iterations=60)
+    plan = supplyopt.plan_relief(scenario, time_limit_s=120, seed=1, budget=budget)
+    assert supplyopt.check_plan(scenario, plan) == []
+    assert any(t.transfer is not None for t in plan.trips)
+    assert plan.summary.weighted_coverage_on_time == pytest.approx(1.0)
+    assert bound.weighted_coverage >= plan.summary.weighted_coverage_on_time - 1e-7
+    one, by_hand = transfer_plan()
+    assert supplyopt.check_plan(one, by_hand) == []
+    assert by_hand.summary.weighted_coverage_on_time <= coverage_upper_bound(one).weighted_coverage
+
+
+@pytest.mark.parametrize("seed", [101, 103])
+def test_bound_covers_varied_plans_with_transfers(seed: int) -> None:
+    """Varied transfer cases where the planner keeps a transfer: the bound stays above."""
+    scenario = supplyopt.parse_scenario(varied_transfer_data(seed))
+    budget = WorkBudget(variants=1, restarts=0, lns_iterations=400)
+    plan = supplyopt.plan_relief(scenario, time_limit_s=120, seed=seed, budget=budget)
+    assert any(t.transfer is not None for t in plan.trips)
+    bound = coverage_upper_bound(scenario).weighted_coverage
+    assert plan.summary.weighted_coverage_on_time <= bound + 1e-7
+
+
+def _shuttle(drive_h: float) -> Scenario:
+    """One truck and 1,000 boxes at ``a``; slow vans at ``b``, ``drive_h`` further on; an area beyond.
+
+    Trucks drive 0.5 degree an hour, vans a quarter of that (so no van
+    reaches ``a`` and back in time); an hour's loading at either warehouse;
+    the area is half an hour past ``b`` by truck, ``drive_h + 0.5`` from ``a``.
+    """
+    data = one_lane(travel_h=1.0, trucks=1, loading_hours=1.0).model_dump(by_alias=True)
+    lat_b = 44.0 + 0.5 * drive_h
+    van = {**data["vehicle_types"][0], "id": "van", "speed_kmh": _KM / 4}
+    data["vehicle_types"].append(van)
+    data["warehouses"].append(
+        {
+            "id": "b",
+            "lat": lat_b,
+            "lon": 87.0,
+            "stock": {},
+            "fleet": {"van": 20},
+            "loading_hours": 1.0,
+        }
+    )
+    data["areas"][0].update(lat=lat_b + 0.25, demand={"box": 1000})
+    return parse_scenario(data)
+
+
+@pytest.mark.parametrize("drive_h", [3.0, 5.0])
+def test_a_transfer_pays_loading_unloading_and_drive(drive_h: float) -> None:
+    """The truck's day by hand: one last trip straight to the area, transfers in the rest.
+
+    A direct trip from ``a`` takes 1 h loading + ``D + 0.5`` out (its return
+    is free as the truck's last trip); each truckload carried to ``b`` for
+    the vans costs 1 h loading, 1 h unloading and the drive ``D`` (the
+    class's drive to ``b`` for the first, the drive hours ``G`` for every
+    one). So ``1 + (12 − 1.5 − D) / (2 + D)`` loads of 10 boxes out of 1,000:
+    2.5 at ``D = 3``, 1.79 at ``D = 5``. With stock kept where it was
+    (before transfers) the bound counted direct trips only (1.94 and 1.46
+    loads); with a transfer's drive paid only once per vehicle class, 4.5
+    loads at ``D = 3``. (A real day makes one load: the truck's drive back
+    for a second one is not charged.)
+    """
+    bound = coverage_upper_bound(_shuttle(drive_h))
+    assert bound.transfer_columns == 1
+    loads = 1 + (12 - 1.5 - drive_h) / (2 + drive_h)
+    assert bound.weighted_coverage == pytest.approx(loads * 10 / 1000)

@@ -11,10 +11,12 @@ import supplyopt
 from benchmarks.relief.generator import generate
 from supplyopt.io import parse_scenario
 from supplyopt.model import Scenario
+from supplyopt.solve.planner import WorkBudget
 from supplyopt.solve.reference import coverage_upper_bound
 from supplyopt.solve.reference._vd_data import closure_h
 from supplyopt.solve.reference.vehicle_day_bound import vehicle_day_bound
 from tests.solve.vd_brute_force import best_weighted_coverage
+from tests.transfer_case import transfer_data
 
 
 def tiny(
@@ -294,3 +296,16 @@ def test_never_above_the_lp_and_lower_after_steps_where_the_fleet_binds() -> Non
     assert bound.history[1] == pytest.approx(lp, abs=1e-9)
     assert bound.weighted_coverage <= lp + 1e-9
     assert min(bound.history[2:]) < bound.history[0]
+
+
+def test_it_says_whether_it_covers_transfers() -> None:
+    """With one warehouse no transfer exists: it covers every plan; with the transfer case, not."""
+    lane = vehicle_day_bound(one_lane(travel_h=2.0, loading_hours=1.0), max_iterations=1)
+    assert lane.covers_transfers
+    moving = supplyopt.parse_scenario(transfer_data(n_areas=3))
+    bound = vehicle_day_bound(moving, max_iterations=2, polish=False)
+    assert not bound.covers_transfers
+    # It still bounds the plans without transfers, and the LP bound those with them.
+    budget = WorkBudget(variants=0, restarts=0, lns_iterations=30)
+    plan = supplyopt.plan_relief(moving, time_limit_s=60, seed=1, budget=budget, transfers=False)
+    assert plan.summary.weighted_coverage_on_time <= bound.weighted_coverage + 1e-7

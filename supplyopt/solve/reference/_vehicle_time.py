@@ -1,13 +1,21 @@
 """The LP bound's vehicle time: bay queues at the first loading, empty drives between warehouses.
 
-Every vehicle with an on-time trip has a first loading (of any trip), at
-warehouse ``w1``, starting at ``f``, and a warehouse ``c`` it loads at that
-is the farthest from ``w1`` (by shortest drive, through any sites). From
-``f`` on, its trips and its empty drives fit in ``deadline − f`` (plus what
-its last trip need not do by the deadline, credited in the hour rows of
-:mod:`.bound`), and its empty drives take at least ``drive(w1, c)``, as
-trips come back where they loaded and only empty drives move it. Its trips
-load only at warehouses ``w`` with ``drive(w1, w) ≤ drive(w1, c)``.
+Every vehicle with an on-time trip has a first loading (of any trip, a
+stock transfer's too), at warehouse ``w1``, starting at ``f``, and a
+warehouse ``c`` it loads or unloads a transfer at that is the farthest from
+``w1`` (by shortest drive, through any sites). From ``f`` on, its trips and
+its empty drives fit in ``deadline − f`` (plus what its last trip need not
+do by the deadline, credited in the hour rows of :mod:`.bound`), and its
+empty drives and transfer drives together take at least ``drive(w1, c)``:
+delivery trips come back where they loaded, so only empty drives and
+transfers (``A → B``, leaving it at ``B``) move it. Its trips load, and its
+transfers end, only at warehouses ``w`` with ``drive(w1, w) ≤ drive(w1, c)``.
+The hour rows charge a transfer its loading and unloading, not its drive
+(:mod:`.bound`); so the class's trip hours fit in its time less
+``drive(w1, c)`` (R5), and, with ``G`` its transfers' drive hours (at
+least the pro-rata drives its transfers carry, summed over a type's
+classes in :mod:`.bound`), in its time (R8): the second keeps a vehicle
+shuttling between two warehouses paying for its drives.
 
 Summed over the vehicles of a *class* ``(w1, c)`` of one type: the hours
 ``H[w1, c, w]`` they spend on trips at each such ``w`` fit in
@@ -65,8 +73,9 @@ def add_vehicle_time(
     scenario: Scenario,
     vw: _Index,
     drive_h: dict[str, NDArray[np.float64]],
-) -> tuple[_Index, _Index]:
-    """Add the vehicle-time columns and rows; return the ``H`` columns and their hour rows.
+    moving: frozenset[int] = frozenset(),
+) -> tuple[_Index, _Index, dict[int, list[int]]]:
+    """Add the vehicle-time columns and rows; return the ``H`` and ``G`` columns, the hour rows.
 
     Parameters
     ----------
@@ -79,12 +88,16 @@ def add_vehicle_time(
         hour row of the caller; a type loads only at the warehouses listed.
     drive_h
         Travel matrices per vehicle type id (warehouses first).
+    moving
+        Indices of the types that may make stock transfers: each of their
+        classes gets a column ``G`` of its transfer drive hours (R8).
 
     Returns
     -------
-    tuple of arrays
-        The ``H`` columns, and for each the index into ``vw`` of the hour row
-        it supplies (the hours spent on trips loading at that warehouse).
+    tuple
+        The ``H`` columns; for each the index into ``vw`` of the hour row
+        it supplies (the hours spent on trips loading at that warehouse, and
+        on transfers ending there); per type in ``moving``, its ``G`` columns.
     """
     wh = scenario.warehouses
     n_wh = len(wh)
@@ -94,6 +107,7 @@ def add_vehicle_time(
     shared_f: list[list[int]] = [[] for _ in range(n_wh)]  # F columns per w1, every type
     h_cols: list[int] = []
     h_rows: list[int] = []
+    g_cols: dict[int, list[int]] = {}
     n_all = 0
     for v_idx, vt in enumerate(scenario.vehicle_types):
         based = np.array([float(w.fleet.get(vt.id, 0)) for w in wh])
@@ -166,6 +180,16 @@ def add_vehicle_time(
                     col=np.array([*hs, f[k], b[k]], dtype=np.int64),
                     coef=np.array([*([1.0] * len(hs)), -1.0, float(sp[w1, c])]),
                 )
+                if v_idx in moving:
+                    # (R8) ... and, with the drives of its transfers, in its time.
+                    g = lp.add_columns([n_v * deadline_h])[0]
+                    g_cols.setdefault(v_idx, []).append(g)
+                    lp.add_rows(
+                        [0.0],
+                        row=np.zeros(len(hs) + 2, dtype=np.int64),
+                        col=np.array([*hs, g, f[k]], dtype=np.int64),
+                        coef=np.array([*([1.0] * len(hs)), 1.0, -1.0]),
+                    )
     # (R6, R7) The bays of w1: first loadings queue, whatever the type.
     for w1, w in enumerate(wh):
         if not a_cols[w1]:
@@ -191,4 +215,4 @@ def add_vehicle_time(
                 col=np.concatenate([a_all, [wq]]),
                 coef=np.concatenate([slope * np.ones(len(a_all)), [-1.0]]),
             )
-    return np.array(h_cols, dtype=np.int64), np.array(h_rows, dtype=np.int64)
+    return np.array(h_cols, dtype=np.int64), np.array(h_rows, dtype=np.int64), g_cols

@@ -20,7 +20,9 @@ on-time deliveries), and the objective is the KPI itself. What is relaxed:
   vehicles that load there. A vehicle based at ``u`` whose farthest
   warehouse (by shortest drive from ``u``) is ``c`` works at most
   ``deadline − ready(u) − drive(u, c)``: it must drive empty at least that
-  far, as trips come back where they loaded. How many of a base's vehicles
+  far, as trips come back where they loaded (or, with stock transfers, drive
+  that far empty or on transfers, see below; :mod:`._vehicle_time` has the
+  classes by first-loading warehouse as built). How many of a base's vehicles
   are in each such class, and how they share their hours among the
   warehouses within reach of the class, is free (fractional). The last trip
   of each vehicle gets a free return: it need not drive back, nor finish
@@ -37,7 +39,21 @@ on-time deliveries), and the objective is the KPI itself. What is relaxed:
   unloading time (``f`` when ``D ≥ 1``);
 - **loading bays**: the loading time of those trips (pro rata again) fits in
   ``bays × (deadline − ready_hours − shortest travel)``, as a vehicle must
-  leave the bay early enough to reach its first stop by the deadline.
+  leave the bay early enough to reach its first stop by the deadline;
+- **stock transfers** (docs/planner.md, "Stock transfers"): columns
+  ``t[A, B, v, i]``, units of item ``i`` carried from ``A`` to ``B`` on type
+  ``v``, only where such a transfer can end in time for a counted use at
+  ``B`` (:mod:`._transfers` says which, and why every other transfer can be
+  left out). The stock rows become flow rows: per warehouse and item,
+  deliveries and transfers out are at most the stock plus transfers in, and
+  a warehouse that stocks none of an item may deliver it to the areas it
+  reaches once the item can be there. A transfer is charged, pro rata, its
+  loading at ``A`` and its unloading at ``B`` (``B``'s ``loading_hours``) in
+  the hour row of (``v``, ``B``) and in the bay rows of ``A`` and ``B``; its
+  drive through the vehicle classes, which count the farthest warehouse a
+  vehicle loads *or unloads* at and, per class, both the drive lost to get
+  there (R5) and the drive hours of its transfers (R8,
+  :mod:`._vehicle_time`).
 
 Why the last-trip credit is valid: a vehicle's trips run one after another
 from its base's ``ready_hours``, with its empty drives (at least
@@ -66,8 +82,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ...model import Scenario, SolverUnavailableError
-from ...network import build_travel_times
+from ...network import TravelTimes, build_travel_times
 from .._lp import LinearProgram, LpStatus
+from ._transfers import TransferArcs, available_hours, transfer_arcs, transfer_legs
 from ._vehicle_time import add_vehicle_time
 
 #: Slack on the deadline comparison (well below the contract's 0.01 h rounding).
@@ -125,6 +142,7 @@ class CoverageBound:
     bay_duals: NDArray[np.float64] | None = None
     fleet_costs: NDArray[np.float64] | None = None
     fleet_rows_value: float = 0.0
+    transfer_columns: int = 0
 
 
 def coverage_upper_bound(scenario: Scenario, *, with_fleet: bool = True) -> CoverageBound:
@@ -163,22 +181,42 @@ def coverage_upper_bound(scenario: Scenario, *, with_fleet: bool = True) -> Cove
     if n_demanded == 0:
         return CoverageBound(weighted_coverage=0.0, with_fleet=with_fleet)
 
-    var_w, var_a, var_v, var_i = _variables(scenario, travel.duration_h, demand, demanded)
+    legs = transfer_legs(scenario, travel.duration_h)
+    available_h = available_hours(scenario, legs, demanded)
+    variables = _variables(scenario, travel.duration_h, demand, available_h)
+    var_w, var_a, var_v, var_i = variables
     n_vars = len(var_w)
     if n_vars == 0:
         return CoverageBound(weighted_coverage=0.0, with_fleet=with_fleet)
+    arcs, latest_h = transfer_arcs(
+        scenario, legs, available_h, _latest_loading_h(scenario, travel, variables)
+    )
     stock = np.array(
         [[wh.stock.get(i, 0) for i in item_ids] for wh in scenario.warehouses], dtype=np.float64
     )
     lp = LinearProgram()
-    lp.add_columns(np.minimum(demand[var_a, var_i], stock[var_w, var_i]).tolist())
+    lp.add_columns(np.minimum(demand[var_a, var_i], _most_at(stock, arcs)[var_w, var_i]).tolist())
     x_cols = np.arange(n_vars, dtype=np.int64)
+    t_cols = np.array(lp.add_columns(stock.sum(axis=0)[arcs.item].tolist()), dtype=np.int64)
     lp.add_rows(demand.ravel(), row=var_a * n_items + var_i, col=x_cols, coef=1.0)
-    lp.add_rows(stock.ravel(), row=var_w * n_items + var_i, col=x_cols, coef=1.0)
+    # Flow per (warehouse, item): deliveries and transfers out <= stock + transfers in.
+    lp.add_rows(
+        stock.ravel(),
+        row=np.concatenate(
+            [
+                var_w * n_items + var_i,
+                arcs.src * n_items + arcs.item,
+                arcs.dst * n_items + arcs.item,
+            ]
+        ),
+        col=np.concatenate([x_cols, t_cols, t_cols]),
+        coef=np.concatenate([np.ones(n_vars), np.ones(len(arcs)), -np.ones(len(arcs))]),
+    )
     if with_fleet:
-        trips = _trips(scenario, travel.duration_h, (var_w, var_a, var_v, var_i))
-        _add_fleet_rows(lp, scenario, trips, (var_w, var_a, var_v, var_i), travel.duration_h)
-        _add_bay_rows(lp, scenario, trips, var_w)
+        trips = _trips(scenario, travel.duration_h, variables)
+        moves = _Moves(arcs, t_cols, _per_unit(scenario))
+        _add_fleet_rows(lp, scenario, trips, variables, travel.duration_h, moves)
+        _add_bay_rows(lp, scenario, trips, var_w, moves, latest_h)
     # Minimise the negated coverage (as the bound always has).
     objective = priority[var_a] / (weighted_need[var_i] * n_demanded)
     if lp.solve(col=x_cols, coef=-objective, maximise=False) is LpStatus.FAILED:
@@ -212,6 +250,7 @@ def coverage_upper_bound(scenario: Scenario, *, with_fleet: bool = True) -> Cove
         bay_duals=bay_duals,
         fleet_costs=fleet_costs,
         fleet_rows_value=fleet_rows_value,
+        transfer_columns=len(arcs),
     )
 
 
@@ -257,9 +296,18 @@ def _fleet_costs(
 _Index = NDArray[np.int64]
 
 
+@dataclass(frozen=True)
+class _Reach:
+    """Areas a (warehouse, type) reaches in time, the earliest start there, the drives out."""
+
+    areas: _Index
+    start_h: float
+    out_h: NDArray[np.float64]
+
+
 def _reachable(
     scenario: Scenario, duration_h: dict[str, NDArray[np.float64]]
-) -> dict[tuple[int, int], _Index]:
+) -> dict[tuple[int, int], _Reach]:
     """Areas each (warehouse, vehicle type) can reach by the deadline at the earliest.
 
     A vehicle may load at a warehouse other than its base after driving there
@@ -269,7 +317,7 @@ def _reachable(
     """
     n_wh = len(scenario.warehouses)
     ready_h = np.array([wh.ready_hours for wh in scenario.warehouses])
-    out: dict[tuple[int, int], _Index] = {}
+    out: dict[tuple[int, int], _Reach] = {}
     for v_idx, vt in enumerate(scenario.vehicle_types):
         based = np.array([wh.fleet.get(vt.id, 0) > 0 for wh in scenario.warehouses])
         if not based.any():
@@ -285,7 +333,7 @@ def _reachable(
                 np.isfinite(out_h) & (earliest <= scenario.deadline_hours + _EPS_H)
             )
             if len(reach):
-                out[w_idx, v_idx] = reach.astype(np.int64)
+                out[w_idx, v_idx] = _Reach(reach.astype(np.int64), start, out_h[reach])
     return out
 
 
@@ -293,20 +341,31 @@ def _variables(
     scenario: Scenario,
     duration_h: dict[str, NDArray[np.float64]],
     demand: NDArray[np.float64],
-    demanded: NDArray[np.bool_],
+    available_h: NDArray[np.float64],
 ) -> tuple[_Index, _Index, _Index, _Index]:
-    """One variable per reachable (warehouse, area, type) and item both stocked and needed."""
+    """One variable per reachable (warehouse, area, type) and item needed and there in time.
+
+    Where the warehouse stocks the item, every area the (warehouse, type)
+    reaches; where it can only receive it by transfer, those reached when the
+    loading starts no earlier than ``available_h`` (the earliest the item can
+    be there, :func:`._transfers.available_hours`; ``inf``: never).
+    """
     cols: tuple[list[_Index], list[_Index], list[_Index], list[_Index]] = ([], [], [], [])
-    for (w_idx, v_idx), areas in _reachable(scenario, duration_h).items():
+    deadline_h = scenario.deadline_hours + _EPS_H
+    for (w_idx, v_idx), reach in _reachable(scenario, duration_h).items():
         wh = scenario.warehouses[w_idx]
+        areas = reach.areas
         for i_idx, item_id in enumerate(scenario.item_ids):
-            if not demanded[i_idx] or wh.stock.get(item_id, 0) <= 0:
+            if not np.isfinite(available_h[w_idx, i_idx]):
                 continue
-            sel = areas[demand[areas, i_idx] > 0]
-            cols[0].append(np.full(len(sel), w_idx, dtype=np.int64))
-            cols[1].append(sel)
-            cols[2].append(np.full(len(sel), v_idx, dtype=np.int64))
-            cols[3].append(np.full(len(sel), i_idx, dtype=np.int64))
+            sel = demand[areas, i_idx] > 0
+            if wh.stock.get(item_id, 0) <= 0:  # only what transfers bring, from their arrival
+                start_h = max(reach.start_h, float(available_h[w_idx, i_idx]))
+                sel &= start_h + wh.loading_hours + reach.out_h <= deadline_h
+            cols[0].append(np.full(int(sel.sum()), w_idx, dtype=np.int64))
+            cols[1].append(areas[sel])
+            cols[2].append(np.full(int(sel.sum()), v_idx, dtype=np.int64))
+            cols[3].append(np.full(int(sel.sum()), i_idx, dtype=np.int64))
     if not cols[0]:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty, empty, empty
@@ -316,6 +375,54 @@ def _variables(
         np.concatenate(cols[2]),
         np.concatenate(cols[3]),
     )
+
+
+def _latest_loading_h(
+    scenario: Scenario, travel: TravelTimes, variables: tuple[_Index, _Index, _Index, _Index]
+) -> NDArray[np.float64]:
+    """(W, I) the latest start of a loading for an on-time delivery, per warehouse and item."""
+    var_w, var_a, var_v, var_i = variables
+    n_wh = len(scenario.warehouses)
+    out_h = np.empty(len(var_w))
+    for v_idx, vt in enumerate(scenario.vehicle_types):
+        sel = var_v == v_idx
+        out_h[sel] = travel.duration_h[vt.id][var_w[sel], n_wh + var_a[sel]]
+    load_h = np.array([wh.loading_hours for wh in scenario.warehouses])
+    start_h = scenario.deadline_hours - load_h[var_w] - out_h
+    latest = np.full((n_wh, len(scenario.item_ids)), -np.inf)
+    np.maximum.at(latest, (var_w, var_i), start_h)
+    return latest
+
+
+def _most_at(stock: NDArray[np.float64], arcs: TransferArcs) -> NDArray[np.float64]:
+    """(W, I) the most units of an item a warehouse can give: its stock, or all where it receives."""
+    most = stock.copy()
+    receives = np.zeros(stock.shape, dtype=bool)
+    receives[arcs.dst, arcs.item] = True
+    return np.where(receives, stock.sum(axis=0)[None, :], most)
+
+
+def _per_unit(scenario: Scenario) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """(V, I) truckloads per unit, by weight and by volume."""
+    weight_kg = np.array([item.weight_kg for item in scenario.items])
+    volume_m3 = np.array([item.volume_m3 for item in scenario.items])
+    cap_kg = np.array([vt.capacity_kg for vt in scenario.vehicle_types])
+    cap_m3 = np.array([vt.capacity_m3 for vt in scenario.vehicle_types])
+    return weight_kg[None, :] / cap_kg[:, None], volume_m3[None, :] / cap_m3[:, None]
+
+
+@dataclass(frozen=True)
+class _Moves:
+    """The transfer columns of the LP: their arcs, column indices and truckloads per unit."""
+
+    arcs: TransferArcs
+    cols: _Index
+    per_unit: tuple[NDArray[np.float64], NDArray[np.float64]]
+
+    def shares(self) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """Per column, truckloads per unit by weight and by volume."""
+        a = self.arcs
+        return self.per_unit[0][a.vtype, a.item], self.per_unit[1][a.vtype, a.item]
 
 
 @dataclass(frozen=True)
@@ -410,6 +517,7 @@ def _add_fleet_rows(
     trips: _Trips,
     variables: tuple[_Index, _Index, _Index, _Index],
     drive_h: dict[str, NDArray[np.float64]],
+    moves: _Moves,
 ) -> None:
     """Fleet working time per vehicle type and warehouse, with last-trip and vehicle-class columns.
 
@@ -435,17 +543,39 @@ def _add_fleet_rows(
     these credits is at most its loading, its drive to its farthest stop
     and every unloading but one: the time to its last stop.)
 
+    A transfer ``A → B`` (``moves``) is charged its share of ``A``'s loading
+    and ``B``'s unloading (``B``'s ``loading_hours``), both in ``B``'s row
+    (the hours of trips loading at ``B`` and of transfers ending there): the
+    vehicle is at ``B`` while it unloads, so ``B`` is among the warehouses its
+    class reaches (:mod:`._vehicle_time`), and one row keeps the LP from
+    paying the two halves from two classes. Its drive is paid by the class,
+    twice over: a vehicle's empty drives and transfer drives together take
+    it from its first loading's warehouse to the farthest it loads or unloads
+    at (at least ``drive(w1, c)``), so the class's lost drive stands for them
+    in R5 and a transfer's drive is not charged in the hour rows; and the
+    class's trip hours plus ``G``, the drive hours of its transfers, fit in
+    its whole time (R8; :func:`_add_transfer_drives` ties ``G`` to the
+    transfers). (A vehicle making several transfers ``A → B`` also drives
+    back empty between them; that drive is not charged, which only loosens
+    the bound.)
+
     Every column added here has a finite upper bound that every valid plan
     respects (:func:`_fleet_costs` needs them); the columns follow the
-    delivery columns.
+    delivery and transfer columns.
     """
     var_w, _var_a, var_v, _var_i = variables
     n_vars = len(var_v)
     n_wh = len(scenario.warehouses)
     x_cols = np.arange(n_vars, dtype=np.int64)
+    arcs = moves.arcs
+    t_src = arcs.vtype * n_wh + arcs.src
+    t_dst = arcs.vtype * n_wh + arcs.dst
     # The rows per (type, warehouse) that carry hours, and the vehicle columns feeding them.
-    vw, var_vw = np.unique(var_v * n_wh + var_w, return_inverse=True)
-    var_vw = var_vw.ravel().astype(np.int64)
+    vw = np.unique(np.concatenate([var_v * n_wh + var_w, t_src, t_dst]))
+    var_vw = np.searchsorted(vw, var_v * n_wh + var_w).astype(np.int64)
+    t_rows = np.searchsorted(vw, t_dst).astype(np.int64)
+    load_h = np.array([wh.loading_hours for wh in scenario.warehouses])
+    t_hours = load_h[arcs.src] + load_h[arcs.dst]
     fleet = np.array(
         [
             sum(wh.fleet.get(vt.id, 0) for wh in scenario.warehouses)
@@ -453,11 +583,16 @@ def _add_fleet_rows(
         ],
         dtype=np.float64,
     )
-    h_arr, h_rows = add_vehicle_time(lp, scenario, vw, drive_h)
+    moving = frozenset(np.unique(arcs.vtype).tolist())
+    h_arr, h_rows, g_cols = add_vehicle_time(lp, scenario, vw, drive_h, moving)
+    for t_share in moves.shares():
+        _add_transfer_drives(lp, moves, t_share, g_cols)
     n_vw, n_h = len(vw), len(h_arr)
     most = np.zeros(len(scenario.vehicle_types))  # longest unloading per type
     np.maximum.at(most, var_v, trips.area_unload_h)
-    for share, trip_h, unload_h in zip(trips.shares, trips.trip_h, trips.unload_h, strict=True):
+    for share, trip_h, unload_h, t_share in zip(
+        trips.shares, trips.trip_h, trips.unload_h, moves.shares(), strict=True
+    ):
         # Credits of last trips: the drive back, and the unloading (one area's at most per vehicle).
         z_cols, z_row, back_h, unl_h = _last_trip_credit(
             lp, (trips.back_h, unload_h), share, variables, vw, fleet, n_wh
@@ -475,10 +610,44 @@ def _add_fleet_rows(
         # Trip hours at (type, warehouse), less last trips' credits, within the classes' hours.
         lp.add_rows(
             np.zeros(n_vw),
-            row=np.concatenate([var_vw, z_row, np.arange(n_vw), h_rows]),
-            col=np.concatenate([x_cols, z_cols, c_cols, h_arr]),
-            coef=np.concatenate([share * trip_h, -back_h, -np.ones(n_vw), -np.ones(n_h)]),
+            row=np.concatenate([var_vw, t_rows, z_row, np.arange(n_vw), h_rows]),
+            col=np.concatenate([x_cols, moves.cols, z_cols, c_cols, h_arr]),
+            coef=np.concatenate(
+                [
+                    share * trip_h,
+                    t_share * t_hours,
+                    -back_h,
+                    -np.ones(n_vw),
+                    -np.ones(n_h),
+                ]
+            ),
         )
+
+
+def _add_transfer_drives(
+    lp: LinearProgram, moves: _Moves, t_share: NDArray[np.float64], g_cols: dict[int, list[int]]
+) -> None:
+    """Per type: its classes' transfer drive hours ``G`` cover the transfers' drives, pro rata.
+
+    A real transfer trip carrying ``f`` truckloads (by the share measured)
+    drives at least ``drive(A, B) ≥ f × drive(A, B)``; with ``G`` of a class
+    the drives of its vehicles' transfers, pro rata by the larger share of
+    each trip's load, ``Σ_classes G ≥ Σ share × drive × t`` for either share.
+    """
+    arcs = moves.arcs
+    types = sorted(g_cols)
+    if not types:
+        return
+    t_row = np.searchsorted(types, arcs.vtype).astype(np.int64)
+    g_flat = [g for v in types for g in g_cols[v]]
+    g_row = [k for k, v in enumerate(types) for _ in g_cols[v]]
+    # sum share * drive * t - sum G <= 0
+    lp.add_rows(
+        np.zeros(len(types)),
+        row=np.concatenate([t_row, np.array(g_row, dtype=np.int64)]),
+        col=np.concatenate([moves.cols, np.array(g_flat, dtype=np.int64)]),
+        coef=np.concatenate([t_share * arcs.drive_h, -np.ones(len(g_flat))]),
+    )
 
 
 def _last_trip_credit(
@@ -528,22 +697,45 @@ def _last_trip_credit(
     return z_cols, np.searchsorted(vw, b_vw).astype(np.int64), b_first, b_second
 
 
-def _add_bay_rows(lp: LinearProgram, scenario: Scenario, trips: _Trips, var_w: _Index) -> None:
+def _add_bay_rows(
+    lp: LinearProgram,
+    scenario: Scenario,
+    trips: _Trips,
+    var_w: _Index,
+    moves: _Moves,
+    latest_use_h: NDArray[np.float64],
+) -> None:
     """Loading time per warehouse with limited bays, by kg and by m3.
 
     A vehicle must leave the bay early enough to reach its first stop by the
     deadline, so each bay works from ready to the deadline less the shortest
-    drive out.
+    drive out. A transfer's loading at ``A`` must end early enough for its
+    unloading at ``B`` to end by the latest counted use there
+    (:mod:`._transfers`), which moves the end of ``A``'s window to at most
+    that less ``B``'s unloading and the drive; its unloading at ``B`` occupies
+    one of ``B``'s bays, and ends before that latest use starts, so within
+    ``B``'s window.
     """
     n_wh = len(scenario.warehouses)
-    shortest_h = np.full(n_wh, np.inf)
-    np.minimum.at(shortest_h, var_w, trips.out_h)
+    load_h = np.array([wh.loading_hours for wh in scenario.warehouses])
+    arcs = moves.arcs
+    end_h = np.full(n_wh, -np.inf)
+    np.maximum.at(end_h, var_w, scenario.deadline_hours - trips.out_h)
+    np.maximum.at(
+        end_h, arcs.src, latest_use_h[arcs.dst, arcs.item] - load_h[arcs.dst] - arcs.drive_h
+    )
     bay_h = np.full(n_wh, np.inf)
     for w_idx, wh in enumerate(scenario.warehouses):
         if wh.loading_bays is not None:
-            window_h = scenario.deadline_hours - wh.ready_hours - shortest_h[w_idx]
+            window_h = end_h[w_idx] - wh.ready_hours
             bay_h[w_idx] = wh.loading_bays * max(0.0, float(window_h))
-    load_h = np.array([wh.loading_hours for wh in scenario.warehouses])
     x_cols = np.arange(len(var_w), dtype=np.int64)
-    for share in trips.shares:
-        lp.add_rows(bay_h, row=var_w, col=x_cols, coef=share * load_h[var_w])
+    for share, t_share in zip(trips.shares, moves.shares(), strict=True):
+        lp.add_rows(
+            bay_h,
+            row=np.concatenate([var_w, arcs.src, arcs.dst]),
+            col=np.concatenate([x_cols, moves.cols, moves.cols]),
+            coef=np.concatenate(
+                [share * load_h[var_w], t_share * load_h[arcs.src], t_share * load_h[arcs.dst]]
+            ),
+        )

@@ -19,6 +19,13 @@ subgradients are the pricing's own relaxed days (:mod:`._vd_subgradient`);
 the master's duals were tried first and priced far worse (see
 ``docs/planner.md``, "The vehicle-day bound"). The best multipliers are
 priced once more with time buckets four times narrower at the end.
+
+Stock transfers (docs/planner.md, "Stock transfers") are not among the days:
+the stock rows are per warehouse as the scenario gives it. Where the LP
+bound keeps no transfer column (no transfer can end at a warehouse in time
+for a counted use there), no plan's transfer changes what it can score and
+the bound covers every plan (``covers_transfers``); elsewhere it bounds the
+plans without transfers, and the LP bound is the one for plans with them.
 """
 
 from __future__ import annotations
@@ -83,6 +90,10 @@ class VehicleDayBound:
         Wall-clock time.
     history
         The bound after each iteration.
+    covers_transfers
+        Whether the bound holds for plans with stock transfers too: true where
+        the LP bound counts no transfer; false means it bounds only plans
+        without transfers (use :func:`.bound.coverage_upper_bound` for those).
     """
 
     weighted_coverage: float
@@ -94,6 +105,7 @@ class VehicleDayBound:
     bucket_h: float = 0.0
     solve_seconds: float = 0.0
     history: tuple[float, ...] = ()
+    covers_transfers: bool = True
 
 
 def vehicle_day_bound(
@@ -198,6 +210,7 @@ def vehicle_day_bound(
         bucket_h=data.delta_h,
         solve_seconds=time.perf_counter() - started,
         history=tuple(history),
+        covers_transfers=lp.transfer_columns == 0,
     )
 
 
