@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from supplyopt.model import Plan, Scenario, ScenarioError, parse_scenario
 
+from .core.settings import get_settings
 from .core.tables import PlanJobRow
 from .inventory import available_stock
 from .leases import fail_at_start
@@ -35,14 +36,23 @@ ReplanFn = Callable[
 def solve_with_library(
     scenario: Scenario, time_limit_s: float, seed: int, progress: ProgressFn, should_stop: StopFn
 ) -> dict[str, Any]:
-    """Solve with :func:`supplyopt.plan_relief`; returns the plan file as data."""
+    """Solve with :func:`supplyopt.plan_relief`; returns the plan file as data.
+
+    Stock transfers only where the service is set to allow them
+    (``SUPPLYOPT_PLAN_TRANSFERS``), read when the job runs.
+    """
     from supplyopt import Progress, plan_relief
 
     def report(update: Progress) -> None:
         progress(update.fraction, update.message)
 
     plan = plan_relief(
-        scenario, time_limit_s=time_limit_s, seed=seed, progress=report, should_stop=should_stop
+        scenario,
+        time_limit_s=time_limit_s,
+        seed=seed,
+        progress=report,
+        should_stop=should_stop,
+        transfers=get_settings().plan_transfers,
     )
     return plan.model_dump(mode="json", exclude_none=True)
 

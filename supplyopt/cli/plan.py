@@ -53,12 +53,11 @@ def register(subparsers: Any) -> None:
         "empty to load at another warehouse)",
     )
     parser.add_argument(
-        "--no-transfers",
+        "--transfers",
         dest="transfers",
-        action="store_false",
-        help="never carry stock from one warehouse to another (by default a truck may take "
-        "stock to another warehouse for its vehicles when that serves more; such plans "
-        "cannot be re-planned)",
+        action="store_true",
+        help="let a truck carry stock to another warehouse for its vehicles when that serves "
+        "more (off by default: a plan with transfers cannot be re-planned yet)",
     )
     shown = parser.add_mutually_exclusive_group()
     shown.add_argument("--quiet", action="store_true", help="print no summary")

@@ -19,7 +19,7 @@ def transfer_refusal(plan: Plan, *, prefix: str = "") -> str | None:
     return (
         f"{prefix}trips[{idx}].transfer: re-planning a plan with stock transfers between "
         "warehouses is not supported; revise a plan made without them (supplyopt plan "
-        "--no-transfers, plan_relief(..., transfers=False))"
+        "without --transfers, plan_relief(..., transfers=False), the default)"
     )
 
 

@@ -113,7 +113,7 @@ def plan_relief(
     budget: WorkBudget | None = None,
     start: FleetStart | None = None,
     travel: TravelTimes | None = None,
-    transfers: bool = True,
+    transfers: bool = False,
 ) -> Plan:
     """Plan which warehouse sends what, on which vehicle, arriving when.
 
@@ -158,8 +158,11 @@ def plan_relief(
     transfers
         Let the vehicle-day search carry stock between warehouses when that
         serves more (such trips carry ``transfer``, docs/planner.md "Stock
-        transfers"). False: every unit leaves from the warehouse that holds it.
-        Only with ``reposition`` (the vehicle then loads at the other warehouse).
+        transfers"); only with ``reposition`` (the vehicle then loads at the
+        other warehouse). Off by default: a plan with transfers cannot be
+        re-planned yet (contract §6), and on the benchmark families no
+        transfer was ever kept. False: every unit leaves from the warehouse
+        that holds it.
 
     Returns
     -------

@@ -119,6 +119,11 @@ class Settings(BaseSettings):
         description="Whether a worker solving one job at a time takes readiness runs "
         "(they take minutes, and every plan would wait for them).",
     )
+    plan_transfers: bool = Field(
+        default=False,
+        description="Whether the service's plans may carry stock between warehouses "
+        "(plan_relief(transfers=True)); such plans cannot be re-planned (409).",
+    )
 
 
 def get_settings() -> Settings:

@@ -77,19 +77,19 @@ def test_no_reposition_keeps_vehicles_at_their_base(tmp_path: Path) -> None:
     assert all(trip["based_at"] == "garage" for trip in plans[False]["trips"])
 
 
-def test_no_transfers_keeps_stock_where_it_is(tmp_path: Path) -> None:
-    """`--no-transfers`: no trip carries stock to another warehouse; by default one does here."""
+def test_transfers_only_when_asked(tmp_path: Path) -> None:
+    """`--transfers`: a truck carries stock to the other warehouse; by default none does."""
     scenario = tmp_path / "transfer-case.json"
     scenario.write_text(json.dumps(transfer_data()), encoding="utf-8")
     moved = {}
-    for flag in ([], ["--no-transfers"]):
+    for flag in ([], ["--transfers"]):
         out = tmp_path / f"plan{len(flag)}.json"
         args = ["plan", str(scenario), "--out", str(out), "--quiet", "--time-limit", "20", *flag]
         assert main(args) == 0
         assert main(["check", str(scenario), str(out)]) == 0
         trips = json.loads(out.read_text(encoding="utf-8"))["trips"]
         moved[bool(flag)] = [trip["transfer"]["warehouse"] for trip in trips if "transfer" in trip]
-    assert moved == {False: ["近仓"], True: []}
+    assert moved == {True: ["近仓"], False: []}
 
 
 def test_negative_seed_exits_2(capsys: pytest.CaptureFixture[str]) -> None:

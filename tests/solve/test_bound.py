@@ -302,17 +302,22 @@ def test_bound_covers_a_plan_with_a_transfer() -> None:
     was and said 0.785, below the plan.
     """
     scenario = supplyopt.parse_scenario(transfer_data())
-    bound = coverage_upper_bound(scenario)
+    bound = coverage_upper_bound(scenario, transfers=True)
     assert bound.transfer_columns > 0
     budget = WorkBudget(variants=0, restarts=0, lns_iterations=60)
-    plan = supplyopt.plan_relief(scenario, time_limit_s=120, seed=1, budget=budget)
+    plan = supplyopt.plan_relief(scenario, time_limit_s=120, seed=1, budget=budget, transfers=True)
     assert supplyopt.check_plan(scenario, plan) == []
     assert any(t.transfer is not None for t in plan.trips)
     assert plan.summary.weighted_coverage_on_time == pytest.approx(1.0)
     assert bound.weighted_coverage >= plan.summary.weighted_coverage_on_time - 1e-7
+    # The default bound is for plans without transfers (plan_relief's default): 0.785.
+    assert coverage_upper_bound(scenario).weighted_coverage < 0.8
     one, by_hand = transfer_plan()
     assert supplyopt.check_plan(one, by_hand) == []
-    assert by_hand.summary.weighted_coverage_on_time <= coverage_upper_bound(one).weighted_coverage
+    assert (
+        by_hand.summary.weighted_coverage_on_time
+        <= coverage_upper_bound(one, transfers=True).weighted_coverage
+    )
 
 
 @pytest.mark.parametrize("seed", [101, 103])
@@ -320,9 +325,11 @@ def test_bound_covers_varied_plans_with_transfers(seed: int) -> None:
     """Varied transfer cases where the planner keeps a transfer: the bound stays above."""
     scenario = supplyopt.parse_scenario(varied_transfer_data(seed))
     budget = WorkBudget(variants=1, restarts=0, lns_iterations=400)
-    plan = supplyopt.plan_relief(scenario, time_limit_s=120, seed=seed, budget=budget)
+    plan = supplyopt.plan_relief(
+        scenario, time_limit_s=120, seed=seed, budget=budget, transfers=True
+    )
     assert any(t.transfer is not None for t in plan.trips)
-    bound = coverage_upper_bound(scenario).weighted_coverage
+    bound = coverage_upper_bound(scenario, transfers=True).weighted_coverage
     assert plan.summary.weighted_coverage_on_time <= bound + 1e-7
 
 
@@ -366,7 +373,7 @@ def test_a_transfer_pays_loading_unloading_and_drive(drive_h: float) -> None:
     loads at ``D = 3``. (A real day makes one load: the truck's drive back
     for a second one is not charged.)
     """
-    bound = coverage_upper_bound(_shuttle(drive_h))
+    bound = coverage_upper_bound(_shuttle(drive_h), transfers=True)
     assert bound.transfer_columns == 1
     loads = 1 + (12 - 1.5 - drive_h) / (2 + drive_h)
     assert bound.weighted_coverage == pytest.approx(loads * 10 / 1000)

@@ -93,7 +93,9 @@ def test_varied_cases_plan_valid_transfers(seed: int) -> None:
     """Varied transfer cases (some plans with transfers, some without) all pass the checker."""
     scenario = supplyopt.parse_scenario(varied_transfer_data(seed))
     budget = WorkBudget(variants=1, restarts=0, lns_iterations=400)
-    plan = supplyopt.plan_relief(scenario, time_limit_s=120, seed=seed, budget=budget)
+    plan = supplyopt.plan_relief(
+        scenario, time_limit_s=120, seed=seed, budget=budget, transfers=True
+    )
     assert_valid(scenario, plan)
     if seed in (101, 103):
         assert any(t.transfer is not None for t in plan.trips)

@@ -84,7 +84,7 @@ from numpy.typing import NDArray
 from ...model import Scenario, SolverUnavailableError
 from ...network import TravelTimes, build_travel_times
 from .._lp import LinearProgram, LpStatus
-from ._transfers import TransferArcs, available_hours, transfer_arcs, transfer_legs
+from ._transfers import Legs, TransferArcs, available_hours, transfer_arcs, transfer_legs
 from ._vehicle_time import add_vehicle_time
 
 #: Slack on the deadline comparison (well below the contract's 0.01 h rounding).
@@ -145,7 +145,9 @@ class CoverageBound:
     transfer_columns: int = 0
 
 
-def coverage_upper_bound(scenario: Scenario, *, with_fleet: bool = True) -> CoverageBound:
+def coverage_upper_bound(
+    scenario: Scenario, *, with_fleet: bool = True, transfers: bool = False
+) -> CoverageBound:
     """Solve the LP relaxation of the relief problem for weighted on-time coverage.
 
     Parameters
@@ -156,6 +158,11 @@ def coverage_upper_bound(scenario: Scenario, *, with_fleet: bool = True) -> Cove
         Include the fleet-throughput and loading-bay constraints (default).
         Without them the LP is a pure transportation bound (stock, demand,
         reachability).
+    transfers
+        Bound plans that may carry stock between warehouses (as
+        ``plan_relief(transfers=True)`` makes): the LP gets transfer columns.
+        False (default, as ``plan_relief``'s default): a bound for plans
+        without transfers, never looser.
 
     Returns
     -------
@@ -181,7 +188,7 @@ def coverage_upper_bound(scenario: Scenario, *, with_fleet: bool = True) -> Cove
     if n_demanded == 0:
         return CoverageBound(weighted_coverage=0.0, with_fleet=with_fleet)
 
-    legs = transfer_legs(scenario, travel.duration_h)
+    legs = transfer_legs(scenario, travel.duration_h) if transfers else Legs([], [], [])
     available_h = available_hours(scenario, legs, demanded)
     variables = _variables(scenario, travel.duration_h, demand, available_h)
     var_w, var_a, var_v, var_i = variables

@@ -21,11 +21,12 @@ the master's duals were tried first and priced far worse (see
 priced once more with time buckets four times narrower at the end.
 
 Stock transfers (docs/planner.md, "Stock transfers") are not among the days:
-the stock rows are per warehouse as the scenario gives it. Where the LP
-bound keeps no transfer column (no transfer can end at a warehouse in time
-for a counted use there), no plan's transfer changes what it can score and
-the bound covers every plan (``covers_transfers``); elsewhere it bounds the
-plans without transfers, and the LP bound is the one for plans with them.
+the stock rows are per warehouse as the scenario gives it, and the LP rows it
+takes in are those of the LP bound for plans without transfers (the
+planner's default). With one warehouse no transfer exists and the bound
+covers every plan (``covers_transfers``); elsewhere it bounds the plans
+without transfers, and ``coverage_upper_bound(..., transfers=True)`` is the
+one for plans with them.
 """
 
 from __future__ import annotations
@@ -91,9 +92,9 @@ class VehicleDayBound:
     history
         The bound after each iteration.
     covers_transfers
-        Whether the bound holds for plans with stock transfers too: true where
-        the LP bound counts no transfer; false means it bounds only plans
-        without transfers (use :func:`.bound.coverage_upper_bound` for those).
+        Whether the bound holds for plans with stock transfers too: true with
+        one warehouse; false means it bounds only plans without transfers
+        (use ``coverage_upper_bound(..., transfers=True)`` for those).
     """
 
     weighted_coverage: float
@@ -210,7 +211,7 @@ def vehicle_day_bound(
         bucket_h=data.delta_h,
         solve_seconds=time.perf_counter() - started,
         history=tuple(history),
-        covers_transfers=lp.transfer_columns == 0,
+        covers_transfers=len(scenario.warehouses) < 2,
     )
 
 

@@ -26,9 +26,10 @@ def browser(playwright_api: Any) -> Iterator[Any]:
 
 
 def test_transfer_trip_is_drawn_on_the_map_and_timeline(
-    browser: Any, tmp_path_factory: pytest.TempPathFactory
+    browser: Any, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The transfer's trip is a line on the map and a bar named after 近仓 on the timeline."""
+    monkeypatch.setenv("SUPPLYOPT_PLAN_TRANSFERS", "true")  # the service's plans may transfer
     with serve(tmp_path_factory.mktemp("transfer")) as (url, key):
         body = {"scenario": transfer_data(), "time_limit_s": 20}
         plan_id = call(url, key, "POST", "/plans", body)["id"]
