@@ -52,7 +52,11 @@ VARIANTS: tuple[tuple[float, float, bool], ...] = (
 #: warehouse and vehicle type. The loop stops earlier when FEEDBACK_PATIENCE rounds in a row
 #: do not beat the best plan so far or the scales stop changing: decided by the plans, not
 #: the clock, so a fixed budget gives a fixed plan.
-FEEDBACK_ROUNDS = 6
+#: Two rounds: under a 60 s limit the loop takes the time of randomised restarts, and six
+#: rounds cost medium-tight-fleet seeds 2-3 0.008 and 0.003 of coverage after the search
+#: (0.6690 -> 0.6613, 0.6727 -> 0.6695; two rounds: 0.6701 on seed 2) while they gained
+#: medium-bays seed 1 0.005 (docs/planner.md §1).
+FEEDBACK_ROUNDS = 2
 FEEDBACK_PATIENCE = 2
 #: Randomised restarts after the variants: RESTART_WORK // (areas × warehouses), at most
 #: MAX_RESTARTS (a 30-area, one-warehouse scenario gets 40; province scale none).
