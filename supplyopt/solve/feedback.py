@@ -102,8 +102,9 @@ def measured_scales(inst: Instance, first: FirstRound, current: Scales) -> Scale
     short = fell_short(inst, first)
     fleet = current.fleet.copy()
     spent_h = first.vehicle_h_before - first.vehicle_h_after
-    # Short and busy: the whole day went into what was carried (the cut).
-    cut = short[:, None] & (trip_h >= BUSY * spent_h)
+    # Short and busy: the whole day went into what was carried (the cut). A type that made no
+    # trip there was not busy (0 >= 0 would cut it to MIN_SCALE): it keeps its scale.
+    cut = short[:, None] & (trip_h > 0) & (trip_h >= BUSY * spent_h)
     fleet_h = np.where(cut, first.vehicle_h_before, trip_h)
     measured = fleet_h > 1e-9
     fleet[measured] = carried_h[measured] / fleet_h[measured]

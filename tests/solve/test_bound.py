@@ -6,6 +6,7 @@ import warnings
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -14,8 +15,8 @@ import supplyopt
 from benchmarks.relief.families import Family
 from benchmarks.relief.generator import generate
 from supplyopt.io import load_scenario_data, parse_scenario
-from supplyopt.model import Scenario
-from supplyopt.network import haversine_km
+from supplyopt.model import Scenario, Stop, Trip, apply_disruptions, assemble_plan
+from supplyopt.network import build_travel_times, haversine_km
 from supplyopt.solve.planner import WorkBudget
 from supplyopt.solve.reference import coverage_upper_bound, plan_baseline
 from supplyopt.solve.reference._vehicle_time import queue_lines
@@ -377,3 +378,84 @@ def test_a_transfer_pays_loading_unloading_and_drive(drive_h: float) -> None:
     assert bound.transfer_columns == 1
     loads = 1 + (12 - 1.5 - drive_h) / (2 + drive_h)
     assert bound.weighted_coverage == pytest.approx(loads * 10 / 1000)
+
+
+def test_bound_holds_where_a_closed_zone_breaks_the_triangle_inequality() -> None:
+    """A closed zone cuts the direct road to a2; a trip round it through a1 is valid and scores 1.
+
+    The bound read the direct (infinite) drive as a lower bound on any
+    route and gave 1/6 (found in review); drives from and to warehouses are
+    now shortest through any sites.
+    """
+    data: dict[str, Any] = {
+        "name": "detour",
+        "deadline_hours": 12.0,
+        "items": [{"id": "box", "weight_kg": 10.0, "volume_m3": 0.1}],
+        "vehicle_types": [{"id": "t", "capacity_kg": 1000, "capacity_m3": 10}],
+        "warehouses": [
+            {"id": "w", "lat": 44.0, "lon": 87.0, "stock": {"box": 100}, "fleet": {"t": 1}}
+        ],
+        "areas": [
+            {"id": "a1", "lat": 44.5, "lon": 87.5, "demand": {"box": 1}},
+            {"id": "a2", "lat": 44.0, "lon": 88.0, "demand": {"box": 10}},
+            {"id": "a3", "lat": 43.5, "lon": 87.5, "demand": {"box": 1}},
+        ],
+        "disruptions": [
+            {"kind": "close_roads", "circle": {"lat": 44.0, "lon": 87.5, "radius_km": 10}}
+        ],
+    }
+    scenario = supplyopt.parse_scenario(data)
+    hours = build_travel_times(apply_disruptions(scenario)).duration_h["t"]
+    km = build_travel_times(apply_disruptions(scenario)).distance_km["t"]
+    assert not np.isfinite(hours[0, 2])  # w -> a2 direct: closed
+    arrive, stops, t = [], [], 0.0
+    for here, nxt, name, boxes in ((0, 1, "a1", 1), (1, 2, "a2", 10), (2, 3, "a3", 1)):
+        t += float(hours[here, nxt]) + 0.001
+        stops.append(Stop(area=name, arrive_hours=round(t, 4), deliver={"box": boxes}))
+        arrive.append(t)
+    trip = Trip(
+        vehicle="w/t/1",
+        warehouse="w",
+        vehicle_type="t",
+        load_start_hours=0.0,
+        depart_hours=0.0,
+        stops=stops,
+        return_hours=round(t + float(hours[3, 0]) + 0.01, 4),
+        distance_km=round(float(km[0, 1] + km[1, 2] + km[2, 3] + km[3, 0]), 3),
+    )
+    plan = assemble_plan(scenario, [trip], [], solve_seconds=0.0)
+    assert supplyopt.check_plan(scenario, plan) == []
+    assert plan.summary.weighted_coverage_on_time == pytest.approx(1.0)
+    assert coverage_upper_bound(scenario).weighted_coverage >= 1.0 - 1e-7
+
+
+def test_bound_counts_lots_due_after_the_deadline() -> None:
+    """A lot due at 5 h, 1.7 h away, with the deadline at 1.5 h: the plan covers it, so may the bound.
+
+    Every row read "by the deadline" and gave 0.5 (found in review); they now
+    read the latest lot's due time.
+    """
+    data: dict[str, Any] = {
+        "name": "late-lot",
+        "deadline_hours": 1.5,
+        "items": [{"id": "box", "weight_kg": 10.0, "volume_m3": 0.1}],
+        "vehicle_types": [{"id": "t", "capacity_kg": 1000, "capacity_m3": 10}],
+        "warehouses": [
+            {"id": "w", "lat": 44.0, "lon": 87.0, "stock": {"box": 100}, "fleet": {"t": 2}}
+        ],
+        "areas": [
+            {
+                "id": "far",
+                "lat": 44.0,
+                "lon": 88.0,
+                "demand": {"box": 10},
+                "lots": [{"item": "box", "quantity": 10, "due_hours": 5.0}],
+            },
+            {"id": "near", "lat": 44.2, "lon": 87.0, "demand": {"box": 10}},
+        ],
+    }
+    scenario = supplyopt.parse_scenario(data)
+    plan = supplyopt.plan_relief(scenario, time_limit_s=10.0, seed=1)
+    assert supplyopt.check_plan(scenario, plan) == []
+    assert plan.summary.weighted_coverage_on_time == pytest.approx(1.0)
+    assert coverage_upper_bound(scenario).weighted_coverage >= 1.0 - 1e-7

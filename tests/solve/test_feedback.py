@@ -114,6 +114,22 @@ def test_falling_short_with_busy_vehicles_charges_the_whole_day() -> None:
     assert scales.fleet[0, 0] == pytest.approx(0.5)  # one full trip in two trips' hours
 
 
+def test_a_type_that_made_no_trip_keeps_its_scale() -> None:
+    """Short of its allocation with no trip made: nothing measured, the scale stays (not 0.2)."""
+    inst = instance(1, 200)
+    first = FirstRound(
+        np.full((1, inst.n_areas, 1), 100, dtype=np.int64),
+        np.full((1, inst.n_areas, 1), 100, dtype=np.int64),
+        [],
+        np.array([[12.0]]),
+        np.array([[12.0]]),
+        np.zeros(1),
+        np.zeros(1),
+    )
+    scales = measured_scales(inst, first, Scales.uniform(inst, 0.7, 0.7))
+    assert scales.fleet[0, 0] == pytest.approx(0.7)
+
+
 def test_the_feedback_lowers_the_allocation_of_a_warehouse_that_fell_short() -> None:
     """Many one-hour stops the LP prices at a tenth of a trip: re-solved, it allocates less."""
     inst = instance(30, 10, unloading_h=1.0)  # 30 areas of 10 boxes, 1 h to unload each

@@ -84,7 +84,7 @@ def improve(
     moves: bool,
     iterations: int | None = None,
     reserve_s: float = 0.0,
-    transfers: bool = True,
+    transfers: bool = False,
 ) -> SearchResult:
     """Improve ``trips`` by large-neighbourhood search until the budget, a stall or the clock.
 

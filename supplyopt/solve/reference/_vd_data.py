@@ -93,6 +93,27 @@ class VdData:
     lp_rows: float = 0.0  # scaled
 
 
+def closure_at_warehouses_h(duration_h: FloatArray, n_wh: int) -> FloatArray:
+    """``duration_h`` with every drive from or to a warehouse made its shortest through any sites.
+
+    Rows and columns ``< n_wh`` (the warehouses) become shortest paths (a
+    Dijkstra per warehouse, forward and on the reversed graph); drives
+    between areas stay as given. Where the matrix breaks the triangle
+    inequality (a closed zone on great-circle roads makes a direct leg
+    infinite while a detour is open), no real route from or to a warehouse
+    is then shorter than the matrix says.
+    """
+    rows, cols = np.nonzero(np.isfinite(duration_h))
+    graph = csr_matrix((duration_h[rows, cols], (rows, cols)), shape=duration_h.shape)
+    sources = np.arange(n_wh)
+    out = np.array(duration_h, dtype=np.float64, copy=True)
+    forward = shortest_path(graph, method="D", directed=True, indices=sources)
+    backward = shortest_path(graph.T.tocsr(), method="D", directed=True, indices=sources)
+    out[:n_wh, :] = np.minimum(out[:n_wh, :], forward)
+    out[:, :n_wh] = np.minimum(out[:, :n_wh], backward.T)
+    return out
+
+
 def closure_h(duration_h: FloatArray) -> FloatArray:
     """Shortest drive between every pair of sites through any sequence of sites.
 

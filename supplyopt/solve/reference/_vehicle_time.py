@@ -46,7 +46,6 @@ from numpy.typing import NDArray
 
 from ...model import Scenario
 from .._lp import LinearProgram
-from ._vd_data import closure_h
 
 _Index = NDArray[np.int64]
 
@@ -87,7 +86,9 @@ def add_vehicle_time(
         Sorted ``type × n_warehouses + warehouse`` of each (type, warehouse)
         hour row of the caller; a type loads only at the warehouses listed.
     drive_h
-        Travel matrices per vehicle type id (warehouses first).
+        Travel matrices per vehicle type id (warehouses first), their drives
+        between warehouses already the shortest through any sites
+        (:func:`._vd_data.closure_at_warehouses_h`).
     moving
         Indices of the types that may make stock transfers: each of their
         classes gets a column ``G`` of its transfer drive hours (R8).
@@ -116,7 +117,7 @@ def add_vehicle_time(
         if n_v <= 0 or len(loads_at) == 0:
             continue
         n_all += int(n_v)
-        sp = closure_h(np.asarray(drive_h[vt.id], dtype=np.float64))[:n_wh, :n_wh]
+        sp = np.asarray(drive_h[vt.id], dtype=np.float64)[:n_wh, :n_wh]
         per_w1: list[list[tuple[int, int, float]]] = [[] for _ in range(n_wh)]
         base_terms: list[tuple[int, int]] = []  # (row u, a col)
         for u in np.flatnonzero(based > 0).tolist():

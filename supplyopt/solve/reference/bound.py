@@ -76,7 +76,7 @@ reachability bind.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -85,6 +85,7 @@ from ...model import Scenario, SolverUnavailableError
 from ...network import TravelTimes, build_travel_times
 from .._lp import LinearProgram, LpStatus
 from ._transfers import Legs, TransferArcs, available_hours, transfer_arcs, transfer_legs
+from ._vd_data import closure_at_warehouses_h
 from ._vehicle_time import add_vehicle_time
 
 #: Slack on the deadline comparison (well below the contract's 0.01 h rounding).
@@ -129,6 +130,8 @@ class CoverageBound:
         without fleet rows). The vehicle-day bound takes these rows in.
     fleet_rows_value
         Those rows' duals times their right-hand sides, summed.
+    transfer_columns
+        How many transfer columns the LP had (0 unless ``transfers=True``).
     """
 
     weighted_coverage: float
@@ -175,7 +178,8 @@ def coverage_upper_bound(
         When OR-Tools' GLOP cannot be started or does not reach an optimum.
     """
     started = time.perf_counter()
-    travel = build_travel_times(scenario)
+    scenario = _to_latest_due(scenario)
+    travel = _closed_at_warehouses(build_travel_times(scenario), len(scenario.warehouses))
     item_ids = scenario.item_ids
     n_items = len(item_ids)
     demand = np.array(
@@ -259,6 +263,32 @@ def coverage_upper_bound(
         fleet_rows_value=fleet_rows_value,
         transfer_columns=len(arcs),
     )
+
+
+def _to_latest_due(scenario: Scenario) -> Scenario:
+    """The scenario with its deadline moved to its latest lot's due time, when that is later.
+
+    A unit counts when its stop is on time for its lot (contract §1, demand
+    lots), which may be after ``deadline_hours``; every row below reads "by
+    the deadline", so it must read the latest due time (a relaxation for the
+    lots due earlier).
+    """
+    latest = max((lot.due_hours for area in scenario.areas for lot in area.lots), default=0.0)
+    if latest > scenario.deadline_hours:
+        return scenario.model_copy(update={"deadline_hours": latest})
+    return scenario
+
+
+def _closed_at_warehouses(travel: TravelTimes, n_wh: int) -> TravelTimes:
+    """``travel`` with drives from and to warehouses made shortest through any sites.
+
+    The rows read drives from a warehouse to an area and back as lower
+    bounds on a route's legs (a trip through other stops, an empty drive
+    through areas); that needs the triangle inequality, which a matrix with
+    a closed zone on great-circle roads does not obey.
+    """
+    closed = {k: closure_at_warehouses_h(v, n_wh) for k, v in travel.duration_h.items()}
+    return replace(travel, duration_h=closed)
 
 
 def _fleet_costs(
