@@ -185,8 +185,9 @@ def write_markdown(rows: Sequence[Row], path: Path, *, command: str, time_limit_
         f"≥ {TARGET_OF_BASELINE:g} × hand dispatch. *bound/bl* is the most any planner could "
         "reach against hand dispatch: where it is below 1.5 the second target is out of reach. "
         "*binds* says whether the fleet and bay rows lower the bound (then the bound also "
-        "carries the fleet relaxations: fractional trips, no queueing, a free last return, "
-        "free empty drives, and is loose); `stock` means stock, demand and reachability alone set it. "
+        "carries the fleet relaxations: fractional trips, routes charged as direct trips, "
+        "bays queueing only at the first loadings, and is loose); `stock` means stock, demand "
+        "and reachability alone set it. "
         "Violations are `check_plan` messages (planner/baseline); they must be 0.",
         "",
         "| family | seed | areas | wh | veh | planner | baseline | bound | no-fleet "
