@@ -179,34 +179,6 @@ class Rounds:
     first: FirstRound | None
 
 
-def plan_trips(
-    inst: Instance,
-    clock: Clock,
-    fleet_scale: float | FloatArray,
-    *,
-    bay_scale: float | FloatArray = 1.0,
-    span: tuple[float, float] = (0.05, 0.95),
-    label: str = "",
-    reposition: bool = False,
-    rng: np.random.Generator | None = None,
-) -> list[TimedTrip]:
-    """Rounds of allocation LP and dispatch until nothing more is carried or time is up.
-
-    ``fleet_scale``, ``bay_scale`` and ``reposition`` apply to the first
-    round's LP only (see ``allocate``).
-    """
-    return plan_rounds(
-        inst,
-        clock,
-        fleet_scale,
-        bay_scale=bay_scale,
-        span=span,
-        label=label,
-        reposition=reposition,
-        rng=rng,
-    ).trips
-
-
 def plan_rounds(
     inst: Instance,
     clock: Clock,
@@ -218,7 +190,12 @@ def plan_rounds(
     reposition: bool = False,
     rng: np.random.Generator | None = None,
 ) -> Rounds:
-    """:func:`plan_trips`, also returning the first round's record for the feedback."""
+    """Rounds of allocation LP and dispatch until nothing more is carried or time is up.
+
+    ``fleet_scale``, ``bay_scale`` and ``reposition`` apply to the first
+    round's LP only (see ``allocate``). Returns the trips and the first
+    round's record (what the feedback of :mod:`.feedback` measures).
+    """
     state = RoundState.start(inst)
     greedy = False
     first_round: FirstRound | None = None
