@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from tests.service.dashboard.test_browser import CHROMIUM
+from tests.service.dashboard.test_browser import CHROMIUM, CHROMIUM_ARGS
 
 
 def _missing(reason: str) -> None:
@@ -27,3 +29,12 @@ def playwright_api() -> object:
     if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
         _missing(f"Chromium not found at {CHROMIUM}: apt-get install -y chromium")
     return sync_api
+
+
+@pytest.fixture(scope="module")
+def browser(playwright_api: Any) -> Iterator[Any]:
+    """Debian's Chromium, once for the module."""
+    with playwright_api.sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

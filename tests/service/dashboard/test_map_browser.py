@@ -183,15 +183,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str, d
 
 
 @pytest.fixture(scope="module")
-def browser(playwright_api: Any) -> Iterator[Any]:
-    """Debian's Chromium, once for the module."""
-    with playwright_api.sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture(scope="module")
 def page(browser: Any, site: tuple[str, str, dict[str, str]]) -> Iterator[Any]:
     """One laptop-sized page for the module's tests, on the Hutubi plan."""
     url, key, ids = site

@@ -3,26 +3,16 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from tests.service.dashboard.harness import assert_clean
-from tests.service.dashboard.test_browser import CHROMIUM, CHROMIUM_ARGS, serve
+from tests.service.dashboard.test_browser import serve
 from tests.service.dashboard.test_map_browser import call, open_page
 from tests.transfer_case import NEAR, transfer_data
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def browser(playwright_api: Any) -> Iterator[Any]:
-    """Debian's Chromium, once for the module."""
-    with playwright_api.sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def test_transfer_trip_is_drawn_on_the_map_and_timeline(
