@@ -437,6 +437,8 @@ def _plan_best(
         if search.best_variant is None or result.score > search.best_variant.score:
             search.best_variant = result
         if run == 0 and not _feedback(search, result, n_feedback):
+            if n_runs > 1:  # the variants and restarts after the loop are skipped too
+                clock.cut_short(f"variants 2-{n_runs} of {n_runs}")
             return search.trips
     if search.best_variant is None:
         return search.trips
