@@ -139,29 +139,29 @@ def _transfer_trip(
     if at != a and not moves:
         return None
     hours, km = model.hours(k), inst.km(k)
-    ready_a = max(free_h + (float(hours[at, a]) if at != a else 0.0), float(inst.ready_h[a]))
-    start = plan.bays.earliest(a, ready_a)
-    depart = start + float(inst.load_h[a])
-    arrive = depart + float(hours[a, b])
-    unload = plan.bays.earliest(b, max(arrive, float(inst.ready_h[b])))
-    done_h = unload + float(inst.load_h[b])
+    ready_at_a_h = max(free_h + (float(hours[at, a]) if at != a else 0.0), float(inst.ready_h[a]))
+    start_h = plan.bays.earliest(a, ready_at_a_h)
+    depart_h = start_h + float(inst.load_h[a])
+    arrive_h = depart_h + float(hours[a, b])
+    unload_start_h = plan.bays.earliest(b, max(arrive_h, float(inst.ready_h[b])))
+    done_h = unload_start_h + float(inst.load_h[b])
     if not np.isfinite(done_h) or done_h >= inst.horizon_h:
         return None
-    units = _load(model, plan, k, a, b, start, done_h)
+    units = _load(model, plan, k, a, b, start_h, done_h)
     if units is None:
         return None
     return TimedTrip(
         warehouse_idx=a,
         vehicle_type_idx=k,
         vehicle_idx=idx,
-        load_start_h=start,
-        depart_h=depart,
+        load_start_h=start_h,
+        depart_h=depart_h,
         stops=[],
         return_h=done_h,
         distance_km=float(km[a, b]),
         base_idx=base if base != a else None,
         empty_km=float(km[at, a]) if at != a else 0.0,
-        transfer=TimedTransfer(b, arrive, units),
+        transfer=TimedTransfer(b, arrive_h, units),
     )
 
 
