@@ -345,10 +345,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"{row.planner_violations}/{row.baseline_violations}",
                 flush=True,
             )
-    write_csv(rows, args.out.with_suffix(".csv"))
-    write_markdown(
-        rows, args.out.with_suffix(".md"), command=command.strip(), time_limit_s=args.time_limit
-    )
+            # Written after every run: a long run stopped half-way keeps what it measured.
+            write_csv(rows, args.out.with_suffix(".csv"))
+            write_markdown(
+                rows,
+                args.out.with_suffix(".md"),
+                command=command.strip(),
+                time_limit_s=args.time_limit,
+            )
     print(f"wrote {args.out.with_suffix('.md')} and {args.out.with_suffix('.csv')}")
     for failure in failures:
         print(failure, file=sys.stderr)
