@@ -40,8 +40,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import shortest_path
 
 from ...model import Scenario
 
@@ -91,16 +89,12 @@ class Legs:
     types: list[int]
 
 
-def _between_warehouses_h(duration_h: _Float, n_wh: int) -> _Float:
-    """(W, W) shortest drive between warehouses through any sites (as ``closure_h``, W sources)."""
-    rows, cols = np.nonzero(np.isfinite(duration_h))
-    graph = csr_matrix((duration_h[rows, cols], (rows, cols)), shape=duration_h.shape)
-    paths = shortest_path(graph, method="D", directed=True, indices=np.arange(n_wh))
-    return np.asarray(paths, dtype=np.float64)[:, :n_wh]
-
-
 def transfer_legs(scenario: Scenario, duration_h: dict[str, _Float]) -> Legs:
-    """Shortest drives between warehouses per type, and when a vehicle can first be at each."""
+    """Shortest drives between warehouses per type, and when a vehicle can first be at each.
+
+    ``duration_h`` has its drives from warehouses already shortest through any
+    sites (:func:`._vd_data.closure_at_warehouses_h`, as the LP bound builds it).
+    """
     n_wh = len(scenario.warehouses)
     ready_h = np.array([wh.ready_hours for wh in scenario.warehouses], dtype=np.float64)
     drives, there, types = [], [], []
@@ -108,7 +102,7 @@ def transfer_legs(scenario: Scenario, duration_h: dict[str, _Float]) -> Legs:
         based = np.array([wh.fleet.get(vt.id, 0) > 0 for wh in scenario.warehouses])
         if not based.any():
             continue
-        sp = _between_warehouses_h(np.asarray(duration_h[vt.id], dtype=np.float64), n_wh)
+        sp = np.array(duration_h[vt.id][:n_wh, :n_wh], dtype=np.float64)
         np.fill_diagonal(sp, 0.0)
         drives.append(sp)
         there.append((ready_h[based, None] + sp[based]).min(axis=0))
