@@ -60,8 +60,9 @@ def queue_lines(n: int, bays: int | None, loading_h: float) -> list[tuple[float,
     if bays is None or loading_h <= 0 or n <= bays:
         return []
     lines = []
+    q_t = 0.0  # Q(t), built up bay-load by bay-load
     for t in range(bays, n, bays):  # slope floor(t / bays) × loading_h from k = t on
-        q_t = loading_h * sum((j // bays) for j in range(t))
+        q_t += loading_h * bays * (t // bays - 1)  # the bays loadings of the step before t
         slope = loading_h * (t // bays)
         lines.append((slope, q_t - slope * t))
     return lines
@@ -104,7 +105,7 @@ def add_vehicle_time(
     n_wh = len(wh)
     deadline_h = scenario.deadline_hours
     ready_h = np.array([w.ready_hours for w in wh])
-    a_cols: list[list[tuple[int, int, float]]] = [[] for _ in range(n_wh)]  # per w1: (col, u, h)
+    a_cols: list[list[tuple[int, float]]] = [[] for _ in range(n_wh)]  # per w1: (col, hours)
     shared_f: list[list[int]] = [[] for _ in range(n_wh)]  # F columns per w1, every type
     h_cols: list[int] = []
     h_rows: list[int] = []
@@ -118,7 +119,7 @@ def add_vehicle_time(
             continue
         n_all += int(n_v)
         sp = np.asarray(drive_h[vt.id], dtype=np.float64)[:n_wh, :n_wh]
-        per_w1: list[list[tuple[int, int, float]]] = [[] for _ in range(n_wh)]
+        per_w1: list[list[tuple[int, float]]] = [[] for _ in range(n_wh)]
         base_terms: list[tuple[int, int]] = []  # (row u, a col)
         for u in np.flatnonzero(based > 0).tolist():
             for w1 in range(n_wh):
@@ -127,7 +128,7 @@ def add_vehicle_time(
                     continue
                 col = lp.add_columns([based[u]])[0]
                 base_terms.append((u, col))
-                per_w1[w1].append((col, u, left_h))
+                per_w1[w1].append((col, left_h))
         if not base_terms:
             continue
         # (R1) Each vehicle loads first at one warehouse at most.
@@ -151,7 +152,7 @@ def add_vehicle_time(
             b = list(lp.add_columns([n_v] * len(classes)))
             f = list(lp.add_columns([n_v * window_h] * len(classes)))
             shared_f[w1].extend(f)
-            a = np.array([col for col, _, _ in firsts], dtype=np.int64)
+            a = np.array([col for col, _ in firsts], dtype=np.int64)
             n_c = len(classes)
             # (R2) The classes hold no more vehicles than load first at w1.
             lp.add_rows(
@@ -165,7 +166,7 @@ def add_vehicle_time(
                 [0.0],
                 row=np.zeros(n_c + len(a), dtype=np.int64),
                 col=np.concatenate([f, a]),
-                coef=np.concatenate([np.ones(n_c), -np.array([h for _, _, h in firsts])]),
+                coef=np.concatenate([np.ones(n_c), -np.array([h for _, h in firsts])]),
             )
             for k, c in enumerate(classes):
                 # (R4) No vehicle loads at w1 before it is ready.
@@ -195,7 +196,7 @@ def add_vehicle_time(
     for w1, w in enumerate(wh):
         if not a_cols[w1]:
             continue
-        a_all = np.array([col for col, _, _ in a_cols[w1]], dtype=np.int64)
+        a_all = np.array([col for col, _ in a_cols[w1]], dtype=np.int64)
         f_all = np.array(shared_f[w1], dtype=np.int64)
         lines = queue_lines(n_all, w.loading_bays, w.loading_hours)
         if not lines:
