@@ -26,13 +26,16 @@ def region_body() -> dict[str, Any]:
     return {k: v for k, v in tiny_region_data().items() if k != "warehouses"}
 
 
+def region_scenario() -> dict[str, Any]:
+    """The tiny region as a scenario: its warehouses, items and areas, no hazards or needs."""
+    return {k: v for k, v in tiny_region_data().items() if k not in ("needs_per_person", "hazards")}
+
+
 @pytest.fixture
 def live(client: TestClient, auth: KeyMaker) -> dict[str, dict[str, str]]:
     """The tiny region's warehouses and items imported; headers of each role."""
     manager = auth("manager")
-    scenario = {
-        k: v for k, v in tiny_region_data().items() if k not in ("needs_per_person", "hazards")
-    }
+    scenario = region_scenario()
     answer = client.post("/warehouses/import", json={"scenario": scenario}, headers=manager)
     assert answer.status_code == 200, answer.text
     return {"manager": manager, "planner": auth("planner"), "viewer": auth("viewer")}
@@ -168,9 +171,7 @@ def test_list_pages_cancel_and_restart(
     idle_settings: Settings, db: Database, auth: KeyMaker
 ) -> None:
     """Runs are listed newest first in pages; cancelled by their planner; finished after a restart."""
-    scenario = {
-        k: v for k, v in tiny_region_data().items() if k not in ("needs_per_person", "hazards")
-    }
+    scenario = region_scenario()
     manager, planner, other = auth("manager"), auth("planner"), auth("planner")
     body = {"region": region_body(), "samples": 2, "seed": 3, "time_limit_s": 2}
     with TestClient(create_app(idle_settings), raise_server_exceptions=False) as idle:
@@ -248,9 +249,7 @@ def queue_two_runs(db: Database) -> None:
     from supplyopt.model import parse_scenario
     from supplyopt_service.catalogue import import_scenario
 
-    scenario = {
-        k: v for k, v in tiny_region_data().items() if k not in ("needs_per_person", "hazards")
-    }
+    scenario = region_scenario()
     import_scenario(db, parse_scenario(scenario), key_id=None)
     with db.write() as session:
         for _ in range(2):
@@ -396,9 +395,7 @@ def test_each_key_has_its_own_readiness_quota(
     idle_settings: Settings, db: Database, auth: KeyMaker
 ) -> None:
     """A planner with 2 runs queued gets 429 naming the quota; another planner still gets a slot."""
-    scenario = {
-        k: v for k, v in tiny_region_data().items() if k not in ("needs_per_person", "hazards")
-    }
+    scenario = region_scenario()
     manager, planner, other = auth("manager"), auth("planner"), auth("planner")
     body = {"region": region_body(), "samples": 2, "seed": 3, "time_limit_s": 2}
     limited = idle_settings.model_copy(update={"max_readiness_per_key": 2})
