@@ -9,6 +9,7 @@ cluster task.
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING, Any
 
 from supplyopt.model import Plan, Scenario, SupplyOptError
@@ -75,12 +76,12 @@ def connect(address: str, *, timeout_s: float = 10.0) -> tuple[Client, SolveFn, 
 
 def _result(future: Future, should_stop: StopFn) -> dict[str, Any]:
     """Wait for the cluster's plan, polling ``should_stop``; the plan file as data."""
-    while True:
-        try:
-            plan: Plan = future.result(timeout=POLL_S)
-        except TimeoutError:
-            if should_stop():
-                future.cancel()
-                raise SolveStoppedError("stopped while solving on the Dask cluster") from None
-            continue
-        return plan.model_dump(mode="json", exclude_none=True)
+    # Poll done() rather than result(timeout=...): distributed's timed wait can raise
+    # UnboundLocalError instead of TimeoutError when the timeout hits (seen in CI).
+    while not future.done():
+        if should_stop():
+            future.cancel()
+            raise SolveStoppedError("stopped while solving on the Dask cluster")
+        time.sleep(POLL_S)
+    plan: Plan = future.result()
+    return plan.model_dump(mode="json", exclude_none=True)
