@@ -110,11 +110,38 @@ def test_free_return_is_counted_on_last_trips_actual_loads() -> None:
 
 
 def test_loading_bays_cap_the_loads() -> None:
-    """One bay, 2 h per loading, 1 h drive: 11 h of bay time, 5.5 loads (trucks allow 6.5)."""
+    """One bay, 2 h per loading, 1 h drive: loadings start at 0, 2, 4, 6 and 8 h, 5 loads.
+
+    The last loading must start by 9 h to arrive by 12 h: 11 h of bay time
+    (5.5 loads, the bound before the bays' cumulative rows), but only five
+    whole loadings start by then (trucks allow 6.5).
+    """
     scenario = one_lane(travel_h=1.0, trucks=2, loading_hours=2.0, bays=1)
-    assert coverage_upper_bound(scenario).weighted_coverage == pytest.approx(0.55)
+    assert coverage_upper_bound(scenario).weighted_coverage == pytest.approx(0.5)
     unlimited = one_lane(travel_h=1.0, trucks=2, loading_hours=2.0)
     assert coverage_upper_bound(unlimited).weighted_coverage == pytest.approx(0.65)
+
+
+def test_far_areas_take_only_the_loadings_early_enough() -> None:
+    """One bay, 1 h loadings; a far area (6 h away, priority 10) and a near one (1 h away).
+
+    A load for the far area must start by 5 h: six loadings (0, 1, ..., 5 h)
+    can serve it, the bay's other five (by 10 h) only the near area. So at
+    most 60 boxes far and 110 in all: (10 × 60 + 50) / 11,000. The bay's
+    total hours alone (before the cumulative rows) let all 11 loads go far:
+    1,100 / 11,000.
+    """
+    data = one_lane(travel_h=1.0, trucks=20, loading_hours=1.0, bays=1).model_dump(by_alias=True)
+    data["areas"][0]["demand"] = {"box": 1000}
+    data["areas"].append(
+        {"id": "far", "lat": 47.0, "lon": 87.0, "demand": {"box": 1000}, "priority": 10}
+    )
+    scenario = parse_scenario(data)
+    bound = coverage_upper_bound(scenario).weighted_coverage
+    assert bound == pytest.approx(650 / 11_000)
+    plan = supplyopt.plan_relief(scenario, time_limit_s=5.0, seed=1)
+    assert supplyopt.check_plan(scenario, plan) == []
+    assert 0 < plan.summary.weighted_coverage_on_time <= bound + 1e-7
 
 
 def test_stock_caps_the_bound() -> None:

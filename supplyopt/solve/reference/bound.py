@@ -39,7 +39,11 @@ on-time deliveries), and the objective is the KPI itself. What is relaxed:
   unloading time (``f`` when ``D ≥ 1``);
 - **loading bays**: the loading time of those trips (pro rata again) fits in
   ``bays × (deadline − ready_hours − shortest travel)``, as a vehicle must
-  leave the bay early enough to reach its first stop by the deadline;
+  leave the bay early enough to reach its first stop by the deadline; and
+  for every ``τ``, the truckloads of deliveries whose loading must start by
+  ``τ`` to arrive in time are at most the loadings the bays can start in
+  ``[ready_hours, τ]``, ``bays × (floor((τ − ready) / loading) + 1)``
+  (:func:`_add_bay_prefix_rows`);
 - **stock transfers** (docs/planner.md, "Stock transfers"): columns
   ``t[A, B, v, i]``, units of item ``i`` carried from ``A`` to ``B`` on type
   ``v``, only where such a transfer can end in time for a counted use at
@@ -97,6 +101,10 @@ _EPS_H = 1e-9
 RETURN_BAND_H = 0.05
 RETURN_BAND_WIDE_H = 0.25
 BAND_FINE_MAX = 50_000
+#: Width of the bands of latest loading starts in the bays' cumulative rows, and the slack
+#: a bay's count of loadings allows for the plan checker's rounding of times.
+BAY_PREFIX_BAND_H = 0.25
+BAY_SLACK_H = 0.02
 
 
 @dataclass(frozen=True)
@@ -767,6 +775,9 @@ def _add_bay_rows(
             window_h = end_h[w_idx] - wh.ready_hours
             bay_h[w_idx] = wh.loading_bays * max(0.0, float(window_h))
     x_cols = np.arange(len(var_w), dtype=np.int64)
+    latest_start_h = scenario.deadline_hours - load_h[var_w] - trips.out_h
+    for share in trips.shares:
+        _add_bay_prefix_rows(lp, scenario, share, var_w, latest_start_h)
     for share, t_share in zip(trips.shares, moves.shares(), strict=True):
         lp.add_rows(
             bay_h,
@@ -775,4 +786,51 @@ def _add_bay_rows(
             coef=np.concatenate(
                 [share * load_h[var_w], t_share * load_h[arcs.src], t_share * load_h[arcs.dst]]
             ),
+        )
+
+
+def _add_bay_prefix_rows(
+    lp: LinearProgram,
+    scenario: Scenario,
+    share: NDArray[np.float64],
+    var_w: _Index,
+    latest_start_h: NDArray[np.float64],
+) -> None:
+    """Loadings due early at each warehouse with limited bays: a cumulative count per band.
+
+    A delivery ``x`` from ``w`` to ``a`` on type ``v`` is on time only if its
+    loading starts by ``s(x) = deadline − loading_hours − drive(w, a)``
+    (later stops only add to the drive, by the triangle inequality). So for
+    every ``τ``, the loadings starting in ``[ready, τ]`` carry every unit of
+    the deliveries with ``s(x) ≤ τ``: ``Σ_(s(x) ≤ τ) share × x`` truckloads at
+    most ``bays × (floor((τ − ready) / loading_hours) + 1)`` loadings, one bay
+    taking one loading at a time. The total bay row is the case ``τ`` = the
+    latest start; these rows bind where far areas can be served only by
+    loadings early in the day. Kept through one running-sum column per band
+    of ``BAY_PREFIX_BAND_H`` (``y_k = y_(k−1) + Σ_(band k) share × x``, bounded
+    above by band ``k``'s count), so the rows add each delivery variable once.
+    """
+    for w_idx, wh in enumerate(scenario.warehouses):
+        if wh.loading_bays is None or wh.loading_hours <= 0:
+            continue
+        cols = np.flatnonzero(var_w == w_idx)
+        if len(cols) == 0:
+            continue
+        start_h = latest_start_h[cols]
+        first_h = max(wh.ready_hours, float(start_h.min()))
+        band = np.floor((start_h - first_h) / BAY_PREFIX_BAND_H + _EPS_H).astype(np.int64)
+        band = np.maximum(band, 0)
+        n_bands = int(band.max()) + 1
+        # The band's upper edge: every delivery in it starts by then.
+        edge_h = first_h + BAY_PREFIX_BAND_H * (np.arange(n_bands) + 1)
+        edge_h[-1] = max(edge_h[-1], float(start_h.max()))
+        slots = np.floor((edge_h - wh.ready_hours + BAY_SLACK_H) / wh.loading_hours) + 1.0
+        running = np.array(lp.add_columns((wh.loading_bays * slots).tolist()), dtype=np.int64)
+        # Row k: Σ_(band k) share × x + y_(k−1) − y_k = 0.
+        lp.add_rows(
+            np.zeros(n_bands),
+            lower=0.0,
+            row=np.concatenate([band, np.arange(1, n_bands), np.arange(n_bands)]),
+            col=np.concatenate([cols, running[:-1], running]),
+            coef=np.concatenate([share[cols], np.ones(n_bands - 1), -np.ones(n_bands)]),
         )
