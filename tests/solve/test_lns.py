@@ -106,6 +106,42 @@ def test_tiny_case_finds_the_better_valley() -> None:
     assert [s.area_idx for t in result.trips for s in t.stops] == [1]
 
 
+def test_search_sends_a_vehicle_to_stock_beyond_its_nearest_warehouses() -> None:
+    """The boxes are only at a far depot; the two depots nearest the truck hold chairs nobody needs.
+
+    A repair looks at the vehicle's own warehouse and the two nearest with
+    stock, which never include the far depot: only the pull operator (a
+    warehouse with stock left, the vehicles nearest it, and a repair that may
+    send them there) finds the trip.
+    """
+    near = {"stock": {"chair": 5}, "fleet": {}}
+    data = {
+        "name": "far-depot",
+        "deadline_hours": 12,
+        "items": [
+            {"id": "box", "weight_kg": 100.0, "volume_m3": 0.1},
+            {"id": "chair", "weight_kg": 5.0, "volume_m3": 0.1},
+        ],
+        "vehicle_types": [{"id": "truck", "capacity_kg": 1000, "capacity_m3": 10}],
+        "warehouses": [
+            {"id": "garage", "lat": 40.0, "lon": 80.0, "fleet": {"truck": 1}},
+            {"id": "near-1", "lat": 40.1, "lon": 80.0, **near},
+            {"id": "near-2", "lat": 40.0, "lon": 80.1, **near},
+            {"id": "far", "lat": 41.5, "lon": 80.0, "stock": {"box": 50}},
+        ],
+        "areas": [{"id": "a", "lat": 41.6, "lon": 80.0, "demand": {"box": 10}}],
+    }
+    scenario = supplyopt.parse_scenario(data)
+    inst = build_instance(scenario, build_travel_times(scenario))
+
+    def score(trips: list[TimedTrip]) -> tuple[float, ...]:
+        return (float((inst.value * units_delivered(inst, trips)).sum()),)
+
+    result = improve(inst, [], Clock(math.inf), score, seed=0, moves=True, iterations=40)
+    assert score(result.trips) == (1.0,)
+    assert {scenario.warehouses[t.warehouse_idx].id for t in result.trips} == {"far"}
+
+
 def test_bays_book_the_earliest_free_slot() -> None:
     """Two bays, 0.5 h loadings: a third vehicle at 0.2 h waits until the first loading ends."""
     scenario = supplyopt.parse_scenario(

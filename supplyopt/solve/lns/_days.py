@@ -63,6 +63,8 @@ class DayPlan:
     stock: IntArray  # (W, I) at the end of the day
     bays: BayBook
     inbound: dict[int, int] = field(default_factory=dict)
+    #: A warehouse the next repair may send vehicles to even when it is not near them.
+    focus: int | None = None
 
     @classmethod
     def from_trips(cls, inst: Instance, trips: list[TimedTrip]) -> DayPlan:

@@ -77,4 +77,35 @@ def poorest_days(model: SearchModel, plan: DayPlan, rng: np.random.Generator, n:
     return [(key, 0.0) for key in _sample(pool, n, rng)]
 
 
-OPERATORS: tuple[Operator, ...] = (random_days, warehouse_days, region_days, poorest_days)
+def pull_days(model: SearchModel, plan: DayPlan, rng: np.random.Generator, n: int) -> Cut:
+    """``n`` of the 3n vehicles based nearest a warehouse with stock left, which they may load at.
+
+    The warehouse is drawn by the truckloads of stock it has left; the vehicles'
+    days are cut whole half of the time, else from a random time, and the
+    repair lets them drive empty to that warehouse (``plan.focus``) even when it
+    is not among the nearest to them. So stock in a remote warehouse, which no
+    vehicle's own search would reach, gets a fleet.
+    """
+    inst = model.inst
+    left = plan.stock @ model.share[0]
+    if not (left > 0).any():
+        return random_days(model, plan, rng, n)
+    w = int(rng.choice(inst.n_warehouses, p=left / left.sum()))
+    keys = list(plan.days)
+    drive = np.array([float(inst.hours(k)[base, w]) for base, k, _ in keys])
+    pool = [keys[int(j)] for j in np.argsort(drive, kind="stable")[: 3 * n]]
+    plan.focus = w
+    horizon = inst.horizon_h
+    return [
+        (key, 0.0 if rng.random() < 0.5 else float(rng.uniform(0, horizon)))
+        for key in _sample(pool, n, rng)
+    ]
+
+
+OPERATORS: tuple[Operator, ...] = (
+    random_days,
+    warehouse_days,
+    region_days,
+    poorest_days,
+    pull_days,
+)

@@ -79,6 +79,9 @@ def best_trip(
         options += [
             int(w) for w in near if w != at and np.isfinite(hours[at, w]) and plan.stock[w].any()
         ][:MOVE_CHOICES]
+        focus = plan.focus
+        if focus is not None and focus not in options and np.isfinite(hours[at, focus]):
+            options.append(focus)
     firsts: list[tuple[float, Leg, int]] = []
     for w in options:
         arrive_h = free_h + (float(hours[at, w]) if w != at else 0.0)

@@ -2,7 +2,8 @@
 
 Starts from the planner's best plan. Each iteration removes the trips of a
 few vehicles (a random few, those of one warehouse, those serving one
-region, or the poorest days by value per hour), each from some time on,
+region, the poorest days by value per hour, or those nearest a warehouse
+with stock left, which their repair may then load at), each from some time on,
 and rebuilds those vehicles' days trip by trip by value per vehicle-hour
 (:mod:`._repair`). A rebuilt plan becomes the search's current plan when
 its value is at least the current one's less a threshold that shrinks to
@@ -154,6 +155,7 @@ def improve(
         if RELOAD:
             reload_visits(model, cand, freed)
         rebuild(model, cand, [key for key, _ in cuts] + also_cut, rng, noise=NOISE, moves=moves)
+        cand.focus = None
         value = cand.value()
         # The threshold falls from THRESHOLD to 0 over each cycle of iterations: the same
         # start and seed give the same iterations whatever the time limit, so more time
