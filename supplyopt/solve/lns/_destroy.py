@@ -12,6 +12,7 @@ import numpy as np
 
 from ._days import DayPlan, Key
 from ._model import SearchModel
+from ._repair import MOVE_CHOICES
 
 Cut = list[tuple[Key, float]]
 Operator = Callable[[SearchModel, DayPlan, np.random.Generator, int], Cut]
@@ -102,10 +103,16 @@ def pull_days(model: SearchModel, plan: DayPlan, rng: np.random.Generator, n: in
     ]
 
 
-OPERATORS: tuple[Operator, ...] = (
-    random_days,
-    warehouse_days,
-    region_days,
-    poorest_days,
-    pull_days,
-)
+OPERATORS: tuple[Operator, ...] = (random_days, warehouse_days, region_days, poorest_days)
+
+
+def operators(model: SearchModel) -> tuple[Operator, ...]:
+    """The operators for ``model``: :func:`pull_days` too where a repair does not see every warehouse.
+
+    A repair already tries the vehicle's own warehouse and the
+    ``MOVE_CHOICES`` nearest others with stock: with no more warehouses than
+    that, pulling finds nothing new (and the search draws as it always did).
+    """
+    if model.inst.n_warehouses > MOVE_CHOICES + 1:
+        return (*OPERATORS, pull_days)
+    return OPERATORS

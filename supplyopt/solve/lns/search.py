@@ -23,7 +23,7 @@ from ..dispatch import TimedTrip
 from ..instance import Instance
 from ..progress import Clock
 from ._days import DayPlan
-from ._destroy import OPERATORS
+from ._destroy import operators
 from ._model import build_model
 from ._reload import reload_visits
 from ._repair import rebuild
@@ -126,6 +126,7 @@ def improve(
         if current_value > best_value + 1e-12 and score(current.trips()) > best_score:
             best_score, best_trips = score(current.trips()), current.trips()
             best_value, best_plan = current_value, current
+    ops = operators(model)
     n_fleet = len(current.days)
     max_cut = max(1, min(MAX_CUT, n_fleet // 5))
     stall = max(STALL, STALL_PER_VEHICLE * n_fleet)
@@ -144,7 +145,7 @@ def improve(
             break
         began_s = clock.elapsed_s
         cand = current.copy()
-        operator = OPERATORS[int(rng.integers(len(OPERATORS)))]
+        operator = ops[int(rng.integers(len(ops)))]
         n_cut = int(rng.integers(1, max_cut + 1)) if max_cut > 1 else 1
         cuts = operator(model, cand, rng, n_cut)
         freed: set[int] = set()
