@@ -8,6 +8,7 @@ import numpy as np
 
 from supplyopt.io import parse_scenario
 from supplyopt.network import build_travel_times
+from supplyopt.solve import _lexicographic
 from supplyopt.solve._candidates import find_candidates
 from supplyopt.solve.allocation import FleetState, allocate
 from supplyopt.solve.instance import Instance, build_instance
@@ -53,6 +54,13 @@ def test_fairness_stage_shares_scarce_stock_evenly() -> None:
     """Two equal areas wanting 10 each from 10 boxes get 5 each, not 10 and 0."""
     units = run(instance(10, [10, 10]))
     assert units[0, :, 0].tolist() == [5, 5]
+
+
+def test_province_scale_models_solve_the_value_stage_only(monkeypatch: Any) -> None:
+    """Above FULL_STAGES_MAX_COLUMNS no fairness stage: the value LP's vertex, all to one area."""
+    monkeypatch.setattr(_lexicographic, "FULL_STAGES_MAX_COLUMNS", 0)
+    units = run(instance(10, [10, 10]))
+    assert sorted(units[0, :, 0].tolist()) == [0, 10]
 
 
 def test_rounding_up_stops_at_the_stock() -> None:
