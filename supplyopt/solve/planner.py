@@ -58,6 +58,11 @@ VARIANTS: tuple[tuple[float, float, bool], ...] = (
 #: medium-bays seed 1 0.005 (docs/planner.md §1).
 FEEDBACK_ROUNDS = 2
 FEEDBACK_PATIENCE = 2
+#: No feedback rounds by default above this size (areas × warehouses): at province scale a
+#: round costs a province-size LP and dispatch (10 s on xl) that the search turns into more
+#: coverage (60 s, without against with: xl seeds 1-2 0.7601 / 0.7462 against 0.7556 /
+#: 0.7395; large-province seeds 1-2 0.7753 / 0.7781 against 0.7748 / 0.7781).
+FEEDBACK_MAX_SIZE = 10_000
 #: Randomised restarts after the variants: RESTART_WORK // (areas × warehouses), at most
 #: MAX_RESTARTS (a 30-area, one-warehouse scenario gets 40; province scale none).
 RESTART_WORK = 20_000
@@ -86,7 +91,7 @@ class WorkBudget:
         How many of :data:`VARIANTS` to plan, in order (``None``: all of them).
     feedback
         How many feedback rounds at most follow the first variant (``None``:
-        :data:`FEEDBACK_ROUNDS`; 0: none). The loop may stop earlier, decided
+        :data:`FEEDBACK_ROUNDS`, none above :data:`FEEDBACK_MAX_SIZE`; 0: none). The loop may stop earlier, decided
         by the plans it makes, never by the clock (see :func:`_feedback`).
     restarts
         How many randomised restarts of the best variant (``None``: the number
@@ -427,6 +432,8 @@ def _plan_best(
     variants = variants[: budget.variants]
     n_runs = len(variants)
     n_feedback = FEEDBACK_ROUNDS if budget.feedback is None else budget.feedback
+    if budget.feedback is None and inst.n_areas * inst.n_warehouses > FEEDBACK_MAX_SIZE:
+        n_feedback = 0
     for run, (scale, bays, moves) in enumerate(variants):
         span = (0.05 + 0.9 * run / n_runs, 0.05 + 0.9 * (run + 1) / n_runs)
         config = (Scales.uniform(inst, scale, bays), moves)

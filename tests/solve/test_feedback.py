@@ -11,6 +11,7 @@ import supplyopt
 from benchmarks.relief.generator import generate
 from supplyopt.io import parse_scenario
 from supplyopt.network import build_travel_times
+from supplyopt.solve import planner
 from supplyopt.solve.allocation import allocate
 from supplyopt.solve.dispatch import TimedStop, TimedTrip, fleet_state
 from supplyopt.solve.feedback import MIN_SCALE, Scales, fell_short, measured_scales
@@ -182,6 +183,25 @@ def test_the_feedback_beats_the_first_variant_it_starts_from() -> None:
     before = alone.summary.weighted_coverage_on_time
     after = looped.summary.weighted_coverage_on_time
     assert after > before + 0.02
+
+
+def test_no_feedback_by_default_above_the_size_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Above FEEDBACK_MAX_SIZE (areas × warehouses) the default budget plans no feedback round.
+
+    An explicit ``WorkBudget(feedback=…)`` still asks for rounds at any size.
+    """
+    monkeypatch.setattr(planner, "FEEDBACK_MAX_SIZE", 0)
+    budget = WorkBudget(variants=1, restarts=0, lns_iterations=0)
+    alone = _plan(
+        "small-one-depot", 2, WorkBudget(variants=1, feedback=0, restarts=0, lns_iterations=0)
+    )
+    default = _plan("small-one-depot", 2, budget)
+    asked = _plan(
+        "small-one-depot", 2, WorkBudget(variants=1, feedback=2, restarts=0, lns_iterations=0)
+    )
+    coverage = [p.summary.weighted_coverage_on_time for p in (alone, default, asked)]
+    assert coverage[1] == coverage[0]
+    assert coverage[2] > coverage[0] + 0.02
 
 
 @pytest.mark.parametrize("family", ["small-one-depot", "small-tight-stock"])
