@@ -9,6 +9,9 @@ Usage::
 ``--profile 2,5,10,20,60`` plans each (family, seed) at each of these time
 limits instead and writes ``<out>-profile.md`` and ``.csv`` (see ``profile.py``).
 
+``--bounds-from OLD.csv`` takes the LP bounds of an earlier run's CSV (for
+the same bound code) instead of solving them again.
+
 ``--vd-bound-time S`` (default 120) gives the vehicle-day (Lagrangian)
 bound that long per run (``0`` skips it; with ``--ci`` it runs only on
 families of at most 30 areas).
@@ -89,10 +92,42 @@ class Row:
     bound_items: str = ""
 
 
+@dataclass(frozen=True)
+class KnownBound:
+    """The LP bounds of one (family, seed) read from an earlier run's CSV (``--bounds-from``)."""
+
+    bound: float
+    bound_no_fleet: float
+    bound_s: float
+    bound_items: str
+
+
+def read_bounds(path: Path) -> dict[tuple[str, int], KnownBound]:
+    """The LP bounds per (family, seed) of an earlier run's CSV."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        return {
+            (rec["family"], int(rec["seed"])): KnownBound(
+                float(rec["bound"]),
+                float(rec["bound_no_fleet"]),
+                float(rec["bound_s"]),
+                rec["bound_items"],
+            )
+            for rec in csv.DictReader(handle)
+        }
+
+
 def run_one(
-    family: str, seed: int, time_limit_s: float, *, vd_time_s: float = 0.0
+    family: str,
+    seed: int,
+    time_limit_s: float,
+    *,
+    vd_time_s: float = 0.0,
+    known: KnownBound | None = None,
 ) -> tuple[Row, list[str]]:
-    """Plan one generated scenario both ways, bound it (``vd_time_s`` > 0: twice) and check."""
+    """Plan one generated scenario both ways, bound it (``vd_time_s`` > 0: twice) and check.
+
+    ``known``: the LP bounds of an earlier run, used instead of solving them again.
+    """
     scenario = generate(family, seed)
     travel = build_travel_times(scenario)
     started = time.perf_counter()
@@ -101,8 +136,12 @@ def run_one(
     started = time.perf_counter()
     base = plan_baseline(scenario, travel=travel)
     baseline_s = time.perf_counter() - started
-    bound = coverage_upper_bound(scenario)
-    transport = coverage_upper_bound(scenario, with_fleet=False)
+    if known is None:
+        solved = coverage_upper_bound(scenario)
+        no_fleet = coverage_upper_bound(scenario, with_fleet=False).weighted_coverage
+        known = KnownBound(
+            solved.weighted_coverage, no_fleet, solved.solve_seconds, _items(solved.per_item)
+        )
     problems = [f"planner: {p}" for p in supplyopt.check_plan(scenario, plan, travel=travel)]
     base_problems = [f"baseline: {p}" for p in supplyopt.check_plan(scenario, base, travel=travel)]
     got, ref = plan.summary, base.summary
@@ -114,12 +153,12 @@ def run_one(
         vehicles=sum(wh.vehicle_count for wh in scenario.warehouses),
         planner=got.weighted_coverage_on_time,
         baseline=ref.weighted_coverage_on_time,
-        bound=bound.weighted_coverage,
-        bound_no_fleet=transport.weighted_coverage,
-        of_bound=_ratio(got.weighted_coverage_on_time, bound.weighted_coverage),
+        bound=known.bound,
+        bound_no_fleet=known.bound_no_fleet,
+        of_bound=_ratio(got.weighted_coverage_on_time, known.bound),
         vs_baseline=_ratio(got.weighted_coverage_on_time, ref.weighted_coverage_on_time),
-        bound_vs_baseline=_ratio(bound.weighted_coverage, ref.weighted_coverage_on_time),
-        fleet_binds=bound.weighted_coverage < transport.weighted_coverage - FLEET_BINDS_BY,
+        bound_vs_baseline=_ratio(known.bound, ref.weighted_coverage_on_time),
+        fleet_binds=known.bound < known.bound_no_fleet - FLEET_BINDS_BY,
         planner_min_area=got.min_area_coverage,
         baseline_min_area=ref.min_area_coverage,
         planner_latest_h=got.makespan_hours,
@@ -128,13 +167,13 @@ def run_one(
         baseline_trips=len(base.trips),
         planner_s=planner_s,
         baseline_s=baseline_s,
-        bound_s=bound.solve_seconds,
+        bound_s=known.bound_s,
         planner_violations=len(problems),
         baseline_violations=len(base_problems),
     )
     on_time = fill_lots(scenario, plan.trips).on_time
     row.planner_items = _items(item_coverage(scenario, on_time, weighted=True))
-    row.bound_items = _items(bound.per_item)
+    row.bound_items = known.bound_items
     if vd_time_s > 0:
         vd = vehicle_day_bound(scenario, time_limit_s=vd_time_s, travel=travel)
         row.vd_bound, row.vd_first = vd.weighted_coverage, vd.first
@@ -288,6 +327,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         f"only families of at most {CI_VD_MAX_AREAS} areas)",
     )
     parser.add_argument(
+        "--bounds-from",
+        type=Path,
+        help="CSV of an earlier run: take its LP bounds (same bound code) instead of solving "
+        "them again (xl's take about 10 minutes each)",
+    )
+    parser.add_argument(
         "--profile",
         help="comma-separated time limits (s): plan at each, write <out>-profile.md instead",
     )
@@ -322,19 +367,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     command = "python -m benchmarks.relief.run " + " ".join(sys.argv[1:] if argv is None else argv)
     if args.profile:
-        profile, failures = run_profile(args.families, args.seeds, args.profile)
+        profile, rejected = run_profile(args.families, args.seeds, args.profile)
         write_profile(profile, args.out, command=command.strip())
         print(f"wrote {args.out.name}-profile.md and .csv beside {args.out}")
-        for failure in failures:
+        for failure in rejected:
             print(failure, file=sys.stderr)
-        return 1 if failures else 0
+        return 1 if rejected else 0
     rows: list[Row] = []
     failures: list[str] = []
+    known = read_bounds(args.bounds_from) if args.bounds_from else {}
     for family in args.families:
         for seed in args.seeds:
             small = FAMILIES[family].n_areas <= CI_VD_MAX_AREAS
             vd_time_s = args.vd_bound_time if small or not args.ci else 0.0
-            row, problems = run_one(family, seed, args.time_limit, vd_time_s=vd_time_s)
+            row, problems = run_one(
+                family,
+                seed,
+                args.time_limit,
+                vd_time_s=vd_time_s,
+                known=known.get((family, seed)),
+            )
             rows.append(row)
             failures += [f"{family} seed {seed}: {p}" for p in problems]
             print(

@@ -26,6 +26,41 @@ def test_runner_writes_both_tables(tmp_path: Path) -> None:
     assert "| small-loose | 1 | 10 |" in text
 
 
+def test_bounds_from_an_earlier_run_are_taken_not_solved(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--bounds-from`` reads the LP bounds of an earlier CSV; (family, seed) pairs not in it are solved."""
+    first = tmp_path / "first"
+    argv = ["--families", "small-loose", "--time-limit", "1", "--vd-bound-time", "0"]
+    assert run.main([*argv, "--out", str(first)]) == 0
+
+    def unsolvable(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the LP bound was solved again")
+
+    monkeypatch.setattr(run, "coverage_upper_bound", unsolvable)
+    again = tmp_path / "again"
+    code = run.main([*argv, "--out", str(again), "--bounds-from", str(first.with_suffix(".csv"))])
+    assert code == 0
+    rows = []
+    for path in (first, again):
+        with path.with_suffix(".csv").open(encoding="utf-8") as table:
+            rows.append(next(csv.DictReader(table)))
+    keys = ("bound", "bound_no_fleet", "bound_s", "bound_items", "fleet_binds")
+    assert [rows[0][k] for k in keys] == [rows[1][k] for k in keys]
+    with pytest.raises(AssertionError, match="solved again"):
+        run.main(
+            [
+                *argv,
+                "--seeds",
+                "2",
+                "--out",
+                str(again),
+                "--bounds-from",
+                str(first.with_suffix(".csv")),
+            ]
+        )
+
+
 def test_rejected_plan_makes_the_run_fail(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
