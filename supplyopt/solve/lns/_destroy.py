@@ -88,7 +88,7 @@ def pull_days(model: SearchModel, plan: DayPlan, rng: np.random.Generator, n: in
     vehicle's own search would reach, gets a fleet.
     """
     inst = model.inst
-    left = plan.stock @ model.share[0]
+    left = np.maximum(plan.stock, 0) @ model.share[0]
     if not (left > 0).any():
         return random_days(model, plan, rng, n)
     w = int(rng.choice(inst.n_warehouses, p=left / left.sum()))
