@@ -25,8 +25,9 @@ STAGE_SHARES = (0.5, 0.25, 0.25)
 #: Above this many columns only the value stage is solved. At province scale the fairness
 #: and vehicle-hour re-solves took three times the first solve and changed no plan
 #: (large-province seed 1: 1.2 s, then 3.7 s and 2.7 s, the same first plan either way; xl
-#: seed 1: 10 s, then both stopped by their 7 s limits unsolved), while the vehicle-day search
-#: turned the time into coverage (large-province seeds 1-2 at 60 s: +0.008, +0.009). The
+#: seed 1: 10 s, then both stopped by their 7 s limits unsolved), while the other variants and
+#: the search turned the time into coverage (large-province seeds 1-2 at 60 s: +0.008, +0.009;
+#: all nine variants now run there before the search starts at half the limit). The
 #: medium families (8,000-11,000 columns) keep all three stages: on medium-bays seed 1 the
 #: vehicle-hour stage gives a better first plan (0.6407 against 0.6251). A size, not a clock,
 #: decides, so a fixed budget still gives a fixed plan.

@@ -59,8 +59,8 @@ VARIANTS: tuple[tuple[float, float, bool], ...] = (
 FEEDBACK_ROUNDS = 2
 FEEDBACK_PATIENCE = 2
 #: No feedback rounds by default above this size (areas × warehouses): at province scale a
-#: round costs a province-size LP and dispatch (10 s on xl) that the search turns into more
-#: coverage (60 s, without against with: xl seeds 1-2 0.7601 / 0.7462 against 0.7556 /
+#: round costs a province-size LP and dispatch (10 s on xl) that the other variants turn into
+#: a better start for the search (60 s, without against with: xl seeds 1-2 0.7601 / 0.7462 against 0.7556 /
 #: 0.7395; large-province seeds 1-2 0.7753 / 0.7781 against 0.7748 / 0.7781).
 FEEDBACK_MAX_SIZE = 10_000
 #: Randomised restarts after the variants: RESTART_WORK // (areas × warehouses), at most
