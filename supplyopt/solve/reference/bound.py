@@ -207,8 +207,10 @@ def coverage_upper_bound(
     n_vars = len(var_w)
     if n_vars == 0:
         return CoverageBound(weighted_coverage=0.0, with_fleet=with_fleet)
+    out_h = _drive_h(scenario, travel.duration_h, variables)
+    latest_start_h = scenario.deadline_hours - _loading_h(scenario)[var_w] - out_h
     arcs, latest_h = transfer_arcs(
-        scenario, legs, available_h, _latest_loading_h(scenario, travel, variables)
+        scenario, legs, available_h, _latest_loading_h(scenario, variables, latest_start_h)
     )
     stock = np.array(
         [[wh.stock.get(i, 0) for i in item_ids] for wh in scenario.warehouses], dtype=np.float64
@@ -232,10 +234,10 @@ def coverage_upper_bound(
         coef=np.concatenate([np.ones(n_vars), np.ones(len(arcs)), -np.ones(len(arcs))]),
     )
     if with_fleet:
-        trips = _trips(scenario, travel.duration_h, variables)
+        trips = _trips(scenario, travel.duration_h, variables, out_h)
         moves = _Moves(arcs, t_cols, _per_unit(scenario))
         _add_fleet_rows(lp, scenario, trips, variables, travel.duration_h, moves)
-        _add_bay_rows(lp, scenario, trips, var_w, moves, latest_h)
+        _add_bay_rows(lp, scenario, trips, var_w, moves, (latest_start_h, latest_h))
     # Minimise the negated coverage (as the bound always has).
     objective = priority[var_a] / (weighted_need[var_i] * n_demanded)
     if lp.solve(col=x_cols, coef=-objective, maximise=False) is LpStatus.FAILED:
@@ -422,29 +424,51 @@ def _variables(
     )
 
 
-def _latest_loading_h(
-    scenario: Scenario, travel: TravelTimes, variables: tuple[_Index, _Index, _Index, _Index]
+def _loading_h(scenario: Scenario) -> NDArray[np.float64]:
+    """(W,) each warehouse's loading hours."""
+    return np.array([wh.loading_hours for wh in scenario.warehouses])
+
+
+def _drive_h(
+    scenario: Scenario,
+    duration_h: dict[str, NDArray[np.float64]],
+    variables: tuple[_Index, _Index, _Index, _Index],
+    *,
+    back: bool = False,
 ) -> NDArray[np.float64]:
-    """(W, I) the latest start of a loading for an on-time delivery, per warehouse and item."""
-    var_w, var_a, var_v, var_i = variables
+    """Per delivery variable, its type's drive from its warehouse to its area (``back``: return)."""
+    var_w, var_a, var_v, _var_i = variables
     n_wh = len(scenario.warehouses)
-    out_h = np.empty(len(var_w))
+    out = np.empty(len(var_w))
     for v_idx, vt in enumerate(scenario.vehicle_types):
         sel = var_v == v_idx
-        out_h[sel] = travel.duration_h[vt.id][var_w[sel], n_wh + var_a[sel]]
-    load_h = np.array([wh.loading_hours for wh in scenario.warehouses])
-    start_h = scenario.deadline_hours - load_h[var_w] - out_h
-    latest = np.full((n_wh, len(scenario.item_ids)), -np.inf)
-    np.maximum.at(latest, (var_w, var_i), start_h)
+        site = n_wh + var_a[sel]
+        drive = duration_h[vt.id]
+        out[sel] = drive[site, var_w[sel]] if back else drive[var_w[sel], site]
+    return out
+
+
+def _latest_loading_h(
+    scenario: Scenario,
+    variables: tuple[_Index, _Index, _Index, _Index],
+    latest_start_h: NDArray[np.float64],
+) -> NDArray[np.float64]:
+    """(W, I) the latest start of a loading for an on-time delivery, per warehouse and item.
+
+    ``latest_start_h``: per delivery variable, the latest start of its loading
+    (deadline less loading and the drive out).
+    """
+    var_w, _var_a, _var_v, var_i = variables
+    latest = np.full((len(scenario.warehouses), len(scenario.item_ids)), -np.inf)
+    np.maximum.at(latest, (var_w, var_i), latest_start_h)
     return latest
 
 
 def _most_at(stock: NDArray[np.float64], arcs: TransferArcs) -> NDArray[np.float64]:
     """(W, I) the most units of an item a warehouse can give: its stock, or all where it receives."""
-    most = stock.copy()
     receives = np.zeros(stock.shape, dtype=bool)
     receives[arcs.dst, arcs.item] = True
-    return np.where(receives, stock.sum(axis=0)[None, :], most)
+    return np.where(receives, stock.sum(axis=0)[None, :], stock)
 
 
 def _per_unit(scenario: Scenario) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
@@ -507,6 +531,7 @@ def _trips(
     scenario: Scenario,
     duration_h: dict[str, NDArray[np.float64]],
     variables: tuple[_Index, _Index, _Index, _Index],
+    out_h: NDArray[np.float64],
 ) -> _Trips:
     """Trip hours and truckload shares of each delivery variable.
 
@@ -517,28 +542,18 @@ def _trips(
     ``f × unloading / cap(a)`` hours of unloading; today's pro-rata charge
     ``f × unloading`` is the case ``cap(a) = 1``. A trip's hours are still at
     least ``Σ_k f_k (loading + drive out and back to k + unloading_k / cap(k))``.
+    ``out_h`` is each variable's drive out (:func:`_drive_h`).
     """
     var_w, var_a, var_v, var_i = variables
-    n_vars, n_wh = len(var_w), len(scenario.warehouses)
-    types = scenario.vehicle_types
-    out_h = np.empty(n_vars)
-    back_h = np.empty(n_vars)
-    for v_idx, vt in enumerate(types):
-        sel = var_v == v_idx
-        out_h[sel] = duration_h[vt.id][var_w[sel], n_wh + var_a[sel]]
-        back_h[sel] = duration_h[vt.id][n_wh + var_a[sel], var_w[sel]]
+    back_h = _drive_h(scenario, duration_h, variables, back=True)
     back_h = np.where(np.isfinite(back_h), back_h, scenario.deadline_hours)
     unload_h = np.array([area.unloading_hours for area in scenario.areas])
-    load_h = np.array([wh.loading_hours for wh in scenario.warehouses])
-    weight_kg = np.array([item.weight_kg for item in scenario.items])
-    volume_m3 = np.array([item.volume_m3 for item in scenario.items])
-    cap_kg = np.array([vt.capacity_kg for vt in types])
-    cap_m3 = np.array([vt.capacity_m3 for vt in types])
+    load_h = _loading_h(scenario)
     item_ids = scenario.item_ids
     demand = np.array(
         [[area.demand.get(i, 0) for i in item_ids] for area in scenario.areas], dtype=np.float64
     )
-    per_unit = (weight_kg[None, :] / cap_kg[:, None], volume_m3[None, :] / cap_m3[:, None])
+    per_unit = _per_unit(scenario)
     trip_h: list[NDArray[np.float64]] = []
     unload: list[NDArray[np.float64]] = []
     for share_vi in per_unit:  # (V, I) truckloads per unit
@@ -619,7 +634,7 @@ def _add_fleet_rows(
     vw = np.unique(np.concatenate([var_v * n_wh + var_w, t_src, t_dst]))
     var_vw = np.searchsorted(vw, var_v * n_wh + var_w).astype(np.int64)
     t_rows = np.searchsorted(vw, t_dst).astype(np.int64)
-    load_h = np.array([wh.loading_hours for wh in scenario.warehouses])
+    load_h = _loading_h(scenario)
     t_hours = load_h[arcs.src] + load_h[arcs.dst]
     fleet = np.array(
         [
@@ -748,9 +763,12 @@ def _add_bay_rows(
     trips: _Trips,
     var_w: _Index,
     moves: _Moves,
-    latest_use_h: NDArray[np.float64],
+    latest_h: tuple[NDArray[np.float64], NDArray[np.float64]],
 ) -> None:
     """Loading time per warehouse with limited bays, by kg and by m3.
+
+    ``latest_h``: per delivery variable, the latest start of its loading; and
+    (W, I) the latest counted use of an item at a warehouse (:mod:`._transfers`).
 
     A vehicle must leave the bay early enough to reach its first stop by the
     deadline, so each bay works from ready to the deadline less the shortest
@@ -762,7 +780,8 @@ def _add_bay_rows(
     ``B``'s window.
     """
     n_wh = len(scenario.warehouses)
-    load_h = np.array([wh.loading_hours for wh in scenario.warehouses])
+    load_h = _loading_h(scenario)
+    latest_start_h, latest_use_h = latest_h
     arcs = moves.arcs
     end_h = np.full(n_wh, -np.inf)
     np.maximum.at(end_h, var_w, scenario.deadline_hours - trips.out_h)
@@ -775,7 +794,6 @@ def _add_bay_rows(
             window_h = end_h[w_idx] - wh.ready_hours
             bay_h[w_idx] = wh.loading_bays * max(0.0, float(window_h))
     x_cols = np.arange(len(var_w), dtype=np.int64)
-    latest_start_h = scenario.deadline_hours - load_h[var_w] - trips.out_h
     for share in trips.shares:
         _add_bay_prefix_rows(lp, scenario, share, var_w, latest_start_h)
     for share, t_share in zip(trips.shares, moves.shares(), strict=True):
