@@ -60,8 +60,8 @@ FEEDBACK_ROUNDS = 2
 FEEDBACK_PATIENCE = 2
 #: No feedback rounds by default above this size (areas × warehouses): at province scale a
 #: round costs a province-size LP and dispatch (10 s on xl) that the other variants turn into
-#: a better start for the search (60 s, without against with: xl seeds 1-2 0.7601 / 0.7462 against 0.7556 /
-#: 0.7395; large-province seeds 1-2 0.7753 / 0.7781 against 0.7748 / 0.7781).
+#: a better start for the search (60 s, without against with: xl seeds 1-2 0.7601 / 0.7462
+#: against 0.7556 / 0.7395; large-province seeds 1-2 0.7753 / 0.7781 against 0.7748 / 0.7781).
 FEEDBACK_MAX_SIZE = 10_000
 #: Randomised restarts after the variants: RESTART_WORK // (areas × warehouses), at most
 #: MAX_RESTARTS (a 30-area, one-warehouse scenario gets 40; province scale none).
@@ -91,8 +91,9 @@ class WorkBudget:
         How many of :data:`VARIANTS` to plan, in order (``None``: all of them).
     feedback
         How many feedback rounds at most follow the first variant (``None``:
-        :data:`FEEDBACK_ROUNDS`, none above :data:`FEEDBACK_MAX_SIZE`; 0: none). The loop may stop earlier, decided
-        by the plans it makes, never by the clock (see :func:`_feedback`).
+        :data:`FEEDBACK_ROUNDS`, none above :data:`FEEDBACK_MAX_SIZE`; 0: none).
+        The loop may stop earlier, decided by the plans it makes, never by the
+        clock (see :func:`_feedback`).
     restarts
         How many randomised restarts of the best variant (``None``: the number
         fixed by the scenario's size, see :func:`_restarts`).
@@ -413,7 +414,8 @@ def _plan_best(
     The feedback rounds (:func:`_feedback`) follow the first variant; the
     other variants follow them as fallback candidates, and the restarts
     randomise the best fixed variant's dispatch, so a fixed budget plans
-    every plan it planned before the feedback existed, and more. Ranked in the contract's objective order: on-time value first, then the
+    every plan it planned before the feedback existed, and more. Ranked in
+    the contract's objective order: on-time value first, then the
     worst area's coverage, then the mean arrival of a unit, then the distance
     driven (empty drives included). A plan replaces the best so far only if
     it ranks higher, so the first plan is returned when nothing beats it.

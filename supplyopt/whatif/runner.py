@@ -32,8 +32,8 @@ WHATIF_VARIANTS = 2
 WHATIF_RESTARTS = 0
 #: No search over vehicle-days (it would run until the clock or its stall limit).
 WHATIF_LNS_ITERATIONS = 0
-#: No allocation feedback rounds either: up to six more LP solves and dispatches per variant
-#: would make each what-if row several times slower, for rows that compare scenarios.
+#: No allocation feedback rounds either: each round is one more LP solve and dispatch of the
+#: first variant (up to FEEDBACK_ROUNDS), time that rows comparing scenarios do not need.
 WHATIF_FEEDBACK = 0
 
 #: Called with (variants done, variants in all, name of the one just done).

@@ -63,7 +63,8 @@ class DayPlan:
     stock: IntArray  # (W, I) at the end of the day
     bays: BayBook
     inbound: dict[int, int] = field(default_factory=dict)
-    #: A warehouse the next repair may send vehicles to even when it is not near them.
+    #: A warehouse the next repair may send vehicles to even when it is not near them
+    #: (set by the pull operator, cleared by that repair).
     focus: int | None = None
 
     @classmethod

@@ -107,7 +107,7 @@ OPERATORS: tuple[Operator, ...] = (random_days, warehouse_days, region_days, poo
 
 
 def operators(model: SearchModel) -> tuple[Operator, ...]:
-    """The operators for ``model``: :func:`pull_days` too where a repair does not see every warehouse.
+    """The operators for ``model``; :func:`pull_days` too unless a repair tries every warehouse.
 
     A repair already tries the vehicle's own warehouse and the
     ``MOVE_CHOICES`` nearest others with stock: with no more warehouses than

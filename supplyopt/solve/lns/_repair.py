@@ -35,6 +35,8 @@ def rebuild(
     The vehicle free first takes the next trip (as in the dispatch), so
     vehicles share bays and need in time order. With ``rng`` each first
     stop's value per hour is scaled by a factor drawn from [1 - noise, 1].
+    A destroy's ``plan.focus`` (a warehouse these vehicles may also load
+    at) holds for this repair only: it is cleared at the end.
     """
     price_h = PRICE_SCALE * plan.value_per_hour() if PRICE_SCALE > 0 else 0.0
     heap: list[tuple[float, int, Key, int]] = []
@@ -55,6 +57,7 @@ def rebuild(
             continue
         plan.add(key, trip)
         heapq.heappush(heap, (trip.return_h, order, key, trip.end_idx))
+    plan.focus = None
 
 
 def best_trip(

@@ -156,7 +156,6 @@ def improve(
         if RELOAD:
             reload_visits(model, cand, freed)
         rebuild(model, cand, [key for key, _ in cuts] + also_cut, rng, noise=NOISE, moves=moves)
-        cand.focus = None
         value = cand.value()
         # The threshold falls from THRESHOLD to 0 over each cycle of iterations: the same
         # start and seed give the same iterations whatever the time limit, so more time

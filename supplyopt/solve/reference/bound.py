@@ -465,7 +465,7 @@ def _latest_loading_h(
 
 
 def _most_at(stock: NDArray[np.float64], arcs: TransferArcs) -> NDArray[np.float64]:
-    """(W, I) the most units of an item a warehouse can give: its stock, or all where it receives."""
+    """(W, I) the most units of an item a warehouse can give: its stock, or all if it receives."""
     receives = np.zeros(stock.shape, dtype=bool)
     receives[arcs.dst, arcs.item] = True
     return np.where(receives, stock.sum(axis=0)[None, :], stock)
