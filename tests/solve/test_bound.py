@@ -432,8 +432,8 @@ def test_bound_holds_where_a_closed_zone_breaks_the_triangle_inequality() -> Non
         ],
     }
     scenario = supplyopt.parse_scenario(data)
-    hours = build_travel_times(apply_disruptions(scenario)).duration_h["t"]
-    km = build_travel_times(apply_disruptions(scenario)).distance_km["t"]
+    travel = build_travel_times(apply_disruptions(scenario))
+    hours, km = travel.duration_h["t"], travel.distance_km["t"]
     assert not np.isfinite(hours[0, 2])  # w -> a2 direct: closed
     arrive, stops, t = [], [], 0.0
     for here, nxt, name, boxes in ((0, 1, "a1", 1), (1, 2, "a2", 10), (2, 3, "a3", 1)):
