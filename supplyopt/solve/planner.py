@@ -500,9 +500,16 @@ def _restarts(inst: Instance) -> int:
 
 def _score(inst: Instance, trips: list[TimedTrip]) -> tuple[float, ...]:
     """The contract's objective order as a tuple to maximise (rounded so noise cannot decide)."""
-    on_time = np.minimum(units_delivered(inst, trips), inst.demand)
-    units = sum(int(stop.units.sum()) for trip in trips for stop in trip.stops)
-    unit_hours = sum(stop.arrive_h * int(stop.units.sum()) for trip in trips for stop in trip.stops)
+    stops = [stop for trip in trips for stop in trip.stops]
+    delivered = np.zeros_like(inst.demand)
+    counts: list[int] = []
+    if stops:  # the search scores many plans: one array of every stop's units
+        per_stop = np.stack([stop.units for stop in stops])
+        np.add.at(delivered, np.array([stop.area_idx for stop in stops]), per_stop)
+        counts = per_stop.sum(axis=1).tolist()
+    on_time = np.minimum(delivered, inst.demand)
+    units = sum(counts)
+    unit_hours = sum(stop.arrive_h * n for stop, n in zip(stops, counts, strict=True))
     km = sum(trip.distance_km + trip.empty_km for trip in trips)
     return (
         round(float((inst.value * on_time).sum()), 9),

@@ -141,10 +141,13 @@ def first_stops(
     back = hours[model.site, leg.w]
     ok = np.isfinite(arrive) & np.isfinite(back) & (arrive <= model.max_due_h)
     avail = np.minimum(model.group_need(need, np.where(ok, arrive, np.inf)), stock_w[None, :])
-    n = model.n_groups
+    # Only groups with something to take are loaded (the others are worth nothing).
+    some = np.flatnonzero(avail.any(axis=1))
+    n = some.size
     room = (np.full(n, float(inst.capacity_kg[leg.k])), np.full(n, float(inst.capacity_m3[leg.k])))
-    units = fill(model, leg.k, avail, room)
-    value = np.where(ok, (units * model.value).sum(axis=1), 0.0)
+    value = np.zeros(model.n_groups)
+    value[some] = (fill(model, leg.k, avail[some], room) * model.value[some]).sum(axis=1)
+    value = np.where(ok, value, 0.0)
     return_h = np.where(ok, arrive + model.unload_h + back, np.inf)
     again = return_h + float(inst.load_h[leg.w]) + float(model.min_out_h[leg.k, leg.w])
     cost = np.where(again > inst.horizon_h, inst.horizon_h - leg.free_h, return_h - leg.free_h)
@@ -205,6 +208,11 @@ def _best_insertion(
     arrive_all = np.full(n, np.inf)
     arrive_all[cands] = best_arrive[cands]
     avail = np.minimum(model.group_need(need, arrive_all)[cands], stock_w[None, :])
+    # Stops with nothing to take are worth nothing: only the others are loaded and ranked.
+    some = avail.any(axis=1)
+    cands, avail = cands[some], avail[some]
+    if cands.size == 0:
+        return None
     room_kg = float(inst.capacity_kg[leg.k]) - float(loaded @ inst.weight_kg)
     room_m3 = float(inst.capacity_m3[leg.k]) - float(loaded @ inst.volume_m3)
     m = cands.size
