@@ -16,6 +16,9 @@ from supplyopt.solve.dispatch import TimedStop, TimedTrip
 from supplyopt.solve.instance import Instance, build_instance
 from supplyopt.solve.lns import improve
 from supplyopt.solve.lns._bays import BayBook
+from supplyopt.solve.lns._days import DayPlan
+from supplyopt.solve.lns._model import build_model
+from supplyopt.solve.lns._repair import best_trip
 from supplyopt.solve.planner import WorkBudget
 from supplyopt.solve.progress import Clock
 from supplyopt.solve.rounds import units_delivered
@@ -140,6 +143,40 @@ def test_search_sends_a_vehicle_to_stock_beyond_its_nearest_warehouses() -> None
     result = improve(inst, [], Clock(math.inf), score, seed=0, moves=True, iterations=40)
     assert score(result.trips) == (1.0,)
     assert {scenario.warehouses[t.warehouse_idx].id for t in result.trips} == {"far"}
+
+
+def test_repair_offers_a_farther_warehouse_where_loading_starts_sooner() -> None:
+    """The two depots nearest the truck have boxes but their one bay is booked until 8 h.
+
+    The farther depot has boxes and a free bay: the repair offers it, beside
+    the truck's own warehouse and the two nearest with stock, because its
+    loading starts sooner (without that option the truck waits at a near depot).
+    """
+    near = {"stock": {"box": 50}, "fleet": {}, "loading_bays": 1, "loading_hours": 0.5}
+    data = {
+        "name": "queued-depots",
+        "deadline_hours": 12,
+        "items": [{"id": "box", "weight_kg": 100.0, "volume_m3": 0.1}],
+        "vehicle_types": [{"id": "truck", "capacity_kg": 1000, "capacity_m3": 10}],
+        "warehouses": [
+            {"id": "garage", "lat": 40.0, "lon": 80.0, "fleet": {"truck": 1}},
+            {"id": "near-1", "lat": 40.1, "lon": 80.0, **near},
+            {"id": "near-2", "lat": 40.0, "lon": 80.1, **near},
+            {"id": "far", "lat": 40.6, "lon": 80.0, **near},
+        ],
+        "areas": [{"id": "a", "lat": 40.3, "lon": 80.0, "demand": {"box": 10}}],
+    }
+    scenario = supplyopt.parse_scenario(data)
+    inst = build_instance(scenario, build_travel_times(scenario))
+    model = build_model(inst)
+    plan = DayPlan.from_trips(inst, [])
+    for w in (1, 2):  # other vehicles' loadings, back to back until 8 h
+        for start_h in np.arange(0.0, 8.0, 0.5):
+            plan.bays.add(w, float(start_h))
+    trip = best_trip(model, plan, (0, 0, 0), 0, 0.0, None, noise=0.0, moves=True)
+    assert trip is not None
+    assert scenario.warehouses[trip.warehouse_idx].id == "far"
+    assert trip.load_start_h < 2.0
 
 
 def test_bays_book_the_earliest_free_slot() -> None:

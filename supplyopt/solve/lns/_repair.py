@@ -7,6 +7,7 @@ import heapq
 import numpy as np
 
 from ..dispatch import TimedTrip
+from ..instance import FloatArray
 from ._days import DayPlan, Key
 from ._model import SearchModel
 from ._trip import Leg, Loaded, first_stops, grow, timed_trip
@@ -19,6 +20,9 @@ PRICE_SCALE = 0.0
 FIRST_CHOICES = 1
 #: A vehicle may drive empty to this many other warehouses (the nearest with stock) to load.
 MOVE_CHOICES = 2
+#: ... and to this many more: those, among the other warehouses with stock, where it could
+#: start loading soonest (its drive there and the bays' queue).
+SOONEST_CHOICES = 1
 
 
 def rebuild(
@@ -72,16 +76,24 @@ def best_trip(
     moves: bool,
     price_h: float = 0.0,
 ) -> TimedTrip | None:
-    """The vehicle's next trip by value per hour, from ``at`` or (``moves``) a warehouse near it."""
+    """The vehicle's next trip by value per hour, from ``at`` or (``moves``) another warehouse.
+
+    The other warehouses tried: the MOVE_CHOICES nearest with stock, the
+    SOONEST_CHOICES farther ones where loading could start sooner than at any
+    of those (:func:`_sooner`), and the destroy's ``plan.focus``.
+    """
     inst = model.inst
     base, k, idx = key
     hours = inst.hours(k)
     options = [at]
     if moves:
         near = np.argsort(hours[at, : inst.n_warehouses], kind="stable")
-        options += [
+        stocked = [
             int(w) for w in near if w != at and np.isfinite(hours[at, w]) and plan.stock[w].any()
-        ][:MOVE_CHOICES]
+        ]
+        options += stocked[:MOVE_CHOICES]
+        if SOONEST_CHOICES:
+            options += _sooner(model, plan, options, stocked[MOVE_CHOICES:], at, free_h, hours)
         focus = plan.focus
         if focus is not None and focus not in options and np.isfinite(hours[at, focus]):
             options.append(focus)
@@ -108,3 +120,37 @@ def best_trip(
         return None
     _, leg, loaded = best
     return timed_trip(model, leg, loaded, plan.need, vehicle=(base, idx), at=at)
+
+
+def _sooner(
+    model: SearchModel,
+    plan: DayPlan,
+    options: list[int],
+    farther: list[int],
+    at: int,
+    free_h: float,
+    hours: FloatArray,
+) -> list[int]:
+    """Up to SOONEST_CHOICES of ``farther`` (by drive from ``at``) where loading starts sooner.
+
+    Sooner than at any of ``options`` with stock: the drive there and the bays' queue counted.
+    """
+    inst = model.inst
+
+    def arrival(w: int) -> float:
+        drive = float(hours[at, w]) if w != at else 0.0
+        return max(free_h + drive, float(inst.ready_h[w]))
+
+    soonest = min(
+        (plan.bays.earliest(w, arrival(w)) for w in options if plan.stock[w].any()),
+        default=np.inf,
+    )
+    found: list[tuple[float, int]] = []
+    for w in farther:
+        if free_h + float(hours[at, w]) >= soonest:
+            break  # ``farther`` is by drive: none after it can start sooner
+        start = plan.bays.earliest(w, arrival(w))
+        if start < soonest:
+            found.append((start, w))
+    found.sort()
+    return [w for _, w in found[:SOONEST_CHOICES]]
