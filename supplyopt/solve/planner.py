@@ -73,6 +73,13 @@ SAFETY = 0.95
 #: large-neighbourhood search over vehicle-days has the rest (the first variant always runs;
 #: only when the search's iterations are not fixed by the work budget).
 VARIANTS_SHARE = 0.5
+#: The share above FEEDBACK_MAX_SIZE (areas × warehouses), where the variants are all there
+#: is before the search (no feedback, at most one restart) and the search turns the time into
+#: more coverage than the later variants do. 60 s, 0.2 against 0.5, two runs beside each other
+#: (large-province seeds 1-2: 0.7765 / 0.7795 against 0.7759 / 0.7793; xl seed 1: 0.7548
+#: against 0.7525; before the repair's soonest warehouse, §7: large-province seeds 1-3
+#: 0.7763 / 0.7795 / 0.7893 against 0.7711 / 0.7781 / 0.7854).
+VARIANTS_SHARE_LARGE = 0.2
 #: Share of the time limit the large-neighbourhood search leaves to re-sequencing, explaining
 #: what is unmet and assembling the plan; at least LNS_RESERVE_MIN_S seconds.
 LNS_RESERVE = 0.05
@@ -424,7 +431,7 @@ def _plan_best(
     """
     search = _Search(inst, clock, first_plan(inst))
     if budget.lns_iterations is None and not fixed_fleet:  # the search runs until the clock
-        search.until_s = VARIANTS_SHARE * clock.time_limit_s
+        search.until_s = _variants_until_s(inst, clock.time_limit_s)
     clock.report("first", 0.05, f"first plan: weighted coverage {search.score[0]:.3f}")
     if fixed_fleet:
         scales = dict.fromkeys((scale, bays) for scale, bays, _ in VARIANTS)
@@ -490,6 +497,12 @@ def _feedback(search: _Search, start: _Run, n_rounds: int) -> bool:
         if stalled >= FEEDBACK_PATIENCE:
             break
     return True
+
+
+def _variants_until_s(inst: Instance, time_limit_s: float) -> float:
+    """Seconds after which no variant or restart starts (the search has the rest)."""
+    large = inst.n_areas * inst.n_warehouses > FEEDBACK_MAX_SIZE
+    return (VARIANTS_SHARE_LARGE if large else VARIANTS_SHARE) * time_limit_s
 
 
 def _restarts(inst: Instance) -> int:

@@ -204,6 +204,17 @@ def test_no_feedback_by_default_above_the_size_limit(monkeypatch: pytest.MonkeyP
     assert coverage[2] > coverage[0] + 0.02
 
 
+def test_the_search_starts_earlier_above_the_size_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Above FEEDBACK_MAX_SIZE no variant starts after VARIANTS_SHARE_LARGE of the limit."""
+    scenario = generate("small-one-depot", 1)
+    inst = build_instance(scenario, build_travel_times(scenario))
+    assert planner._variants_until_s(inst, 60.0) == pytest.approx(planner.VARIANTS_SHARE * 60.0)
+    monkeypatch.setattr(planner, "FEEDBACK_MAX_SIZE", 0)
+    until_s = planner._variants_until_s(inst, 60.0)
+    assert until_s == pytest.approx(planner.VARIANTS_SHARE_LARGE * 60.0)
+    assert until_s < planner.VARIANTS_SHARE * 60.0
+
+
 @pytest.mark.parametrize("family", ["small-one-depot", "small-tight-stock"])
 def test_the_feedback_is_never_worse_than_the_variants_alone(family: str) -> None:
     """Adding the feedback to a fixed budget never loses what its variants found."""
