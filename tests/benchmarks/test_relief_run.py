@@ -9,6 +9,7 @@ import pytest
 
 import supplyopt
 from benchmarks.relief import run
+from benchmarks.relief.families import CI_FAMILIES
 
 
 def test_runner_writes_both_tables(tmp_path: Path) -> None:
@@ -83,6 +84,6 @@ def test_unknown_family_is_refused() -> None:
 def test_ci_mode_picks_small_families_and_a_short_limit() -> None:
     """--ci runs the CI families with a 10 s limit into relief-ci."""
     args = run.parse_args(["--ci"])
-    assert args.families == list(run.CI_FAMILIES)
+    assert args.families == list(CI_FAMILIES)
     assert args.time_limit == 10.0
     assert args.out.name == "relief-ci"
