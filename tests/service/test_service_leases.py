@@ -150,15 +150,21 @@ def test_two_workers_solve_every_job_exactly_once(
 def test_a_renewed_lease_outlives_its_length(
     db: Database, workers: Callable[..., JobWorker]
 ) -> None:
-    """A solve taking several lease lengths keeps its job: no other worker recovers it."""
+    """A solve taking several lease lengths keeps its job: no other worker recovers it.
+
+    Leases of 2 s here (renewed every 0.67 s): with the file's 1 s, a busy 2-core CI
+    machine once delayed a renewal past the lease's end (30c547e, 2026-11-30).
+    """
+    lease_s = 2.0
     (plan_id,) = queue_jobs(db, 1)
     slow = CountingSolver(block=True)
-    workers("slow", slow)
+    workers("slow", slow, job_lease_s=lease_s)
     assert slow.started.wait(10)
     with db.read() as session:
         first_expiry = session.get(PlanJobRow, plan_id).lease_expires_at  # type: ignore[union-attr]
-    workers("other", CountingSolver())  # its housekeeping would recover an expired lease
-    time.sleep(3.5)  # three and a half lease lengths
+    # Its housekeeping would recover an expired lease.
+    workers("other", CountingSolver(), job_lease_s=lease_s)
+    time.sleep(3.5 * lease_s)  # three and a half lease lengths
     job = statuses(db)[plan_id]
     assert (job.status, job.attempts) == ("running", 1)
     assert str(job.lease_owner).startswith("slow/")
