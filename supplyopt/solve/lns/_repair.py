@@ -85,22 +85,22 @@ def best_trip(
     inst = model.inst
     base, k, idx = key
     hours = inst.hours(k)
-    options = [at]
+    # The warehouses tried, in order, each with its earliest loading start.
+    starts = {at: _loading_start(model, plan, at, free_h, hours, at)}
     if moves:
         near = np.argsort(hours[at, : inst.n_warehouses], kind="stable")
         stocked = [
             int(w) for w in near if w != at and np.isfinite(hours[at, w]) and plan.stock[w].any()
         ]
-        options += stocked[:MOVE_CHOICES]
+        for w in stocked[:MOVE_CHOICES]:
+            starts[w] = _loading_start(model, plan, at, free_h, hours, w)
         if SOONEST_CHOICES:
-            options += _sooner(model, plan, options, stocked[MOVE_CHOICES:], at, free_h, hours)
+            starts.update(_sooner(model, plan, starts, stocked[MOVE_CHOICES:], at, free_h, hours))
         focus = plan.focus
-        if focus is not None and focus not in options and np.isfinite(hours[at, focus]):
-            options.append(focus)
+        if focus is not None and focus not in starts and np.isfinite(hours[at, focus]):
+            starts[focus] = _loading_start(model, plan, at, free_h, hours, focus)
     firsts: list[tuple[float, Leg, int]] = []
-    for w in options:
-        arrive_h = free_h + (float(hours[at, w]) if w != at else 0.0)
-        start = plan.bays.earliest(w, max(arrive_h, float(inst.ready_h[w])))
+    for w, start in starts.items():
         if start + float(inst.load_h[w]) + float(model.min_out_h[k, w]) > inst.horizon_h:
             continue
         leg = Leg(k, w, start, free_h, price_h)
@@ -122,35 +122,39 @@ def best_trip(
     return timed_trip(model, leg, loaded, plan.need, vehicle=(base, idx), at=at)
 
 
+def _loading_start(
+    model: SearchModel, plan: DayPlan, at: int, free_h: float, hours: FloatArray, w: int
+) -> float:
+    """When a vehicle at ``at``, free from ``free_h``, could start loading at ``w``.
+
+    After its empty drive there (none when ``w`` is ``at``), ``w``'s ready time
+    and the first time a bay is free for the whole loading.
+    """
+    arrive_h = free_h + (float(hours[at, w]) if w != at else 0.0)
+    return plan.bays.earliest(w, max(arrive_h, float(model.inst.ready_h[w])))
+
+
 def _sooner(
     model: SearchModel,
     plan: DayPlan,
-    options: list[int],
+    starts: dict[int, float],
     farther: list[int],
     at: int,
     free_h: float,
     hours: FloatArray,
-) -> list[int]:
+) -> dict[int, float]:
     """Up to SOONEST_CHOICES of ``farther`` (by drive from ``at``) where loading starts sooner.
 
-    Sooner than at any of ``options`` with stock: the drive there and the bays' queue counted.
+    Sooner than at any warehouse with stock in ``starts`` (the warehouses
+    already tried, with their loading starts); returned with their own starts.
     """
-    inst = model.inst
-
-    def arrival(w: int) -> float:
-        drive = float(hours[at, w]) if w != at else 0.0
-        return max(free_h + drive, float(inst.ready_h[w]))
-
-    soonest = min(
-        (plan.bays.earliest(w, arrival(w)) for w in options if plan.stock[w].any()),
-        default=np.inf,
-    )
+    soonest = min((start for w, start in starts.items() if plan.stock[w].any()), default=np.inf)
     found: list[tuple[float, int]] = []
     for w in farther:
         if free_h + float(hours[at, w]) >= soonest:
             break  # ``farther`` is by drive: none after it can start sooner
-        start = plan.bays.earliest(w, arrival(w))
+        start = _loading_start(model, plan, at, free_h, hours, w)
         if start < soonest:
             found.append((start, w))
     found.sort()
-    return [w for _, w in found[:SOONEST_CHOICES]]
+    return {w: start for start, w in found[:SOONEST_CHOICES]}
