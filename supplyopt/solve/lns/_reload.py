@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import numpy as np
-
 from ..dispatch import TimedStop, TimedTrip
 from ._days import DayPlan
 from ._days import loaded as loaded_units
@@ -35,7 +33,7 @@ def reload_visits(model: SearchModel, plan: DayPlan, groups: set[int]) -> None:
     """Load again every trip of ``plan`` that stops at one of ``groups``, where that gains value."""
     if not groups:
         return
-    areas = set(np.flatnonzero(np.isin(model.group_of, list(groups))).tolist())
+    areas = {int(a) for g in groups for a in model.lots[g]}
     for day in plan.days.values():
         for pos, trip in enumerate(day):
             if any(s.area_idx in areas for s in trip.stops):
