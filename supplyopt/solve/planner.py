@@ -441,7 +441,7 @@ def _plan_best(
     variants = variants[: budget.variants]
     n_runs = len(variants)
     n_feedback = FEEDBACK_ROUNDS if budget.feedback is None else budget.feedback
-    if budget.feedback is None and inst.n_areas * inst.n_warehouses > FEEDBACK_MAX_SIZE:
+    if budget.feedback is None and _large(inst):
         n_feedback = 0
     for run, (scale, bays, moves) in enumerate(variants):
         span = (0.05 + 0.9 * run / n_runs, 0.05 + 0.9 * (run + 1) / n_runs)
@@ -499,10 +499,14 @@ def _feedback(search: _Search, start: _Run, n_rounds: int) -> bool:
     return True
 
 
+def _large(inst: Instance) -> bool:
+    """Province scale: above FEEDBACK_MAX_SIZE areas × warehouses (no feedback, an early search)."""
+    return inst.n_areas * inst.n_warehouses > FEEDBACK_MAX_SIZE
+
+
 def _variants_until_s(inst: Instance, time_limit_s: float) -> float:
     """Seconds after which no variant or restart starts (the search has the rest)."""
-    large = inst.n_areas * inst.n_warehouses > FEEDBACK_MAX_SIZE
-    return (VARIANTS_SHARE_LARGE if large else VARIANTS_SHARE) * time_limit_s
+    return (VARIANTS_SHARE_LARGE if _large(inst) else VARIANTS_SHARE) * time_limit_s
 
 
 def _restarts(inst: Instance) -> int:
