@@ -15,7 +15,8 @@ from benchmarks.relief.families import CI_FAMILIES
 def test_runner_writes_both_tables(tmp_path: Path) -> None:
     """One small family: exit 0, one CSV row with consistent ratios, a markdown table."""
     out = tmp_path / "relief"
-    code = run.main(["--families", "small-loose", "--time-limit", "2", "--out", str(out)])
+    argv = ["--families", "small-loose", "--time-limit", "2", "--vd-bound-time", "3"]
+    code = run.main([*argv, "--out", str(out)])
     assert code == 0
     with out.with_suffix(".csv").open(encoding="utf-8") as table:
         (row,) = list(csv.DictReader(table))
@@ -68,7 +69,10 @@ def test_rejected_plan_makes_the_run_fail(
     """A plan the checker rejects gives exit 1 and the message on stderr."""
     monkeypatch.setattr(supplyopt, "check_plan", lambda *a, **k: ["trips[0]: made up"])
     code = run.main(
-        ["--families", "small-loose", "--time-limit", "1", "--out", str(tmp_path / "r")]
+        [
+            *("--families", "small-loose", "--time-limit", "1", "--vd-bound-time", "0"),
+            *("--out", str(tmp_path / "r")),
+        ]
     )
     assert code == 1
     assert "small-loose seed 1: planner: trips[0]: made up" in capsys.readouterr().err
@@ -82,8 +86,11 @@ def test_unknown_family_is_refused() -> None:
 
 
 def test_ci_mode_picks_small_families_and_a_short_limit() -> None:
-    """--ci runs the CI families with a 10 s limit into relief-ci."""
+    """--ci runs the CI families with a 10 s limit (the vehicle-day bound 10 s) into relief-ci."""
     args = run.parse_args(["--ci"])
     assert args.families == list(CI_FAMILIES)
     assert args.time_limit == 10.0
+    assert args.vd_bound_time == run.CI_VD_TIME_S
     assert args.out.name == "relief-ci"
+    assert run.parse_args([]).vd_bound_time == 120.0
+    assert run.parse_args(["--ci", "--vd-bound-time", "0"]).vd_bound_time == 0.0
