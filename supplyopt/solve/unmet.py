@@ -8,7 +8,7 @@ from collections.abc import Collection, Sequence
 import numpy as np
 from numpy.typing import NDArray
 
-from ..model import Scenario, Trip, Unmet, UnmetReason, demand_lots
+from ..model import Scenario, Stop, Trip, Unmet, UnmetReason, demand_lots
 from .dispatch import TimedStop, TimedTrip
 from .instance import Instance, IntArray
 
@@ -535,18 +535,27 @@ def refute_fleet(
     for lot in demand_lots(scenario):
         key = (lot.area, lot.item)
         latest[key] = max(latest.get(key, lot.due_hours), lot.due_hours)
+    # Each area's visits in trip order: (trip position, the trip's first stop there).
+    visits: dict[str, list[tuple[int, Stop]]] = {}
+    for pos, trip in enumerate(trips):
+        if pos in exclude:
+            continue
+        for stop in trip.stops:
+            seen = visits.setdefault(stop.area, [])
+            if not seen or seen[-1][0] != pos:
+                seen.append((pos, stop))
 
     def refuted(area: str, item_id: str) -> str | None:
         item = items.get(item_id)
         due = latest.get((area, item_id))
         if item is None or due is None:
             return None
-        for pos, trip in enumerate(trips):
-            if pos in exclude or left.get((trip.warehouse, item_id), 0) <= 0:
+        for pos, visit in visits.get(area, []):
+            trip = trips[pos]
+            if left.get((trip.warehouse, item_id), 0) <= 0:
                 continue
-            visit = next((s for s in trip.stops if s.area == area), None)
             vtype = types.get(trip.vehicle_type)
-            if visit is None or vtype is None or visit.arrive_hours > due:
+            if vtype is None or visit.arrive_hours > due:
                 continue
             kg = sum(items[i].weight_kg * q for i, q in loads[pos].items() if i in items)
             m3 = sum(items[i].volume_m3 * q for i, q in loads[pos].items() if i in items)

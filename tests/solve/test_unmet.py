@@ -8,11 +8,11 @@ import numpy as np
 
 import supplyopt
 from supplyopt import Plan, Scenario, UnmetReason
-from supplyopt.model import apply_disruptions
+from supplyopt.model import Stop, Trip, Unmet, apply_disruptions
 from supplyopt.network import build_travel_times
 from supplyopt.solve.instance import build_instance
 from supplyopt.solve.planner import WorkBudget
-from supplyopt.solve.unmet import explain_unmet
+from supplyopt.solve.unmet import explain_unmet, refute_fleet
 from tests.conftest import SCENARIOS, assert_valid, tiny_data
 
 
@@ -201,9 +201,7 @@ def test_stock_missing_where_it_could_arrive_in_time_is_stock_not_deadline() -> 
     data = tiny_data()
     data["warehouses"][0]["stock"].pop("tent")
     data["warehouses"][1].update(lat=48.0, lon=96.0)  # ~750 km away: never in 12 h
-    data["areas"].append(
-        {"id": "far", "lat": 30.0, "lon": 60.0, "demand": {"tent": 5, "quilt": 5}}
-    )
+    data["areas"].append({"id": "far", "lat": 30.0, "lon": 60.0, "demand": {"tent": 5, "quilt": 5}})
     scenario = supplyopt.parse_scenario(data)
     plan = supplyopt.plan_relief(scenario, time_limit_s=5, seed=0)
     assert_valid(scenario, plan)
@@ -215,3 +213,41 @@ def test_stock_missing_where_it_could_arrive_in_time_is_stock_not_deadline() -> 
     detail = next(u.detail for u in plan.unmet if (u.area, u.item) == ("a1", "tent"))
     assert detail is not None
     assert "w1" in detail
+
+
+def test_refute_fleet_names_the_first_visit_with_room_and_stock_left() -> None:
+    """The first trip not excluded that stops in time with room and stock left refutes 'fleet'.
+
+    A trip that visits a1 twice counts once; a full truck, or a warehouse with none of the
+    item left, does not refute.
+    """
+    scenario = supplyopt.parse_scenario(tiny_data())
+
+    def trip(vehicle: str, warehouse: str, stops: list[tuple[str, dict[str, int]]]) -> Trip:
+        visits = [Stop(area=a, arrive_hours=2.0 + n, deliver=d) for n, (a, d) in enumerate(stops)]
+        return Trip(
+            vehicle=vehicle,
+            warehouse=warehouse,
+            vehicle_type="truck",
+            load_start_hours=1.0,
+            depart_hours=1.5,
+            stops=visits,
+            return_hours=6.0,
+            distance_km=100.0,
+        )
+
+    trips = [
+        trip("w2/truck/1", "w2", [("a1", {"quilt": 500})]),  # w2 has no quilt left
+        trip("w1/truck/1", "w1", [("a1", {"quilt": 1000})]),  # 30 m3: full
+        trip("w1/truck/2", "w1", [("a1", {"tent": 10}), ("a2", {"tent": 10}), ("a1", {})]),
+        trip("w1/truck/3", "w1", [("a1", {"tent": 10})]),
+    ]
+    short = Unmet(area="a1", item="quilt", quantity=5, reason=UnmetReason.FLEET)
+    (entry,) = refute_fleet(scenario, trips, [short])
+    assert entry.reason is UnmetReason.NOT_SERVED
+    assert entry.detail is not None
+    assert entry.detail.startswith("w1/truck/2 stops there at 2.00 h with room")
+    (entry,) = refute_fleet(scenario, trips, [short], exclude={2})
+    assert entry.detail is not None
+    assert entry.detail.startswith("w1/truck/3 stops there")
+    assert refute_fleet(scenario, trips, [short], exclude={2, 3}) == [short]
