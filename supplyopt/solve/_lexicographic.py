@@ -21,6 +21,7 @@ from ._lp import LpStatus
 from .instance import FloatArray, Instance, IntArray
 
 #: Share of the allocation time limit given to each stage (value, fairness, vehicle hours).
+#: A model solved for value only (above FULL_STAGES_MAX_COLUMNS) gets all of it.
 STAGE_SHARES = (0.5, 0.25, 0.25)
 #: Above this many columns only the value stage is solved. At province scale the fairness
 #: and vehicle-hour re-solves took three times the first solve and changed no plan
@@ -79,20 +80,22 @@ def solve_lexicographic(
     delivered
         (A, I) units already delivered on time.
     time_limit_s
-        Budget for all three stages, shared as :data:`STAGE_SHARES`.
+        Budget for all three stages, shared as :data:`STAGE_SHARES` (all of it for
+        the value stage when it is the only one).
     """
     lp, units = model.lp, model.units
+    value_only = lp.n_columns > FULL_STAGES_MAX_COLUMNS
     status = lp.solve(
         col=units.cols,
         coef=units.coefs,
         maximise=True,
-        time_limit_s=time_limit_s * STAGE_SHARES[0],
+        time_limit_s=time_limit_s * (1.0 if value_only else STAGE_SHARES[0]),
     )
     if status is LpStatus.FAILED:
         return None
     best_value = lp.objective_value()
     solution = _read(model, best_value, 0.0)
-    if lp.n_columns > FULL_STAGES_MAX_COLUMNS:
+    if value_only:
         return solution
 
     # Stage 2: fairness, keeping the value.

@@ -10,6 +10,7 @@ from supplyopt.io import parse_scenario
 from supplyopt.network import build_travel_times
 from supplyopt.solve import _lexicographic
 from supplyopt.solve._candidates import find_candidates
+from supplyopt.solve._lp import LinearProgram
 from supplyopt.solve.allocation import FleetState, allocate
 from supplyopt.solve.instance import Instance, build_instance
 
@@ -61,6 +62,24 @@ def test_province_scale_models_solve_the_value_stage_only(monkeypatch: Any) -> N
     monkeypatch.setattr(_lexicographic, "FULL_STAGES_MAX_COLUMNS", 0)
     units = run(instance(10, [10, 10]))
     assert sorted(units[0, :, 0].tolist()) == [0, 10]
+
+
+def test_a_value_only_model_gives_its_one_stage_the_whole_time_budget(monkeypatch: Any) -> None:
+    """Three stages share 5 s as 2.5/1.25/1.25 s; a value-only (province-scale) model: 5 s."""
+    limits: list[float] = []
+    solve = LinearProgram.solve
+
+    def recorded(self: LinearProgram, **kwargs: Any) -> Any:
+        limits.append(kwargs["time_limit_s"])
+        return solve(self, **kwargs)
+
+    monkeypatch.setattr(LinearProgram, "solve", recorded)
+    run(instance(10, [10, 10]))
+    assert limits == [2.5, 1.25, 1.25]
+    limits.clear()
+    monkeypatch.setattr(_lexicographic, "FULL_STAGES_MAX_COLUMNS", 0)
+    run(instance(10, [10, 10]))
+    assert limits == [5.0]
 
 
 def test_rounding_up_stops_at_the_stock() -> None:
