@@ -142,7 +142,7 @@ def scenarios_with_lots(draw: st.DrawFn) -> dict[str, Any]:
 def test_random_plans_with_lots_deliver_only_what_fills_a_lot_in_time(data: dict[str, Any]) -> None:
     """Whatever the lots, plans are physically valid and every unit fills a lot by its due time."""
     scenario = supplyopt.parse_scenario(data)
-    plan = supplyopt.plan_relief(scenario, time_limit_s=5)
+    plan = supplyopt.plan_relief(scenario, time_limit_s=3)  # validity, not quality: CI time
     assert_lots_kept(scenario, plan)
     filled = fill_lots(scenario, plan.trips)
     assert sum(filled.filled.values()) == plan.summary.delivered_units

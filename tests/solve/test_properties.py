@@ -77,7 +77,7 @@ def scenarios(draw: st.DrawFn) -> dict[str, Any]:
 def test_random_scenarios_give_valid_plans(data: dict[str, Any]) -> None:
     """Whatever the scenario, the plan passes every check of the independent checker."""
     scenario = supplyopt.parse_scenario(data)
-    plan = supplyopt.plan_relief(scenario, time_limit_s=5)
+    plan = supplyopt.plan_relief(scenario, time_limit_s=3)  # validity, not quality: CI time
     assert_valid(scenario, plan)
     # unmet accounts for exactly the demand not delivered on time
     assert (
