@@ -518,7 +518,7 @@ def refute_fleet(
     left: dict[tuple[str, str], int] = {
         (w.id, i): q for w in scenario.warehouses for i, q in w.stock.items()
     }
-    loads: list[dict[str, int]] = []
+    carried: list[tuple[float, float]] = []  # per trip: kg and m3 of its load
     for trip in trips:
         load: dict[str, int] = {}
         for stop in trip.stops:
@@ -530,7 +530,12 @@ def refute_fleet(
             for i, q in trip.transfer.deliver.items():
                 left[trip.warehouse, i] = left.get((trip.warehouse, i), 0) - q
                 left[trip.ends_at, i] = left.get((trip.ends_at, i), 0) + q
-        loads.append(load)
+        carried.append(
+            (
+                sum(items[i].weight_kg * q for i, q in load.items() if i in items),
+                sum(items[i].volume_m3 * q for i, q in load.items() if i in items),
+            )
+        )
     latest: dict[tuple[str, str], float] = {}
     for lot in demand_lots(scenario):
         key = (lot.area, lot.item)
@@ -557,8 +562,7 @@ def refute_fleet(
             vtype = types.get(trip.vehicle_type)
             if vtype is None or visit.arrive_hours > due:
                 continue
-            kg = sum(items[i].weight_kg * q for i, q in loads[pos].items() if i in items)
-            m3 = sum(items[i].volume_m3 * q for i, q in loads[pos].items() if i in items)
+            kg, m3 = carried[pos]
             if (
                 kg + item.weight_kg <= vtype.capacity_kg
                 and m3 + item.volume_m3 <= vtype.capacity_m3
