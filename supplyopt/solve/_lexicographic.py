@@ -12,7 +12,7 @@ earlier stages' optimum. Province-scale models (more than
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -51,12 +51,18 @@ class LexSolution:
     min_coverage
         The smallest area coverage reached by the second stage (0 when it ran
         out of time).
+    cut
+        True when a stage stopped at its time limit before its optimum (its
+        status was not optimal: the allocation LP is always feasible, with
+        nothing shipped), so the units are those of an earlier stage or of a
+        point short of the stage's optimum.
     """
 
     units: FloatArray
     moves: FloatArray
     value: float
     min_coverage: float
+    cut: bool = False
 
 
 def solve_lexicographic(
@@ -67,7 +73,7 @@ def solve_lexicographic(
     *,
     time_limit_s: float,
 ) -> LexSolution | None:
-    """Solve value, then fairness, then vehicle hours; ``None`` if the first stage fails.
+    """Solve value, then fairness, then vehicle hours; ``None`` if the first stage found nothing.
 
     Parameters
     ----------
@@ -94,7 +100,7 @@ def solve_lexicographic(
     if status is LpStatus.FAILED:
         return None
     best_value = lp.objective_value()
-    solution = _read(model, best_value, 0.0)
+    solution = _read(model, best_value, 0.0, cut=status is not LpStatus.OPTIMAL)
     if value_only:
         return solution
 
@@ -105,10 +111,11 @@ def solve_lexicographic(
     )
     if status is LpStatus.OPTIMAL:
         min_cov = float(lp.values([z])[0])
-        solution = _read(model, best_value, min_cov)
+        solution = _read(model, best_value, min_cov, cut=solution.cut)
         lp.set_bounds(z, min_cov * (1 - _REL_TOL) - 1e-12, 1.0)  # keep the fairness reached
     else:
         lp.set_bounds(z, 0.0, 0.0)  # out of time: drop the fairness stage, keep the value
+        solution = replace(solution, cut=True)
 
     # Stage 3: fewest vehicle hours, keeping value (and fairness when it was solved).
     status = lp.solve(
@@ -118,15 +125,15 @@ def solve_lexicographic(
         time_limit_s=time_limit_s * STAGE_SHARES[2],
     )
     if status is LpStatus.OPTIMAL:
-        solution = _read(model, best_value, solution.min_coverage)
-    return solution
+        return _read(model, best_value, solution.min_coverage, cut=solution.cut)
+    return replace(solution, cut=True)
 
 
-def _read(model: AllocationModel, value: float, min_coverage: float) -> LexSolution:
+def _read(model: AllocationModel, value: float, min_coverage: float, *, cut: bool) -> LexSolution:
     """The units and moves of the last solve."""
     lp = model.lp
     return LexSolution(
-        lp.values(model.units.cols), lp.values(model.moves.cols), value, min_coverage
+        lp.values(model.units.cols), lp.values(model.moves.cols), value, min_coverage, cut
     )
 
 

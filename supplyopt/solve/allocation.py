@@ -18,7 +18,7 @@ solve, rounding to whole units.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -53,13 +53,16 @@ class Allocation:
 
     ``moves[u, w, k]`` (only when the LP may move vehicles) is how many
     vehicles of type k based at u it would send empty to load at w
-    (fractional, as the LP left it).
+    (fractional, as the LP left it). ``cut`` is True when the time limit
+    stopped an LP stage before its optimum (the first one: nothing is
+    shipped).
     """
 
     units: NDArray[np.int64]
     lp_value: float
     lp_min_coverage: float
     moves: NDArray[np.float64] | None = None
+    cut: bool = False
 
 
 def allocate(
@@ -134,11 +137,11 @@ def allocate(
     solution = solve_lexicographic(
         model, inst, candidates.warehouses, delivered, time_limit_s=time_limit_s
     )
-    if solution is None:
-        return empty
+    if solution is None:  # the value stage found no point in its time
+        return replace(empty, cut=True)
     units = round_units(model, solution, stock, need)
     move_array = _move_array(inst, model, solution) if moves else None
-    return Allocation(units, solution.value, solution.min_coverage, move_array)
+    return Allocation(units, solution.value, solution.min_coverage, move_array, solution.cut)
 
 
 def round_units(

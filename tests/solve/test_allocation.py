@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import pytest
 
 from supplyopt.io import parse_scenario
 from supplyopt.network import build_travel_times
 from supplyopt.solve import _lexicographic
 from supplyopt.solve._candidates import find_candidates
-from supplyopt.solve._lp import LinearProgram
+from supplyopt.solve._lp import LinearProgram, LpStatus
 from supplyopt.solve.allocation import FleetState, allocate
 from supplyopt.solve.instance import Instance, build_instance
 
@@ -80,6 +81,36 @@ def test_a_value_only_model_gives_its_one_stage_the_whole_time_budget(monkeypatc
     monkeypatch.setattr(_lexicographic, "FULL_STAGES_MAX_COLUMNS", 0)
     run(instance(10, [10, 10]))
     assert limits == [5.0]
+
+
+@pytest.mark.parametrize(
+    ("stage", "status", "shipped"),
+    [
+        (None, None, 10),  # every stage optimal: not cut
+        (0, LpStatus.FEASIBLE, 10),  # value stage stopped at a feasible point
+        (0, LpStatus.FAILED, 0),  # value stage stopped with no point: nothing shipped
+        (1, LpStatus.FAILED, 10),  # fairness stage stopped: the value stage's units
+        (2, LpStatus.FEASIBLE, 10),  # vehicle-hour stage stopped
+    ],
+)
+def test_a_stage_stopped_by_its_time_limit_marks_the_allocation_cut(
+    monkeypatch: Any, stage: int | None, status: LpStatus | None, shipped: int
+) -> None:
+    """``cut`` follows the stages' statuses (not the time they took): optimal everywhere or not."""
+    solve = LinearProgram.solve
+    calls: list[int] = []
+
+    def stopped(self: LinearProgram, **kwargs: Any) -> Any:
+        calls.append(len(calls))
+        real = solve(self, **kwargs)
+        return status if len(calls) - 1 == stage else real
+
+    monkeypatch.setattr(LinearProgram, "solve", stopped)
+    inst = instance(10, [10, 10])
+    nothing = np.zeros_like(inst.demand)
+    result = allocate(inst, inst.stock, inst.demand, nothing, idle_fleet(inst), time_limit_s=5.0)
+    assert result.cut is (stage is not None)
+    assert int(result.units.sum()) == shipped
 
 
 def test_rounding_up_stops_at_the_stock() -> None:
