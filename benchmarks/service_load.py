@@ -183,9 +183,7 @@ def run_workload(bases: list[str], headers: dict[str, str], work: Workload) -> F
     stop_at = time.monotonic() + TIME_CAP_S
 
     def client(worker: int) -> None:
-        with httpx.Client(
-            base_url=bases[worker % len(bases)], headers=headers, timeout=30
-        ) as http:
+        with httpx.Client(base_url=bases[worker % len(bases)], headers=headers, timeout=30) as http:
             for n in range(work.per_client):
                 if time.monotonic() > stop_at:
                     return

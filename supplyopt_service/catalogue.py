@@ -240,9 +240,7 @@ def add_new_items(
         )
         added.setdefault(warehouse_id, {})[item_id] = quantity
     for warehouse_id, stock in added.items():
-        audit.record(
-            session, key_id, "warehouse.import_items", f"warehouses/{warehouse_id}", stock
-        )
+        audit.record(session, key_id, "warehouse.import_items", f"warehouses/{warehouse_id}", stock)
     return added
 
 

@@ -192,9 +192,7 @@ def live_stock(session: Session, data: dict[str, Any]) -> LiveStock:
         held = live.get(w["id"])
         if held is None:
             continue
-        lacking = {
-            i: int(q) for i, q in (w.get("stock") or {}).items() if q > 0 and i not in held
-        }
+        lacking = {i: int(q) for i, q in (w.get("stock") or {}).items() if q > 0 and i not in held}
         if lacking:
             not_held[w["id"]] = lacking
     return LiveStock(with_stock(data, used), used, not_held)

@@ -17,8 +17,20 @@ SETS: dict[str, tuple[str, str]] = {
 }
 
 #: The 12 Solomon instances of the issue's reference figures (two per class).
-SOLOMON_12 = ("C101", "C105", "C201", "C205", "R101", "R105", "R201", "R205",
-              "RC101", "RC105", "RC201", "RC205")
+SOLOMON_12 = (
+    "C101",
+    "C105",
+    "C201",
+    "C205",
+    "R101",
+    "R105",
+    "R201",
+    "R205",
+    "RC101",
+    "RC105",
+    "RC201",
+    "RC205",
+)
 
 #: Three small instances for the CI smoke run (VRPTW, CVRP, MDVRP).
 SMOKE = (("solomon", "C101"), ("x", "X-n101-k25"), ("cordeau", "p01"))

@@ -78,35 +78,57 @@ def run_one(set_name: str, name: str, solver: str, time_limit_s: float, seed: in
     cost = route_cost(instance, outcome.routes)
     gap = 100.0 * (cost - bks_d) / bks_d if bks_d else None
     note = "; ".join([outcome.note] * bool(outcome.note) + problems[:3])
-    return Row(set_name, name, solver, round(cost, 2), bks_d,
-               None if gap is None else round(gap, 3),
-               sum(1 for r in outcome.routes if r.customers), bks_v,
-               round(outcome.seconds, 2), not problems, note)
+    return Row(
+        set_name,
+        name,
+        solver,
+        round(cost, 2),
+        bks_d,
+        None if gap is None else round(gap, 3),
+        sum(1 for r in outcome.routes if r.customers),
+        bks_v,
+        round(outcome.seconds, 2),
+        not problems,
+        note,
+    )
 
 
 def summarise(rows: Sequence[Row], solvers: Sequence[str]) -> list[dict[str, object]]:
     """Per solver: instances, feasible count, mean gap over instances feasible for all."""
     names = {r.instance for r in rows}
-    common = sorted(n for n in names if all(
-        any(r.instance == n and r.solver == s and r.feasible and r.gap_pct is not None
-            for r in rows) for s in solvers))
+    common = sorted(
+        n
+        for n in names
+        if all(
+            any(
+                r.instance == n and r.solver == s and r.feasible and r.gap_pct is not None
+                for r in rows
+            )
+            for s in solvers
+        )
+    )
     out = []
     for s in solvers:
         mine = [r for r in rows if r.solver == s]
         gaps = [r.gap_pct for r in mine if r.instance in common and r.gap_pct is not None]
-        out.append({
-            "solver": s,
-            "instances": len(mine),
-            "feasible": sum(r.feasible for r in mine),
-            "mean_gap_pct": round(sum(gaps) / len(gaps), 3) if gaps else None,
-            "mean_seconds": round(sum(r.seconds for r in mine) / len(mine), 2) if mine else None,
-            "compared_on": len(common),
-        })
+        out.append(
+            {
+                "solver": s,
+                "instances": len(mine),
+                "feasible": sum(r.feasible for r in mine),
+                "mean_gap_pct": round(sum(gaps) / len(gaps), 3) if gaps else None,
+                "mean_seconds": round(sum(r.seconds for r in mine) / len(mine), 2)
+                if mine
+                else None,
+                "compared_on": len(common),
+            }
+        )
     return out
 
 
-def write_outputs(rows: Sequence[Row], solvers: Sequence[str], stem: str, out_dir: Path,
-                  *, header: str) -> Path:
+def write_outputs(
+    rows: Sequence[Row], solvers: Sequence[str], stem: str, out_dir: Path, *, header: str
+) -> Path:
     """Write ``stem``.csv, .md and .png; return the Markdown path."""
     out_dir.mkdir(parents=True, exist_ok=True)
     with (out_dir / f"{stem}.csv").open("w", encoding="utf-8", newline="") as fh:
@@ -122,17 +144,28 @@ def write_outputs(rows: Sequence[Row], solvers: Sequence[str], stem: str, out_di
 
 def markdown(rows: Sequence[Row], solvers: Sequence[str], *, header: str = "") -> str:
     """Render the summary and the per-instance table as Markdown."""
-    lines = [header, "", "| solver | instances | feasible | mean gap % | mean s | compared on |",
-             "|---|---|---|---|---|---|"]
+    lines = [
+        header,
+        "",
+        "| solver | instances | feasible | mean gap % | mean s | compared on |",
+        "|---|---|---|---|---|---|",
+    ]
     for s in summarise(rows, solvers):
-        lines.append(f"| {s['solver']} | {s['instances']} | {s['feasible']} | "
-                     f"{s['mean_gap_pct']} | {s['mean_seconds']} | {s['compared_on']} |")
-    lines += ["", "| instance | solver | cost | BKS | gap % | routes | BKS routes | s | "
-              "feasible | note |", "|---|---|---|---|---|---|---|---|---|---|"]
+        lines.append(
+            f"| {s['solver']} | {s['instances']} | {s['feasible']} | "
+            f"{s['mean_gap_pct']} | {s['mean_seconds']} | {s['compared_on']} |"
+        )
+    lines += [
+        "",
+        "| instance | solver | cost | BKS | gap % | routes | BKS routes | s | feasible | note |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
     for r in rows:
-        lines.append(f"| {r.instance} | {r.solver} | {r.cost} | {r.bks} | {r.gap_pct} | "
-                     f"{r.routes} | {r.bks_routes} | {r.seconds} | "
-                     f"{'yes' if r.feasible else 'NO'} | {r.note} |")
+        lines.append(
+            f"| {r.instance} | {r.solver} | {r.cost} | {r.bks} | {r.gap_pct} | "
+            f"{r.routes} | {r.bks_routes} | {r.seconds} | "
+            f"{'yes' if r.feasible else 'NO'} | {r.note} |"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -154,8 +187,9 @@ def plot(rows: Sequence[Row], solvers: Sequence[str], path: Path, *, title: str)
             gap = hit[0].gap_pct if ok else None
             gaps.append(float("nan") if gap is None else gap)
         ax.bar([i + k * width for i in range(len(names))], gaps, width, label=s)
-    ax.set_xticks([i + 0.4 - width / 2 for i in range(len(names))], names, rotation=60,
-                  ha="right", fontsize=8)
+    ax.set_xticks(
+        [i + 0.4 - width / 2 for i in range(len(names))], names, rotation=60, ha="right", fontsize=8
+    )
     ax.set_ylabel("gap to best known (%)")
     ax.axhline(0.0, color="black", linewidth=0.6)
     ax.set_title(f"{title}: gap per instance (0 % = best known; no verified solution: left out)")
@@ -174,11 +208,22 @@ def rescore(path: Path) -> int:
         bks = read_bks(r["set"]).get(r["instance"].upper())
         bks_d, bks_v = (bks.distance, bks.vehicles) if bks else (None, None)
         cost = float(r["cost"]) if r["cost"] else None
-        gap = None if cost is None or bks_d is None else round(
-            100.0 * (cost - bks_d) / bks_d, 3)
-        rows.append(Row(r["set"], r["instance"], r["solver"], cost, bks_d, gap,
-                        int(r["routes"]) if r["routes"] else None, bks_v,
-                        float(r["seconds"]), r["feasible"] == "True", r["note"]))
+        gap = None if cost is None or bks_d is None else round(100.0 * (cost - bks_d) / bks_d, 3)
+        rows.append(
+            Row(
+                r["set"],
+                r["instance"],
+                r["solver"],
+                cost,
+                bks_d,
+                gap,
+                int(r["routes"]) if r["routes"] else None,
+                bks_v,
+                float(r["seconds"]),
+                r["feasible"] == "True",
+                r["note"],
+            )
+        )
     solvers = list(dict.fromkeys(r.solver for r in rows))
     header = path.with_suffix(".md").read_text(encoding="utf-8").splitlines()[0]
     md = write_outputs(rows, solvers, path.stem, path.parent, header=header)
@@ -189,8 +234,11 @@ def rescore(path: Path) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Command line of the harness; exit 0, or 3 when the data folder is missing."""
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.vrp.run", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.vrp.run",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--set", choices=sorted(SETS))
     parser.add_argument("--rescore", type=Path, help="re-score an earlier run's CSV and exit")
     parser.add_argument("--instances", nargs="+", default=["all"])
@@ -216,16 +264,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         names = args.instances
     stem = f"{args.set}_{args.time_limit:g}s" + (f"_{args.tag}" if args.tag else "")
-    header = (f"# {args.set}: {len(names)} instances, {args.time_limit:g} s per solver and "
-              f"instance, seed {args.seed}, one thread each, run one at a time")
+    header = (
+        f"# {args.set}: {len(names)} instances, {args.time_limit:g} s per solver and "
+        f"instance, seed {args.seed}, one thread each, run one at a time"
+    )
     rows: list[Row] = []
     for name in names:
         for solver in args.solvers:
             row = run_one(args.set, name, solver, args.time_limit, args.seed)
             rows.append(row)
-            print(f"{name:14s} {solver:10s} cost={row.cost} gap%={row.gap_pct} "
-                  f"routes={row.routes} s={row.seconds} feasible={row.feasible} {row.note}",
-                  flush=True)
+            print(
+                f"{name:14s} {solver:10s} cost={row.cost} gap%={row.gap_pct} "
+                f"routes={row.routes} s={row.seconds} feasible={row.feasible} {row.note}",
+                flush=True,
+            )
             write_outputs(rows, args.solvers, stem, args.out_dir, header=header)
     print(markdown(rows, args.solvers, header=header).split("\n\n| instance")[0])
     print(f"written: {args.out_dir / stem}.csv/.md/.png")

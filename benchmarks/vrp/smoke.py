@@ -35,12 +35,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DataMissingError as err:
         print(f"SKIPPED: {err}")
         return 0
-    rows = [run_one(set_name, name, solver, args.time_limit, 0)
-            for set_name, name in SMOKE for solver in args.solvers]
+    rows = [
+        run_one(set_name, name, solver, args.time_limit, 0)
+        for set_name, name in SMOKE
+        for solver in args.solvers
+    ]
     header = f"# VRP smoke: {len(SMOKE)} instances, {args.time_limit:g} s per solver"
     print(markdown(rows, args.solvers, header=header))
-    failures = [r for r in rows if r.note.startswith("unreadable")
-                or (r.solver == "supplyopt" and not r.feasible)]
+    failures = [
+        r
+        for r in rows
+        if r.note.startswith("unreadable") or (r.solver == "supplyopt" and not r.feasible)
+    ]
     for r in rows:
         if not r.feasible and r not in failures:
             print(f"WARNING: {r.solver} on {r.instance}: no verified solution ({r.note})")

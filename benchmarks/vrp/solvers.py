@@ -96,22 +96,30 @@ def run_pyvrp(instance: VrpInstance, time_limit_s: float, seed: int) -> SolverOu
     model = pyvrp.Model()
     locs = [model.add_location(x=float(x), y=float(y)) for x, y in instance.coords]
     depots = [
-        model.add_depot(locs[d], tw_early=int(rnd(instance.tw_early[d])),
-                        tw_late=big if math.isinf(instance.tw_late[d])
-                        else int(rnd(instance.tw_late[d])))
+        model.add_depot(
+            locs[d],
+            tw_early=int(rnd(instance.tw_early[d])),
+            tw_late=big if math.isinf(instance.tw_late[d]) else int(rnd(instance.tw_late[d])),
+        )
         for d in range(instance.num_depots)
     ]
-    for d, count in enumerate(fleet(instance) if instance.vehicles else
-                              [instance.num_locations] * instance.num_depots):
+    for d, count in enumerate(
+        fleet(instance) if instance.vehicles else [instance.num_locations] * instance.num_depots
+    ):
         limit = instance.max_duration[d]
         model.add_vehicle_type(
-            num_available=count, capacity=[int(instance.capacity[d])], start_depot=depots[d],
-            end_depot=depots[d], tw_early=depots[d].tw_early, tw_late=depots[d].tw_late,
+            num_available=count,
+            capacity=[int(instance.capacity[d])],
+            start_depot=depots[d],
+            end_depot=depots[d],
+            tw_early=depots[d].tw_early,
+            tw_late=depots[d].tw_late,
             shift_duration=big if math.isinf(limit) else int(rnd(limit)),
         )
     for c in instance.customers:
         model.add_client(
-            locs[c], delivery=[int(instance.demand[c])],
+            locs[c],
+            delivery=[int(instance.demand[c])],
             service_duration=int(rnd(instance.service_duration[c])),
             tw_early=int(rnd(instance.tw_early[c])),
             tw_late=big if math.isinf(instance.tw_late[c]) else int(rnd(instance.tw_late[c])),
@@ -215,22 +223,32 @@ def run_vroom(instance: VrpInstance, time_limit_s: float, seed: int) -> SolverOu
         limit = instance.max_duration[d]
         for _ in range(count):
             vid += 1
-            problem.add_vehicle(vroom.Vehicle(
-                id=vid, start=d, end=d, capacity=[int(scaling.capacities(instance.capacity)[d])],
-                time_window=vroom.TimeWindow(early, late),
-                max_travel_time=None if math.isinf(limit) else scaling.time_late(float(limit)),
-            ))
+            problem.add_vehicle(
+                vroom.Vehicle(
+                    id=vid,
+                    start=d,
+                    end=d,
+                    capacity=[int(scaling.capacities(instance.capacity)[d])],
+                    time_window=vroom.TimeWindow(early, late),
+                    max_travel_time=None if math.isinf(limit) else scaling.time_late(float(limit)),
+                )
+            )
     demand = scaling.demands(instance.demand)
     for c in instance.customers:
         early = scaling.time_early(float(instance.tw_early[c]))
         late = _late(scaling, float(instance.tw_late[c]), horizon)
-        problem.add_job(vroom.Job(
-            id=c, location=c, delivery=[int(demand[c])],
-            time_windows=[vroom.TimeWindow(early, late)],
-        ))
+        problem.add_job(
+            vroom.Job(
+                id=c,
+                location=c,
+                delivery=[int(demand[c])],
+                time_windows=[vroom.TimeWindow(early, late)],
+            )
+        )
     start = time.perf_counter()
-    solution = problem.solve(exploration_level=5, nb_threads=1,
-                             timeout=timedelta(seconds=time_limit_s))
+    solution = problem.solve(
+        exploration_level=5, nb_threads=1, timeout=timedelta(seconds=time_limit_s)
+    )
     seconds = time.perf_counter() - start
     frame = solution.routes
     depot_of = dict(_vehicle_depots(fleet(instance)))

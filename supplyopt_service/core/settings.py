@@ -84,8 +84,7 @@ class Settings(BaseSettings):
     job_poll_interval_s: float = Field(
         default=1.0,
         gt=0,
-        description="How often a worker looks for queued jobs, cancelled jobs and expired "
-        "leases.",
+        description="How often a worker looks for queued jobs, cancelled jobs and expired leases.",
     )
     job_max_attempts: int = Field(
         default=2,

@@ -138,6 +138,4 @@ def test_revisions_pass_the_checker(case: tuple[Scenario, Plan, dict[str, Any]])
         assert check_revision(scenario, new, plan, events) == [], (scenario.name, events)
         _fixed_part_kept(plan, new, events["now_hours"], down)
     # Re-planning never leaves the operation worse off than carrying on.
-    assert (
-        revised.summary.weighted_coverage_on_time >= carried.summary.weighted_coverage_on_time
-    )
+    assert revised.summary.weighted_coverage_on_time >= carried.summary.weighted_coverage_on_time

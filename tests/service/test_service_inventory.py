@@ -294,7 +294,11 @@ def test_import_gives_existing_warehouses_the_items_they_never_held(
     assert answer.status_code == 200, answer.text
     assert answer.json()["created_items"] == ["stove"]
     assert answer.json()["added_stock"] == {"north": {"stove": 500}, "south": {"stove": 120}}
-    assert stock(client, stocked, "north")["stove"] == {"on_hand": 500, "reserved": 0, "available": 500}
+    assert stock(client, stocked, "north")["stove"] == {
+        "on_hand": 500,
+        "reserved": 0,
+        "available": 500,
+    }
     assert stock(client, stocked, "north")["tent"]["on_hand"] == 100
     again = client.post("/warehouses/import", json={"scenario": scenario}, headers=stocked)
     assert again.json()["added_stock"] == {}

@@ -146,9 +146,9 @@ def defects_walk_through(browser: Any, url: str, key: str, *, shots: Path | None
 
     # the stock the plan used, per warehouse and item
     page.click("#stock-used summary")
-    used = page.locator(
-        '#stock-used-table tr[data-warehouse="changji-prefecture-reserve"] td'
-    ).nth(1)
+    used = page.locator('#stock-used-table tr[data-warehouse="changji-prefecture-reserve"] td').nth(
+        1
+    )
     expect(used).to_have_text("120")  # columns: cotton-tent, tent-stove, …
 
     # 6. approve: confirm first with what it reserves; a 409 comes back as a table
@@ -185,7 +185,9 @@ def defects_walk_through(browser: Any, url: str, key: str, *, shots: Path | None
     page.click("#approval-confirm-ok")
     expect(page.locator("#approval-shortfall-table tbody tr")).to_have_count(1)
     expect(page.locator("#approval-shortfall-table tbody td").last).to_have_text("1")
-    expect(page.locator("#status")).to_have_text("Not approved, nothing reserved: 1 units are missing.")
+    expect(page.locator("#status")).to_have_text(
+        "Not approved, nothing reserved: 1 units are missing."
+    )
     assert "{" not in page.locator("#approval-shortfall").inner_text()
     receipt = {"item": item, "kind": "receipt", "quantity": gone}
     call(url, key, "POST", f"/warehouses/{warehouse}/movements", receipt)
@@ -214,7 +216,9 @@ def defects_walk_through(browser: Any, url: str, key: str, *, shots: Path | None
     # a revision of it, approved from the result tab, reserves only what it changes
     events = {"now_hours": 1.0, "events": [{"kind": "add_area", "at_hours": 1.0, "area": {
         "id": "new-camp", "lat": 44.1, "lon": 87.3, "demand": {"quilt": 40}}}]}  # fmt: skip
-    revision = call(url, key, "POST", f"/plans/{plan_id}/replan", {"events": events, "time_limit_s": 2})
+    revision = call(
+        url, key, "POST", f"/plans/{plan_id}/replan", {"events": events, "time_limit_s": 2}
+    )
     for _ in range(300):
         if call(url, key, "GET", f"/plans/{revision['id']}")["status"] == "done":
             break

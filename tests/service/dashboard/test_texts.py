@@ -31,7 +31,11 @@ BUILT_KEYS = (
     + ["itemsAB", "firstArrivalAB", "lastArrivalAB", "definition", "metric", "planA", "planB"]
     + [f"dis_{k}" for k in ("close_roads", "slow_roads", "warehouse_out", "reduce_fleet")]
     + ["dis_scale_demand"]
-    + [f"{k}_{a}" for k in ("confirm", "confirmBtn", "done") for a in ("approve", "dispatch", "release")]
+    + [
+        f"{k}_{a}"
+        for k in ("confirm", "confirmBtn", "done")
+        for a in ("approve", "dispatch", "release")
+    ]
     + ["confirm_revision"]
 )
 
