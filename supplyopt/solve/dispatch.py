@@ -16,6 +16,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 import numpy as np
 from numpy.typing import NDArray
@@ -77,6 +78,11 @@ class TimedTrip:
     def end_idx(self) -> int:
         """The warehouse the vehicle is at after the trip: a transfer's, else this trip's."""
         return self.transfer.warehouse_idx if self.transfer is not None else self.warehouse_idx
+
+    @cached_property
+    def area_set(self) -> frozenset[int]:
+        """The instance areas the trip stops at (trips are never changed once made)."""
+        return frozenset(stop.area_idx for stop in self.stops)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from ..instance import IntArray
 from ._days import DayPlan, Key
 from ._model import SearchModel
 from ._repair import MOVE_CHOICES
@@ -53,11 +54,11 @@ def region_days(model: SearchModel, plan: DayPlan, rng: np.random.Generator, n: 
     centre = int(rng.integers(model.n_groups))
     hours = inst.hours(0)
     near = np.argsort(hours[model.site[centre], model.site], kind="stable")[:REGION_AREAS]
-    region = {int(g) for g in near}
+    region = frozenset(int(a) for g in near for a in model.lots[int(g)])  # instance areas
     first: dict[Key, float] = {}
     for key, day in plan.days.items():
         for trip in day:
-            if any(int(model.group_of[s.area_idx]) in region for s in trip.stops):
+            if not region.isdisjoint(trip.area_set):
                 first[key] = trip.load_start_h
                 break
     if not first:
@@ -68,13 +69,26 @@ def region_days(model: SearchModel, plan: DayPlan, rng: np.random.Generator, n: 
 def poorest_days(model: SearchModel, plan: DayPlan, rng: np.random.Generator, n: int) -> Cut:
     """``n`` of the 2n vehicles whose days bring the least value per hour, whole days."""
     inst = model.inst
-    rates: list[tuple[float, Key]] = []
-    for key, day in plan.days.items():
-        value = sum(float(inst.value[s.area_idx] @ s.units) for t in day for s in t.stops)
-        hours = day[-1].return_h - float(inst.ready_h[key[0]]) if day else 1.0
-        rates.append((value / max(hours, 1e-6), key))
-    rates.sort(key=lambda r: r[0])
-    pool = [key for _, key in rates[: 2 * n]]
+    keys = list(plan.days)
+    day_of: list[int] = []
+    areas: list[int] = []
+    units: list[IntArray] = []
+    hours = np.ones(len(keys))
+    for j, key in enumerate(keys):
+        day = plan.days[key]
+        for trip in day:
+            for stop in trip.stops:
+                day_of.append(j)
+                areas.append(stop.area_idx)
+                units.append(stop.units)
+        if day:
+            hours[j] = day[-1].return_h - float(inst.ready_h[key[0]])
+    per_stop = np.zeros(0)
+    if units:  # every stop's value at once, summed per day
+        per_stop = (inst.value[np.asarray(areas)] * np.stack(units)).sum(axis=1)
+    value = np.bincount(np.asarray(day_of, dtype=np.int64), weights=per_stop, minlength=len(keys))
+    rates = value / np.maximum(hours, 1e-6)
+    pool = [keys[int(j)] for j in np.argsort(rates, kind="stable")[: 2 * n]]
     return [(key, 0.0) for key in _sample(pool, n, rng)]
 
 

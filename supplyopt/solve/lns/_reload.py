@@ -36,7 +36,7 @@ def reload_visits(model: SearchModel, plan: DayPlan, groups: set[int]) -> None:
     areas = {int(a) for g in groups for a in model.lots[g]}
     for day in plan.days.values():
         for pos, trip in enumerate(day):
-            if any(s.area_idx in areas for s in trip.stops):
+            if not areas.isdisjoint(trip.area_set):
                 day[pos] = _reload(model, plan, trip)
 
 

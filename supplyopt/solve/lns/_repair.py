@@ -88,10 +88,11 @@ def best_trip(
     # The warehouses tried, in order, each with its earliest loading start.
     starts = {at: _loading_start(model, plan, at, free_h, hours, at)}
     if moves:
-        near = np.argsort(hours[at, : inst.n_warehouses], kind="stable")
-        stocked = [
-            int(w) for w in near if w != at and np.isfinite(hours[at, w]) and plan.stock[w].any()
-        ]
+        drive = hours[at, : inst.n_warehouses]
+        near = np.argsort(drive, kind="stable")
+        usable = np.isfinite(drive) & plan.stock.any(axis=1)
+        usable[at] = False
+        stocked = near[usable[near]].tolist()
         for w in stocked[:MOVE_CHOICES]:
             starts[w] = _loading_start(model, plan, at, free_h, hours, w)
         if SOONEST_CHOICES:
@@ -107,7 +108,7 @@ def best_trip(
         _, ratio = first_stops(model, leg, plan.need, plan.stock_at(w, start))
         if rng is not None and noise > 0:
             ratio = ratio * rng.uniform(1.0 - noise, 1.0, ratio.shape[0])
-        for g in np.argsort(-ratio, kind="stable")[:FIRST_CHOICES].tolist():
+        for g in _top(ratio, FIRST_CHOICES):
             if ratio[g] > 0:
                 firsts.append((float(ratio[g]), leg, g))
     firsts.sort(key=lambda f: -f[0])
@@ -120,6 +121,14 @@ def best_trip(
         return None
     _, leg, loaded = best
     return timed_trip(model, leg, loaded, plan.need, vehicle=(base, idx), at=at)
+
+
+def _top(ratio: FloatArray, n: int) -> list[int]:
+    """The ``n`` indices of the largest ratios, best first, ties to the lowest index."""
+    if n == 1 and ratio.size:  # argmax is the stable sort's first, without the sort
+        return [int(np.argmax(ratio))]
+    top: list[int] = np.argsort(-ratio, kind="stable")[:n].tolist()
+    return top
 
 
 def _loading_start(
