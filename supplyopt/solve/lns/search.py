@@ -31,9 +31,10 @@ from ._transfer import TransferTrials
 
 Score = Callable[[list[TimedTrip]], tuple[float, ...]]
 #: Iterations without a better value or fairness after which the search ends by itself:
-#: STALL_PER_VEHICLE per vehicle of the fleet, at least STALL.
+#: STALL_PER_VEHICLE per vehicle of the fleet, at least STALL. (40 since MAX_CUT went from 4
+#: to 2: about as many vehicle-days rebuilt as 25 iterations of the larger cuts.)
 STALL = 500
-STALL_PER_VEHICLE = 25
+STALL_PER_VEHICLE = 40
 #: After this many iterations without a better plan, the current plan goes back to the best.
 RESET = 250
 #: Threshold acceptance: at the start of each cycle of CYCLE iterations, a plan this share of
@@ -46,8 +47,11 @@ NOISE = 0.2
 REPORT_EVERY = 50
 #: Reload the kept trips that stop where a destroy freed need, before the repair.
 RELOAD = True
-#: Vehicles cut per iteration: from 2 up to this many (and at most a fifth of the fleet).
-MAX_CUT = 4
+#: Vehicles cut per iteration: from 1 up to this many (and at most a fifth of the fleet).
+#: An iteration costs about its cut; 2 instead of 4 gave more per second on all six
+#: large-province and xl runs (60 s, seeds 1-3: +0.0001 to +0.0061) and the medium families'
+#: search, stopping by its stall limit, ends where it did (docs/planner.md, section 7).
+MAX_CUT = 2
 
 
 @dataclass(frozen=True)
