@@ -17,6 +17,7 @@ from supplyopt.solve.instance import Instance, build_instance
 from supplyopt.solve.lns import improve
 from supplyopt.solve.lns._bays import BayBook
 from supplyopt.solve.lns._days import DayPlan
+from supplyopt.solve.lns._destroy import poorest_days, region_days
 from supplyopt.solve.lns._model import build_model
 from supplyopt.solve.lns._repair import best_trip
 from supplyopt.solve.planner import WorkBudget
@@ -204,3 +205,57 @@ def test_bays_book_the_earliest_free_slot() -> None:
     assert book.earliest(0, 0.6) == 0.6
     book.remove(0, 0.0)
     assert book.earliest(0, 0.2) == 0.2
+
+
+def _three_trucks() -> tuple[Instance, DayPlan]:
+    """Three trucks at one warehouse: the first unloads 10 boxes, the second 1, the third is idle.
+
+    The two valleys' areas; the boxes go to valley b (priority 3) from 1 h on.
+    """
+    scenario = supplyopt.parse_scenario(
+        {
+            **_two_valleys()[0].model_dump(by_alias=True),
+            "warehouses": [
+                {"id": "w", "lat": 40.0, "lon": 80.0, "stock": {"box": 50}, "fleet": {"truck": 3}}
+            ],
+        }
+    )
+    inst = build_instance(scenario, build_travel_times(scenario))
+    out_h = float(inst.out_h(0)[0, 1])
+
+    def trip(vehicle: int, boxes: int) -> TimedTrip:
+        return TimedTrip(
+            warehouse_idx=0,
+            vehicle_type_idx=0,
+            vehicle_idx=vehicle,
+            load_start_h=1.0,
+            depart_h=1.0,
+            stops=[TimedStop(1, 1.0 + out_h, np.array([boxes]))],
+            return_h=1.0 + 2 * out_h,
+            distance_km=2 * float(inst.km(0)[0, 2]),
+        )
+
+    return inst, DayPlan.from_trips(inst, [trip(0, 10), trip(1, 1)])
+
+
+def test_poorest_days_are_drawn_from_the_least_value_per_hour() -> None:
+    """With n = 1 the pool is the two poorest days (idle, then one box): never the ten boxes."""
+    inst, plan = _three_trucks()
+    model = build_model(inst)
+    drawn = {
+        key
+        for seed in range(30)
+        for key, _ in poorest_days(model, plan, np.random.default_rng(seed), 1)
+    }
+    assert drawn == {(0, 0, 1), (0, 0, 2)}
+    assert all(cut_h == 0.0 for _, cut_h in poorest_days(model, plan, np.random.default_rng(0), 2))
+
+
+def test_region_days_cut_the_vehicles_stopping_near_the_centre_from_that_trip() -> None:
+    """Both areas are within any centre's region: the two working trucks, from their 1 h loading."""
+    inst, plan = _three_trucks()
+    model = build_model(inst)
+    for seed in range(10):
+        cuts = region_days(model, plan, np.random.default_rng(seed), 3)
+        assert sorted(cuts) == [((0, 0, 0), 1.0), ((0, 0, 1), 1.0)]
+    assert plan.days[(0, 0, 0)][0].area_set == frozenset({1})
