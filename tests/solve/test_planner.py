@@ -303,3 +303,30 @@ def test_progress_tracks_the_clock_not_the_rounds(tiny: Scenario) -> None:
         assert report.fraction <= report.elapsed_s / (30 * 0.95) + 1e-9, report
         assert report.fraction < 1.0
     assert seen[-1].fraction == 1.0
+
+
+@pytest.mark.parametrize(("large", "first"), [(False, (0.5, 0.5)), (True, (0.7, 0.7))])
+def test_province_scale_starts_with_the_fuller_variant(
+    monkeypatch: Any, large: bool, first: tuple[float, float]
+) -> None:
+    """Above FEEDBACK_MAX_SIZE the first variant plans for 70 % of fleet and bays, else 50 %."""
+    from supplyopt.solve import planner
+    from supplyopt.solve.feedback import Scales
+
+    if large:
+        monkeypatch.setattr(planner, "FEEDBACK_MAX_SIZE", 0)
+    scales: list[tuple[float, float]] = []
+    uniform = Scales.uniform.__func__  # type: ignore[attr-defined]
+
+    def recorded(cls: type[Scales], inst: Any, fleet: float, bays: float) -> Scales:
+        scales.append((fleet, bays))
+        return uniform(cls, inst, fleet, bays)  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(Scales, "uniform", classmethod(recorded))
+    plan = supplyopt.plan_relief(
+        supplyopt.parse_scenario(tiny_data()),
+        time_limit_s=30,
+        budget=WorkBudget(variants=2, feedback=0, restarts=0, lns_iterations=0),
+    )
+    assert scales[:2] == [first, (0.7, 0.7) if not large else (0.5, 0.5)]
+    assert plan.summary.weighted_coverage_on_time > 0
