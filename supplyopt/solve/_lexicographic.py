@@ -100,9 +100,10 @@ def solve_lexicographic(
     if status is LpStatus.FAILED:
         return None
     best_value = lp.objective_value()
-    solution = _read(model, best_value, 0.0, cut=status is not LpStatus.OPTIMAL)
+    cut = status is not LpStatus.OPTIMAL  # any stage its time limit stopped short
+    solution = _read(model, best_value, 0.0)
     if value_only:
-        return solution
+        return replace(solution, cut=cut)
 
     # Stage 2: fairness, keeping the value.
     z = _add_fairness(model, inst, warehouses, delivered, best_value)
@@ -111,11 +112,11 @@ def solve_lexicographic(
     )
     if status is LpStatus.OPTIMAL:
         min_cov = float(lp.values([z])[0])
-        solution = _read(model, best_value, min_cov, cut=solution.cut)
+        solution = _read(model, best_value, min_cov)
         lp.set_bounds(z, min_cov * (1 - _REL_TOL) - 1e-12, 1.0)  # keep the fairness reached
     else:
         lp.set_bounds(z, 0.0, 0.0)  # out of time: drop the fairness stage, keep the value
-        solution = replace(solution, cut=True)
+        cut = True
 
     # Stage 3: fewest vehicle hours, keeping value (and fairness when it was solved).
     status = lp.solve(
@@ -125,15 +126,17 @@ def solve_lexicographic(
         time_limit_s=time_limit_s * STAGE_SHARES[2],
     )
     if status is LpStatus.OPTIMAL:
-        return _read(model, best_value, solution.min_coverage, cut=solution.cut)
-    return replace(solution, cut=True)
+        solution = _read(model, best_value, solution.min_coverage)
+    else:
+        cut = True
+    return replace(solution, cut=cut)
 
 
-def _read(model: AllocationModel, value: float, min_coverage: float, *, cut: bool) -> LexSolution:
+def _read(model: AllocationModel, value: float, min_coverage: float) -> LexSolution:
     """The units and moves of the last solve."""
     lp = model.lp
     return LexSolution(
-        lp.values(model.units.cols), lp.values(model.moves.cols), value, min_coverage, cut
+        lp.values(model.units.cols), lp.values(model.moves.cols), value, min_coverage
     )
 
 
