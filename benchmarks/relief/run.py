@@ -10,7 +10,7 @@ Usage::
 limits instead and writes ``<out>-profile.md`` and ``.csv`` (see ``profile.py``).
 
 ``--bounds-from OLD.csv`` takes the LP bounds of an earlier run's CSV (for
-the same bound code) instead of solving them again.
+the same bound code) instead of solving them again, with or without ``--profile``.
 
 ``--vd-bound-time S`` (default 120, or 10 with ``--ci``) gives the
 vehicle-day (Lagrangian) bound that long per run (``0`` skips it; with
@@ -371,8 +371,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the benchmark; 1 if any plan fails the checker, else 0."""
     args = parse_args(argv)
     command = "python -m benchmarks.relief.run " + " ".join(sys.argv[1:] if argv is None else argv)
+    known = read_bounds(args.bounds_from) if args.bounds_from else {}
     if args.profile:
-        profile, rejected = run_profile(args.families, args.seeds, args.profile)
+        bounds = {key: k.bound for key, k in known.items()}
+        profile, rejected = run_profile(args.families, args.seeds, args.profile, bounds=bounds)
         write_profile(profile, args.out, command=command.strip())
         print(f"wrote {args.out.name}-profile.md and .csv beside {args.out}")
         for failure in rejected:
@@ -380,7 +382,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1 if rejected else 0
     rows: list[Row] = []
     failures: list[str] = []
-    known = read_bounds(args.bounds_from) if args.bounds_from else {}
     for family in args.families:
         for seed in args.seeds:
             small = FAMILIES[family].n_areas <= CI_VD_MAX_AREAS

@@ -30,3 +30,31 @@ def test_profile_refuses_a_bad_limit_list() -> None:
     with pytest.raises(SystemExit) as exit_:
         run.main(["--families", "small-loose", "--profile", "2,soon"])
     assert exit_.value.code == 2
+
+
+def test_profile_takes_the_bounds_of_an_earlier_run(tmp_path: Path) -> None:
+    """--bounds-from: the profile's LP bound is the CSV's, not solved again."""
+    old = tmp_path / "old.csv"
+    old.write_text(
+        "family,seed,bound,bound_no_fleet,bound_s,bound_items\n"
+        "small-loose,1,0.5,0.9,1.0,tent 0.500\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "relief"
+    code = run.main(
+        [
+            "--families",
+            "small-loose",
+            "--profile",
+            "1",
+            "--bounds-from",
+            str(old),
+            "--out",
+            str(out),
+        ]
+    )
+    assert code == 0
+    with (tmp_path / "relief-profile.csv").open(encoding="utf-8") as table:
+        rows = list(csv.DictReader(table))
+    assert [float(r["bound"]) for r in rows] == [0.5]  # solved, it is 1.0 (first test)
+    assert float(rows[0]["of_bound"]) == pytest.approx(2 * float(rows[0]["coverage"]), abs=2e-4)
