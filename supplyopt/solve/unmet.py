@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
@@ -181,6 +182,27 @@ _Gaps = tuple[
 ]
 
 
+@dataclass(frozen=True)
+class _Windows:
+    """The vehicles at one warehouse able to carry an item, against every instance area.
+
+    ``room`` is (gaps, areas): whether the gap leaves room for an on-time
+    round trip to the area; ``gap_pos`` each gap's vehicle (its position in
+    ``_vehicles_at``); ``latest_h`` and ``cycle_h`` are (types, areas): the
+    last loading start that arrives in time (NaN without a road there and
+    back) and the round trip's hours; ``fastest_h`` (areas,) the quickest
+    drive there of an able type; ``since_h`` when the first able vehicle is free.
+    """
+
+    n_able: int
+    since_h: float
+    fastest_h: NDArray[np.float64]
+    latest_h: NDArray[np.float64]
+    cycle_h: NDArray[np.float64]
+    room: NDArray[np.bool_]
+    gap_pos: IntArray
+
+
 class _FleetUse:
     """The plan's vehicles and loading bays, per warehouse, to tell ``fleet`` from ``not_served``."""
 
@@ -194,15 +216,12 @@ class _FleetUse:
         self._idle_memo: dict[tuple[int, int, bytes], tuple[bool, str]] = {}
         self._at: dict[int, list[tuple[tuple[int, int, int], float]]] = {}
         self._gap_memo: dict[int, _Gaps] = {}
+        self._window_memo: dict[tuple[int, bytes], _Windows] = {}
         self._fits: dict[int, tuple[NDArray[np.bool_], bytes]] = {}
-        sites = inst.n_warehouses + np.arange(inst.n_areas)
+        n_w, areas = inst.n_warehouses, slice(inst.n_warehouses, inst.n_warehouses + inst.n_areas)
         #: (K, W, A) hours from each warehouse to each instance area, and back.
-        self._out_h = np.stack(
-            [inst.hours(k)[: inst.n_warehouses][:, sites] for k in range(len(inst.types))]
-        )
-        self._back_h = np.stack(
-            [inst.hours(k)[sites][:, : inst.n_warehouses].T for k in range(len(inst.types))]
-        )
+        self._out_h = np.stack([inst.hours(k)[:n_w, areas] for k in range(len(inst.types))])
+        self._back_h = np.stack([inst.hours(k)[areas, :n_w].T for k in range(len(inst.types))])
         #: Per warehouse, when bays busy at the start state are free (sorted).
         self.bays_busy: list[list[float]] = [
             sorted(inst.bays_free_h[w]) if inst.bays_free_h is not None else []
@@ -276,28 +295,17 @@ class _FleetUse:
         vehicles = self._vehicles_at(w)
         if not vehicles:
             return False, f"{self._wid(w)}: no vehicles there"
-        g0, g1, g_type, g_pos, v_type, v_free = self._gaps(w)
-        able = fits[v_type]
-        n_able = int(able.sum())
-        if not n_able:
+        table = self._windows(w, fits)
+        if not table.n_able:
             return False, f"{self._wid(w)}: no vehicle there can carry one unit"
         load_h = float(inst.load_h[w])
-        # Per vehicle type: the hours there, the latest loading start that arrives in
-        # time and the round trip's hours (NaN without a road there and back).
-        out_k, back_k = self._out_h[:, w, a], self._back_h[:, w, a]
-        road = np.isfinite(out_k) & np.isfinite(back_k)
-        due_h = float(inst.due_h[a])
-        latest_k = np.where(road, due_h - out_k - load_h, np.nan)
-        cycle_k = load_h + out_k + float(inst.unload_h[a]) + back_k
-        # The gaps between trips of every vehicle there (vectorised): a vehicle has a
-        # window exactly when one of its gaps leaves room for the round trip in time.
-        room = fits[g_type] & road[g_type]
-        with np.errstate(invalid="ignore"):
-            room &= np.minimum(latest_k[g_type], g1 - cycle_k[g_type]) - _EPS_H >= g0
-        windowed = set(g_pos[room].tolist())
-        fastest = float(out_k[v_type[able]].min())
-        latest = due_h - load_h - fastest
-        since = float(v_free[able].min())
+        out_k = self._out_h[:, w, a]
+        latest_k, cycle_k = table.latest_h[:, a], table.cycle_h[:, a]
+        room = table.room[:, a]
+        windowed = set(table.gap_pos[room].tolist()) if room.any() else set()
+        latest = float(inst.due_h[a]) - load_h - float(table.fastest_h[a])
+        since = table.since_h
+        n_able = table.n_able
         bays_only = False
         seen: set[tuple[int, float]] = set()
         for pos, (key, free_h) in enumerate(vehicles):
@@ -356,6 +364,41 @@ class _FleetUse:
                 np.array([free for _, free in vehicles], dtype=np.float64),
             )
         return self._gap_memo[w]
+
+    def _windows(self, w: int, fits: NDArray[np.bool_]) -> _Windows:
+        """Per area, which gaps of the vehicles at ``w`` that can carry the item leave room.
+
+        Built once per warehouse and set of vehicle types able to carry the
+        item, for every instance area at once: a gap has room for an area
+        when a round trip there (loading, the way out, unloading, the way
+        back) starts in it by the last start that arrives in time and ends
+        before the vehicle's next loading.
+        """
+        key = (w, fits.tobytes())
+        if key not in self._window_memo:
+            inst = self.inst
+            g0, g1, g_type, g_pos, v_type, v_free = self._gaps(w)
+            able = fits[v_type]
+            load_h = float(inst.load_h[w])
+            out, back = self._out_h[:, w, :], self._back_h[:, w, :]  # (K, A)
+            road = np.isfinite(out) & np.isfinite(back)
+            with np.errstate(invalid="ignore"):
+                latest = np.where(road, inst.due_h[None, :] - out - load_h, np.nan)
+                cycle = load_h + out + inst.unload_h[None, :] + back
+                room = fits[g_type][:, None] & road[g_type]  # (G, A)
+                ends = np.minimum(latest[g_type], g1[:, None] - cycle[g_type])
+                room &= ends - _EPS_H >= g0[:, None]
+            types = np.unique(v_type[able])
+            self._window_memo[key] = _Windows(
+                n_able=int(able.sum()),
+                since_h=float(v_free[able].min()) if able.any() else np.inf,
+                fastest_h=out[types].min(axis=0) if types.size else np.full(inst.n_areas, np.inf),
+                latest_h=latest,
+                cycle_h=cycle,
+                room=room,
+                gap_pos=g_pos,
+            )
+        return self._window_memo[key]
 
     def _vehicles_at(self, w: int) -> list[tuple[tuple[int, int, int], float]]:
         """(vehicle key, first free time) of every vehicle loading at ``w`` in this plan.
