@@ -86,6 +86,21 @@ VARIANTS_SHARE = 0.5
 #: against 0.7525; before the repair's soonest warehouse, §7: large-province seeds 1-3
 #: 0.7763 / 0.7795 / 0.7893 against 0.7711 / 0.7781 / 0.7854).
 VARIANTS_SHARE_LARGE = 0.2
+#: Above FEEDBACK_MAX_SIZE, a time limit shorter than LP_START_MIN_S seconds at
+#: LP_START_REF_SIZE areas × warehouses (scaled by the size to the power LP_START_EXPONENT:
+#: 6 s at large-province's 20,000, 31 s at xl's 60,000) skips the LP variants, and the
+#: vehicle-day search starts from the greedy first plan. A province-scale variant's LP takes
+#: seconds to tens of seconds, and under a short limit the search from the first plan carries
+#: more than that LP's plan does. Measured on one machine, LP variants against search only,
+#: seeds 1/2/3: large-province at 5 s 0.7179 / 0.7283 / 0.7315 against 0.7457 / 0.7181 /
+#: 0.7338, at 10 s 0.7566 / 0.7547 / 0.7635 against 0.7552 / 0.7403 / 0.7502; xl seeds 1/2
+#: at 20 s 0.7219 / 0.7080 against 0.7226 / 0.7080, at 30 s 0.7263 / 0.7141 against
+#: 0.7301 / 0.7160, at 40 s 0.7546 / 0.7333 against 0.7184 (seed 2) (docs/planner.md §0).
+#: Decided by the time limit and the size, not the clock: a limit takes the same path on
+#: any machine.
+LP_START_MIN_S = 6.0
+LP_START_REF_SIZE = 20_000
+LP_START_EXPONENT = 1.5
 #: Share of the time limit the large-neighbourhood search leaves to re-sequencing, explaining
 #: what is unmet and assembling the plan; at least LNS_RESERVE_MIN_S seconds.
 LNS_RESERVE = 0.05
@@ -225,6 +240,7 @@ def plan_relief(
         seed=seed,
         budget=budget or WorkBudget(),
         fixed_fleet=start is not None,
+        time_limit_s=time_limit_s,
     )
     if start is None:  # the search over vehicle-days plans from T0 only
         timed = _improve(
@@ -421,6 +437,7 @@ def _plan_best(
     seed: int,
     budget: WorkBudget,
     fixed_fleet: bool = False,
+    time_limit_s: float = math.inf,
 ) -> list[TimedTrip]:
     """A greedy first plan, the variants with the feedback after the first, restarts of the best.
 
@@ -439,6 +456,15 @@ def _plan_best(
     if budget.lns_iterations is None and not fixed_fleet:  # the search runs until the clock
         search.until_s = _variants_until_s(inst, clock.time_limit_s)
     clock.report("first", 0.05, f"first plan: weighted coverage {search.score[0]:.3f}")
+    searched = budget.lns_iterations is None and budget.variants is None and not fixed_fleet
+    if searched and _large(inst) and time_limit_s < _lp_start_min_s(inst):
+        clock.report(
+            "first",
+            0.05,
+            f"time limit under {_lp_start_min_s(inst):.0f} s at this size: "
+            "the vehicle-day search starts from the first plan",
+        )
+        return search.trips
     if fixed_fleet:
         scales = dict.fromkeys((scale, bays) for scale, bays, _ in VARIANTS)
         variants = [(scale, bays, False) for scale, bays in scales]
@@ -511,6 +537,12 @@ def _feedback(search: _Search, start: _Run, n_rounds: int) -> bool:
 def _large(inst: Instance) -> bool:
     """Province scale: above FEEDBACK_MAX_SIZE areas × warehouses (no feedback, an early search)."""
     return inst.n_areas * inst.n_warehouses > FEEDBACK_MAX_SIZE
+
+
+def _lp_start_min_s(inst: Instance) -> float:
+    """The shortest time limit for which a province-scale plan starts with the LP variants."""
+    size = inst.n_areas * inst.n_warehouses
+    return float(LP_START_MIN_S * (size / LP_START_REF_SIZE) ** LP_START_EXPONENT)
 
 
 def _variants_until_s(inst: Instance, time_limit_s: float) -> float:
