@@ -74,20 +74,11 @@ class _Explainer:
     """The reasons for one instance area's shortfall of one item, with shared evidence."""
 
     def __init__(self, inst: Instance, trips: list[TimedTrip], left_stock: IntArray) -> None:
-        n_w = inst.n_warehouses
         self.inst, self.left_stock = inst, left_stock
         self.reach = inst.earliest_arrival_h(based_only=False)
         self.in_time = self.reach <= inst.due_h[None, :] + 1e-9
-        self.connected = np.array(
-            [
-                [
-                    inst.travel.road_from_warehouse(w, inst.travel.area_site(a))
-                    for a in range(inst.n_areas)
-                ]
-                for w in range(n_w)
-            ],
-            dtype=bool,
-        ).reshape(n_w, inst.n_areas)
+        first = inst.travel.area_site(0)
+        self.connected = inst.travel.roads_from_warehouses()[:, first : first + inst.n_areas]
         self.fleet_use = _FleetUse(inst, trips, left_stock)
         self.spare = left_stock.copy()
 
