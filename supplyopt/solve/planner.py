@@ -102,9 +102,13 @@ LP_START_MIN_S = 6.0
 LP_START_REF_SIZE = 20_000
 LP_START_EXPONENT = 1.5
 #: Share of the time limit the large-neighbourhood search leaves to re-sequencing, explaining
-#: what is unmet and assembling the plan; at least LNS_RESERVE_MIN_S seconds.
+#: what is unmet and assembling the plan; at least LNS_RESERVE_MIN_S seconds plus
+#: LNS_RESERVE_S_PER_SIZE per area × warehouse, as those stages grow with the size (after the
+#: search under a 10 s limit: 0.19 s on medium-tight-fleet, 1.0 s on large-province, 2.0 s on
+#: xl, whose solves overran 5 and 10 s limits by 1.0-1.4 s with the 0.25 s minimum alone).
 LNS_RESERVE = 0.05
 LNS_RESERVE_MIN_S = 0.25
+LNS_RESERVE_S_PER_SIZE = 2e-5
 #: Decimals kept for hours in the plan file (0.0001 h = 0.36 s).
 TIME_DECIMALS = 4
 
@@ -325,7 +329,7 @@ def _improve(
         seed=seed,
         moves=moves,
         iterations=budget.lns_iterations,
-        reserve_s=max(LNS_RESERVE * time_limit_s, LNS_RESERVE_MIN_S),
+        reserve_s=_reserve_s(inst, time_limit_s),
         transfers=transfers,
     )
     if result.cut_by_clock:
@@ -537,6 +541,12 @@ def _feedback(search: _Search, start: _Run, n_rounds: int) -> bool:
 def _large(inst: Instance) -> bool:
     """Province scale: above FEEDBACK_MAX_SIZE areas × warehouses (no feedback, an early search)."""
     return inst.n_areas * inst.n_warehouses > FEEDBACK_MAX_SIZE
+
+
+def _reserve_s(inst: Instance, time_limit_s: float) -> float:
+    """Seconds the vehicle-day search leaves to the stages after it."""
+    size = inst.n_areas * inst.n_warehouses
+    return max(LNS_RESERVE * time_limit_s, LNS_RESERVE_MIN_S + LNS_RESERVE_S_PER_SIZE * size)
 
 
 def _lp_start_min_s(inst: Instance) -> float:

@@ -1,4 +1,4 @@
-"""Province scale under a short time limit: the search starts from the first plan, not an LP."""
+"""Short time limits at province scale: the search from the first plan, and a reserve by size."""
 
 from __future__ import annotations
 
@@ -66,3 +66,15 @@ def test_the_lp_variants_run_with_time_enough_or_a_fixed_budget(
     _plan(5.0, WorkBudget(variants=1, restarts=0, lns_iterations=0), stages=stages)
     assert any("variant 1/1" in message for message in stages)
     assert not any("starts from the first plan" in message for message in stages)
+
+
+def test_the_search_leaves_more_time_after_it_on_larger_instances() -> None:
+    """The reserve grows with areas × warehouses; a long limit's share covers it."""
+    scenario = generate("small-one-depot", 1)
+    inst = build_instance(scenario, build_travel_times(scenario))
+    province = generate("large-province", 1)
+    large = build_instance(province, build_travel_times(province))
+    small_s, large_s = planner._reserve_s(inst, 5.0), planner._reserve_s(large, 5.0)
+    assert planner.LNS_RESERVE_MIN_S < small_s < large_s
+    assert large_s > planner.LNS_RESERVE * 5.0
+    assert planner._reserve_s(large, 600.0) == pytest.approx(planner.LNS_RESERVE * 600.0)
