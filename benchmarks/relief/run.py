@@ -107,16 +107,29 @@ class KnownBound:
 
 
 def read_bounds(path: Path) -> dict[tuple[str, int], KnownBound]:
-    """The LP bounds per (family, seed) of an earlier run's CSV."""
+    """The LP bounds per (family, seed) of an earlier run's CSV.
+
+    A profile's CSV (``--profile``) has the bound only: the bound without the
+    fleet and its seconds read NaN, its per-item figures empty.
+
+    Raises
+    ------
+    ValueError
+        When the file has no ``family``, ``seed`` or ``bound`` column.
+    """
     with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        missing = [c for c in ("family", "seed", "bound") if c not in (reader.fieldnames or [])]
+        if missing:
+            raise ValueError(f"--bounds-from: {path} has no {', '.join(missing)} column")
         return {
             (rec["family"], int(rec["seed"])): KnownBound(
                 float(rec["bound"]),
-                float(rec["bound_no_fleet"]),
-                float(rec["bound_s"]),
-                rec["bound_items"],
+                float(rec.get("bound_no_fleet") or math.nan),
+                float(rec.get("bound_s") or math.nan),
+                rec.get("bound_items") or "",
             )
-            for rec in csv.DictReader(handle)
+            for rec in reader
         }
 
 
@@ -368,10 +381,14 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the benchmark; 1 if any plan fails the checker, else 0."""
+    """Run the benchmark; 1 if any plan fails the checker, 2 if ``--bounds-from`` is unreadable, else 0."""
     args = parse_args(argv)
     command = "python -m benchmarks.relief.run " + " ".join(sys.argv[1:] if argv is None else argv)
-    known = read_bounds(args.bounds_from) if args.bounds_from else {}
+    try:
+        known = read_bounds(args.bounds_from) if args.bounds_from else {}
+    except (OSError, ValueError) as error:
+        print(error, file=sys.stderr)
+        return 2
     if args.profile:
         bounds = {key: k.bound for key, k in known.items()}
         profile, rejected = run_profile(args.families, args.seeds, args.profile, bounds=bounds)

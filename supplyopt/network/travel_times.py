@@ -61,10 +61,10 @@ class TravelTimes:
         return any(bool(np.isfinite(m[w_idx, site])) for m in self.duration_h.values())
 
     def roads_from_warehouses(self) -> NDArray[np.bool_]:
-        """(W, sites) :meth:`road_from_warehouse` for every warehouse and site at once."""
+        """(W, sites) :meth:`road_from_warehouse` for every warehouse and site at once (a copy)."""
         n_w = self.n_warehouses
         if self.connected is not None:
-            return np.asarray(self.connected[:n_w], dtype=bool)
+            return np.array(self.connected[:n_w], dtype=bool)
         finite = [np.isfinite(m[:n_w]) for m in self.duration_h.values()]
         return np.logical_or.reduce(finite) if finite else np.zeros((n_w, self.n_sites), bool)
 

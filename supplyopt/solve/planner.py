@@ -454,21 +454,25 @@ def _plan_best(
     driven (empty drives included). A plan replaces the best so far only if
     it ranks higher, so the first plan is returned when nothing beats it.
     With ``fixed_fleet`` (a given start state) each variant's budget scales
-    are planned without moves, once each.
+    are planned without moves, once each. Above FEEDBACK_MAX_SIZE, with the
+    default budget and ``time_limit_s`` (the caller's limit, before SAFETY)
+    under :func:`_lp_start_min_s`, no variant is planned: the first plan is
+    returned for the vehicle-day search, and the plan says the variants were cut.
     """
     search = _Search(inst, clock, first_plan(inst))
     if budget.lns_iterations is None and not fixed_fleet:  # the search runs until the clock
         search.until_s = _variants_until_s(inst, clock.time_limit_s)
     clock.report("first", 0.05, f"first plan: weighted coverage {search.score[0]:.3f}")
-    searched = budget.lns_iterations is None and budget.variants is None and not fixed_fleet
-    if searched and _large(inst) and time_limit_s < _lp_start_min_s(inst):
-        clock.report(
-            "first",
-            0.05,
-            f"time limit under {_lp_start_min_s(inst):.0f} s at this size: "
-            "the vehicle-day search starts from the first plan",
-        )
-        return search.trips
+    # Only the default budget: one that names any stage gets the stages it names.
+    if budget == WorkBudget() and not fixed_fleet and _large(inst):
+        least_s = _lp_start_min_s(inst)
+        if time_limit_s < least_s:
+            clock.cut_short(
+                f"the LP variants (a limit under {least_s:.1f} s at this size: the vehicle-day "
+                "search started from the first plan)"
+            )
+            clock.report("first", 0.05, "the vehicle-day search starts from the first plan")
+            return search.trips
     if fixed_fleet:
         scales = dict.fromkeys((scale, bays) for scale, bays, _ in VARIANTS)
         variants = [(scale, bays, False) for scale, bays in scales]

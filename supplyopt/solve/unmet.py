@@ -177,12 +177,22 @@ _Gaps = tuple[
 class _Windows:
     """The vehicles at one warehouse able to carry an item, against every instance area.
 
-    ``room`` is (gaps, areas): whether the gap leaves room for an on-time
-    round trip to the area; ``gap_pos`` each gap's vehicle (its position in
-    ``_vehicles_at``); ``latest_h`` and ``cycle_h`` are (types, areas): the
-    last loading start that arrives in time (NaN without a road there and
-    back) and the round trip's hours; ``fastest_h`` (areas,) the quickest
-    drive there of an able type; ``since_h`` when the first able vehicle is free.
+    Attributes
+    ----------
+    n_able
+        Vehicles there able to carry the item.
+    since_h
+        When the first of them is free.
+    fastest_h
+        (A,) the quickest drive to each area of an able type.
+    latest_h, cycle_h
+        (K, A) the last loading start that arrives in time (NaN without a
+        road there and back) and the round trip's hours, per vehicle type.
+    room
+        (gaps, A) whether the gap between two trips of a vehicle leaves room
+        for an on-time round trip to the area.
+    gap_pos
+        (gaps,) each gap's vehicle, its position in ``_FleetUse._vehicles_at``.
     """
 
     n_able: int
@@ -292,8 +302,7 @@ class _FleetUse:
         load_h = float(inst.load_h[w])
         out_k = self._out_h[:, w, a]
         latest_k, cycle_k = table.latest_h[:, a], table.cycle_h[:, a]
-        room = table.room[:, a]
-        windowed = set(table.gap_pos[room].tolist()) if room.any() else set()
+        windowed = set(table.gap_pos[table.room[:, a]].tolist())
         latest = float(inst.due_h[a]) - load_h - float(table.fastest_h[a])
         since = table.since_h
         n_able = table.n_able

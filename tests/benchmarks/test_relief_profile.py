@@ -33,13 +33,9 @@ def test_profile_refuses_a_bad_limit_list() -> None:
 
 
 def test_profile_takes_the_bounds_of_an_earlier_run(tmp_path: Path) -> None:
-    """--bounds-from: the profile's LP bound is the CSV's, not solved again."""
+    """--bounds-from: the profile's LP bound is the CSV's (a profile's CSV will do), not solved."""
     old = tmp_path / "old.csv"
-    old.write_text(
-        "family,seed,bound,bound_no_fleet,bound_s,bound_items\n"
-        "small-loose,1,0.5,0.9,1.0,tent 0.500\n",
-        encoding="utf-8",
-    )
+    old.write_text("family,seed,bound\nsmall-loose,1,0.5\n", encoding="utf-8")  # a profile's
     out = tmp_path / "relief"
     code = run.main(
         [
@@ -58,3 +54,13 @@ def test_profile_takes_the_bounds_of_an_earlier_run(tmp_path: Path) -> None:
         rows = list(csv.DictReader(table))
     assert [float(r["bound"]) for r in rows] == [0.5]  # solved, it is 1.0 (first test)
     assert float(rows[0]["of_bound"]) == pytest.approx(2 * float(rows[0]["coverage"]), abs=2e-4)
+
+
+def test_bounds_from_a_file_without_bounds_is_refused(tmp_path: Path) -> None:
+    """A CSV without a ``bound`` column: exit 2 before planning anything."""
+    old = tmp_path / "old.csv"
+    old.write_text("family,seed\nsmall-loose,1\n", encoding="utf-8")
+    out = tmp_path / "relief"
+    args = ["--families", "small-loose", "--profile", "1", "--bounds-from", str(old)]
+    assert run.main([*args, "--out", str(out)]) == 2
+    assert not (tmp_path / "relief-profile.csv").exists()

@@ -6,6 +6,7 @@ import pytest
 
 import supplyopt
 from benchmarks.relief.generator import generate
+from supplyopt import FleetStart, VehicleStart
 from supplyopt.model import Plan
 from supplyopt.network import build_travel_times
 from supplyopt.solve import planner
@@ -16,7 +17,10 @@ from tests.conftest import assert_valid
 
 
 def _plan(
-    limit_s: float, budget: WorkBudget | None = None, stages: list[str] | None = None
+    limit_s: float,
+    budget: WorkBudget | None = None,
+    stages: list[str] | None = None,
+    start: FleetStart | None = None,
 ) -> Plan:
     scenario = generate("small-one-depot", 2)
 
@@ -25,7 +29,7 @@ def _plan(
             stages.append(progress.message)
 
     plan = supplyopt.plan_relief(
-        scenario, time_limit_s=limit_s, seed=1, budget=budget, progress=note
+        scenario, time_limit_s=limit_s, seed=1, budget=budget, progress=note, start=start
     )
     assert_valid(scenario, plan)
     return plan
@@ -45,6 +49,9 @@ def test_a_short_limit_at_province_scale_plans_no_lp_variant(
     assert not any("variant" in message for message in stages)
     assert any("starts from the first plan" in message for message in stages)
     assert any(message.startswith("vehicle-day search") for message in stages)
+    # The limit took stages away: the plan says so, whether or not the clock cut the search.
+    assert plan.summary.time_limited
+    assert any("the LP variants (a limit under" in note for note in plan.notes)
     first = _plan(5.0, WorkBudget(variants=0, lns_iterations=0))
     assert plan.summary.weighted_coverage_on_time >= first.summary.weighted_coverage_on_time
 
@@ -62,9 +69,24 @@ def test_the_lp_variants_run_with_time_enough_or_a_fixed_budget(
     _plan(5.0, stages=stages)
     assert any("variant 1/" in message for message in stages)
     monkeypatch.setattr(planner, "LP_START_MIN_S", 1e6)
-    stages.clear()
-    _plan(5.0, WorkBudget(variants=1, restarts=0, lns_iterations=0), stages=stages)
-    assert any("variant 1/1" in message for message in stages)
+    for budget in (WorkBudget(variants=1), WorkBudget(restarts=0), WorkBudget(feedback=1)):
+        stages.clear()
+        _plan(5.0, budget, stages=stages)
+        assert any("variant 1/" in message for message in stages), budget
+        assert not any("starts from the first plan" in message for message in stages), budget
+
+
+def test_a_start_state_plans_its_variants_under_any_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Re-planning from vehicles under way has no vehicle-day search: its variants always run."""
+    monkeypatch.setattr(planner, "FEEDBACK_MAX_SIZE", 0)
+    monkeypatch.setattr(planner, "LP_START_MIN_S", 1e6)
+    scenario = generate("small-one-depot", 2)
+    home = scenario.warehouses[0]
+    kind = next(iter(home.fleet))
+    start = FleetStart((VehicleStart(f"{home.id}/{kind}/1", home.id, 0.0),))
+    stages: list[str] = []
+    _plan(5.0, stages=stages, start=start)
+    assert any("variant 1/" in message for message in stages)
     assert not any("starts from the first plan" in message for message in stages)
 
 
