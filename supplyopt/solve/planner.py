@@ -542,21 +542,24 @@ def _feedback(search: _Search, start: _Run, n_rounds: int) -> bool:
     return True
 
 
+def _size(inst: Instance) -> int:
+    """Areas × warehouses: the size the stages' budgets and thresholds scale with."""
+    return inst.n_areas * inst.n_warehouses
+
+
 def _large(inst: Instance) -> bool:
     """Province scale: above FEEDBACK_MAX_SIZE areas × warehouses (no feedback, an early search)."""
-    return inst.n_areas * inst.n_warehouses > FEEDBACK_MAX_SIZE
+    return _size(inst) > FEEDBACK_MAX_SIZE
 
 
 def _reserve_s(inst: Instance, time_limit_s: float) -> float:
     """Seconds the vehicle-day search leaves to the stages after it."""
-    size = inst.n_areas * inst.n_warehouses
-    return max(LNS_RESERVE * time_limit_s, LNS_RESERVE_MIN_S + LNS_RESERVE_S_PER_SIZE * size)
+    return max(LNS_RESERVE * time_limit_s, LNS_RESERVE_MIN_S + LNS_RESERVE_S_PER_SIZE * _size(inst))
 
 
 def _lp_start_min_s(inst: Instance) -> float:
     """The shortest time limit for which a province-scale plan starts with the LP variants."""
-    size = inst.n_areas * inst.n_warehouses
-    return float(LP_START_MIN_S * (size / LP_START_REF_SIZE) ** LP_START_EXPONENT)
+    return float(LP_START_MIN_S * (_size(inst) / LP_START_REF_SIZE) ** LP_START_EXPONENT)
 
 
 def _variants_until_s(inst: Instance, time_limit_s: float) -> float:
@@ -566,8 +569,7 @@ def _variants_until_s(inst: Instance, time_limit_s: float) -> float:
 
 def _restarts(inst: Instance) -> int:
     """How many randomised restarts: many on small scenarios, none at province scale."""
-    size = inst.n_areas * inst.n_warehouses
-    return min(MAX_RESTARTS, RESTART_WORK // max(size, 1))
+    return min(MAX_RESTARTS, RESTART_WORK // max(_size(inst), 1))
 
 
 def _score(inst: Instance, trips: list[TimedTrip]) -> tuple[float, ...]:
