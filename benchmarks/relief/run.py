@@ -115,22 +115,28 @@ def read_bounds(path: Path) -> dict[tuple[str, int], KnownBound]:
     Raises
     ------
     ValueError
-        When the file has no ``family``, ``seed`` or ``bound`` column.
+        When the file has no ``family``, ``seed`` or ``bound`` column, or a
+        seed or bound that is not a number (the message names the line).
     """
     with path.open(encoding="utf-8", newline="") as handle:
         reader = csv.DictReader(handle)
         missing = [c for c in ("family", "seed", "bound") if c not in (reader.fieldnames or [])]
         if missing:
             raise ValueError(f"--bounds-from: {path} has no {', '.join(missing)} column")
-        return {
-            (rec["family"], int(rec["seed"])): KnownBound(
-                float(rec["bound"]),
-                float(rec.get("bound_no_fleet") or math.nan),
-                float(rec.get("bound_s") or math.nan),
-                rec.get("bound_items") or "",
-            )
-            for rec in reader
-        }
+        known: dict[tuple[str, int], KnownBound] = {}
+        for rec in reader:
+            try:
+                known[(rec["family"], int(rec["seed"]))] = KnownBound(
+                    float(rec["bound"]),
+                    float(rec.get("bound_no_fleet") or math.nan),
+                    float(rec.get("bound_s") or math.nan),
+                    rec.get("bound_items") or "",
+                )
+            except ValueError as error:
+                raise ValueError(
+                    f"--bounds-from: {path} line {reader.line_num}: not a number ({error})"
+                ) from None
+        return known
 
 
 def run_one(
@@ -386,7 +392,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = "python -m benchmarks.relief.run " + " ".join(sys.argv[1:] if argv is None else argv)
     try:
         known = read_bounds(args.bounds_from) if args.bounds_from else {}
-    except (OSError, ValueError) as error:
+    except OSError as error:
+        print(f"--bounds-from: {error}", file=sys.stderr)
+        return 2
+    except ValueError as error:
         print(error, file=sys.stderr)
         return 2
     if args.profile:

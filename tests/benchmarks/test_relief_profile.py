@@ -64,3 +64,16 @@ def test_bounds_from_a_file_without_bounds_is_refused(tmp_path: Path) -> None:
     args = ["--families", "small-loose", "--profile", "1", "--bounds-from", str(old)]
     assert run.main([*args, "--out", str(out)]) == 2
     assert not (tmp_path / "relief-profile.csv").exists()
+
+
+def test_bounds_from_a_file_with_a_bad_number_names_its_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A seed or bound that is not a number: exit 2, one line naming the file and the line."""
+    old = tmp_path / "old.csv"
+    old.write_text("family,seed,bound\nsmall-loose,one,0.5\n", encoding="utf-8")
+    args = ["--families", "small-loose", "--profile", "1", "--bounds-from", str(old)]
+    assert run.main([*args, "--out", str(tmp_path / "relief")]) == 2
+    message = capsys.readouterr().err.strip()
+    assert message.startswith(f"--bounds-from: {old} line 2: not a number")
+    assert "\n" not in message
