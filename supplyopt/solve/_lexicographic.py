@@ -5,9 +5,16 @@
 3. keeping both, minimise the vehicle hours spent, which favours near
    warehouses and leaves slack for the dispatch stage.
 
-Every stage re-solves the same GLOP model, grown by the rows that keep the
-earlier stages' optimum. Province-scale models (more than
-:data:`FULL_STAGES_MAX_COLUMNS` columns) stop after the first stage.
+Every stage re-solves the same GLOP model. The rows that keep the earlier
+stages' optimum are there from the start, inert (the value row unbounded, the
+fairness column fixed at 0), and none of the three solves presolves, so the
+second and third change only bounds and the objective and GLOP starts each
+from the last optimal basis: on medium-tight-fleet seed 1 (31 allocations)
+the three stages took 1.5 s, 5.1 s and 3.9 s solved from scratch, 1.7 s,
+0.3 s and 0.7 s so (medium-bays seed 1: 3.2 / 12.4 / 8.8 s against
+4.6 / 0.7 / 1.9 s). Province-scale models (more than
+:data:`FULL_STAGES_MAX_COLUMNS` columns) stop after the first stage, which
+keeps GLOP's presolve.
 """
 
 from __future__ import annotations
@@ -91,11 +98,19 @@ def solve_lexicographic(
     """
     lp, units = model.lp, model.units
     value_only = lp.n_columns > FULL_STAGES_MAX_COLUMNS
+    value_row = z = -1
+    if not value_only:
+        # The later stages' rows come first, inert (the value row unbounded, z fixed at 0), and
+        # no stage presolves: stages 2 and 3 then change only bounds and the objective, and
+        # GLOP starts each from the last stage's optimal basis instead of from scratch.
+        value_row, z = _add_fairness(model, inst, warehouses, delivered)
+        lp.set_bounds(z, 0.0, 0.0)
     status = lp.solve(
         col=units.cols,
         coef=units.coefs,
         maximise=True,
         time_limit_s=time_limit_s * (1.0 if value_only else STAGE_SHARES[0]),
+        presolve=value_only,
     )
     if status is LpStatus.FAILED:
         return None
@@ -106,9 +121,14 @@ def solve_lexicographic(
         return replace(solution, cut=cut)
 
     # Stage 2: fairness, keeping the value.
-    z = _add_fairness(model, inst, warehouses, delivered, best_value)
+    lp.set_row_bounds(value_row, best_value * (1 - _REL_TOL) - 1e-12, np.inf)
+    lp.set_bounds(z, 0.0, 1.0)
     status = lp.solve(
-        col=[z], coef=[1.0], maximise=True, time_limit_s=time_limit_s * STAGE_SHARES[1]
+        col=[z],
+        coef=[1.0],
+        maximise=True,
+        time_limit_s=time_limit_s * STAGE_SHARES[1],
+        presolve=False,
     )
     if status is LpStatus.OPTIMAL:
         min_cov = float(lp.values([z])[0])
@@ -124,6 +144,7 @@ def solve_lexicographic(
         coef=model.trips.coefs + model.moves.coefs,
         maximise=False,
         time_limit_s=time_limit_s * STAGE_SHARES[2],
+        presolve=False,
     )
     if status is LpStatus.OPTIMAL:
         solution = _read(model, best_value, solution.min_coverage)
@@ -145,15 +166,16 @@ def _add_fairness(
     inst: Instance,
     warehouses: list[list[int]],
     delivered: IntArray,
-    best_value: float,
-) -> int:
-    """Keep the value reached and add ``z <= coverage`` of every served area; return z's column.
+) -> tuple[int, int]:
+    """Add the value row (unbounded: set it to keep the value reached) and ``z <= coverage``.
+
+    Returns the value row and z's column.
 
     An area's coverage is its mean over demanded items of the share delivered
     (already, or by this round's ``x``).
     """
     lp, units = model.lp, model.units
-    lp.add_row(units.cols, units.coefs, upper=np.inf, lower=best_value * (1 - _REL_TOL) - 1e-12)
+    value_row = lp.add_row(units.cols, units.coefs, upper=np.inf)
     z = lp.add_columns([1.0])[0]
     x_col = dict(zip(units.keys, units.cols, strict=True))
     demand = inst.demand
@@ -172,4 +194,4 @@ def _add_fairness(
                     cols.append(col)
                     coefs.append(-1.0 / demand[a, i] / len(items))
         lp.add_row(cols, coefs, upper=float(base))
-    return z
+    return value_row, z

@@ -116,6 +116,10 @@ class LinearProgram:
         """Change the bounds of column ``col``."""
         self._columns[col].SetBounds(lower, upper)
 
+    def set_row_bounds(self, row: int, lower: float, upper: float) -> None:
+        """Change the bounds of row ``row``."""
+        self._rows[row].SetBounds(lower, upper)
+
     def solve(
         self,
         *,
@@ -123,12 +127,18 @@ class LinearProgram:
         coef: ArrayLike,
         maximise: bool,
         time_limit_s: float | None = None,
+        presolve: bool = True,
     ) -> LpStatus:
         """Optimise ``sum coef[k] * x[col[k]]``, replacing any earlier objective.
 
         ``time_limit_s`` (at least a millisecond) stays set for later solves;
-        without it none is set.
+        without it none is set. ``presolve=False`` skips GLOP's presolve, so that
+        a solve after only bounds and the objective changed starts from the
+        last optimal basis (a warm start) instead of solving from scratch.
         """
+        self._solver.SetSolverSpecificParametersAsString(
+            "use_preprocessing: true" if presolve else "use_preprocessing: false"
+        )
         objective = self._solver.Objective()
         objective.Clear()
         cols, coefs = np.asarray(col, dtype=np.int64), np.asarray(coef, dtype=np.float64)

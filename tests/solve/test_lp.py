@@ -47,6 +47,41 @@ def test_second_stage_keeps_the_first_optimum() -> None:
     assert lp.values() == pytest.approx([1.0, 1.0])
 
 
+def test_stages_without_presolve_match_solves_from_scratch() -> None:
+    """A row made binding later and a new objective, re-solved without presolve: the same optimum.
+
+    The allocation's stages 2 and 3 work so (the rows are there from the start,
+    only bounds and the objective change), and GLOP starts from the last basis.
+    """
+    rng = np.random.default_rng(7)
+    n, m = 30, 12
+    a = rng.uniform(0.0, 1.0, size=(m, n))
+    c1, c2 = rng.uniform(0.5, 1.5, n), rng.uniform(0.5, 1.5, n)
+
+    def build() -> tuple[LinearProgram, int]:
+        lp = LinearProgram()
+        lp.add_columns([5.0] * n)
+        lp.add_rows(
+            np.full(m, 10.0),
+            row=np.repeat(np.arange(m), n),
+            col=np.tile(np.arange(n), m),
+            coef=a.ravel(),
+        )
+        return lp, lp.add_row(list(range(n)), c1.tolist(), upper=np.inf)  # inert at first
+
+    warm, keep = build()
+    assert warm.solve(col=range(n), coef=c1, maximise=True, presolve=False) is LpStatus.OPTIMAL
+    best = warm.objective_value()
+    warm.set_row_bounds(keep, best * (1 - 1e-6), np.inf)
+    assert warm.solve(col=range(n), coef=c2, maximise=False, presolve=False) is LpStatus.OPTIMAL
+
+    cold, keep = build()
+    cold.set_row_bounds(keep, best * (1 - 1e-6), np.inf)
+    assert cold.solve(col=range(n), coef=c2, maximise=False) is LpStatus.OPTIMAL
+    assert warm.objective_value() == pytest.approx(cold.objective_value(), rel=1e-7)
+    assert float(c1 @ warm.values()) >= best * (1 - 1e-6) - 1e-9
+
+
 def test_infeasible_programme_fails() -> None:
     """The programme x >= 1, x <= 0 has no solution."""
     lp = LinearProgram()
