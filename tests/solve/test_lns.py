@@ -6,6 +6,7 @@ import math
 from typing import Any
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 
 import supplyopt
@@ -20,6 +21,7 @@ from supplyopt.solve.lns._days import DayPlan
 from supplyopt.solve.lns._destroy import poorest_days, region_days
 from supplyopt.solve.lns._model import build_model
 from supplyopt.solve.lns._repair import best_trip
+from supplyopt.solve.lns.search import THRESHOLD, THRESHOLD_DAYS, threshold_share
 from supplyopt.solve.planner import WorkBudget
 from supplyopt.solve.progress import Clock
 from supplyopt.solve.rounds import units_delivered
@@ -259,3 +261,14 @@ def test_region_days_cut_the_vehicles_stopping_near_the_centre_from_that_trip() 
         cuts = region_days(model, plan, np.random.default_rng(seed), 3)
         assert sorted(cuts) == [((0, 0, 0), 1.0), ((0, 0, 1), 1.0)]
     assert plan.days[(0, 0, 0)][0].area_set == frozenset({1})
+
+
+def test_acceptance_threshold_is_a_share_of_a_vehicle_day() -> None:
+    # Above 40 vehicles a cycle starts by accepting 4 % of an average day's value; at 40 and
+    # fewer, 0.1 % of the plan's, as before the share depended on the fleet.
+    for n in (41, 120, 300, 450, 5000):
+        assert threshold_share(n) * n == pytest.approx(THRESHOLD_DAYS)
+        assert threshold_share(n) < THRESHOLD
+    for n in (1, 8, 16, 40):
+        assert threshold_share(n) == THRESHOLD
+    assert threshold_share(0) == THRESHOLD  # no fleet: no search, and no division by zero

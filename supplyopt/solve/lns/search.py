@@ -37,9 +37,13 @@ STALL = 500
 STALL_PER_VEHICLE = 40
 #: After this many iterations without a better plan, the current plan goes back to the best.
 RESET = 250
-#: Threshold acceptance: at the start of each cycle of CYCLE iterations, a plan this share of
-#: the best value worse than the current one is accepted; the threshold falls to 0 over the cycle.
+#: Threshold acceptance: at the start of each cycle of CYCLE iterations, a plan worse than the
+#: current one by this share of the best value is accepted; the threshold falls to 0 over the
+#: cycle. The share is THRESHOLD_DAYS of an average vehicle-day's value (the best value over the
+#: fleet's vehicles), at most THRESHOLD: an iteration rebuilds one or two days, so the value it
+#: may give up is of a day's size, not of the plan's (docs/planner.md, section 7).
 THRESHOLD = 0.001
+THRESHOLD_DAYS = 0.04
 CYCLE = 500
 #: Randomisation of the repair's first stops (factor drawn from [1 - NOISE, 1]).
 NOISE = 0.2
@@ -133,6 +137,7 @@ def improve(
     ops = operators(model)
     n_fleet = len(current.days)
     max_cut = max(1, min(MAX_CUT, n_fleet // 5))
+    threshold = threshold_share(n_fleet)
     stall = max(STALL, STALL_PER_VEHICLE * n_fleet)
     started = clock.elapsed_s
     it = improvements = since_best = 0
@@ -161,10 +166,10 @@ def improve(
             reload_visits(model, cand, freed)
         rebuild(model, cand, [key for key, _ in cuts] + also_cut, rng, noise=NOISE, moves=moves)
         value = cand.value()
-        # The threshold falls from THRESHOLD to 0 over each cycle of iterations: the same
+        # The threshold falls from its share to 0 over each cycle of iterations: the same
         # start and seed give the same iterations whatever the time limit, so more time
         # only adds iterations (from the same start, the best plan never gets worse with time).
-        slack = THRESHOLD * (1.0 - (it % CYCLE) / CYCLE) * best_value
+        slack = threshold * (1.0 - (it % CYCLE) / CYCLE) * best_value
         if value >= current_value - slack:
             current, current_value = cand, value
         it += 1
@@ -201,6 +206,15 @@ def improve(
             current, current_value = best_plan.copy(), best_value
     tried, kept = (trials.tried, trials.kept) if trials is not None else (0, 0)
     return SearchResult(best_trips, it, improvements, cut_by_clock, tried, kept)
+
+
+def threshold_share(n_fleet: int) -> float:
+    """The share of the best value a plan may lose at a cycle's start and still be accepted.
+
+    THRESHOLD_DAYS of an average vehicle-day's value, at most THRESHOLD
+    (from 40 vehicles down, THRESHOLD).
+    """
+    return min(THRESHOLD, THRESHOLD_DAYS / max(n_fleet, 1))
 
 
 def _progress(
