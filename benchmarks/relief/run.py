@@ -9,7 +9,7 @@ Usage::
 ``--profile 2,5,10,20,60`` plans each (family, seed) at each of these time
 limits instead and writes ``<out>-profile.md`` and ``.csv`` (see ``profile.py``).
 
-``--bounds-from OLD.csv`` takes the LP bounds of an earlier run's CSV (for
+``--bounds-from OLD.csv [MORE.csv ...]`` takes the LP bounds of earlier runs' CSVs (for
 the same bound code) instead of solving them again, with or without ``--profile``.
 
 ``--vd-bound-time S`` (default 120, or 10 with ``--ci``) gives the
@@ -351,8 +351,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--bounds-from",
         type=Path,
-        help="CSV of an earlier run: take its LP bounds (same bound code) instead of solving "
-        "them again (xl's take about 10 minutes each)",
+        nargs="+",
+        metavar="CSV",
+        help="CSVs of earlier runs: take their LP bounds (same bound code) instead of solving "
+        "them again (xl's take about 10 minutes each); a later file's row for the same family "
+        "and seed wins",
     )
     parser.add_argument(
         "--profile",
@@ -391,7 +394,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     command = "python -m benchmarks.relief.run " + " ".join(sys.argv[1:] if argv is None else argv)
     try:
-        known = read_bounds(args.bounds_from) if args.bounds_from else {}
+        known = {key: b for path in args.bounds_from or [] for key, b in read_bounds(path).items()}
     except OSError as error:
         print(f"--bounds-from: {error}", file=sys.stderr)
         return 2

@@ -77,3 +77,16 @@ def test_bounds_from_a_file_with_a_bad_number_names_its_line(
     message = capsys.readouterr().err.strip()
     assert message.startswith(f"--bounds-from: {old} line 2: not a number")
     assert "\n" not in message
+
+
+def test_bounds_from_several_files_the_later_one_wins(tmp_path: Path) -> None:
+    """--bounds-from A B: the rows of both are taken, B's where both have a (family, seed)."""
+    a, b = tmp_path / "a.csv", tmp_path / "b.csv"
+    a.write_text("family,seed,bound\nsmall-loose,1,0.5\nsmall-loose,2,0.8\n", encoding="utf-8")
+    b.write_text("family,seed,bound\nsmall-loose,1,0.25\n", encoding="utf-8")
+    out = tmp_path / "relief"
+    args = ["--families", "small-loose", "--seeds", "1,2", "--profile", "1"]
+    assert run.main([*args, "--bounds-from", str(a), str(b), "--out", str(out)]) == 0
+    with (tmp_path / "relief-profile.csv").open(encoding="utf-8") as table:
+        rows = list(csv.DictReader(table))
+    assert [(r["seed"], float(r["bound"])) for r in rows] == [("1", 0.25), ("2", 0.8)]
