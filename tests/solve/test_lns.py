@@ -272,3 +272,17 @@ def test_acceptance_threshold_is_a_share_of_a_vehicle_day() -> None:
     for n in (1, 8, 16, 40):
         assert threshold_share(n) == THRESHOLD
     assert threshold_share(0) == THRESHOLD  # no fleet: no search, and no division by zero
+
+
+def test_clear_gains_unscored_give_the_plan_scoring_every_candidate_gives(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A clearly better plan is kept unscored; the search still returns the same plan as before."""
+    from supplyopt.solve.lns import search
+
+    scenario = generate("small-one-depot", 1)
+    lazy = _plan(scenario, 60, seed=3)
+    monkeypatch.setattr(search, "CLEAR_GAIN", math.inf)  # every candidate scored, as before
+    scored = _plan(scenario, 60, seed=3)
+    assert [t.model_dump() for t in lazy.trips] == [t.model_dump() for t in scored.trips]
+    assert _rank(lazy) == _rank(scored)
