@@ -130,8 +130,8 @@ def improve(
     model = build_model(inst)
     rng = np.random.default_rng([seed, 13])
     current = DayPlan.from_trips(inst, trips)
-    # None while the best plan is a clear improvement not yet scored (CLEAR_GAIN).
     start_score = score(trips)
+    # Both None while the best plan is a clear improvement not yet scored (CLEAR_GAIN).
     best_score: tuple[float, ...] | None = start_score
     best_trips: list[TimedTrip] | None = trips
     best_value = current_value = current.value()
@@ -140,9 +140,12 @@ def improve(
         current = current.copy()
         reload_visits(model, current, set(range(model.n_groups)))
         current_value = current.value()
-        if current_value > best_value + 1e-12 and score(current.trips()) > start_score:
-            best_score, best_trips = score(current.trips()), current.trips()
-            best_value, best_plan = current_value, current
+        if current_value > best_value + 1e-12:
+            reloaded = current.trips()
+            reloaded_score = score(reloaded)
+            if reloaded_score > start_score:
+                best_score, best_trips = reloaded_score, reloaded
+                best_value, best_plan = current_value, current
     ops = operators(model)
     n_fleet = len(current.days)
     max_cut = max(1, min(MAX_CUT, n_fleet // 5))
