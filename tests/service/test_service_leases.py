@@ -267,14 +267,20 @@ def test_cancel_from_another_process_stops_the_solver(
 def test_a_second_server_leaves_the_first_servers_running_job_alone(
     lease_settings: Settings, db: Database, auth: KeyMaker, scenario: dict[str, Any]
 ) -> None:
-    """Starting (and stopping) another server on the database does not touch a live job."""
+    """Starting (and stopping) another server on the database does not touch a live job.
+
+    Leases of 2 s here, as in the renewal test above: with the file's 1 s, a busy 2-core
+    CI machine delayed the first server's renewal past the lease's end and the second
+    server recovered the job (a80bc1c, 2026-12-01).
+    """
+    settings = lease_settings.model_copy(update={"job_lease_s": 2.0})
     solver = CountingSolver(block=True)
-    with TestClient(create_app(lease_settings, solve=solver)) as first:
+    with TestClient(create_app(settings, solve=solver)) as first:
         planner = auth("planner")
         plan_id = first.post("/plans", json={"scenario": scenario}, headers=planner).json()["id"]
         assert solver.started.wait(10)
-        with TestClient(create_app(lease_settings, solve=CountingSolver())) as second:
-            time.sleep(2.5)  # longer than a lease: the first server renews it meanwhile
+        with TestClient(create_app(settings, solve=CountingSolver())) as second:
+            time.sleep(1.25 * settings.job_lease_s)  # longer than a lease: the first renews it
             job = second.get(f"/plans/{plan_id}", headers=planner).json()
             assert (job["status"], job["error"]) == ("running", None)
         solver.release.set()
