@@ -15,7 +15,7 @@ from supplyopt import Plan, Scenario
 from supplyopt.network import build_travel_times
 from supplyopt.solve.dispatch import TimedStop, TimedTrip
 from supplyopt.solve.instance import Instance, build_instance
-from supplyopt.solve.lns import improve
+from supplyopt.solve.lns import improve, search
 from supplyopt.solve.lns._bays import BayBook
 from supplyopt.solve.lns._days import DayPlan
 from supplyopt.solve.lns._destroy import poorest_days, region_days
@@ -264,8 +264,7 @@ def test_region_days_cut_the_vehicles_stopping_near_the_centre_from_that_trip() 
 
 
 def test_acceptance_threshold_is_a_share_of_a_vehicle_day() -> None:
-    # Above 40 vehicles a cycle starts by accepting 4 % of an average day's value; at 40 and
-    # fewer, 0.1 % of the plan's, as before the share depended on the fleet.
+    """Above 40 vehicles a cycle accepts 4 % of an average day's value; up to 40, 0.1 %."""
     for n in (41, 120, 300, 450, 5000):
         assert threshold_share(n) * n == pytest.approx(THRESHOLD_DAYS)
         assert threshold_share(n) < THRESHOLD
@@ -278,8 +277,6 @@ def test_clear_gains_unscored_give_the_plan_scoring_every_candidate_gives(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """A clearly better plan is kept unscored; the search still returns the same plan as before."""
-    from supplyopt.solve.lns import search
-
     scenario = generate("small-one-depot", 1)
     lazy = _plan(scenario, 60, seed=3)
     monkeypatch.setattr(search, "CLEAR_GAIN", math.inf)  # every candidate scored, as before

@@ -141,8 +141,7 @@ def improve(
         reload_visits(model, current, set(range(model.n_groups)))
         current_value = current.value()
         if current_value > best_value + 1e-12:
-            reloaded = current.trips()
-            reloaded_score = score(reloaded)
+            reloaded, reloaded_score = _scored(current, score)
             if reloaded_score > start_score:
                 best_score, best_trips = reloaded_score, reloaded
                 best_value, best_plan = current_value, current
@@ -194,10 +193,8 @@ def improve(
             improvements += 1
         elif value >= best_value - 1e-12:
             if best_score is None:
-                best_trips = best_plan.trips()
-                best_score = score(best_trips)
-            cand_trips = cand.trips()
-            cand_score = score(cand_trips)
+                best_trips, best_score = _scored(best_plan, score)
+            cand_trips, cand_score = _scored(cand, score)
             if cand_score > best_score:
                 if cand_score[:2] > best_score[:2]:
                     since_best = 0  # distance and arrival times alone do not prolong the search
@@ -206,8 +203,7 @@ def improve(
                 improvements += 1
         if trials is not None and trials.due(it):
             if best_score is None:
-                best_trips = best_plan.trips()
-                best_score = score(best_trips)
+                best_trips, best_score = _scored(best_plan, score)
             found = trials.attempt(current, score)
             better = found is not None and found[1] > best_score
             if found is not None and better:
@@ -231,6 +227,12 @@ def improve(
     if best_trips is None:
         best_trips = best_plan.trips()
     return SearchResult(best_trips, it, improvements, cut_by_clock, tried, kept)
+
+
+def _scored(plan: DayPlan, score: Score) -> tuple[list[TimedTrip], tuple[float, ...]]:
+    """The plan's trips and their score."""
+    trips = plan.trips()
+    return trips, score(trips)
 
 
 def threshold_share(n_fleet: int) -> float:
