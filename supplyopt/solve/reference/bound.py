@@ -692,13 +692,8 @@ def _add_fleet_rows(
                 lp, (trips.back_h, unload_h), share, variables, vw, fleet, n_wh
             )
             c_cols = np.array(lp.add_columns((most[vw // n_wh] * fleet[vw // n_wh]).tolist()))
-            # C[v, w] <= the unloading of its last trips: C - sum unl * z <= 0.
-            lp.add_rows(
-                np.zeros(n_vw),
-                row=np.concatenate([np.arange(n_vw), z_row]),
-                col=np.concatenate([c_cols, z_cols]),
-                coef=np.concatenate([np.ones(n_vw), -unl_h]),
-            )
+            # C[v, w] <= the unloading of its last trips: sum unl * z.
+            _add_at_most(lp, c_cols, z_row, z_cols, unl_h)
             # ... and one area's longest unloading per vehicle of the type.
             lp.add_rows(
                 most * fleet, row=(vw // n_wh).astype(np.int64), col=c_cols, coef=np.ones(n_vw)
@@ -827,22 +822,29 @@ def _add_stops(
     np.maximum.at(most, s_row, unload_h)
     credit_cols = np.array(lp.add_columns((most * fleet[vw // n_wh]).tolist()), dtype=np.int64)
     last_cols = np.array(lp.add_columns(fleet[vw // n_wh].tolist()), dtype=np.int64)
-    # C - sum unloading * s <= 0 and C - most * L <= 0 per (type, warehouse).
-    lp.add_rows(
-        np.zeros(n_vw),
-        row=np.concatenate([np.arange(n_vw), s_row]),
-        col=np.concatenate([credit_cols, s_cols]),
-        coef=np.concatenate([np.ones(n_vw), -unload_h]),
-    )
-    lp.add_rows(
-        np.zeros(n_vw),
-        row=np.concatenate([np.arange(n_vw), np.arange(n_vw)]),
-        col=np.concatenate([credit_cols, last_cols]),
-        coef=np.concatenate([np.ones(n_vw), -most]),
-    )
+    # C <= sum unloading * s and C <= most * L per (type, warehouse).
+    _add_at_most(lp, credit_cols, s_row, s_cols, unload_h)
+    _add_at_most(lp, credit_cols, np.arange(n_vw), last_cols, most)
     # sum_w L <= fleet per type.
     lp.add_rows(fleet, row=(vw // n_wh).astype(np.int64), col=last_cols, coef=np.ones(n_vw))
     return _Stops(s_cols, s_row, unload_h, credit_cols, last_cols)
+
+
+def _add_at_most(
+    lp: LinearProgram,
+    cols: _Index,
+    row: _Index,
+    terms: _Index,
+    coef: NDArray[np.float64],
+) -> None:
+    """Rows ``cols[k] − Σ_(row[j] = k) coef[j] × terms[j] ≤ 0``, one per entry of ``cols``."""
+    n = len(cols)
+    lp.add_rows(
+        np.zeros(n),
+        row=np.concatenate([np.arange(n), row]),
+        col=np.concatenate([cols, terms]),
+        coef=np.concatenate([np.ones(n), -coef]),
+    )
 
 
 def _add_transfer_drives(
@@ -906,13 +908,8 @@ def _last_trip_credit(
     np.maximum.at(b_first, var_b, hours[0])
     np.maximum.at(b_second, var_b, hours[1])
     z_cols = np.array(lp.add_columns(fleet[b_type].tolist()), dtype=np.int64)
-    # z[b] <= loads carried in band b: z[b] - sum share * x <= 0.
-    lp.add_rows(
-        np.zeros(n_b),
-        row=np.concatenate([var_b, np.arange(n_b)]),
-        col=np.concatenate([np.arange(len(var_v), dtype=np.int64), z_cols]),
-        coef=np.concatenate([-share, np.ones(n_b)]),
-    )
+    # z[b] <= loads carried in band b: sum share * x.
+    _add_at_most(lp, z_cols, var_b, np.arange(len(var_v), dtype=np.int64), share)
     # At most one last trip per vehicle of the type.
     lp.add_rows(fleet, row=b_type, col=z_cols, coef=np.ones(n_b))
     return z_cols, np.searchsorted(vw, b_vw).astype(np.int64), b_first, b_second
