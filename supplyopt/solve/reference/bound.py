@@ -202,9 +202,7 @@ def coverage_upper_bound(
     travel = _closed_at_warehouses(build_travel_times(scenario), len(scenario.warehouses))
     item_ids = scenario.item_ids
     n_items = len(item_ids)
-    demand = np.array(
-        [[area.demand.get(i, 0) for i in item_ids] for area in scenario.areas], dtype=np.float64
-    )
+    demand = _demand(scenario)
     priority = np.array([area.priority for area in scenario.areas], dtype=np.float64)
     weighted_need = priority @ demand  # per item
     demanded = weighted_need > 0
@@ -442,6 +440,14 @@ def _loading_h(scenario: Scenario) -> NDArray[np.float64]:
     return np.array([wh.loading_hours for wh in scenario.warehouses])
 
 
+def _demand(scenario: Scenario) -> NDArray[np.float64]:
+    """(A, I) each area's whole demand of each item."""
+    return np.array(
+        [[area.demand.get(i, 0) for i in scenario.item_ids] for area in scenario.areas],
+        dtype=np.float64,
+    )
+
+
 def _drive_h(
     scenario: Scenario,
     duration_h: dict[str, NDArray[np.float64]],
@@ -562,10 +568,7 @@ def _trips(
     back_h = np.where(np.isfinite(back_h), back_h, scenario.deadline_hours)
     unload_h = np.array([area.unloading_hours for area in scenario.areas])
     load_h = _loading_h(scenario)
-    item_ids = scenario.item_ids
-    demand = np.array(
-        [[area.demand.get(i, 0) for i in item_ids] for area in scenario.areas], dtype=np.float64
-    )
+    demand = _demand(scenario)
     per_unit = _per_unit(scenario)
     trip_h: list[NDArray[np.float64]] = []
     unload: list[NDArray[np.float64]] = []
@@ -781,16 +784,14 @@ def _add_stops(
     """
     var_w, var_a, var_v, var_i = variables
     n_wh, n_areas = len(scenario.warehouses), len(scenario.areas)
-    demand = np.array(
-        [[area.demand.get(i, 0) for i in scenario.item_ids] for area in scenario.areas],
-        dtype=np.float64,
-    )
+    demand = _demand(scenario)
     key = (var_v * n_wh + var_w) * n_areas + var_a
     wav, var_s = np.unique(key, return_inverse=True)
     var_s = var_s.ravel().astype(np.int64)
     n_s, n_x = len(wav), len(var_w)
     s_vw = (wav // n_areas).astype(np.int64)
-    unload_h = np.array([area.unloading_hours for area in scenario.areas])[wav % n_areas]
+    unload_h = np.zeros(n_s)  # every variable of a stop column has its area
+    unload_h[var_s] = trips.area_unload_h
     # A trip with a stop there: loading, drive out and back (trip_h less its unloading), unloading.
     shortest_h = np.full(n_s, np.inf)
     np.minimum.at(shortest_h, var_s, trips.trip_h[0] - trips.unload_h[0] + trips.area_unload_h)
